@@ -1,0 +1,139 @@
+"""Rule files: safe YAML, validated against schemas/rules.v1.json, refused with
+file, line and reason. Unknown cue or term classes are refused too, since a typo
+there would make a rule silently never match."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from streams.errors import DataFileError
+from streams.schemas import schema
+from streams.yamlio import load_yaml
+
+DEFAULT_RULES = Path(__file__).parent / "data" / "default.yaml"
+PLACEHOLDERS = {"speaker", "speaker_country", "terms", "targets", "target", "modality", "count", "speakers", "cue"}
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_WINDOW_UNITS = {"m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    min_count: int
+    window_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    title: str
+    version: int
+    severity: str
+    summary: str
+    cues: frozenset[str]
+    terms_any: frozenset[str] = frozenset()
+    terms_none: frozenset[str] = frozenset()
+    negated: bool | None = False
+    modality: frozenset[str] = frozenset()
+    government: bool | None = None
+    speaker_kinds: frozenset[str] = frozenset()
+    speaker_countries: frozenset[str] = frozenset()
+    min_targets: int = 1
+    target_types: frozenset[str] = frozenset({"country", "organization"})
+    target_countries: frozenset[str] = frozenset()
+    aggregate: Aggregate | None = None
+    source: str = ""
+
+
+@dataclass(slots=True)
+class RuleSet:
+    rules: list[Rule] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def version(self) -> str:
+        return ",".join(f"{r.id}@{r.version}" for r in self.rules)
+
+
+def _frozen(value: Any) -> frozenset[str]:
+    return frozenset(value or ())
+
+
+def parse_window(text: str) -> int:
+    return int(text[:-1]) * _WINDOW_UNITS[text[-1]]
+
+
+def load_file(path: str | Path, cue_classes: Iterable[str], term_classes: Iterable[str]) -> list[Rule]:
+    doc = load_yaml(path)
+    validator = jsonschema.Draft202012Validator(schema("rules"))
+    errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = list(err.absolute_path)
+        at = "/".join(str(p) for p in where) or "(top level)"
+        raise doc.error(where, f"{at}: {err.message}")
+    cues, terms = set(cue_classes), set(term_classes)
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for i, spec in enumerate(doc.data["rules"]):
+        if spec.get("enabled") is False:
+            continue
+        m = spec["match"]
+        if spec["id"] in seen:
+            raise doc.error(["rules", i, "id"], f"duplicate rule id {spec['id']}")
+        seen.add(spec["id"])
+        for key, known in (("cues", cues), ("terms_any", terms), ("terms_none", terms)):
+            unknown = sorted(set(m.get(key) or ()) - known)
+            if unknown:
+                raise doc.error(["rules", i, "match", key],
+                                f"unknown {key.split('_')[0]} class {unknown}; known: {sorted(known)}")
+        bad = sorted(set(_PLACEHOLDER.findall(spec["summary"])) - PLACEHOLDERS)
+        if bad:
+            raise doc.error(["rules", i, "summary"], f"unknown placeholder {bad}; use {sorted(PLACEHOLDERS)}")
+        if "cues" not in m:
+            raise doc.error(["rules", i, "match"], "match needs 'cues'")
+        sp, tg, ag = m.get("speaker") or {}, m.get("targets") or {}, spec.get("aggregate")
+        rules.append(Rule(
+            id=spec["id"], title=spec["title"], version=spec["version"], severity=spec["severity"],
+            summary=spec["summary"], cues=_frozen(m["cues"]), terms_any=_frozen(m.get("terms_any")),
+            terms_none=_frozen(m.get("terms_none")), negated=m.get("negated", False),
+            modality=_frozen(m.get("modality")), government=sp.get("government"),
+            speaker_kinds=_frozen(sp.get("kinds")), speaker_countries=_frozen(sp.get("countries")),
+            min_targets=tg.get("min", 1), target_types=_frozen(tg.get("types") or ("country", "organization")),
+            target_countries=_frozen(tg.get("countries")),
+            aggregate=Aggregate(ag["min_count"], parse_window(ag["window"])) if ag else None,
+            source=f"{doc.path}:{doc.line(['rules', i])}",
+        ))
+    return rules
+
+
+def rule_files(extra: str) -> list[Path]:
+    """The shipped defaults, then every .yaml/.yml named by ``extra`` (files or folders)."""
+    paths = [DEFAULT_RULES]
+    for item in filter(None, extra.split(os.pathsep)):
+        p = Path(item)
+        if p.is_dir():
+            paths.extend(sorted(q for q in p.iterdir() if q.suffix in (".yaml", ".yml")))
+        elif p.exists():
+            paths.append(p)
+        else:
+            raise DataFileError(item, None, "no such rule file or folder")
+    return paths
+
+
+def load_rules(paths: Iterable[Path], cue_classes: Iterable[str], term_classes: Iterable[str]) -> RuleSet:
+    """Load every file; a later rule with the same id replaces the earlier one."""
+    by_id: dict[str, Rule] = {}
+    files = []
+    cue_classes, term_classes = list(cue_classes), list(term_classes)
+    for path in paths:
+        for rule in load_file(path, cue_classes, term_classes):
+            by_id[rule.id] = rule
+        files.append(str(path))
+    return RuleSet(list(by_id.values()), files)

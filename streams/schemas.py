@@ -1,0 +1,45 @@
+"""The JSON Schemas under schemas/ (the contract for consumers in any language),
+loaded once and compiled for validation on the hot path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+import orjson
+
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
+BASE_URI = "https://newswatch.invalid/schemas/"
+NAMES = ("raw_article", "clean_article", "tagged_article", "alert", "dead_letter", "rules", "common")
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    path = SCHEMA_DIR / f"{name}.v1.json"
+    data: dict[str, Any] = orjson.loads(path.read_bytes())
+    return data
+
+
+def _by_uri(uri: str) -> dict[str, Any]:
+    if not uri.startswith(BASE_URI):
+        raise ValueError(f"schema reference outside newswatch: {uri}")  # never fetch from the network
+    return schema(uri[len(BASE_URI) :].split("#")[0].removesuffix(".v1.json"))
+
+
+@cache
+def validator(name: str) -> Callable[[Any], Any]:
+    """A compiled validator: raises fastjsonschema.JsonSchemaValueException."""
+    return fastjsonschema.compile(schema(name), handlers={"https": _by_uri}, formats={"date-time": _is_datetime})
+
+
+def _is_datetime(value: str) -> bool:
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return "T" in value or " " in value

@@ -1,0 +1,201 @@
+"""Entity mentions from matcher hits: plain aliases, bodies by pattern, people by role.
+
+Composition works on spans: a body pattern "Kementerian Luar Negeri {c}" is a
+prefix hit followed by a country mention; "Germany's foreign ministry" is a
+country mention followed by a suffix hit. A role title followed (perhaps through
+a country or body) by a capitalised name gives a person the knowledge base does
+not know yet.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from streams.models import Mention
+from streams.tagging.kb import Entity, KnowledgeBase
+from streams.tagging.matcher import Hit, longest_first
+
+SPOKESPERSON_BY_BODY = {
+    "foreign_ministry": "foreign_ministry_spokesperson",
+    "defence_ministry": "defence_ministry_spokesperson",
+    "presidency": "presidential_spokesperson",
+    "government": "government_spokesperson",
+    "national_security_council": "nsc_spokesperson",
+    "military": "defence_ministry_spokesperson",
+}
+_JOIN = re.compile(r"(?:\s|['’]s\b|,)*")
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
+_PARTICLES = {"de", "da", "van", "von", "der", "den", "bin", "al", "el", "la", "le", "del", "dos", "di", "ibn"}
+MAX_NAME_TOKENS = 4
+
+
+def joined(text: str, a: int, b: int, commas: bool = False) -> bool:
+    """True when only whitespace (and a possessive or, if allowed, a comma) separates a and b."""
+    if b < a or b - a > 4:
+        return False
+    gap = text[a:b]
+    if not commas and "," in gap:
+        return False
+    m = _JOIN.fullmatch(gap)
+    return m is not None
+
+
+def _mention(ent: Entity, start: int, end: int, text: str, via: str = "kb", role: str | None = None) -> Mention:
+    return Mention(ent.id, ent.type, ent.name, start, end, text[start:end], ent.country, role or ent.role,
+                   ent.qid, via)
+
+
+def _unknown_name(text: str, pos: int) -> tuple[int, int] | None:
+    """A capitalised personal name starting at pos (2 to 4 words), or None."""
+    m = _JOIN.match(text, pos)
+    pos = m.end() if m else pos
+    start = pos
+    end = -1
+    count = 0
+    while count < MAX_NAME_TOKENS:
+        tok = _NAME_TOKEN.match(text, pos)
+        if tok is None:
+            break
+        word = tok.group().rstrip(".")
+        if word.lower() in _PARTICLES and count:
+            nxt = pos + len(tok.group())
+            pos = nxt + 1 if text[nxt : nxt + 1] == " " else nxt
+            continue
+        if not word[:1].isupper() or (word.isupper() and len(word) > 1):
+            break
+        end = pos + len(word)
+        count += 1
+        if text[end : end + 1] != " ":
+            break
+        pos = end + 1
+    if count < 2:
+        return None
+    return start, end
+
+
+def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention]:
+    ents = kb.entities
+    seen_full: dict[str, int] = {}
+    plain: list[Mention] = []
+    for hit in longest_first(h for h in hits if h.phrase.layer in ("entity", "short")):
+        eid = hit.phrase.value
+        ent = ents.get(eid)
+        if ent is None:
+            continue
+        if hit.phrase.layer == "short":
+            if eid not in seen_full:  # a bare surname only after the full name
+                continue
+        else:
+            seen_full.setdefault(eid, hit.start)
+        plain.append(_mention(ent, hit.start, hit.end, text))
+
+    starts = [m.start for m in plain]
+
+    def mention_at(pos: int, types: tuple[str, ...]) -> Mention | None:
+        i = bisect_left(starts, pos)
+        while i < len(plain) and plain[i].start <= pos + 4:
+            m = plain[i]
+            if m.type in types and joined(text, pos, m.start):
+                return m
+            i += 1
+        return None
+
+    def mention_before(pos: int, types: tuple[str, ...]) -> Mention | None:
+        i = bisect_left(starts, pos) - 1
+        while i >= 0 and plain[i].end >= pos - 4:
+            m = plain[i]
+            if m.type in types and joined(text, m.end, pos):
+                return m
+            i -= 1
+        return None
+
+    # Bodies by pattern.
+    bodies: list[Mention] = []
+    parts = [h for h in hits if h.phrase.layer == "body_part"]
+    suffixes: dict[tuple[int, int], Hit] = {}
+    for h in parts:
+        idx, side = h.phrase.value
+        if side == "suffix":
+            suffixes[(idx, h.start)] = h
+    places = ("country",)
+    for h in parts:
+        idx, side = h.phrase.value
+        pattern = kb.body_patterns[idx]
+        if side == "prefix":
+            country = mention_at(h.end, places)
+            if country is None or country.country is None:
+                continue
+            end = country.end
+            if pattern.suffix:
+                suffix = next((suffixes[(idx, p)] for p in range(end, end + 5) if (idx, p) in suffixes), None)
+                if suffix is None or not joined(text, end, suffix.start):
+                    continue
+                end = suffix.end
+            start = h.start
+        elif pattern.prefix is None:
+            country = mention_before(h.start, places)
+            if country is None or country.country is None:
+                continue
+            start, end = country.start, h.end
+        else:
+            continue
+        body = kb.body(country.country, pattern.kind)
+        bodies.append(_mention(body, start, end, text, via="pattern"))
+    bodies = _outermost(bodies)
+
+    # People by role: "<role> [<country|body>] [,] <Name>".
+    everything = sorted(plain + bodies, key=lambda m: (m.start, -m.end))
+    all_starts = [m.start for m in everything]
+    people: list[Mention] = []
+    by_start = {m.start: m for m in plain if m.type == "person"}
+    for hit in longest_first(h for h in hits if h.phrase.layer == "role"):
+        role: str = hit.phrase.value
+        pos = hit.end
+        country: str | None = None
+        body_kind: str | None = None
+        for _ in range(2):  # up to two qualifiers: "juru bicara Kementerian Luar Negeri Jerman"
+            i = bisect_left(all_starts, pos)
+            nxt = None
+            while i < len(everything) and everything[i].start <= pos + 4:
+                cand = everything[i]
+                if cand.type in ("country", "body") and joined(text, pos, cand.start):
+                    nxt = cand if nxt is None or cand.end > nxt.end else nxt
+                i += 1
+            if nxt is None:
+                break
+            country = nxt.country or country
+            if nxt.type == "body":
+                body_kind = nxt.role
+            pos = nxt.end
+        if role == "spokesperson":
+            role = SPOKESPERSON_BY_BODY.get(body_kind or "", "spokesperson")
+        m = _JOIN.match(text, pos)
+        name_at = m.end() if m else pos
+        known = by_start.get(name_at)
+        if known is not None:
+            if known.role is None or role.endswith("spokesperson"):
+                known.role = role
+            continue
+        span = _unknown_name(text, pos)
+        if span is None:
+            continue
+        s, e = span
+        if any(x.start < e and s < x.end for x in everything):
+            continue
+        cc = (country or "xx").lower()
+        slug = "-".join(text[s:e].lower().split())
+        ent = Entity(f"p:{cc}:{slug}", "person", text[s:e], country, None, role, True)
+        people.append(_mention(ent, s, e, text, via="role_cue", role=role))
+
+    return sorted(plain + bodies + people, key=lambda m: (m.start, -m.end))
+
+
+def _outermost(mentions: list[Mention]) -> list[Mention]:
+    mentions.sort(key=lambda m: (m.start, -m.end))
+    out: list[Mention] = []
+    for m in mentions:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out

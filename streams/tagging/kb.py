@@ -1,0 +1,387 @@
+"""The knowledge base: entities with stable ids, and every phrase that names them.
+
+Sources, all shipped with installed packages or this one:
+- countries: CLDR names in every locale Babel ships, QIDs from rigour (OpenSanctions)
+  where it has them, plus ``data/countries.yaml`` (short forms, inflections, adjectives);
+- cities: CLDR exemplar cities in every locale, plus the curated list in countries.yaml;
+- government bodies: fixed names (countries.yaml ``bodies``) and patterns with a
+  country slot (``data/bodies.yaml``);
+- people: ``data/people.yaml``, curated and dated;
+- cues, roles, modality markers and rule terms from their own data files.
+
+The CLDR part takes seconds to read, so it is cached as JSON per Babel version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import babel
+import orjson
+from babel import localedata
+from babel.core import get_global
+
+from streams.errors import DataFileError
+from streams.settings import Settings
+from streams.tagging.matcher import Matcher, Phrase, make_phrase
+from streams.yamlio import Located, load_yaml
+
+DATA = Path(__file__).parent / "data"
+TERMS_FILE = Path(__file__).parents[1] / "rules" / "data" / "terms.yaml"
+LANGUAGES = ("id", "en", "vi", "de", "fr", "es", "ru")
+BODY_KINDS = (
+    "foreign_ministry",
+    "defence_ministry",
+    "presidency",
+    "government",
+    "national_security_council",
+    "military",
+)
+BODY_NAMES = {
+    "foreign_ministry": "Foreign Ministry",
+    "defence_ministry": "Defence Ministry",
+    "presidency": "Presidency",
+    "government": "Government",
+    "national_security_council": "National Security Council",
+    "military": "Armed Forces",
+}
+# CLDR also names regions and groupings; these are not countries.
+NOT_COUNTRIES = {"ZZ", "EZ", "QO", "XA", "XB", "UN", "EU"}
+MIN_FOREIGN_ALIAS = 4  # names from locales we do not plan for: shorter ones collide with words
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    type: str  # country | city | body | person | organization
+    name: str
+    country: str | None = None
+    qid: str | None = None
+    role: str | None = None  # person: latest office; body: its kind
+    government: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BodyPattern:
+    kind: str
+    lang: str
+    prefix: str | None
+    suffix: str | None
+
+
+@dataclass(slots=True)
+class KnowledgeBase:
+    entities: dict[str, Entity]
+    countries: dict[str, Entity]  # ISO alpha-2 -> entity
+    body_patterns: list[BodyPattern]
+    roles: dict[str, str | None]  # role id -> body kind it belongs to
+    cue_priority: dict[str, int]
+    term_classes: set[str]
+    matcher: Matcher
+    versions: dict[str, str] = field(default_factory=dict)
+
+    def body(self, country: str, kind: str) -> Entity:
+        """The government body of a kind for a country (made on first use)."""
+        eid = f"b:{country.lower()}:{kind}"
+        ent = self.entities.get(eid)
+        if ent is None:
+            cname = self.countries[country].name if country in self.countries else country
+            ent = Entity(eid, "body", f"{BODY_NAMES.get(kind, kind)} of {cname}", country, None, kind, True)
+            self.entities[eid] = ent
+        return ent
+
+    @property
+    def size(self) -> int:
+        return len(self.entities)
+
+
+# ------------------------------------------------------------------ CLDR cache
+
+
+def _cldr_names(cache_dir: Path) -> dict[str, Any]:
+    """Country and exemplar-city names from every Babel locale, cached per version."""
+    path = cache_dir / f"cldr-names-{babel.__version__}.json"
+    try:
+        return dict(orjson.loads(path.read_bytes()))
+    except (OSError, orjson.JSONDecodeError):
+        pass
+    countries: dict[str, set[str]] = {}
+    cities: dict[str, set[str]] = {}
+    for ident in localedata.locale_identifiers():
+        data = localedata.load(ident)
+        base = ident.split("_")[0]
+        planned = base in LANGUAGES
+        for code, name in data.get("territories", {}).items():
+            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES:
+                if planned or len(name) >= MIN_FOREIGN_ALIAS:
+                    countries.setdefault(code, set()).add(name)
+        for tz, zone in data.get("time_zones", {}).items():
+            city = zone.get("city") if isinstance(zone, dict) else None
+            if city and (planned or len(city) >= MIN_FOREIGN_ALIAS):
+                cities.setdefault(tz, set()).add(city)
+    english = localedata.load("en")
+    result = {
+        "countries": {k: sorted(v) for k, v in countries.items()},
+        "country_en": {k: v for k, v in english["territories"].items() if k in countries},
+        "cities": {k: sorted(v) for k, v in cities.items()},
+        "city_en": {tz: z["city"] for tz, z in english.get("time_zones", {}).items() if "city" in z},
+        "zone_territories": dict(get_global("zone_territories")),
+    }
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(orjson.dumps(result))
+    tmp.replace(path)
+    return result
+
+
+def _qids() -> dict[str, str]:
+    try:
+        from rigour.territories import get_territories
+    except ImportError:  # rigour is optional: ids fall back to local ones
+        return {}
+    return {t.code.upper(): t.qid for t in get_territories() if t.qid and len(t.code) == 2}
+
+
+# ------------------------------------------------------------------ data files
+
+
+def _files(name: str, extra: str) -> Iterator[Located]:
+    yield load_yaml(DATA / name)
+    for folder in filter(None, extra.split(os.pathsep)):
+        path = Path(folder) / name
+        if path.exists():
+            yield load_yaml(path)
+
+
+def _mapping(doc: Located, where: list[str | int], value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise doc.error(where, "expected a mapping")
+    return value
+
+
+def _strings(doc: Located, where: list[str | int], value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise doc.error(where, "expected a list of non-empty strings")
+    return value
+
+
+def _check_literal(doc: Located, where: list[str | int], phrase: str) -> None:
+    # Phrases are literal: a trailing "*" is the only wildcard (bounded by MAX_STEM_TAIL).
+    if "*" in phrase[:-1]:
+        raise doc.error(where, f"'{phrase}': '*' is only allowed at the end of a phrase")
+
+
+class _Builder:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.entities: dict[str, Entity] = {}
+        self.countries: dict[str, Entity] = {}
+        self.phrases: list[tuple[str, Phrase]] = []
+        self.body_patterns: list[BodyPattern] = []
+        self.roles: dict[str, str | None] = {}
+        self.cue_priority: dict[str, int] = {}
+        self.term_classes: set[str] = set()
+        self.versions: dict[str, str] = {}
+
+    def add(self, surface: str, layer: str, value: Any, lang: str | None = None) -> None:
+        item = make_phrase(surface, layer, value, lang)
+        if item is not None:
+            self.phrases.append(item)
+
+    def entity(self, ent: Entity, names: Iterable[str], lang: str | None = None) -> None:
+        self.entities.setdefault(ent.id, ent)
+        for name in names:
+            self.add(name, "entity", ent.id, lang)
+
+    # -- countries and cities
+    def countries_and_cities(self) -> None:
+        cldr = _cldr_names(self.settings.cache_dir)
+        qids = _qids()
+        for code, names in cldr["countries"].items():
+            qid = qids.get(code)
+            ent = Entity(qid or f"c:{code.lower()}", "country", cldr["country_en"].get(code, code), code, qid,
+                         None, True)
+            self.countries[code] = ent
+            self.entity(ent, names)
+        for tz, names in cldr["cities"].items():
+            en = cldr["city_en"].get(tz)
+            country = cldr["zone_territories"].get(tz)
+            if not en or not country or country == "001":
+                continue
+            ent = Entity(f"city:{tz.lower()}", "city", en, country)
+            self.entity(ent, names)
+        for doc in _files("countries.yaml", self.settings.kb_path):
+            self._country_file(doc, cldr)
+        self.versions["cldr"] = babel.__version__
+
+    def _country_file(self, doc: Located, cldr: dict[str, Any]) -> None:
+        data = _mapping(doc, [], doc.data)
+        self.versions["countries"] = str(data.get("version", "?"))
+        for code, langs in _mapping(doc, ["countries"], data.get("countries", {})).items():
+            code = str(code).upper()
+            ent = self.countries.get(code)
+            if ent is None:  # EU, NATO and the like: organisations, not countries
+                ent = Entity(f"org:{code.lower()}", "organization", code, code, None, None, code == "EU")
+                self.countries[code] = ent
+                self.entities[ent.id] = ent
+            for lang, forms in _mapping(doc, ["countries", code], langs).items():
+                forms = _mapping(doc, ["countries", code, lang], forms)
+                for key in ("names", "adjectives"):
+                    for phrase in _strings(doc, ["countries", code, lang, key], forms.get(key)):
+                        _check_literal(doc, ["countries", code, lang, key], phrase)
+                        self.add(phrase, "entity", ent.id, lang)
+        by_en_city = {v.lower(): k for k, v in cldr["city_en"].items()}
+        for i, city in enumerate(data.get("cities") or []):
+            city = _mapping(doc, ["cities", i], city)
+            if not isinstance(city.get("name"), str) or not isinstance(city.get("country"), str):
+                raise doc.error(["cities", i], "a city needs 'name' and 'country'")
+            tz = by_en_city.get(city["name"].lower())
+            eid = f"city:{tz.lower()}" if tz else str(city.get("id") or f"city:{city['name'].lower()}")
+            ent = Entity(eid, "city", city["name"], city["country"].upper())
+            self.entity(ent, [city["name"], *_strings(doc, ["cities", i, "names"], city.get("names"))])
+        for i, body in enumerate(data.get("bodies") or []):
+            body = _mapping(doc, ["bodies", i], body)
+            kind, country = body.get("kind"), str(body.get("country", "")).upper()
+            if kind not in BODY_KINDS:
+                raise doc.error(["bodies", i, "kind"], f"unknown body kind {kind!r}; use one of {BODY_KINDS}")
+            eid = f"b:{country.lower()}:{kind}"
+            ent = Entity(eid, "body", str(body.get("name") or eid), country, None, kind, True)
+            # A fixed name ("White House") is the same entity as the patterned one.
+            self.entities[eid] = ent
+            self.entity(ent, _strings(doc, ["bodies", i, "names"], body.get("names")))
+
+    # -- bodies by pattern
+    def body_file(self) -> None:
+        doc = load_yaml(DATA / "bodies.yaml")
+        data = _mapping(doc, [], doc.data)
+        self.versions["bodies"] = str(data.get("version", "?"))
+        for kind, spec in _mapping(doc, ["kinds"], data.get("kinds")).items():
+            if kind not in BODY_KINDS:
+                raise doc.error(["kinds", kind], f"unknown body kind {kind!r}")
+            spec = _mapping(doc, ["kinds", kind], spec)
+            for lang, patterns in _mapping(doc, ["kinds", kind, "patterns"], spec.get("patterns", {})).items():
+                for pattern in _strings(doc, ["kinds", kind, "patterns", lang], patterns):
+                    if pattern.count("{c}") != 1:
+                        raise doc.error(["kinds", kind, "patterns", lang], f"'{pattern}' needs exactly one {{c}}")
+                    before, after = (part.strip() for part in pattern.split("{c}"))
+                    bp = BodyPattern(kind, lang, before or None, after or None)
+                    idx = len(self.body_patterns)
+                    self.body_patterns.append(bp)
+                    if bp.prefix:
+                        self.add(bp.prefix, "body_part", (idx, "prefix"), lang)
+                    if bp.suffix:
+                        self.add(bp.suffix, "body_part", (idx, "suffix"), lang)
+
+    # -- people
+    def people_file(self) -> None:
+        for doc in _files("people.yaml", self.settings.kb_path):
+            data = _mapping(doc, [], doc.data)
+            self.versions["people"] = str(data.get("version", "?"))
+            for i, person in enumerate(data.get("people") or []):
+                p = _mapping(doc, ["people", i], person)
+                for key in ("id", "name", "country"):
+                    if not isinstance(p.get(key), str) or not p[key]:
+                        raise doc.error(["people", i], f"a person needs '{key}'")
+                offices = p.get("offices") or []
+                for j, office in enumerate(offices):
+                    if not isinstance(office, dict) or office.get("role") not in self.roles:
+                        raise doc.error(["people", i, "offices", j], "unknown role; see roles.yaml for the ids")
+                role = _current_role(offices)
+                qid = p.get("qid")
+                if qid is not None and not (isinstance(qid, str) and qid[:1] == "Q" and qid[1:].isdigit()):
+                    raise doc.error(["people", i, "qid"], f"'{qid}' is not a Wikidata QID")
+                ent = Entity(p["id"], "person", p["name"], p["country"].upper(), qid, role,
+                             role is not None and role != "party_official" or p["country"] == "KP")
+                if p["id"] in self.entities and self.entities[p["id"]] != ent:
+                    raise doc.error(["people", i, "id"], f"duplicate person id {p['id']}")
+                self.entity(ent, [p["name"], *_strings(doc, ["people", i, "aliases"], p.get("aliases"))])
+                for short in _strings(doc, ["people", i, "short"], p.get("short")):
+                    self.add(short, "short", ent.id)
+
+    # -- roles, cues, modality, non-government speakers, rule terms
+    def roles_file(self) -> None:
+        doc = load_yaml(DATA / "roles.yaml")
+        data = _mapping(doc, [], doc.data)
+        self.versions["roles"] = str(data.get("version", "?"))
+        for role, spec in _mapping(doc, ["roles"], data.get("roles")).items():
+            spec = _mapping(doc, ["roles", role], spec)
+            body = spec.get("body")
+            if body is not None and body not in BODY_KINDS:
+                raise doc.error(["roles", role, "body"], f"unknown body kind {body!r}")
+            self.roles[role] = body
+            for lang in LANGUAGES:
+                for phrase in _strings(doc, ["roles", role, lang], spec.get(lang)):
+                    # "{c} foreign minister": the country is found as a neighbouring mention.
+                    literal = " ".join(phrase.replace("{c}", " ").split())
+                    self.add(literal, "role", role, lang)
+
+    def lexicon(self, path: Path, section: str, layer: str) -> None:
+        doc = load_yaml(path)
+        data = _mapping(doc, [], doc.data)
+        self.versions[path.stem] = str(data.get("version", "?"))
+        body = _mapping(doc, [section], data.get(section))
+        for outer, inner in body.items():
+            inner = _mapping(doc, [section, outer], inner)
+            for mid, phrases in inner.items():
+                # cues.yaml is lang -> class; the others are class -> lang.
+                lang, klass = (outer, mid) if layer == "cue" else (mid, outer)
+                for phrase in _strings(doc, [section, outer, mid], phrases):
+                    _check_literal(doc, [section, outer, mid], phrase)
+                    self.add(phrase, layer, klass, lang)
+                if layer == "term":
+                    self.term_classes.add(klass)
+        if layer == "cue":
+            classes = _strings(doc, ["classes"], data.get("classes"))
+            self.cue_priority = {c: i for i, c in enumerate(classes)}
+
+    def modality_file(self) -> None:
+        doc = load_yaml(DATA / "modality.yaml")
+        data = _mapping(doc, [], doc.data)
+        self.versions["modality"] = str(data.get("version", "?"))
+        for klass, langs in data.items():
+            if klass == "version":
+                continue
+            for lang, phrases in _mapping(doc, [klass], langs).items():
+                for phrase in _strings(doc, [klass, lang], phrases):
+                    self.add(phrase, "modality", klass, lang)
+
+    def build(self) -> KnowledgeBase:
+        self.roles_file()
+        self.countries_and_cities()
+        self.body_file()
+        self.people_file()
+        self.lexicon(DATA / "cues.yaml", "cues", "cue")
+        self.lexicon(TERMS_FILE, "classes", "term")
+        self.lexicon(DATA / "speakers.yaml", "speakers", "nongov")
+        self.modality_file()
+        matcher = Matcher(self.phrases)
+        digest = hashlib.blake2b(orjson.dumps(sorted(self.versions.items())), digest_size=4).hexdigest()
+        self.versions["kb"] = digest
+        return KnowledgeBase(self.entities, self.countries, self.body_patterns, self.roles,
+                             self.cue_priority, self.term_classes, matcher, self.versions)
+
+
+def _current_role(offices: list[Any]) -> str | None:
+    """The office held last (open-ended first), or None."""
+    if not offices:
+        return None
+    ordered = sorted(offices, key=lambda o: (o.get("to") is None, str(o.get("to") or ""), str(o.get("from") or "")))
+    role = ordered[-1].get("role")
+    return str(role) if role else None
+
+
+def load(settings: Settings | None = None) -> KnowledgeBase:
+    """Build the knowledge base from shipped data (and NEWSWATCH_KB extensions)."""
+    from streams.settings import load as load_settings
+
+    try:
+        return _Builder(settings or load_settings()).build()
+    except DataFileError:
+        raise
