@@ -94,7 +94,7 @@ def _table(alerts: Sequence[Alert]) -> None:
     from rich.table import Table
 
     table = Table(title=f"newswatch alerts ({len(alerts)})", show_lines=True)
-    for col in ("severity", "rule", "speaker", "targets", "quote", "sources", "event day", "id"):
+    for col in ("severity", "rule", "speaker", "targets", "quote", "sources", "day", "id"):
         table.add_column(col, overflow="fold")
     for a in alerts:
         who = a.speaker.name + (f" / {a.speaker.voice.name}" if a.speaker.voice else "")
@@ -102,7 +102,10 @@ def _table(alerts: Sequence[Alert]) -> None:
         table.add_row(a.severity, a.rule.id, f"{who} ({a.speaker.country or '?'})",
                       ", ".join(f"{t.name} ({t.country})" for t in a.targets),
                       (quote or "")[:120], str(a.sources_count), a.event_time[:10], a.id)
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 160)  # piped output: do not fold into 80 columns
+    console.print(table)
 
 
 def build_parser() -> argparse.ArgumentParser:

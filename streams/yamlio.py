@@ -11,6 +11,9 @@ import yaml
 
 from streams.errors import DataFileError
 
+# libyaml's safe loader when PyYAML was built with it (much faster on the people file).
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class Located:
     """A loaded YAML document plus the line of every node, addressed by path."""
@@ -55,8 +58,12 @@ def load_yaml(path: str | Path) -> Located:
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(name, None, f"cannot read: {exc}") from exc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()  # one parse gives both the lines and the data
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

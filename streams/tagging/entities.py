@@ -76,18 +76,26 @@ def _unknown_name(text: str, pos: int) -> tuple[int, int] | None:
 
 def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention]:
     ents = kb.entities
-    seen_full: dict[str, int] = {}
+    named = longest_first(h for h in hits if h.phrase.layer in ("entity", "short", "ambiguous"))
+    full = {h.phrase.value for h in named if h.phrase.layer == "entity"}
+    # Where a body or role phrase ends, an ambiguous country form is meant ("Bộ Ngoại giao Pháp").
+    lead_ends = {h.end for h in hits if h.phrase.layer == "role" or
+                 (h.phrase.layer == "body_part" and h.phrase.value[1] == "prefix")}
+    seen_full: set[str] = set()
     plain: list[Mention] = []
-    for hit in longest_first(h for h in hits if h.phrase.layer in ("entity", "short")):
+    for hit in named:
         eid = hit.phrase.value
         ent = ents.get(eid)
         if ent is None:
             continue
-        if hit.phrase.layer == "short":
-            if eid not in seen_full:  # a bare surname only after the full name
-                continue
-        else:
-            seen_full.setdefault(eid, hit.start)
+        layer = hit.phrase.layer
+        if layer == "short" and eid not in seen_full:  # a bare surname only after the full name
+            continue
+        if layer == "ambiguous" and eid not in full and not any(joined(text, e, hit.start) for e in lead_ends
+                                                                if hit.start - 4 <= e <= hit.start):
+            continue
+        if layer == "entity":
+            seen_full.add(eid)
         plain.append(_mention(ent, hit.start, hit.end, text))
 
     starts = [m.start for m in plain]

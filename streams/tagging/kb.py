@@ -90,14 +90,17 @@ class KnowledgeBase:
         eid = f"b:{country.lower()}:{kind}"
         ent = self.entities.get(eid)
         if ent is None:
-            cname = self.countries[country].name if country in self.countries else country
-            ent = Entity(eid, "body", f"{BODY_NAMES.get(kind, kind)} of {cname}", country, None, kind, True)
-            self.entities[eid] = ent
+            ent = self.entities[eid] = body_entity(eid, kind, country, self.countries)
         return ent
 
     @property
     def size(self) -> int:
         return len(self.entities)
+
+
+def body_entity(eid: str, kind: str, country: str, countries: dict[str, Entity]) -> Entity:
+    cname = countries[country].name if country in countries else country
+    return Entity(eid, "body", f"{BODY_NAMES.get(kind, kind)} of {cname}", country, None, kind, True)
 
 
 # ------------------------------------------------------------------ CLDR cache
@@ -188,6 +191,7 @@ class _Builder:
         self.roles: dict[str, str | None] = {}
         self.cue_priority: dict[str, int] = {}
         self.term_classes: set[str] = set()
+        self.ambiguous: set[str] = set()  # forms that are also ordinary words ("Pháp" in "biện pháp")
         self.versions: dict[str, str] = {}
 
     def add(self, surface: str, layer: str, value: Any, lang: str | None = None) -> None:
@@ -225,7 +229,9 @@ class _Builder:
         data = _mapping(doc, [], doc.data)
         self.versions["countries"] = str(data.get("version", "?"))
         for code, langs in _mapping(doc, ["countries"], data.get("countries", {})).items():
-            code = str(code).upper()
+            if not isinstance(code, str):  # YAML reads a bare NO as false: codes must be quoted
+                raise doc.error(["countries"], f"country code {code!r} must be a quoted string")
+            code = code.upper()
             ent = self.countries.get(code)
             if ent is None:  # EU, NATO and the like: organisations, not countries
                 ent = Entity(f"org:{code.lower()}", "organization", code, code, None, None, code == "EU")
@@ -237,6 +243,8 @@ class _Builder:
                     for phrase in _strings(doc, ["countries", code, lang, key], forms.get(key)):
                         _check_literal(doc, ["countries", code, lang, key], phrase)
                         self.add(phrase, "entity", ent.id, lang)
+                for phrase in _strings(doc, ["countries", code, lang, "ambiguous"], forms.get("ambiguous")):
+                    self.ambiguous.add(phrase)
         by_en_city = {v.lower(): k for k, v in cldr["city_en"].items()}
         for i, city in enumerate(data.get("cities") or []):
             city = _mapping(doc, ["cities", i], city)
@@ -251,11 +259,17 @@ class _Builder:
             kind, country = body.get("kind"), str(body.get("country", "")).upper()
             if kind not in BODY_KINDS:
                 raise doc.error(["bodies", i, "kind"], f"unknown body kind {kind!r}; use one of {BODY_KINDS}")
-            eid = f"b:{country.lower()}:{kind}"
-            ent = Entity(eid, "body", str(body.get("name") or eid), country, None, kind, True)
-            # A fixed name ("White House") is the same entity as the patterned one.
-            self.entities[eid] = ent
-            self.entity(ent, _strings(doc, ["bodies", i, "names"], body.get("names")))
+            # A fixed name ("White House", "Auswärtiges Amt") is an alias of the same
+            # entity a pattern finds ("Kementerian Luar Negeri Jerman"): one id, one English name.
+            ent = self._body(country, kind)
+            names = [str(body["name"])] if body.get("name") else []
+            self.entity(ent, names + _strings(doc, ["bodies", i, "names"], body.get("names")))
+
+    def _body(self, country: str, kind: str) -> Entity:
+        eid = f"b:{country.lower()}:{kind}"
+        if eid not in self.entities:
+            self.entities[eid] = body_entity(eid, kind, country, self.countries)
+        return self.entities[eid]
 
     # -- bodies by pattern
     def body_file(self) -> None:
@@ -361,11 +375,27 @@ class _Builder:
         self.lexicon(TERMS_FILE, "classes", "term")
         self.lexicon(DATA / "speakers.yaml", "speakers", "nongov")
         self.modality_file()
-        matcher = Matcher(self.phrases)
+        matcher = Matcher(self._demote_ambiguous())
         digest = hashlib.blake2b(orjson.dumps(sorted(self.versions.items())), digest_size=4).hexdigest()
         self.versions["kb"] = digest
         return KnowledgeBase(self.entities, self.countries, self.body_patterns, self.roles,
                              self.cue_priority, self.term_classes, matcher, self.versions)
+
+
+    def _demote_ambiguous(self) -> list[tuple[str, Phrase]]:
+        """Ambiguous forms, from any source, match case-sensitively and only count
+        where context confirms them (see entities.find_mentions)."""
+        surfaces: dict[str, str] = {}
+        for form in self.ambiguous:
+            made = make_phrase(form, "ambiguous", None)
+            if made is not None:
+                surfaces[made[0]] = " ".join(form.split())
+        out = []
+        for key, phrase in self.phrases:
+            if phrase.layer == "entity" and key in surfaces:
+                phrase = Phrase("ambiguous", phrase.value, phrase.lang, surfaces[key], False)
+            out.append((key, phrase))
+        return out
 
 
 def _current_role(offices: list[Any]) -> str | None:

@@ -39,12 +39,15 @@ def _is_cjk(ch: str) -> bool:
     return 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0x0E00 <= o <= 0x0EFF
 
 
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+
+
 def fold(text: str) -> str:
-    """Lower-case without changing length, so offsets carry over."""
+    """Lower-case (and unify apostrophes) without changing length, so offsets carry over."""
     low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.translate(_APOSTROPHES)
 
 
 def needs_exact(surface: str) -> bool:

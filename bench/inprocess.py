@@ -1,0 +1,112 @@
+"""In-process throughput of clean + tag + statements + rules on one core.
+
+Prints: articles/s, per-stage time shares, per-article p50/p99/max, knowledge-base
+start-up time (cold: CLDR cache rebuilt; warm: cache present) and resident memory.
+Run: python bench/inprocess.py [--rounds N] [--feed PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from streams import stages  # noqa: E402
+from streams.pipeline import Pipeline  # noqa: E402
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def startup(cold: bool) -> float:
+    """Seconds to build the knowledge base and rules in a fresh interpreter."""
+    env = dict(os.environ)
+    tmp = None
+    if cold:
+        tmp = tempfile.mkdtemp()
+        env["NEWSWATCH_CACHE_DIR"] = tmp
+    code = ("import time; t=time.perf_counter(); from streams.pipeline import Pipeline; "
+            "Pipeline.load(rules_path=''); print(time.perf_counter()-t)")
+    try:
+        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
+                             check=True)
+        return float(out.stdout.strip())
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--feed", default=str(REPO / "tests/fixtures/feed/sample.jsonl"))
+    ap.add_argument("--rounds", type=int, default=20, help="passes over the feed")
+    args = ap.parse_args()
+
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+
+    cold = startup(cold=True)
+    warm = startup(cold=False)
+    before = rss_mb()
+    t0 = time.perf_counter()
+    pipe = Pipeline.load(rules_path="")
+    load_s = time.perf_counter() - t0
+    after = rss_mb()
+
+    raws = [stages.parse_raw(line) for line in Path(args.feed).read_bytes().splitlines() if line.strip()]
+    sizes = [len(r.body or r.html or "") for r in raws]
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    per_stage = {"clean": 0.0, "tag": 0.0, "alert": 0.0}
+    per_article: list[float] = []
+    alerts = 0
+    clock = time.perf_counter
+    for _ in range(args.rounds):
+        state: dict[str, object] = {}
+        for raw in raws:
+            a = clock()
+            clean = stages.clean(raw, now=now)
+            b = clock()
+            tagged = stages.tag(clean, pipe.kb)
+            c = clock()
+            alerts += len(stages.alert(tagged, pipe.rules, state))
+            d = clock()
+            per_stage["clean"] += b - a
+            per_stage["tag"] += c - b
+            per_stage["alert"] += d - c
+            per_article.append(d - a)
+    total = sum(per_article)
+    n = len(per_article)
+    per_article.sort()
+    q = statistics.quantiles(per_article, n=1000)
+    print(f"feed: {len(raws)} articles, median {statistics.median(sizes)} chars, rounds {args.rounds}, "
+          f"{n} articles processed, {alerts} alerts raised")
+    print(f"throughput: {n / total:,.0f} articles/s on one core (clean+tag+statements+rules, language id included)")
+    print("stage shares: " + ", ".join(f"{k} {v / total:.0%} ({v / n * 1e6:.0f} us)" for k, v in per_stage.items()))
+    print(f"per article: p50 {q[499] * 1e3:.3f} ms, p99 {q[989] * 1e3:.3f} ms, max {per_article[-1] * 1e3:.3f} ms")
+    print(f"start-up (fresh interpreter, knowledge base + rules): cold cache {cold:.2f} s, warm cache {warm:.2f} s")
+    print(f"knowledge base: {pipe.kb.size:,} entities, {pipe.kb.matcher.size:,} phrases, loaded in {load_s:.2f} s "
+          f"in-process; resident memory {after:.0f} MB (before load {before:.0f} MB)")
+    print(orjson.dumps({"articles_per_s": round(n / total), "p99_ms": round(q[989] * 1e3, 3),
+                        "startup_warm_s": round(warm, 2), "rss_mb": round(after)}).decode())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""HTML to text with selectolax's lexbor parser.
+
+- Page furniture is dropped with its content: scripts, styles, navigation, headers,
+  footers, asides, forms, iframes, hidden elements and the ARIA landmarks that mean the
+  same (``role=navigation|banner|contentinfo|complementary``).
+- The main content is the longest ``<article>``, else ``<main>`` / ``[role=main]``,
+  else ``<body>``.
+- ``<figcaption>`` texts are taken out of the body and returned as captions (the
+  cleaner turns their credits into photo credits).
+- The headline (``og:title``, else the first ``<h1>``, else ``<title>`` without a
+  trailing " | Site" part) is returned as the title; an ``<h1>`` carrying the headline is
+  not repeated in the body text.
+- Block elements become line breaks; inside a block, HTML whitespace collapses to one
+  space. The text still needs :mod:`streams.cleaning.normalize`.
+
+Nothing here recurses in Python, and nodes are removed in reverse document order (a
+descendant before its ancestor) so no removed node is ever touched again: 10,000 nested
+``<div>`` elements parse and extract in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from streams.cleaning.normalize import fix_surrogates, normalize_inline
+
+_DROP = ", ".join(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "iframe",
+        "svg",
+        "math",
+        "button",
+        "select",
+        "textarea",
+        "object",
+        "embed",
+        "canvas",
+        "dialog",
+        "menu",
+        "[hidden]",
+        '[aria-hidden="true"]',
+        '[role="navigation"]',
+        '[role="banner"]',
+        '[role="contentinfo"]',
+        '[role="complementary"]',
+    ]
+)
+_BLOCKS = ", ".join(
+    [
+        "address",
+        "article",
+        "blockquote",
+        "br",
+        "caption",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    ]
+)
+_MARK = "\x1e"  # block boundary marker; stripped from the input first
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+_TITLE_SUFFIX = re.compile(r"\s+\|\s+[^|]{1,80}$")
+
+
+@dataclass(slots=True)
+class HtmlText:
+    text: str  # lines separated by "\n", not yet normalised
+    title: str | None = None  # normalised headline, if the page has one
+    captions: list[str] = field(default_factory=list)  # normalised figcaption texts
+
+
+def _text(node: LexborNode | None) -> str:
+    if node is None:
+        return ""
+    return normalize_inline(node.text(deep=True), decode_entities=False)
+
+
+def _remove(nodes: list[LexborNode]) -> None:
+    for node in reversed(nodes):  # descendants (later in document order) first
+        node.decompose()
+
+
+def _headline(tree: LexborHTMLParser) -> str | None:
+    meta = tree.css_first('meta[property="og:title"]')
+    if meta is not None:
+        content = meta.attributes.get("content")
+        if content:
+            title = normalize_inline(content, decode_entities=False)
+            if title:
+                return title
+    h1 = _text(tree.css_first("h1"))
+    if h1:
+        return h1
+    title = _text(tree.css_first("title"))
+    if title:
+        return _TITLE_SUFFIX.sub("", title) or title
+    return None
+
+
+def _container(tree: LexborHTMLParser) -> LexborNode | None:
+    articles = tree.css("article")
+    if len(articles) == 1:
+        return articles[0]
+    if articles:
+        return max(articles, key=lambda node: len(node.text(deep=True)))
+    main = tree.css_first("main") or tree.css_first('[role="main"]')
+    if main is not None:
+        return main
+    return tree.body or tree.root
+
+
+def html_to_text(html: str) -> HtmlText:
+    """Extract the main text, headline and figure captions of an HTML page."""
+    html = fix_surrogates(html)
+    if _MARK in html:
+        html = html.replace(_MARK, "")
+    tree = LexborHTMLParser(html)
+    title = _headline(tree)
+    _remove(tree.css(_DROP))
+    root = _container(tree)
+    if root is None:
+        return HtmlText(text="", title=title)
+
+    captions = [c for c in (_text(n) for n in root.css("figcaption")) if c]
+    _remove(root.css("figcaption"))
+    if title is not None:
+        _remove([h1 for h1 in root.css("h1") if _text(h1) == title])
+
+    for node in root.css(_BLOCKS):
+        node.insert_before(_MARK)
+        node.insert_after(_MARK)
+    text = root.text(deep=True)
+    text = _HTML_SPACE.sub(" ", text).replace(_MARK, "\n")
+    return HtmlText(text=text, title=title, captions=captions)

@@ -1,0 +1,209 @@
+"""Text normalisation: the first step of cleaning, run before any offset exists.
+
+The output is a list of paragraphs (non-empty lines), each trimmed, with every run of
+whitespace collapsed to one space; joined with ``"\\n"`` it is the clean text that every
+downstream offset points into.
+
+What it does, in order:
+
+1. lone UTF-16 surrogates become U+FFFD (a valid pair is joined into its code point), so
+   the text can always be encoded to UTF-8 (orjson, Kafka);
+2. mojibake (UTF-8 read as Latin-1/cp1252, C1 controls) is repaired with ftfy, only on
+   the lines where a cheap byte-level test sees it: ftfy costs ~0.2 ms per KB, far too much
+   to run on every article;
+3. HTML character references in plain-text bodies (``&amp;``, ``&#8220;``) are decoded,
+   ANSI terminal escapes are dropped;
+4. one pass over "odd" characters: zero-width and bidi controls (U+200B..U+200F,
+   U+2060..U+206F, U+FEFF, soft hyphen ...) and control characters are removed; rare quote
+   forms are mapped to the common ones (‟ → “, ‛ → ‘, ″ → ", 〝〞 → “ ”) while “ ” ‘ ’ « »
+   „ ‚ ‹ › " ' are kept as they are, so the quote extractor sees every style it knows;
+   dashes are reduced to - – — (hyphen, en dash, em dash); Latin ligatures are expanded
+   and full-width ASCII forms become ASCII (ftfy's ``fix_latin_ligatures`` and
+   ``fix_character_width``);
+5. Unicode NFC;
+6. lines are split on every line boundary Python knows (``str.splitlines``), and within a
+   line every whitespace run (tabs, NBSP, thin and ideographic spaces ...) becomes one
+   space; lines are trimmed and empty lines dropped, so paragraphs come out separated by
+   exactly one ``"\\n"``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html import unescape
+
+import ftfy
+
+# ------------------------------------------------------------------ surrogates
+
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _join_pair(match: re.Match[str]) -> str:
+    return match.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
+def fix_surrogates(text: str) -> str:
+    """Join valid surrogate pairs, replace lone surrogates with U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = _SURROGATE_PAIR.sub(_join_pair, text)
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def safe_str(value: str, limit: int | None = None) -> str:
+    """A trimmed, UTF-8-encodable copy of a short metadata string (id, url, name ...)."""
+    value = fix_surrogates(value).strip()
+    return value[:limit] if limit is not None else value
+
+
+# -------------------------------------------------------------------- mojibake
+
+# A Latin-1 letter Â..ô followed by a character that a UTF-8 continuation byte becomes in
+# Latin-1 or cp1252 ("Ã©", "â€œ", "Ä‘", "á»‡" ...), tested on the UTF-8 bytes: the literal
+# lead byte \xc3 lets the regex engine skip through the text quickly.
+_MOJIBAKE = re.compile(
+    rb"\xc3[\x82-\xb4](?:\xc2[\x80-\xbf]|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c]"
+    rb"|\xe2\x80[\x93\x94\x98-\x9a\x9c-\x9e\xa0-\xa2\xa6\xb0\xb9\xba]|\xe2\x82\xac|\xe2\x84\xa2)"
+)
+# C1 control characters (U+0080..U+009F) almost always mean a decoding accident.
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False,  # keep typographic quotes: the quote extractor needs them
+    unescape_html=False,  # done here, and only for plain-text bodies
+    explain=False,
+)
+
+
+def _looks_mojibaked(data: bytes) -> bool:
+    return _MOJIBAKE.search(data) is not None or (b"\xc2" in data and _C1.search(data) is not None)
+
+
+def _fix_mojibake(text: str) -> str:
+    out = []
+    for line in text.split("\n"):
+        data = line.encode("utf-8")
+        if _looks_mojibaked(data):
+            try:
+                fixed = ftfy.fix_text(line, _FTFY_CONFIG)
+            except Exception:  # ftfy is best effort; never let it fail the record
+                fixed = line
+            out.append(fixed)
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+# --------------------------------------------------------- entities and escapes
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ANSI = re.compile(r"\x1b\[[0-9;?]{0,32}[ -/]{0,4}[@-~]|\x1b[@-_]")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return unescape(match.group())
+
+
+# ------------------------------------------------------------- odd characters
+
+_ODD_MAP: dict[str, str] = {}
+# removed: C0/C1 controls other than \t \n \v \f \r and U+0085 (line and tab characters,
+# handled by splitlines/split), zero-width and bidi controls, soft hyphen, BOM, noncharacters
+for _cp in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F, *range(0x80, 0x85), *range(0x86, 0xA0)]:
+    _ODD_MAP[chr(_cp)] = ""
+for _cp in [0xAD, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F)]:
+    _ODD_MAP[chr(_cp)] = ""
+for _cp in [*range(0x2060, 0x2070), 0xFEFF, 0xFFFE, 0xFFFF]:
+    _ODD_MAP[chr(_cp)] = ""
+_ODD_MAP.update(
+    {
+        # rare quote forms -> the common ones (the common ones are left alone)
+        "\u201b": "\u2018",  # ‛ -> ‘
+        "\u201f": "\u201c",  # ‟ -> “
+        "\u2033": '"',  # ″ double prime, often typed for a quote
+        "\u2036": '"',  # ‶ reversed double prime
+        "\u02ee": '"',  # ˮ modifier letter double apostrophe
+        "\u301d": "\u201c",  # 〝
+        "\u301e": "\u201d",  # 〞
+        "\u301f": "\u201e",  # 〟
+        "\u275b": "\u2018",  # ❛
+        "\u275c": "\u2019",  # ❜
+        "\u275d": "\u201c",  # ❝
+        "\u275e": "\u201d",  # ❞
+        # dashes: hyphen-minus, en dash, em dash
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2043": "-",  # hyphen bullet
+        "\u2212": "-",  # minus sign
+        "\ufe63": "-",  # small hyphen-minus
+        "\u2012": "\u2013",  # figure dash
+        "\ufe32": "\u2013",  # presentation form en dash
+        "\u2015": "\u2014",  # horizontal bar
+        "\u2e3a": "\u2014",  # two-em dash
+        "\u2e3b": "\u2014",  # three-em dash
+        "\ufe31": "\u2014",  # presentation form em dash
+        "\ufe58": "\u2014",  # small em dash
+        # Latin ligatures
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+    }
+)
+# full-width ASCII forms (！ … ～) -> ASCII; the full-width hyphen-minus is a dash too
+for _cp in range(0xFF01, 0xFF5F):
+    _ODD_MAP[chr(_cp)] = chr(_cp - 0xFEE0)
+
+_ODD = re.compile("[" + "".join(re.escape(c) for c in sorted(_ODD_MAP)) + "]")
+
+
+def _replace_odd(match: re.Match[str]) -> str:
+    return _ODD_MAP[match.group()]
+
+
+# ------------------------------------------------------------------- public API
+
+
+def normalize_lines(text: str, *, decode_entities: bool = True) -> list[str]:
+    """Normalise ``text`` and return its paragraphs: non-empty, trimmed, single-spaced lines.
+
+    ``decode_entities`` decodes HTML character references; turn it off for text that
+    came out of an HTML parser (already decoded: decoding twice would turn ``&amp;lt;``
+    into ``<``).
+    """
+    text = fix_surrogates(text)
+    if not text.isascii() and _looks_mojibaked(text.encode("utf-8")):
+        text = _fix_mojibake(text)
+    if decode_entities and "&" in text:
+        text = _ENTITY.sub(_unescape, text)
+        text = fix_surrogates(text)
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    text = _ODD.sub(_replace_odd, text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    out = []
+    for line in text.splitlines():
+        if line:
+            line = " ".join(line.split())
+            if line:
+                out.append(line)
+    return out
+
+
+def normalize_text(text: str, *, decode_entities: bool = True) -> str:
+    """:func:`normalize_lines` joined with ``"\\n"``."""
+    return "\n".join(normalize_lines(text, decode_entities=decode_entities))
+
+
+def normalize_inline(text: str, *, decode_entities: bool = True) -> str:
+    """Normalise a one-line field (a title, a caption): line breaks become spaces."""
+    return " ".join(normalize_lines(text, decode_entities=decode_entities))

@@ -1,0 +1,204 @@
+"""The cleaning stage: ``RawArticle`` -> ``CleanArticle``.
+
+Order: type checks and size limits; HTML extraction (when there is no plain body);
+normalisation; boilerplate removal; language id; paragraphs and sentences; SimHash; id.
+Every offset points into the final ``CleanArticle.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from streams.cleaning.boilerplate import caption_credit, strip_boilerplate
+from streams.cleaning.fingerprint import simhash
+from streams.cleaning.html import html_to_text
+from streams.cleaning.ids import article_id, canonical_url
+from streams.cleaning.language import detect_language
+from streams.cleaning.normalize import normalize_inline, normalize_lines, safe_str
+from streams.cleaning.segment import segment
+from streams.errors import InvalidRecord
+from streams.models import CleanArticle, RawArticle, Removal, Source
+
+MAX_RAW_CHARS = 10_000_000  # refused before any parsing (characters, not bytes)
+DEFAULT_MAX_CHARS = 200_000  # text after HTML extraction
+MAX_TITLE = 1_000
+
+_STR_FIELDS = ("body", "html", "id", "url", "title", "language", "published_at")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _check_types(raw: object) -> RawArticle:
+    if not isinstance(raw, RawArticle):
+        raise InvalidRecord("wrong_type", f"expected a RawArticle, got {type(raw).__name__}")
+    for name in _STR_FIELDS:
+        value = getattr(raw, name, None)
+        if value is not None and not isinstance(value, str):
+            raise InvalidRecord("wrong_type", f"{name} must be a string or null, got {type(value).__name__}")
+    source = getattr(raw, "source", None)
+    if source is not None:
+        if not isinstance(source, Source):
+            raise InvalidRecord("wrong_type", f"source must be an object, got {type(source).__name__}")
+        for name in ("name", "domain"):
+            value = getattr(source, name, None)
+            if value is not None and not isinstance(value, str):
+                raise InvalidRecord("wrong_type", f"source.{name} must be a string or null")
+    metadata = getattr(raw, "metadata", None)
+    if metadata is not None and not isinstance(metadata, dict):
+        raise InvalidRecord("wrong_type", f"metadata must be an object, got {type(metadata).__name__}")
+    return raw
+
+
+def _has_text(value: str | None) -> bool:
+    return value is not None and value != "" and not value.isspace()
+
+
+def _opt(value: str | None, limit: int) -> str | None:
+    """A trimmed, UTF-8-safe, bounded copy of an optional string; ``None`` when blank."""
+    if value is None:
+        return None
+    return safe_str(value, limit) or None
+
+
+def _rfc3339(value: str) -> str | None:
+    s = value.strip()
+    if not s or len(s) > 64:
+        return None
+    try:
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        try:
+            dt = parsedate_to_datetime(s)  # RSS: "Tue, 12 Mar 2024 08:00:00 +0700"
+        except Exception:
+            return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.isoformat().replace("+00:00", "Z")
+
+
+def _timestamp(now: datetime) -> str:
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _source(raw: RawArticle, url: str | None) -> Source | None:
+    name = domain = None
+    if raw.source is not None:
+        name = _opt(raw.source.name, 500)
+        domain = _opt(raw.source.domain, 255)
+        domain = domain.lower() if domain is not None else None
+    if domain is None and url:
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:
+            host = None
+        if host:
+            domain = host.lower()
+            if domain.startswith("www."):
+                domain = domain[4:]
+    if name is None and domain is None:
+        return None
+    return Source(name=name, domain=domain)
+
+
+def _clean(raw: RawArticle, now: datetime, max_chars: int) -> CleanArticle:
+    raw = _check_types(raw)
+    body, html = raw.body, raw.html
+    for name, value in (("body", body), ("html", html)):
+        if value is not None and len(value) > MAX_RAW_CHARS:
+            raise InvalidRecord("too_large", f"{name} has {len(value)} characters (limit {MAX_RAW_CHARS})")
+
+    headline: str | None = None
+    captions: list[str] = []
+    if body is not None and _has_text(body):
+        source_text, from_html = body, False
+    elif html is not None and _has_text(html):
+        extracted = html_to_text(html)
+        source_text, from_html = extracted.text, True
+        headline, captions = extracted.title, extracted.captions
+    else:
+        raise InvalidRecord("empty_body", "the record has neither body nor html")
+    if len(source_text) > max_chars:
+        raise InvalidRecord("too_large", f"text has {len(source_text)} characters (limit {max_chars})")
+
+    lines = normalize_lines(source_text, decode_entities=not from_html)
+    bp = strip_boilerplate(lines)
+    text = "\n".join(bp.lines)
+    if _WORD_CHAR.search(text) is None:
+        raise InvalidRecord("empty_body", "nothing is left after cleaning")
+
+    removed = bp.removed
+    photo_credits = bp.photo_credits
+    for caption in captions:
+        removed.append(Removal("photo_caption", caption, "HTML figcaption"))
+        credit = caption_credit(caption)
+        if credit and credit not in photo_credits:
+            photo_credits.append(credit)
+
+    title = normalize_inline(raw.title)[:MAX_TITLE] if raw.title else ""
+    title = title or (headline or "")[:MAX_TITLE]
+
+    hint = _opt(raw.language, 64)
+    language, confidence = detect_language(text, hint)
+    paragraphs, sentences = segment(text, language)
+    url = _opt(raw.url, 8192)
+
+    metadata: dict[str, Any] = dict(raw.metadata) if raw.metadata else {}
+    if bp.source_credit:
+        metadata["source_credit"] = bp.source_credit
+    if url is not None:
+        canonical = canonical_url(url)
+        if canonical is not None:
+            metadata["canonical_url"] = canonical
+    published_at = None
+    if raw.published_at is not None:
+        published_at = _rfc3339(safe_str(raw.published_at))
+        if published_at is None and raw.published_at.strip():
+            metadata["published_at_raw"] = safe_str(raw.published_at, 200)
+
+    return CleanArticle(
+        id=article_id(raw.id, url, text),
+        text=text,
+        language=language,
+        language_confidence=confidence,
+        paragraphs=paragraphs,
+        sentences=sentences,
+        fingerprint=simhash(text),
+        ingested_at=_timestamp(now),
+        title=title or None,
+        url=url,
+        published_at=published_at,
+        source=_source(raw, url),
+        source_url=bp.source_url,
+        photo_credits=photo_credits,
+        removed=removed,
+        language_hint=hint,
+        metadata=metadata,
+    )
+
+
+def clean(raw: RawArticle, *, now: datetime, max_chars: int = DEFAULT_MAX_CHARS) -> CleanArticle:
+    """Clean one raw article.
+
+    Raises ``InvalidRecord`` with kind ``wrong_type`` (a field of the wrong type),
+    ``too_large`` (over 10 M characters raw, or over ``max_chars`` of text after HTML
+    extraction) or ``empty_body`` (neither body nor html, or nothing left after cleaning).
+    Nothing else escapes: an unexpected failure is reported as kind ``internal_error``
+    (a bug to fix, never expected; the property tests check it does not happen).
+    """
+    if not isinstance(now, datetime):
+        raise TypeError("now must be a datetime")
+    try:
+        return _clean(raw, now, max_chars)
+    except InvalidRecord:
+        raise
+    except Exception as exc:
+        try:
+            detail = str(exc)[:300].encode("utf-8", "backslashreplace").decode("utf-8")
+        except Exception:
+            detail = ""
+        raise InvalidRecord("internal_error", f"cleaning failed: {type(exc).__name__}: {detail}") from exc
