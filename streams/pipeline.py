@@ -54,7 +54,7 @@ class Pipeline:
         clean = stages.clean(raw, now=self.clock(), max_chars=self.settings.max_article_chars)
         clean.duplicate_of = self.duplicates.add(clean.id, clean.fingerprint)
         tagged = stages.tag(clean, self.kb)
-        raised = stages.alert(tagged, self.rules, self.state)
+        raised = stages.alert(tagged, self.rules, self.state, self.kb.countries)
         merged = []
         for a in raised:
             self.alerts[a.id] = merge(self.alerts.get(a.id), a)

@@ -8,10 +8,23 @@ with numpy (MurmurHash3's finaliser), and every bit of the fingerprint is the ma
 vote of that bit over all shingles. A text with fewer than three words is one shingle;
 a text without words has fingerprint ``0000000000000000``.
 
-Sensitivity, measured on the test fixtures (~300-400 words): one changed word moves
-about 2 bits, three changed words 3-6 bits. Distance <= 3 therefore means "the same
-article with a word or two touched", which is what the feeds' copies of one wire story
-look like; a rewritten lead is not a near-duplicate at this threshold.
+Sensitivity, measured on the test fixtures (random words replaced, 200 trials each):
+
+==========================  ==========  ==========  ==========  ==========
+text                        1 word      2 words     3 words     5 words
+==========================  ==========  ==========  ==========  ==========
+2.3 KB, 343 words           0.7 bits    1.8         2.4         3.3
+Indonesian, 152 words       2.3         3.3         4.3         5.6
+English, 97 words           2.9         4.7         6.2         8.8
+German, 96 words            6.2         8.5         9.9         12.1
+unrelated articles          23-43 bits (mean 32)
+==========================  ==========  ==========  ==========  ==========
+
+So distance <= 3 finds copies of a typical 2-3 KB article with a few words touched (92 %
+of 2-word edits, 78 % of 3-word edits at 2.3 KB), but on short texts (under ~150 words)
+it finds little beyond exact or one-word copies: each changed word alters three
+shingles, a large share of a short text. A wider threshold for short texts would need
+more bands (the 4x16 banding only guarantees distance <= 3).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ sentence that ends (``... melawan Ukraina."``). Whether a candidate is a real en
   acronyms (N.Y.) are treated as ``AMBIGUOUS``; "AS." or "USA." are ordinary words;
 - a number: "25. Oktober" (a day before a month name) and, in German, "3. Platz" (a
   number of up to three digits, unless a sentence opener follows) are ordinals; a
-  number opening a paragraph ("1. ...") is a list marker;
+  number opening a paragraph or a sentence ("1. ...") is a list marker;
 - decimals (3.5), URLs and "U.S.-led" have no space after the dot, so are never
   candidates.
 
@@ -228,9 +228,12 @@ def paragraph_spans(text: str) -> list[Span]:
 
 
 def _is_end(
-    text: str, dot: int, after: int, para_start: int, lang: str | None, table: dict[str, int]
+    text: str, dot: int, after: int, para_start: int, sent_start: int, lang: str | None, table: dict[str, int]
 ) -> bool:
-    """Is the candidate whose marks start at ``dot`` and whose space is at ``after`` a sentence end?"""
+    """Is the candidate whose marks start at ``dot`` and whose space is at ``after`` a sentence end?
+
+    ``para_start`` and ``sent_start`` are where the paragraph and the current sentence start.
+    """
     # the next word, past opening quotes and brackets
     j = after + 1
     n = len(text)
@@ -268,8 +271,8 @@ def _is_end(
         cls = table.get(token)
     if cls is None:
         if token.isdigit():
-            if space < para_start:
-                return False  # "1. " opening a paragraph: a list marker
+            if space < sent_start:
+                return False  # "1. " opening a paragraph or a sentence: a list marker
             nxt = _WORD.match(text, j)
             word = nxt.group() if nxt is not None else ""
             if len(token) <= 2 and word in MONTHS:
@@ -287,7 +290,10 @@ def _is_end(
         return False
     if cls == AMBIGUOUS:
         nxt = _WORD.match(text, j)
-        return nxt is not None and nxt.group() in STARTERS
+        if nxt is None or nxt.group() not in STARTERS:
+            return False
+        # "В. В. Петров": a one-letter "opener" followed by a dot is another initial
+        return nxt.end() - nxt.start() > 1 or not text.startswith(".", nxt.end())
     return True
 
 
@@ -324,7 +330,7 @@ def sentence_spans(
                 q = bisect_right(quoted[0], dot) - 1
                 if q >= 0 and quoted[1][q] > space:
                     continue  # inside a quotation that closes later in the paragraph
-            if not _is_end(text, dot, space, ps, language, table):
+            if not _is_end(text, dot, space, ps, start, language, table):
                 continue
             end = space
             while end > start and text[end - 1] == " ":

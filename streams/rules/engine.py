@@ -79,18 +79,20 @@ def render(template: str, fields: dict[str, str]) -> str:
     return " ".join(_PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), template).split())
 
 
-def targets_of(st: Statement, mentions: list[Mention], rule: Rule) -> list[Target]:
+def targets_of(st: Statement, mentions: list[Mention], rule: Rule, kb_countries: dict[str, Any]) -> list[Target]:
+    """Countries the statement is about, other than the speaker's own. A foreign
+    person or body ("Putin", "the Kremlin") stands for its country."""
     seen: dict[str, Target] = {}
     own = st.speaker.country if st.speaker else None
     for i in st.mentions:
         m = mentions[i]
         if m.type not in rule.target_types or m.country is None or m.country == own:
             continue
-        if st.speaker and m.entity_id == st.speaker.entity_id:
-            continue
         if rule.target_countries and m.country not in rule.target_countries:
             continue
-        seen.setdefault(m.country, Target(m.entity_id, m.name, m.country))
+        if m.country not in seen:
+            ent = kb_countries.get(m.country) if m.type in ("person", "body") else None
+            seen[m.country] = Target(ent.id, ent.name, m.country) if ent else Target(m.entity_id, m.name, m.country)
     return list(seen.values())
 
 
@@ -119,7 +121,8 @@ def _evidence(tagged: TaggedArticle, st: Statement) -> Evidence:
                     art.published_at, art.source.name if art.source else None)
 
 
-def evaluate(tagged: TaggedArticle, ruleset: RuleSet, state: MutableMapping[str, Any]) -> list[Alert]:
+def evaluate(tagged: TaggedArticle, ruleset: RuleSet, state: MutableMapping[str, Any],
+             countries: dict[str, Any] | None = None) -> list[Alert]:
     """Alerts raised by one article. ``state`` holds aggregate windows between calls."""
     when = event_time(tagged)
     seen_at = iso(when)
@@ -128,7 +131,7 @@ def evaluate(tagged: TaggedArticle, ruleset: RuleSet, state: MutableMapping[str,
         for st in tagged.statements:
             if not matches(rule, st):
                 continue
-            targets = targets_of(st, tagged.mentions, rule)
+            targets = targets_of(st, tagged.mentions, rule, countries or {})
             if len(targets) < rule.min_targets or st.speaker is None:
                 continue
             speaker = _speaker(st.speaker)

@@ -20,6 +20,7 @@ from streams.yamlio import load_yaml
 DEFAULT_RULES = Path(__file__).parent / "data" / "default.yaml"
 PLACEHOLDERS = {"speaker", "speaker_country", "terms", "targets", "target", "modality", "count", "speakers", "cue"}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+DEFAULT_TARGET_TYPES = ("country", "organization", "person", "body")
 _WINDOW_UNITS = {"m": 60, "h": 3600, "d": 86400}
 
 
@@ -45,7 +46,7 @@ class Rule:
     speaker_kinds: frozenset[str] = frozenset()
     speaker_countries: frozenset[str] = frozenset()
     min_targets: int = 1
-    target_types: frozenset[str] = frozenset({"country", "organization"})
+    target_types: frozenset[str] = frozenset({"country", "organization", "person", "body"})
     target_countries: frozenset[str] = frozenset()
     aggregate: Aggregate | None = None
     source: str = ""
@@ -105,7 +106,7 @@ def load_file(path: str | Path, cue_classes: Iterable[str], term_classes: Iterab
             terms_none=_frozen(m.get("terms_none")), negated=m.get("negated", False),
             modality=_frozen(m.get("modality")), government=sp.get("government"),
             speaker_kinds=_frozen(sp.get("kinds")), speaker_countries=_frozen(sp.get("countries")),
-            min_targets=tg.get("min", 1), target_types=_frozen(tg.get("types") or ("country", "organization")),
+            min_targets=tg.get("min", 1), target_types=_frozen(tg.get("types") or DEFAULT_TARGET_TYPES),
             target_countries=_frozen(tg.get("countries")),
             aggregate=Aggregate(ag["min_count"], parse_window(ag["window"])) if ag else None,
             source=f"{doc.path}:{doc.line(['rules', i])}",

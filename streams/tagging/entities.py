@@ -25,6 +25,9 @@ SPOKESPERSON_BY_BODY = {
     "military": "defence_ministry_spokesperson",
 }
 _JOIN = re.compile(r"(?:\s|['’]s\b|,)*")
+# Words that may stand between a title and what qualifies it: "Sprecherin des Auswärtigen
+# Amts", "spokesperson of the State Department", "portavoz del Gobierno", "người phát ngôn của".
+_LINK = re.compile(r"(?:\s|,|['’]s\b|\b(?:of|the|des|der|de|del|la|l'|du|von|của|di|dari)\b)*", re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
 _PARTICLES = {"de", "da", "van", "von", "der", "den", "bin", "al", "el", "la", "le", "del", "dos", "di", "ibn"}
 MAX_NAME_TOKENS = 4
@@ -37,8 +40,12 @@ def joined(text: str, a: int, b: int, commas: bool = False) -> bool:
     gap = text[a:b]
     if not commas and "," in gap:
         return False
-    m = _JOIN.fullmatch(gap)
-    return m is not None
+    return _JOIN.fullmatch(gap) is not None
+
+
+def linked(text: str, a: int, b: int) -> bool:
+    """Like joined, but also through a linking word ("of the", "des", "del", "của")."""
+    return b >= a and b - a <= 12 and _LINK.fullmatch(text, a, b) is not None
 
 
 def _mention(ent: Entity, start: int, end: int, text: str, via: str = "kb", role: str | None = None) -> Mention:
@@ -81,7 +88,6 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     # Where a body or role phrase ends, an ambiguous country form is meant ("Bộ Ngoại giao Pháp").
     lead_ends = {h.end for h in hits if h.phrase.layer == "role" or
                  (h.phrase.layer == "body_part" and h.phrase.value[1] == "prefix")}
-    seen_full: set[str] = set()
     plain: list[Mention] = []
     for hit in named:
         eid = hit.phrase.value
@@ -89,13 +95,11 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         if ent is None:
             continue
         layer = hit.phrase.layer
-        if layer == "short" and eid not in seen_full:  # a bare surname only after the full name
+        if layer == "short" and eid not in full:  # a bare surname only where the full name appears too
             continue
         if layer == "ambiguous" and eid not in full and not any(joined(text, e, hit.start) for e in lead_ends
                                                                 if hit.start - 4 <= e <= hit.start):
             continue
-        if layer == "entity":
-            seen_full.add(eid)
         plain.append(_mention(ent, hit.start, hit.end, text))
 
     starts = [m.start for m in plain]
@@ -160,14 +164,16 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     for hit in longest_first(h for h in hits if h.phrase.layer == "role"):
         role: str = hit.phrase.value
         pos = hit.end
-        country: str | None = None
-        body_kind: str | None = None
+        # A title may carry its body: "Sprecherin des Auswärtigen Amts".
+        inner = [m for m in everything if hit.start <= m.start and m.end <= hit.end and m.country]
+        country: str | None = inner[-1].country if inner else None
+        body_kind: str | None = next((m.role for m in inner if m.type == "body"), None)
         for _ in range(2):  # up to two qualifiers: "juru bicara Kementerian Luar Negeri Jerman"
             i = bisect_left(all_starts, pos)
             nxt = None
-            while i < len(everything) and everything[i].start <= pos + 4:
+            while i < len(everything) and everything[i].start <= pos + 12:
                 cand = everything[i]
-                if cand.type in ("country", "body") and joined(text, pos, cand.start):
+                if cand.type in ("country", "body") and linked(text, pos, cand.start):
                     nxt = cand if nxt is None or cand.end > nxt.end else nxt
                 i += 1
             if nxt is None:

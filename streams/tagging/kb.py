@@ -194,15 +194,15 @@ class _Builder:
         self.ambiguous: set[str] = set()  # forms that are also ordinary words ("Pháp" in "biện pháp")
         self.versions: dict[str, str] = {}
 
-    def add(self, surface: str, layer: str, value: Any, lang: str | None = None) -> None:
-        item = make_phrase(surface, layer, value, lang)
+    def add(self, surface: str, layer: str, value: Any, lang: str | None = None, proper: bool = False) -> None:
+        item = make_phrase(surface, layer, value, lang, proper)
         if item is not None:
             self.phrases.append(item)
 
     def entity(self, ent: Entity, names: Iterable[str], lang: str | None = None) -> None:
         self.entities.setdefault(ent.id, ent)
         for name in names:
-            self.add(name, "entity", ent.id, lang)
+            self.add(name, "entity", ent.id, lang, proper=True)
 
     # -- countries and cities
     def countries_and_cities(self) -> None:
@@ -242,7 +242,7 @@ class _Builder:
                 for key in ("names", "adjectives"):
                     for phrase in _strings(doc, ["countries", code, lang, key], forms.get(key)):
                         _check_literal(doc, ["countries", code, lang, key], phrase)
-                        self.add(phrase, "entity", ent.id, lang)
+                        self.add(phrase, "entity", ent.id, lang, proper=key == "names")
                 for phrase in _strings(doc, ["countries", code, lang, "ambiguous"], forms.get("ambiguous")):
                     self.ambiguous.add(phrase)
         by_en_city = {v.lower(): k for k, v in cldr["city_en"].items()}
@@ -317,7 +317,7 @@ class _Builder:
                     raise doc.error(["people", i, "id"], f"duplicate person id {p['id']}")
                 self.entity(ent, [p["name"], *_strings(doc, ["people", i, "aliases"], p.get("aliases"))])
                 for short in _strings(doc, ["people", i, "short"], p.get("short")):
-                    self.add(short, "short", ent.id)
+                    self.add(short, "short", ent.id, proper=True)
 
     # -- roles, cues, modality, non-government speakers, rule terms
     def roles_file(self) -> None:
@@ -355,10 +355,11 @@ class _Builder:
             classes = _strings(doc, ["classes"], data.get("classes"))
             self.cue_priority = {c: i for i, c in enumerate(classes)}
 
-    def modality_file(self) -> None:
-        doc = load_yaml(DATA / "modality.yaml")
+    def marker_file(self, name: str) -> None:
+        """Class -> language -> phrases, matched in the "modality" layer (modality.yaml, clauses.yaml)."""
+        doc = load_yaml(DATA / name)
         data = _mapping(doc, [], doc.data)
-        self.versions["modality"] = str(data.get("version", "?"))
+        self.versions[Path(name).stem] = str(data.get("version", "?"))
         for klass, langs in data.items():
             if klass == "version":
                 continue
@@ -374,7 +375,8 @@ class _Builder:
         self.lexicon(DATA / "cues.yaml", "cues", "cue")
         self.lexicon(TERMS_FILE, "classes", "term")
         self.lexicon(DATA / "speakers.yaml", "speakers", "nongov")
-        self.modality_file()
+        self.marker_file("modality.yaml")
+        self.marker_file("clauses.yaml")
         matcher = Matcher(self._demote_ambiguous())
         digest = hashlib.blake2b(orjson.dumps(sorted(self.versions.items())), digest_size=4).hexdigest()
         self.versions["kb"] = digest

@@ -25,6 +25,7 @@ class Phrase:
     lang: str | None = None
     exact: str | None = None  # case-sensitive surface, when folding is not allowed
     stem: bool = False
+    cap: bool = False  # a proper name: the text must capitalise it too ("Того" the country, not "того")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,8 @@ def needs_exact(surface: str) -> bool:
     return len(letters) <= 3 or (len(letters) > 1 and all(c.isupper() for c in letters))
 
 
-def make_phrase(surface: str, layer: str, value: Any, lang: str | None = None) -> tuple[str, Phrase] | None:
+def make_phrase(surface: str, layer: str, value: Any, lang: str | None = None,
+                proper: bool = False) -> tuple[str, Phrase] | None:
     """Normalise one data-file phrase into an automaton key and its payload."""
     text = " ".join(surface.split())
     stem = text.endswith("*")
@@ -65,7 +67,7 @@ def make_phrase(surface: str, layer: str, value: Any, lang: str | None = None) -
     if not text:
         return None
     exact = text if (not stem and needs_exact(text)) else None
-    return fold(text), Phrase(layer, value, lang, exact, stem)
+    return fold(text), Phrase(layer, value, lang, exact, stem, proper and text[0].isupper())
 
 
 class Matcher:
@@ -96,7 +98,10 @@ class Matcher:
             if not cjk and start > 0 and folded[start - 1].isalnum():
                 continue
             surface_ok_end = cjk or end >= n or not folded[end].isalnum()
+            upper = text[start].isupper()
             for phrase in bucket:
+                if phrase.cap and not upper:
+                    continue
                 if phrase.stem:
                     stop = end
                     limit = min(n, end + MAX_STEM_TAIL)

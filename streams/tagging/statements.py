@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from streams.models import CleanArticle, Mention, Speaker, Statement, Voice
 from streams.tagging.kb import KnowledgeBase
@@ -54,33 +55,56 @@ def speaker_of(m: Mention, kb: KnowledgeBase) -> Speaker:
     return Speaker(m.name, "organization", m.country, m.entity_id, None, None, bool(ent and ent.government))
 
 
-def _pick(cands: list[Mention], after: bool) -> Mention | None:
-    """Nearest candidate; of nested ones, the outermost; a person in apposition wins."""
+SPECIFICITY = {"person": 0, "body": 1, "organization": 2, "country": 3}
+SUBJECT_REACH = 60  # characters: "Russian Foreign Minister Sergey Lavrov" is one subject
+
+
+def _pick(cands: list[Mention]) -> Mention | None:
+    """The subject: the first candidate in the clause, or a more specific one that
+    stands with it ("Russian Foreign Minister Sergey Lavrov", "Kremlin spokesman
+    Dmitry Peskov", "Juru bicara Dewan Keamanan Nasional AS, John Kirby")."""
     if not cands:
         return None
-    if after:
-        first = min(cands, key=lambda m: (m.start, -m.end))
-        follow = [m for m in cands if m.type == "person" and 0 <= m.start - first.end <= 3]
-        return follow[0] if follow and first.type != "person" else first
-    last_end = max(m.end for m in cands)
-    near = [m for m in cands if m.end == last_end]
-    return min(near, key=lambda m: m.start)
+    first = min(cands, key=lambda m: (m.start, -m.end))
+    group = [m for m in cands if m.start <= first.end + SUBJECT_REACH and m.type != "country"
+             or m is first]
+    return min(group, key=lambda m: (SPECIFICITY.get(m.type, 9), m.start, -m.end))
+
+
+@dataclass(slots=True)
+class _Layers:
+    """The matcher hits the attribution needs, split by layer once per article."""
+
+    cues: list[Hit]
+    terms: list[Hit]
+    mods: list[Hit]
+    nongov: list[Hit]
+    bounds: list[int]  # ends of clause-opening words ("that", "bahwa", "dass")
+    roles: list[Hit]
+
+    @classmethod
+    def of(cls, hits: list[Hit]) -> _Layers:
+        mods = [h for h in hits if h.phrase.layer == "modality"]
+        return cls(
+            cues=longest_first(h for h in hits if h.phrase.layer == "cue"),
+            terms=longest_first(h for h in hits if h.phrase.layer == "term"),
+            mods=mods,
+            nongov=longest_first(h for h in hits if h.phrase.layer == "nongov"),
+            bounds=[h.end for h in mods if h.phrase.value == "clause"],
+            roles=[h for h in hits if h.phrase.layer == "role"],
+        )
 
 
 def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], kb: KnowledgeBase) -> list[Statement]:
     text = article.text
     qspans = quotes(text)
-    cues = longest_first(h for h in hits if h.phrase.layer == "cue")
-    terms = longest_first(h for h in hits if h.phrase.layer == "term")
-    mods = [h for h in hits if h.phrase.layer == "modality"]
-    nongov = longest_first(h for h in hits if h.phrase.layer == "nongov")
+    layers = _Layers.of(hits)
     prio = kb.cue_priority
     out: list[Statement] = []
     prev: Statement | None = None
-    prev_sentence = -2
     for si, sent in enumerate(article.sentences):
         s0, s1 = sent.start, sent.end
-        scues = [c for c in cues if s0 <= c.start < s1]
+        scues = [c for c in layers.cues if s0 <= c.start < s1]
         if not scues:
             continue
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans if a < s1 and b > s0]
@@ -90,44 +114,86 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         smentions = [i for i, m in enumerate(mentions) if s0 <= m.start < s1]
         free = [mentions[i] for i in smentions
                 if mentions[i].type in SPEAKER_TYPES and not _inside(mentions[i].start, sq)]
-        quote_before = any(b <= anchor.start <= b + 4 for _, b in sq)
-        before = [m for m in free if m.end <= anchor.start]
-        after = [m for m in free if m.start >= anchor.end]
-        ng_before = [h for h in nongov if s0 <= h.start < anchor.start and not _inside(h.start, sq)]
-        chosen: Mention | None = None
-        if quote_before:
-            chosen = _pick(after, True) or _pick(before, False)
-        else:
-            chosen = _pick(before, False) or _pick(after, True)
-        speaker: Speaker | None = speaker_of(chosen, kb) if chosen else None
-        if ng_before and (chosen is None or chosen.type in ("country", "organization")
-                          or chosen.start < ng_before[-1].start or chosen.start > anchor.end):
-            # "analysts in Germany warned", "Russian experts said": not a government speaking.
-            speaker = Speaker(text[ng_before[-1].start:ng_before[-1].end], "unknown", None, None, None, None,
-                              False)
-        if speaker is None and prev is not None and prev.speaker is not None and si - prev_sentence == 1:
+        speaker, content = _speaker(text, s0, s1, anchor, best, free, sq, layers, kb)
+        if speaker is None and prev is not None and prev.sentence == si - 1 and sq and \
+                not any(s0 <= h.start < anchor.start for h in layers.roles):
             speaker = prev.speaker  # the quote goes on in the next sentence
-        quote = _evidence_quote(sq, terms, s0, s1)
-        stermed: dict[str, list[str]] = {}
-        for t in terms:
-            if s0 <= t.start < s1:
-                stermed.setdefault(t.phrase.value, []).append(text[t.start:t.end])
+        sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)]
+        quote = _evidence_quote(sq, sterms)
+        grouped: dict[str, list[str]] = {}
+        for t in sterms:
+            grouped.setdefault(t.phrase.value, []).append(text[t.start:t.end])
         st = Statement(
             sentence=si, start=s0, end=s1, cue=best.phrase.value, cue_text=text[best.start:best.end],
             cue_start=best.start, language=article.language, speaker=speaker,
             quote=text[quote[0]:quote[1]] if quote else None,
             quote_start=quote[0] if quote else None, quote_end=quote[1] if quote else None,
-            modality=_modality(mods, anchor.start, s1),
-            negated=_negated(mods, [best, *(t for t in terms if s0 <= t.start < s1)]),
-            terms=stermed, mentions=smentions,
+            modality=_modality(layers.mods, anchor.start, s1),
+            negated=_negated(text, layers.mods, best, sterms),
+            terms=grouped, mentions=smentions,
         )
         out.append(st)
-        prev, prev_sentence = st, si
+        prev = st
     _merge_speakers(out)
     return out
 
 
-def _evidence_quote(sq: list[tuple[int, int]], terms: list[Hit], s0: int, s1: int) -> tuple[int, int] | None:
+def _speaker(text: str, s0: int, s1: int, anchor: Hit, best: Hit, free: list[Mention],
+             sq: list[tuple[int, int]], layers: _Layers, kb: KnowledgeBase
+             ) -> tuple[Speaker | None, list[tuple[int, int]]]:
+    """Who speaks, and the spans that hold what they said (quotes, the reported clause)."""
+    quote_before = any(b <= anchor.start <= b + 4 for _, b in sq)
+    before = [m for m in free if m.end <= anchor.start]
+    after = [m for m in free if m.start >= anchor.end]
+    # The clause of the cue: from the last boundary ("that", "bahwa", ";") before it.
+    clause = _clause_start(text, s0, anchor.start, layers.bounds)
+    before = [m for m in before if m.start >= clause] or before[-1:]
+    # "…, the Chinese foreign ministry said": the subject between the last comma and the cue.
+    comma = text.rfind(",", clause, anchor.start)
+    tail = [m for m in before if m.start > comma] if comma >= 0 else []
+    inverted = quote_before or (comma >= 0 and not tail and bool(after) and after[0].start - anchor.end <= 4)
+    if inverted:
+        chosen = _pick(after) or _pick(before)
+    else:
+        chosen = _pick(tail) or _pick(before) or _pick(after)
+    # What was said: quotes; the sentence for warnings and threats; for a plain "said",
+    # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
+    content = list(sq)
+    if best.phrase.value != "say":
+        content.append((s0, s1))
+    else:
+        nxt = [b for b in layers.bounds if anchor.end <= b <= anchor.end + 40]
+        if nxt:
+            content.append((nxt[0], s1))
+        if tail or inverted:
+            content.append((s0, comma if comma >= 0 else anchor.start))
+    # A non-government subject ("analysts warned", "— сказала экономист …") overrides a
+    # country named nearby.
+    ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)]
+    ng_before = [h for h in ng if h.start < anchor.start and h.start >= clause]
+    ng_after = [h for h in ng if anchor.end <= h.start <= anchor.end + 24]
+    subject = None
+    if ng_after and (inverted or chosen is None or chosen.start > anchor.end):
+        if chosen is None or chosen.start < anchor.start or ng_after[0].start < chosen.start:
+            subject = ng_after[0]
+    elif ng_before and (chosen is None or chosen.type in ("country", "organization")
+                        or chosen.start < ng_before[-1].start or chosen.start > anchor.end):
+        subject = ng_before[-1]
+    if subject is not None:
+        return Speaker(text[subject.start:subject.end], "unknown", None, None, None, None, False), content
+    return (speaker_of(chosen, kb) if chosen else None), content
+
+
+def _clause_start(text: str, s0: int, at: int, bounds: list[int]) -> int:
+    start = s0
+    for b in bounds:
+        if s0 <= b <= at:
+            start = max(start, b)
+    semi = max(text.rfind(";", s0, at), text.rfind(":", s0, at))
+    return max(start, semi + 1) if semi >= 0 else start
+
+
+def _evidence_quote(sq: list[tuple[int, int]], terms: list[Hit]) -> tuple[int, int] | None:
     for a, b in sq:
         if any(a <= t.start < b for t in terms):
             return a, b
@@ -143,9 +209,18 @@ def _modality(mods: list[Hit], frm: int, to: int) -> str:
     return "asserted"
 
 
-def _negated(mods: list[Hit], anchors: list[Hit]) -> bool:
+_PUNCT = re.compile(r"[.,;:!?\"“”«»„()]")
+
+
+def _negated(text: str, mods: list[Hit], cue: Hit, terms: list[Hit]) -> bool:
+    """"did not warn", "tidak memperingatkan"; "no escalation", "bukan eskalasi": a negation
+    right before the cue or a term, in the same clause."""
     negs = [h for h in mods if h.phrase.value == "negation"]
-    return any(0 <= a.start - n.end <= NEGATION_REACH for n in negs for a in anchors)
+    for n in negs:
+        for a, reach in ((cue, 10), *((t, NEGATION_REACH) for t in terms)):
+            if 0 <= a.start - n.end <= reach and not _PUNCT.search(text, n.end, a.start):
+                return True
+    return False
 
 
 def _merge_speakers(statements: list[Statement]) -> None:

@@ -219,7 +219,9 @@ def test_parts_are_total(text: str) -> None:
     lines = normalize_lines(text)
     assert all(line and line == line.strip() and "\n" not in line for line in lines)
     result = strip_boilerplate(lines)
-    assert all(line in lines or any(line in orig for orig in lines) for line in result.lines)
+    assert all(line and line == line.strip() for line in result.lines)
+    assert sum(map(len, result.lines)) <= sum(map(len, lines))
+    assert len(result.lines) + sum(r.kind != "ad_placeholder" for r in result.removed) <= len(lines) + 1
     html_to_text(text)
 
 
