@@ -9,7 +9,7 @@ from streams.cleaning.fingerprint import NearDuplicateIndex, hamming, simhash
 from streams.cleaning.ids import article_id, canonical_url
 from streams.cleaning.language import SUPPORTED_LANGUAGES, detect_language, load_model
 from streams.cleaning.pipeline import DEFAULT_MAX_CHARS, MAX_RAW_CHARS, clean
-from streams.cleaning.segment import paragraph_spans, segment, sentence_spans
+from streams.cleaning.segment import paragraph_spans, sentence_spans
 
 __all__ = [
     "DEFAULT_MAX_CHARS",
@@ -23,7 +23,6 @@ __all__ = [
     "hamming",
     "load_model",
     "paragraph_spans",
-    "segment",
     "sentence_spans",
     "simhash",
 ]

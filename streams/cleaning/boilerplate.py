@@ -163,10 +163,11 @@ _LINE = re.compile(
     ),
     re.IGNORECASE,
 )
-# first characters a boilerplate line can start with: cheap filter before the regex
-_FIRST = frozenset(
-    "[|-–—* 0123456789" + "".join(w[0].lower() + w[0].upper() for kind in LABELS for w in _words(kind))
-)
+# cheap filter before the regex: a boilerplate line starts with a label's first word
+# (case-folded), or with one of these characters
+_FIRST_WORDS = frozenset(w.split(" ", 1)[0].casefold() for kind in LABELS for w in _words(kind))
+_FIRST_CHARS = frozenset("[|-–—*0123456789")
+_LEADING_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 
 _AD_INLINE = re.compile(_AD_BRACKET, re.IGNORECASE)
 # a comment counter glued to the end of the text: capitalised or upper-case word only
@@ -224,8 +225,12 @@ def _short_credit(value: str) -> str | None:
 
 
 def _classify(line: str) -> re.Match[str] | None:
-    if len(line) > MAX_LINE or line[0] not in _FIRST:
+    if len(line) > MAX_LINE:
         return None
+    if line[0] not in _FIRST_CHARS:
+        word = _LEADING_WORD.match(line)
+        if word is None or word.group().casefold() not in _FIRST_WORDS:
+            return None
     return _LINE.fullmatch(line)
 
 

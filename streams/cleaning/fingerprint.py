@@ -69,20 +69,19 @@ def simhash(text: str) -> str:
     w = np.array(list(map(zlib.crc32, words)), dtype=np.uint64)
     if len(w) < 3:
         w = np.concatenate((w, np.zeros(3 - len(w), dtype=np.uint64)))
-    with np.errstate(over="ignore"):
-        h = w[:-2] * _K1
-        h += w[1:-1] * _K2
-        h += w[2:] * _K3
-        h ^= h >> _S33
-        h *= _M1
-        h ^= h >> _S33
-        h *= _M2
-        h ^= h >> _S33
+    # uint64 array arithmetic wraps modulo 2**64 (numpy warns only for scalars)
+    h = w[:-2] * _K1
+    h += w[1:-1] * _K2
+    h += w[2:] * _K3
+    h ^= h >> _S33
+    h *= _M1
+    h ^= h >> _S33
+    h *= _M2
+    h ^= h >> _S33
     n = len(h)
-    octets = h.astype("<u8", copy=False).view(np.uint8)
-    counts = np.unpackbits(octets, bitorder="little").reshape(n, 64).sum(axis=0, dtype=np.int64)
-    bits = np.packbits(counts * 2 > n, bitorder="little")
-    return f"{int.from_bytes(bits.tobytes(), 'little'):016x}"
+    bits = np.unpackbits(h.astype("<u8", copy=False).view(np.uint8), bitorder="little").reshape(n, 64)
+    majority = np.packbits(bits.sum(axis=0, dtype=np.uint32) * 2 > n, bitorder="little")
+    return f"{int.from_bytes(majority.tobytes(), 'little'):016x}"
 
 
 def hamming(a: str, b: str) -> int:

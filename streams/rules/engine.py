@@ -79,12 +79,23 @@ def render(template: str, fields: dict[str, str]) -> str:
     return " ".join(_PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), template).split())
 
 
-def targets_of(st: Statement, mentions: list[Mention], rule: Rule, kb_countries: dict[str, Any]) -> list[Target]:
+def targets_of(st: Statement, tagged: TaggedArticle, rule: Rule, kb_countries: dict[str, Any]) -> list[Target]:
     """Countries the statement is about, other than the speaker's own. A foreign
-    person or body ("Putin", "the Kremlin") stands for its country."""
+    person or body ("Putin", "the Kremlin") stands for its country. A sentence that
+    names none ("The response will be harsh") is about what the one before named."""
+    found = _targets(st, tagged.mentions, st.mentions, rule, kb_countries)
+    if not found and st.sentence > 0:
+        prev = tagged.article.sentences[st.sentence - 1]
+        around = [i for i, m in enumerate(tagged.mentions) if prev.start <= m.start < prev.end]
+        found = _targets(st, tagged.mentions, around, rule, kb_countries)
+    return found
+
+
+def _targets(st: Statement, mentions: list[Mention], indices: list[int], rule: Rule,
+             kb_countries: dict[str, Any]) -> list[Target]:
     seen: dict[str, Target] = {}
     own = st.speaker.country if st.speaker else None
-    for i in st.mentions:
+    for i in indices:
         m = mentions[i]
         if m.type not in rule.target_types or m.country is None or m.country == own:
             continue
@@ -131,7 +142,7 @@ def evaluate(tagged: TaggedArticle, ruleset: RuleSet, state: MutableMapping[str,
         for st in tagged.statements:
             if not matches(rule, st):
                 continue
-            targets = targets_of(st, tagged.mentions, rule, countries or {})
+            targets = targets_of(st, tagged, rule, countries or {})
             if len(targets) < rule.min_targets or st.speaker is None:
                 continue
             speaker = _speaker(st.speaker)

@@ -85,9 +85,14 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     ents = kb.entities
     named = longest_first(h for h in hits if h.phrase.layer in ("entity", "short", "ambiguous"))
     full = {h.phrase.value for h in named if h.phrase.layer == "entity"}
-    # Where a body or role phrase ends, an ambiguous country form is meant ("Bộ Ngoại giao Pháp").
+    # Where a body or role phrase ends, an ambiguous country form is meant ("Bộ Ngoại giao Pháp");
+    # once so confirmed, its other uses inside a sentence count too ("của Anh và Pháp").
     lead_ends = {h.end for h in hits if h.phrase.layer == "role" or
                  (h.phrase.layer == "body_part" and h.phrase.value[1] == "prefix")}
+    for h in named:
+        if h.phrase.layer == "ambiguous" and any(joined(text, e, h.start) for e in lead_ends
+                                                 if h.start - 4 <= e <= h.start):
+            full.add(h.phrase.value)
     plain: list[Mention] = []
     for hit in named:
         eid = hit.phrase.value
@@ -97,8 +102,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         layer = hit.phrase.layer
         if layer == "short" and eid not in full:  # a bare surname only where the full name appears too
             continue
-        if layer == "ambiguous" and eid not in full and not any(joined(text, e, hit.start) for e in lead_ends
-                                                                if hit.start - 4 <= e <= hit.start):
+        if layer == "ambiguous" and (eid not in full or _opens_sentence(text, hit.start)):
             continue
         plain.append(_mention(ent, hit.start, hit.end, text))
 
@@ -203,6 +207,12 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         people.append(_mention(ent, s, e, text, via="role_cue", role=role))
 
     return sorted(plain + bodies + people, key=lambda m: (m.start, -m.end))
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    """"Anh cho biết" (he said) is a pronoun; "của Anh" is the country."""
+    before = text[max(0, pos - 3):pos].rstrip()
+    return not before or before[-1] in ".!?\"“”«»\n:"
 
 
 def _outermost(mentions: list[Mention]) -> list[Mention]:

@@ -114,10 +114,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         smentions = [i for i, m in enumerate(mentions) if s0 <= m.start < s1]
         free = [mentions[i] for i in smentions
                 if mentions[i].type in SPEAKER_TYPES and not _inside(mentions[i].start, sq)]
-        speaker, content = _speaker(text, s0, s1, anchor, best, free, sq, layers, kb)
-        if speaker is None and prev is not None and prev.sentence == si - 1 and sq and \
+        speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
+        if speaker is None and prev is not None and prev.sentence >= si - 2 and \
                 not any(s0 <= h.start < anchor.start for h in layers.roles):
-            speaker = prev.speaker  # the quote goes on in the next sentence
+            # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
+            speaker = prev.speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)]
         quote = _evidence_quote(sq, sterms)
         grouped: dict[str, list[str]] = {}
@@ -134,15 +135,17 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         )
         out.append(st)
         prev = st
-    _merge_speakers(out)
+    _merge_speakers(out, kb)
     return out
 
 
-def _speaker(text: str, s0: int, s1: int, anchor: Hit, best: Hit, free: list[Mention],
+def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, free: list[Mention],
              sq: list[tuple[int, int]], layers: _Layers, kb: KnowledgeBase
              ) -> tuple[Speaker | None, list[tuple[int, int]]]:
     """Who speaks, and the spans that hold what they said (quotes, the reported clause)."""
-    quote_before = any(b <= anchor.start <= b + 4 for _, b in sq)
+    # '"…," kata X', '„…“, sagte X', '«…», — заявил X': a quote that closes its clause
+    # just before the cue; a quoted phrase inside the clause ('vor „Konsequenzen“ gewarnt') is not.
+    quote_before = any(b <= anchor.start <= b + 4 and _CLOSES.search(text, b - 1, anchor.start) for _, b in sq)
     before = [m for m in free if m.end <= anchor.start]
     after = [m for m in free if m.start >= anchor.end]
     # The clause of the cue: from the last boundary ("that", "bahwa", ";") before it.
@@ -151,11 +154,17 @@ def _speaker(text: str, s0: int, s1: int, anchor: Hit, best: Hit, free: list[Men
     # "…, the Chinese foreign ministry said": the subject between the last comma and the cue.
     comma = text.rfind(",", clause, anchor.start)
     tail = [m for m in before if m.start > comma] if comma >= 0 else []
-    inverted = quote_before or (comma >= 0 and not tail and bool(after) and after[0].start - anchor.end <= 4)
+    if tail and (lang == "de" or _listed(text, before, comma, tail[0])):
+        tail = []  # German ends clauses with the verb; "Deutschland, Frankreich und …" is a list
+    ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)]
+    ng_after = [h for h in ng if anchor.end <= h.start <= anchor.end + 24]
+    # "…, предупреждают экономисты", "…, dijo el ministro X": the subject follows the cue.
+    follows = min([m.start for m in after[:1]] + [h.start for h in ng_after[:1]], default=s1)
+    inverted = quote_before or (comma >= 0 and not tail and follows - anchor.end <= 4)
     if inverted:
         chosen = _pick(after) or _pick(before)
-    else:
-        chosen = _pick(tail) or _pick(before) or _pick(after)
+    else:  # what follows a cue is its object ("warned Washington"), not its subject
+        chosen = _pick(tail) or _pick(before)
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
     # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
     content = list(sq)
@@ -169,9 +178,7 @@ def _speaker(text: str, s0: int, s1: int, anchor: Hit, best: Hit, free: list[Men
             content.append((s0, comma if comma >= 0 else anchor.start))
     # A non-government subject ("analysts warned", "— сказала экономист …") overrides a
     # country named nearby.
-    ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)]
     ng_before = [h for h in ng if h.start < anchor.start and h.start >= clause]
-    ng_after = [h for h in ng if anchor.end <= h.start <= anchor.end + 24]
     subject = None
     if ng_after and (inverted or chosen is None or chosen.start > anchor.end):
         if chosen is None or chosen.start < anchor.start or ng_after[0].start < chosen.start:
@@ -182,6 +189,16 @@ def _speaker(text: str, s0: int, s1: int, anchor: Hit, best: Hit, free: list[Men
     if subject is not None:
         return Speaker(text[subject.start:subject.end], "unknown", None, None, None, None, False), content
     return (speaker_of(chosen, kb) if chosen else None), content
+
+
+_CLOSES = re.compile(r"[,—–:!?]")
+
+
+def _listed(text: str, before: list[Mention], comma: int, first: Mention) -> bool:
+    """True when the comma separates items of a list of names ("Deutschland, Frankreich")."""
+    if text[comma + 1:first.start].strip():
+        return False
+    return any(m.end == comma or m.end == comma - 1 for m in before)
 
 
 def _clause_start(text: str, s0: int, at: int, bounds: list[int]) -> int:
@@ -223,7 +240,16 @@ def _negated(text: str, mods: list[Hit], cue: Hit, terms: list[Hit]) -> bool:
     return False
 
 
-def _merge_speakers(statements: list[Statement]) -> None:
+def _adopt(person: Speaker, country: str, kb: KnowledgeBase) -> Speaker:
+    body_kind = kb.roles.get(person.role or "")
+    if body_kind:
+        body = kb.body(country, body_kind)
+        return Speaker(body.name, "body", country, body.id, body_kind,
+                       Voice(person.name, person.entity_id or "", person.role), True)
+    return Speaker(person.name, "person", country, person.entity_id, person.role, None, True)
+
+
+def _merge_speakers(statements: list[Statement], kb: KnowledgeBase) -> None:
     """'Jerman memperingatkan …' then '"…" kata juru bicara Kemlu Jerman': one speaker."""
     for i, st in enumerate(statements):
         sp = st.speaker
@@ -233,6 +259,11 @@ def _merge_speakers(statements: list[Statement]) -> None:
             if not 0 <= j < len(statements) or abs(statements[j].sentence - st.sentence) != 1:
                 continue
             other = statements[j].speaker
+            if other is not None and other.kind == "person" and other.country is None and other.government \
+                    and sp.kind == "country":
+                # "Ukraine warned …" then "spokesperson Olena Marchuk of the foreign ministry": hers is Ukraine's voice.
+                other = _adopt(other, sp.country, kb)
+                statements[j].speaker = other
             if other is None or other.country != sp.country or not other.government:
                 continue
             if sp.kind == "country" and other.kind in ("body", "person"):
