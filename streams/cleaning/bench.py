@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from streams.cleaning import pipeline
 from streams.cleaning.boilerplate import strip_boilerplate
@@ -82,12 +83,8 @@ def report(body: str, label: str) -> None:
     text = "\n".join(kept)
     print(f"{label}: {len(body)} characters raw, {len(text)} clean, {len(article.sentences)} sentences")
     with_lid = best_us(lambda: pipeline.clean(raw, now=NOW))
-    real = pipeline.detect_language
-    pipeline.detect_language = _constant_language  # type: ignore[assignment]
-    try:
+    with mock.patch.object(pipeline, "detect_language", _constant_language):
         without_lid = best_us(lambda: pipeline.clean(raw, now=NOW))
-    finally:
-        pipeline.detect_language = real
     print(f"  clean() with language id     {with_lid:8.1f} µs/article")
     print(f"  clean() without language id  {without_lid:8.1f} µs/article")
     steps: list[tuple[str, Callable[[], Any]]] = [

@@ -18,6 +18,8 @@ import functools
 import re
 from typing import Any
 
+import numpy as np
+
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("id", "en", "vi", "de", "fr", "es", "ru")
 PREFIX_CHARS = 400
 LOW_CONFIDENCE = 0.5
@@ -49,6 +51,10 @@ def _identifier() -> Any:
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(SUPPORTED_LANGUAGES))
+    # set_languages leaves the (features x languages) weights as a strided float16 view:
+    # one row-major float32 copy (2.8 MB) makes each feature's weights one cache line and
+    # saves a cast per call; the probabilities are bit-for-bit the same (tested)
+    identifier.nb_ptc = np.ascontiguousarray(identifier.nb_ptc, dtype=np.float32)
     return identifier
 
 

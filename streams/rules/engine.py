@@ -95,6 +95,9 @@ def _targets(st: Statement, mentions: list[Mention], indices: list[int], rule: R
              kb_countries: dict[str, Any]) -> list[Target]:
     seen: dict[str, Target] = {}
     own = st.speaker.country if st.speaker else None
+    # What the speaker talks about follows the cue ("concern about China's drills near
+    # Taiwan"): those come first, so the first target is the one the statement is about.
+    indices = sorted(indices, key=lambda i: (mentions[i].start < st.cue_start, mentions[i].start))
     for i in indices:
         m = mentions[i]
         if m.type not in rule.target_types or m.country is None or m.country == own:
@@ -147,7 +150,7 @@ def evaluate(tagged: TaggedArticle, ruleset: RuleSet, state: MutableMapping[str,
                 continue
             speaker = _speaker(st.speaker)
             if rule.aggregate is not None:
-                for target in targets:
+                for target in targets[:1]:
                     alert = _aggregate(rule, target, speaker, _evidence(tagged, st), when, state)
                     if alert is not None:
                         out[alert.id] = alert

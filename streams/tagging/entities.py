@@ -24,7 +24,7 @@ SPOKESPERSON_BY_BODY = {
     "national_security_council": "nsc_spokesperson",
     "military": "defence_ministry_spokesperson",
 }
-_JOIN = re.compile(r"(?:\s|['’]s\b|,)*")
+_JOIN = re.compile(r"(?:\s|['’]s\b|,|-)*")  # "Germany's foreign ministry", "US-Außenministerium"
 # Words that may stand between a title and what qualifies it: "Sprecherin des Auswärtigen
 # Amts", "spokesperson of the State Department", "portavoz del Gobierno", "người phát ngôn của".
 _LINK = re.compile(r"(?:\s|,|['’]s\b|\b(?:of|the|des|der|de|del|la|l'|du|von|của|di|dari)\b)*", re.IGNORECASE)

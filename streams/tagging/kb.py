@@ -280,6 +280,13 @@ class _Builder:
             if kind not in BODY_KINDS:
                 raise doc.error(["kinds", kind], f"unknown body kind {kind!r}")
             spec = _mapping(doc, ["kinds", kind], spec)
+            # Names that imply their country ("Bundesregierung"): aliases of the same body entity.
+            for code, names in _mapping(doc, ["kinds", kind, "fixed"], spec.get("fixed") or {}).items():
+                if not isinstance(code, str):
+                    raise doc.error(["kinds", kind, "fixed"], f"country code {code!r} must be a quoted string")
+                for lang, forms in _mapping(doc, ["kinds", kind, "fixed", code], names).items():
+                    self.entity(self._body(code.upper(), kind),
+                                _strings(doc, ["kinds", kind, "fixed", code, lang], forms), lang)
             for lang, patterns in _mapping(doc, ["kinds", kind, "patterns"], spec.get("patterns", {})).items():
                 for pattern in _strings(doc, ["kinds", kind, "patterns", lang], patterns):
                     if pattern.count("{c}") != 1:

@@ -97,7 +97,8 @@ class Matcher:
             end = last + 1
             if not cjk and start > 0 and folded[start - 1].isalnum():
                 continue
-            surface_ok_end = cjk or end >= n or not folded[end].isalnum()
+            # "de l'" + "Ukraine": an elided article ends a word by itself.
+            surface_ok_end = cjk or end >= n or not folded[end].isalnum() or folded[end - 1] == "'"
             upper = text[start].isupper()
             for phrase in bucket:
                 if phrase.cap and not upper:

@@ -145,7 +145,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     """Who speaks, and the spans that hold what they said (quotes, the reported clause)."""
     # '"…," kata X', '„…“, sagte X', '«…», — заявил X': a quote that closes its clause
     # just before the cue; a quoted phrase inside the clause ('vor „Konsequenzen“ gewarnt') is not.
-    quote_before = any(b <= anchor.start <= b + 4 and _CLOSES.search(text, b - 1, anchor.start) for _, b in sq)
+    quote_before = any(b <= anchor.start <= b + 6 and _CLOSES.search(text, b - 1, anchor.start) for _, b in sq)
     before = [m for m in free if m.end <= anchor.start]
     after = [m for m in free if m.start >= anchor.end]
     # The clause of the cue: from the last boundary ("that", "bahwa", ";") before it.
@@ -232,7 +232,11 @@ _PUNCT = re.compile(r"[.,;:!?\"“”«»„()]")
 def _negated(text: str, mods: list[Hit], cue: Hit, terms: list[Hit]) -> bool:
     """"did not warn", "tidak memperingatkan"; "no escalation", "bukan eskalasi": a negation
     right before the cue or a term, in the same clause."""
-    negs = [h for h in mods if h.phrase.value == "negation"]
+    # A negation inside the cue or term itself ("will not hesitate to respond",
+    # "tidak akan tinggal diam") is part of the phrase, not a negation of it.
+    inside = [cue, *terms]
+    negs = [h for h in mods if h.phrase.value == "negation"
+            and not any(x.start <= h.start and h.end <= x.end for x in inside)]
     for n in negs:
         for a, reach in ((cue, 10), *((t, NEGATION_REACH) for t in terms)):
             if 0 <= a.start - n.end <= reach and not _PUNCT.search(text, n.end, a.start):

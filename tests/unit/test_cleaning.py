@@ -145,7 +145,9 @@ def test_published_at_and_now() -> None:
     bad = run("Some text here.", published_at="yesterday")
     assert bad.published_at is None
     assert bad.metadata["published_at_raw"] == "yesterday"
-    local = clean(RawArticle(body="Some text."), now=datetime(2024, 3, 12, 15, 30, tzinfo=timezone(timedelta(hours=7))))
+    local = clean(
+        RawArticle(body="Some text."), now=datetime(2024, 3, 12, 15, 30, tzinfo=timezone(timedelta(hours=7)))
+    )
     assert local.ingested_at == "2024-03-12T08:30:00.000Z"
     naive = clean(RawArticle(body="Some text."), now=datetime(2024, 3, 12, 8, 30))
     assert naive.ingested_at == "2024-03-12T08:30:00.000Z"
@@ -172,7 +174,8 @@ def test_html_article() -> None:
         "on Monday, leaving more than 60 ships waiting offshore.",
         "The union said talks with port operators had broken down over pay. \u201cWe will stay out until "
         "there is a fair offer,\u201d a union leader told a rally of about 2,000 workers.",
-        "The transport ministry warned that fuel and food deliveries could be delayed if the strike continued.",
+        "The transport ministry warned that fuel and food deliveries could be delayed if the strike "
+        "continued.",
         "Exporters say they are losing millions of dollars a day.",
     ]
     for gone in ("Example News", "World", "Subscribe", "showAd", "JavaScript", "Hidden", "Related", "Search"):
@@ -278,14 +281,16 @@ def test_normalize_whitespace_and_lines() -> None:
 
 
 def test_normalize_removes_invisible_and_control_characters() -> None:
-    text = "Zero\u200bwidth\u200c\u200d joiner\ufeff\u2060 and\x00 con\x07trol\x1f chars\u00ad \u202eltr\u202c"
+    text = (
+        "Zero\u200bwidth\u200c\u200d joiner\ufeff\u2060 and\x00 con\x07trol\x1f chars\u00ad \u202eltr\u202c"
+    )
     assert normalize_text(text) == "Zerowidth joiner and control chars ltr"
 
 
 def test_normalize_quotes_and_dashes() -> None:
     kept = "“a” ‘b’ «c» „d“ ‚e‘ ‹f› \"g\" 'h'"
     assert normalize_text(kept) == kept
-    assert normalize_text("\u201fodd\u201d \u201bone\u2019 12\u2033 \u301dx\u301e") == "“odd” ‘one’ 12\" “x”"
+    assert normalize_text("\u201fodd\u201d \u201bone\u2019 12\u2033 \u301dx\u301e") == '“odd” ‘one’ 12" “x”'
     assert normalize_text("a\u2010b \u2011 c\u2012d e\u2015f 5\u2212 3 x\u2013y z\u2014w") == (
         "a-b - c–d e—f 5- 3 x–y z—w"
     )
@@ -302,7 +307,9 @@ def test_normalize_repairs_mojibake_and_entities() -> None:
     assert normalize_text("cafe\u0301") == "caf\u00e9"
     # legitimate text is not "repaired"
     for body in ARTICLES.values():
-        assert normalize_text(body) == "\n".join(" ".join(line.split()) for line in body.splitlines() if line.strip())
+        assert normalize_text(body) == "\n".join(
+            " ".join(line.split()) for line in body.splitlines() if line.strip()
+        )
 
 
 def test_surrogates() -> None:
@@ -431,7 +438,12 @@ def test_caption_credit(caption: str, credit: str | None) -> None:
 
 
 def test_boilerplate_regexes_stay_linear() -> None:
-    for line in ("[" * 1_000_000, "|" * 1_000_000, "Komentar (" + "0" * 1_000_000, "Sumber: " + "x" * 1_000_000):
+    for line in (
+        "[" * 1_000_000,
+        "|" * 1_000_000,
+        "Komentar (" + "0" * 1_000_000,
+        "Sumber: " + "x" * 1_000_000,
+    ):
         start = time.perf_counter()
         bp = strip_boilerplate([line])
         assert time.perf_counter() - start < 1.0

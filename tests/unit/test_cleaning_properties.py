@@ -98,7 +98,11 @@ FRAGMENTS = [
 mixed_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), any_text), max_size=40).map("".join)
 text_field = st.one_of(st.none(), mixed_text, any_text)
 wrong_value = st.one_of(
-    st.integers(), st.floats(allow_nan=True), st.binary(max_size=20), st.booleans(), st.lists(st.integers(), max_size=3)
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.binary(max_size=20),
+    st.booleans(),
+    st.lists(st.integers(), max_size=3),
 )
 maybe_wrong = st.one_of(text_field, text_field, text_field, wrong_value)
 sources = st.one_of(
@@ -108,7 +112,9 @@ sources = st.one_of(
     any_text,
 )
 metadata = st.one_of(
-    st.dictionaries(st.text(max_size=5), st.one_of(st.integers(), any_text), max_size=3), st.none(), wrong_value
+    st.dictionaries(st.text(max_size=5), st.one_of(st.integers(), any_text), max_size=3),
+    st.none(),
+    wrong_value,
 )
 
 
@@ -191,7 +197,9 @@ def test_clean_html_offsets(html: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(mixed_text, any_text), st.sampled_from([None, "id", "en", "de", "ru", "vi", "fr", "es", "xx"]))
+@given(
+    st.one_of(mixed_text, any_text), st.sampled_from([None, "id", "en", "de", "ru", "vi", "fr", "es", "xx"])
+)
 def test_segment_any_text(text: str, language: str | None) -> None:
     """Offsets hold even on text that was never normalised."""
     paragraphs, sentences = segment(text, language)

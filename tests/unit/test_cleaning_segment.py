@@ -28,8 +28,16 @@ CASES = [
         '"Kami menolak. Ini tidak adil," kata dia. Setelah itu dia pergi.',
         ['"Kami menolak. Ini tidak adil," kata dia.', "Setelah itu dia pergi."],
     ),
-    ("en", 'He said: "We will not back down." Then he left.', ['He said: "We will not back down."', "Then he left."]),
-    ("de", "Er sagte: „Wir bleiben. Wir kämpfen.“ Dann ging er.", ["Er sagte: „Wir bleiben. Wir kämpfen.“", "Dann ging er."]),
+    (
+        "en",
+        'He said: "We will not back down." Then he left.',
+        ['He said: "We will not back down."', "Then he left."],
+    ),
+    (
+        "de",
+        "Er sagte: „Wir bleiben. Wir kämpfen.“ Dann ging er.",
+        ["Er sagte: „Wir bleiben. Wir kämpfen.“", "Dann ging er."],
+    ),
     (
         "fr",
         "« Nous resterons. Nous lutterons », a-t-il dit. Puis il est parti.",
@@ -82,23 +90,54 @@ CASES = [
         "Indian Foreign Minister S. Jaishankar met J. R. R. Doe on Monday. They discussed trade.",
         ["Indian Foreign Minister S. Jaishankar met J. R. R. Doe on Monday.", "They discussed trade."],
     ),
-    ("en", "The plan was called Plan B. The plan failed.", ["The plan was called Plan B.", "The plan failed."]),
+    (
+        "en",
+        "The plan was called Plan B. The plan failed.",
+        ["The plan was called Plan B.", "The plan failed."],
+    ),
     # ellipses, ! and ?
     ("en", "He paused... Then he left.", ["He paused...", "Then he left."]),
-    ("en", "The figures were … well, unclear. Nobody knew.", ["The figures were … well, unclear.", "Nobody knew."]),
-    ("en", "Is this true? Yes! It is. Really?! Yes.", ["Is this true?", "Yes!", "It is.", "Really?!", "Yes."]),
-    ("id", '"Apa itu?" tanya dia. Tidak ada yang menjawab.', ['"Apa itu?" tanya dia.', "Tidak ada yang menjawab."]),
-    ("es", "¿Qué pasó? ¡Nadie lo sabe! El Sr. Pérez calló.", ["¿Qué pasó?", "¡Nadie lo sabe!", "El Sr. Pérez calló."]),
+    (
+        "en",
+        "The figures were … well, unclear. Nobody knew.",
+        ["The figures were … well, unclear.", "Nobody knew."],
+    ),
+    (
+        "en",
+        "Is this true? Yes! It is. Really?! Yes.",
+        ["Is this true?", "Yes!", "It is.", "Really?!", "Yes."],
+    ),
+    (
+        "id",
+        '"Apa itu?" tanya dia. Tidak ada yang menjawab.',
+        ['"Apa itu?" tanya dia.', "Tidak ada yang menjawab."],
+    ),
+    (
+        "es",
+        "¿Qué pasó? ¡Nadie lo sabe! El Sr. Pérez calló.",
+        ["¿Qué pasó?", "¡Nadie lo sabe!", "El Sr. Pérez calló."],
+    ),
     # German
     (
         "de",
-        "Die Wahl findet am 25. Oktober statt. Das ist z. B. wichtig bzw. entscheidend. Der 1. FC Köln gewann.",
-        ["Die Wahl findet am 25. Oktober statt.", "Das ist z. B. wichtig bzw. entscheidend.", "Der 1. FC Köln gewann."],
+        "Die Wahl findet am 25. Oktober statt. Das ist z. B. wichtig bzw. entscheidend. "
+        "Der 1. FC Köln gewann.",
+        [
+            "Die Wahl findet am 25. Oktober statt.",
+            "Das ist z. B. wichtig bzw. entscheidend.",
+            "Der 1. FC Köln gewann.",
+        ],
     ),
     (
         "de",
-        "Er wurde am 3. März geboren. Im 19. Jahrhundert war das anders. Es starben 12. Die Polizei ermittelt.",
-        ["Er wurde am 3. März geboren.", "Im 19. Jahrhundert war das anders.", "Es starben 12.", "Die Polizei ermittelt."],
+        "Er wurde am 3. März geboren. Im 19. Jahrhundert war das anders. "
+        "Es starben 12. Die Polizei ermittelt.",
+        [
+            "Er wurde am 3. März geboren.",
+            "Im 19. Jahrhundert war das anders.",
+            "Es starben 12.",
+            "Die Polizei ermittelt.",
+        ],
     ),
     (
         "de",
@@ -113,7 +152,8 @@ CASES = [
     ),
     (
         "ru",
-        "Переговоры начались в 2022 г. Россия настаивала на своём. Были фрукты, овощи и т. д. Затем всё закончилось.",
+        "Переговоры начались в 2022 г. Россия настаивала на своём. "
+        "Были фрукты, овощи и т. д. Затем всё закончилось.",
         [
             "Переговоры начались в 2022 г. Россия настаивала на своём.",
             "Были фрукты, овощи и т. д.",
@@ -129,7 +169,10 @@ CASES = [
     (
         "vi",
         "Cuộc họp diễn ra tại TP. Hồ Chí Minh vào ngày 5/3. Ông PGS. TS. Lê Minh cho biết kết quả rất tốt.",
-        ["Cuộc họp diễn ra tại TP. Hồ Chí Minh vào ngày 5/3.", "Ông PGS. TS. Lê Minh cho biết kết quả rất tốt."],
+        [
+            "Cuộc họp diễn ra tại TP. Hồ Chí Minh vào ngày 5/3.",
+            "Ông PGS. TS. Lê Minh cho biết kết quả rất tốt.",
+        ],
     ),
     (
         "vi",
