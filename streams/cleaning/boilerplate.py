@@ -171,21 +171,13 @@ _LEADING_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 
 _AD_INLINE = re.compile(_AD_BRACKET, re.IGNORECASE)
 # a comment counter glued to the end of the text: capitalised or upper-case word only
-_GLUED_WORDS = sorted(
-    {v for w in _words("comment") for v in (w[:1].upper() + w[1:], w.upper())}, key=lambda w: -len(w)
-)
-_GLUED = re.compile(
-    "(?:" + "|".join(re.escape(w).replace(r"\ ", " ") for w in _GLUED_WORDS) + r") ?\( ?\d{1,7} ?\)$"
-)
+_GLUED_WORDS = sorted({v for w in _words("comment") for v in (w[:1].upper() + w[1:], w.upper())}, key=lambda w: -len(w))
+_GLUED = re.compile("(?:" + "|".join(re.escape(w).replace(r"\ ", " ") for w in _GLUED_WORDS) + r") ?\( ?\d{1,7} ?\)$")
 
 # a credit inside a caption: "(Sumber: Japan Times)", "Foto: Antara", "Ảnh: Reuters"
 _CREDIT_LABEL = _alt("photo", "source")
-_CREDIT_PAREN = re.compile(
-    r"[(\[] ?" + _CREDIT_LABEL + _COLON + r"(?P<credit>[^()\[\]]{1,120}?) ?[)\]]", re.I
-)
-_CREDIT_TAIL = re.compile(
-    r"(?:^|[\s.,;–—-])" + _CREDIT_LABEL + _COLON + r"(?P<credit>[^()|]{1,120}?)[ .]?$", re.I
-)
+_CREDIT_PAREN = re.compile(r"[(\[] ?" + _CREDIT_LABEL + _COLON + r"(?P<credit>[^()\[\]]{1,120}?) ?[)\]]", re.I)
+_CREDIT_TAIL = re.compile(r"(?:^|[\s.,;–—-])" + _CREDIT_LABEL + _COLON + r"(?P<credit>[^()|]{1,120}?)[ .]?$", re.I)
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']{1,2000}", re.IGNORECASE)
 _URL_TRAIL = ".,;:!?)]}»”’\"'"

@@ -67,9 +67,7 @@ def canonical_url(url: str) -> str | None:
             netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
         query = ""
         if parts.query:
-            params = [
-                (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
-            ]
+            params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
             query = urlencode(sorted(params))
     except ValueError:  # a malformed port or IPv6 literal
         return s.split("#", 1)[0].rstrip("/").lower() or None
@@ -88,14 +86,17 @@ def safe_id(raw_id: str) -> str | None:
     return _UNSAFE.sub("_", s)[: MAX_ID - 17] + "~" + hash16(s)
 
 
-def article_id(raw_id: str | None, url: str | None, text: str) -> str:
-    """The stable id of an article: the feed's id, else the URL's, else the text's."""
+def article_id(raw_id: str | None, url: str | None, text: str, *, canonical: str | None = None) -> str:
+    """The stable id of an article: the feed's id, else the URL's, else the text's.
+
+    ``canonical`` is ``canonical_url(url)`` when the caller has already computed it.
+    """
     if raw_id is not None:
         given = safe_id(raw_id)
         if given is not None:
             return given
-    if url is not None:
+    if canonical is None and url is not None:
         canonical = canonical_url(url)
-        if canonical is not None:
-            return "u-" + hash16(canonical)
+    if canonical is not None:
+        return "u-" + hash16(canonical)
     return "t-" + hash16(text)

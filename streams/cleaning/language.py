@@ -1,9 +1,27 @@
 """Language identification with py3langid's shipped model, restricted to the supported languages.
 
-Only a bounded prefix of the clean text is classified (:data:`PREFIX_CHARS`): py3langid
-walks its automaton byte by byte in Python, so the cost grows linearly with the input
-(about 0.15-0.2 µs per byte on the reference machine); a few hundred characters are
-plenty to tell these seven languages apart (see the report in the module tests).
+Only a bounded prefix of the clean text is classified (:data:`PREFIX_CHARS`), with
+quoted speech taken out first when enough text remains (an article that opens with an
+English quote is not English). py3langid walks its automaton byte by byte in Python over
+a 20 MB table, so the cost grows with the prefix: about 0.2 µs per byte with warm caches
+and 0.4-0.6 µs per byte in a pipeline where other work runs between calls.
+
+Measured on the test fixtures (68 samples: every article from each of its sentences on,
+plus 6 articles that open with an English quote), clean() per article with the language
+id inside, on articles rotating so that caches are as cold as in a running pipeline:
+
+======  ========  =========================  ==========================
+prefix  fixtures  quote-first (unstripped)   language id inside clean()
+======  ========  =========================  ==========================
+100     68/68     6/6 (0/6)                  ~75 µs
+200     68/68     6/6 (4/6)                  ~115 µs
+400     68/68     6/6 (6/6)                  ~235 µs
+600     68/68     6/6 (6/6)                  ~340 µs
+======  ========  =========================  ==========================
+
+The fixtures are easy (clean single-language news), so accuracy does not separate the
+lengths; 200 characters (about 30 words) keeps a margin over the shortest length that
+was always right, at half the cost of 400.
 
 The feed's language hint only breaks ties: it is used when the model's confidence is
 below :data:`LOW_CONFIDENCE`, the hint is a supported language, and the model gives the
@@ -21,7 +39,7 @@ from typing import Any
 import numpy as np
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("id", "en", "vi", "de", "fr", "es", "ru")
-PREFIX_CHARS = 400
+PREFIX_CHARS = 200  # measured: see the trade-off in the module docstring
 LOW_CONFIDENCE = 0.5
 UNDETERMINED = "und"
 
@@ -39,6 +57,8 @@ _HINT_ALIASES = {
     "rus": "ru",
 }
 
+_QUOTED_MARK = re.compile('["“«„]')
+_QUOTED = re.compile('"[^"\n]{1,600}"|“[^”“\n]{1,600}[”“]|«[^»\n]{1,600}»|„[^“”\n]{1,600}[“”]')
 _LETTER = re.compile(r"[^\W\d_]")
 # letters of scripts none of the supported languages is written in (not Latin, not Cyrillic)
 _FOREIGN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u0400-\u052f\u1e00-\u1eff]")
@@ -79,17 +99,29 @@ def _prefix(text: str, limit: int) -> str:
     return text[: cut if cut > 0 else limit]
 
 
-def detect_language(
-    text: str, hint: str | None = None, *, prefix_chars: int = PREFIX_CHARS
-) -> tuple[str, float]:
+def _sample(text: str, limit: int) -> str:
+    """The prefix to classify: quoted speech taken out when enough text remains.
+
+    An article often opens with a quote in another language ("We are deeply concerned,"
+    kata juru bicara ...); the reporter's own sentences say more about its language.
+    """
+    head = text[: limit * 4]
+    if _QUOTED_MARK.search(head) is not None:
+        unquoted = " ".join(_QUOTED.sub(" ", head).split())
+        if len(unquoted) >= min(limit, len(head) // 2):
+            return _prefix(unquoted, limit)
+    return _prefix(head, limit)
+
+
+def detect_language(text: str, hint: str | None = None, *, prefix_chars: int = PREFIX_CHARS) -> tuple[str, float]:
     """``(language, confidence)``: an ISO 639-1 code from :data:`SUPPORTED_LANGUAGES` or ``"und"``."""
-    sample = _prefix(text, prefix_chars)
+    sample = _sample(text, prefix_chars)
     first = _LETTER.search(sample)
     if first is None:
         first = _LETTER.search(text)
         if first is None:
             return UNDETERMINED, 0.0
-        sample = _prefix(text[first.start() :], prefix_chars)
+        sample = _sample(text[first.start() :], prefix_chars)
     if len(_FOREIGN_LETTER.findall(sample)) * 3 > len(sample):
         return UNDETERMINED, 0.0
     ranked: list[tuple[str, float]] = _identifier().rank(sample)

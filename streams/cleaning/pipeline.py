@@ -150,10 +150,9 @@ def _clean(raw: RawArticle, now: datetime, max_chars: int) -> CleanArticle:
     metadata: dict[str, Any] = dict(raw.metadata) if raw.metadata else {}
     if bp.source_credit:
         metadata["source_credit"] = bp.source_credit
-    if url is not None:
-        canonical = canonical_url(url)
-        if canonical is not None:
-            metadata["canonical_url"] = canonical
+    canonical = canonical_url(url) if url is not None else None
+    if canonical is not None:
+        metadata["canonical_url"] = canonical
     published_at = None
     if raw.published_at is not None:
         published_at = _rfc3339(safe_str(raw.published_at))
@@ -161,7 +160,7 @@ def _clean(raw: RawArticle, now: datetime, max_chars: int) -> CleanArticle:
             metadata["published_at_raw"] = safe_str(raw.published_at, 200)
 
     return CleanArticle(
-        id=article_id(raw.id, url, text),
+        id=article_id(raw.id, url, text, canonical=canonical),
         text=text,
         language=language,
         language_confidence=confidence,

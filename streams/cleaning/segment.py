@@ -301,9 +301,7 @@ def _is_end(
     return True
 
 
-def sentence_spans(
-    text: str, language: str | None = None, paragraphs: list[Span] | None = None
-) -> list[Span]:
+def sentence_spans(text: str, language: str | None = None, paragraphs: list[Span] | None = None) -> list[Span]:
     """Sentence spans, in order, non-overlapping, each inside one paragraph."""
     if paragraphs is None:
         paragraphs = paragraph_spans(text)

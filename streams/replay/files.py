@@ -45,7 +45,7 @@ def iter_lines(path: str | Path) -> Iterator[Line]:
     lineno = 0
     try:
         with opener(name, "rb") as fh:
-            for lineno, line in enumerate(fh, 1):  # noqa: B007 - lineno is read after the loop
+            for lineno, line in enumerate(fh, 1):
                 stripped = line.strip()
                 if stripped:
                     yield Line(name, lineno, stripped)

@@ -186,9 +186,9 @@ def _aggregate(rule: Rule, target: Target, speaker: AlertSpeaker, ev: Evidence, 
         return None
     key = f"{rule.id}|{target.country}"
     window = timedelta(seconds=rule.aggregate.window_seconds)
-    episode = state.get(key)
+    episode: dict[str, Any] | None = state.get(key)
     start = datetime.fromisoformat(episode["start"]) if episode else None
-    if start is None or when - start > window or when < start - window:
+    if episode is None or start is None or when - start > window or when < start - window:
         episode = {"start": when.isoformat(), "obs": []}
         start = when
     obs: list[dict[str, Any]] = episode["obs"]

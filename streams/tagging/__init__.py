@@ -7,7 +7,6 @@ from streams.tagging.entities import find_mentions
 from streams.tagging.kb import KnowledgeBase
 from streams.tagging.statements import attribute
 
-
 # Layers whose phrases belong to one language: a German "laut" is not an Indonesian
 # "laut". Names (entities) are matched whatever the article's language.
 LANGUAGE_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role", "body_part"})

@@ -139,10 +139,10 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         idx, side = h.phrase.value
         pattern = kb.body_patterns[idx]
         if side == "prefix":
-            country = mention_at(h.end, places)
-            if country is None or country.country is None:
+            place = mention_at(h.end, places)
+            if place is None or place.country is None:
                 continue
-            end = country.end
+            end = place.end
             if pattern.suffix:
                 suffix = next((suffixes[(idx, p)] for p in range(end, end + 5) if (idx, p) in suffixes), None)
                 if suffix is None or not joined(text, end, suffix.start):
@@ -150,13 +150,14 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
                 end = suffix.end
             start = h.start
         elif pattern.prefix is None:
-            country = mention_before(h.start, places)
-            if country is None or country.country is None:
+            place = mention_before(h.start, places)
+            if place is None or place.country is None:
                 continue
-            start, end = country.start, h.end
+            start, end = place.start, h.end
         else:
             continue
-        body = kb.body(country.country, pattern.kind)
+        assert place is not None and place.country is not None
+        body = kb.body(place.country, pattern.kind)
         bodies.append(_mention(body, start, end, text, via="pattern"))
     bodies = _outermost(bodies)
 

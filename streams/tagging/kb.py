@@ -319,7 +319,7 @@ class _Builder:
                 if qid is not None and not (isinstance(qid, str) and qid[:1] == "Q" and qid[1:].isdigit()):
                     raise doc.error(["people", i, "qid"], f"'{qid}' is not a Wikidata QID")
                 ent = Entity(p["id"], "person", p["name"], p["country"].upper(), qid, role,
-                             role is not None and role != "party_official" or p["country"] == "KP")
+                             (role is not None and role != "party_official") or p["country"] == "KP")
                 if p["id"] in self.entities and self.entities[p["id"]] != ent:
                     raise doc.error(["people", i, "id"], f"duplicate person id {p['id']}")
                 self.entity(ent, [p["name"], *_strings(doc, ["people", i, "aliases"], p.get("aliases"))])

@@ -66,7 +66,7 @@ def _pick(cands: list[Mention]) -> Mention | None:
     if not cands:
         return None
     first = min(cands, key=lambda m: (m.start, -m.end))
-    group = [m for m in cands if m.start <= first.end + SUBJECT_REACH and m.type != "country"
+    group = [m for m in cands if (m.start <= first.end + SUBJECT_REACH and m.type != "country")
              or m is first]
     return min(group, key=lambda m: (SPECIFICITY.get(m.type, 9), m.start, -m.end))
 

@@ -16,7 +16,7 @@ from streams.cleaning.language import SUPPORTED_LANGUAGES, detect_language, norm
 from streams.cleaning.normalize import fix_surrogates, normalize_inline, normalize_lines, normalize_text
 from streams.errors import InvalidRecord
 from streams.models import CleanArticle, RawArticle, Source, from_dict, to_dict
-from tests.unit.test_cleaning_fixtures import ARTICLES, HTML_PAGE, SHORT_TEXTS
+from tests.unit.test_cleaning_fixtures import ARTICLES, HTML_PAGE, QUOTE_FIRST, SHORT_TEXTS
 
 NOW = datetime(2024, 3, 12, 8, 30, tzinfo=UTC)
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "article-id-kp-troops.txt"
@@ -101,9 +101,7 @@ def test_comment_counter_glued_to_the_end() -> None:
         ("en", None, "Reuters", ["[ads]", "Source:", "Comments (12)"]),
     ],
 )
-def test_articles_in_other_languages(
-    lang: str, source_url: str | None, credit: str | None, gone: list[str]
-) -> None:
+def test_articles_in_other_languages(lang: str, source_url: str | None, credit: str | None, gone: list[str]) -> None:
     a = run(ARTICLES[lang])
     assert a.language == lang
     assert a.language_confidence > 0.9
@@ -145,9 +143,7 @@ def test_published_at_and_now() -> None:
     bad = run("Some text here.", published_at="yesterday")
     assert bad.published_at is None
     assert bad.metadata["published_at_raw"] == "yesterday"
-    local = clean(
-        RawArticle(body="Some text."), now=datetime(2024, 3, 12, 15, 30, tzinfo=timezone(timedelta(hours=7)))
-    )
+    local = clean(RawArticle(body="Some text."), now=datetime(2024, 3, 12, 15, 30, tzinfo=timezone(timedelta(hours=7))))
     assert local.ingested_at == "2024-03-12T08:30:00.000Z"
     naive = clean(RawArticle(body="Some text."), now=datetime(2024, 3, 12, 8, 30))
     assert naive.ingested_at == "2024-03-12T08:30:00.000Z"
@@ -174,8 +170,7 @@ def test_html_article() -> None:
         "on Monday, leaving more than 60 ships waiting offshore.",
         "The union said talks with port operators had broken down over pay. \u201cWe will stay out until "
         "there is a fair offer,\u201d a union leader told a rally of about 2,000 workers.",
-        "The transport ministry warned that fuel and food deliveries could be delayed if the strike "
-        "continued.",
+        "The transport ministry warned that fuel and food deliveries could be delayed if the strike continued.",
         "Exporters say they are losing millions of dollars a day.",
     ]
     for gone in ("Example News", "World", "Subscribe", "showAd", "JavaScript", "Hidden", "Related", "Search"):
@@ -281,9 +276,7 @@ def test_normalize_whitespace_and_lines() -> None:
 
 
 def test_normalize_removes_invisible_and_control_characters() -> None:
-    text = (
-        "Zero\u200bwidth\u200c\u200d joiner\ufeff\u2060 and\x00 con\x07trol\x1f chars\u00ad \u202eltr\u202c"
-    )
+    text = "Zero\u200bwidth\u200c\u200d joiner\ufeff\u2060 and\x00 con\x07trol\x1f chars\u00ad \u202eltr\u202c"
     assert normalize_text(text) == "Zerowidth joiner and control chars ltr"
 
 
@@ -307,9 +300,7 @@ def test_normalize_repairs_mojibake_and_entities() -> None:
     assert normalize_text("cafe\u0301") == "caf\u00e9"
     # legitimate text is not "repaired"
     for body in ARTICLES.values():
-        assert normalize_text(body) == "\n".join(
-            " ".join(line.split()) for line in body.splitlines() if line.strip()
-        )
+        assert normalize_text(body) == "\n".join(" ".join(line.split()) for line in body.splitlines() if line.strip())
 
 
 def test_surrogates() -> None:
@@ -463,6 +454,23 @@ def test_language_of_short_texts(lang: str) -> None:
     language, confidence = detect_language(SHORT_TEXTS[lang])
     assert language == lang
     assert 0.5 <= confidence <= 1.0
+
+
+@pytest.mark.parametrize("lang", sorted(QUOTE_FIRST))
+def test_language_ignores_a_leading_quote(lang: str) -> None:
+    assert detect_language(QUOTE_FIRST[lang])[0] == lang
+
+
+def test_language_of_every_fixture_window() -> None:
+    for lang, body in ARTICLES.items():
+        a = run(body)
+        for s in a.sentences:  # the article read from each of its sentences on
+            assert detect_language(a.text[s.start :])[0] == lang, a.text[s.start : s.start + 80]
+
+
+def test_language_of_a_quote_only_text() -> None:
+    assert detect_language('"Kami menolak membahas angka-angka itu di depan umum," kata dia.')[0] == "id"
+    assert detect_language("“Wir lehnen das ab und werden weiter verhandeln.”")[0] == "de"
 
 
 def test_language_undetermined_and_hints() -> None:

@@ -168,11 +168,7 @@ def test_canonical_url_odd_input() -> None:
 def test_article_id() -> None:
     assert article_id("  kompas:2024/03/12/123 ", "https://x.example/a", "t") == "kompas:2024/03/12/123"
     by_url = article_id(None, "https://Example.com/a/?utm_source=x", "text")
-    assert (
-        by_url
-        == article_id("  ", "https://example.com/a", "other text")
-        == "u-" + hash16("https://example.com/a")
-    )
+    assert by_url == article_id("  ", "https://example.com/a", "other text") == "u-" + hash16("https://example.com/a")
     by_text = article_id(None, None, "Some clean text.")
     assert by_text == article_id(None, "   ", "Some clean text.") == "t-" + hash16("Some clean text.")
     assert by_text != article_id(None, None, "Other clean text.")

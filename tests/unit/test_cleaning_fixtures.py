@@ -160,5 +160,29 @@ SHORT_TEXTS = {
 }
 
 
+# articles that open with a quote in English: the language is the reporter's, not the quote's
+_QUOTE = '"We are deeply concerned about the latest reports and urge all parties to show restraint," '
+QUOTE_FIRST = {
+    "id": _QUOTE + "kata juru bicara Dewan Keamanan Nasional AS dalam konferensi pers di Washington pada "
+    "Jumat. Pernyataan itu disampaikan setelah pemerintah menerima laporan baru tentang pergerakan pasukan "
+    "di dekat perbatasan.",
+    "vi": _QUOTE + "người phát ngôn Hội đồng An ninh Quốc gia Mỹ nói trong cuộc họp báo tại Washington hôm "
+    "thứ Sáu. Tuyên bố được đưa ra sau khi chính phủ nhận được báo cáo mới về việc di chuyển quân đội gần "
+    "biên giới.",
+    "de": _QUOTE + "sagte ein Sprecher des Nationalen Sicherheitsrats der USA am Freitag in Washington. Die "
+    "Erklärung erfolgte, nachdem die Regierung neue Berichte über Truppenbewegungen nahe der Grenze "
+    "erhalten hatte.",
+    "fr": _QUOTE + "a déclaré vendredi un porte-parole du Conseil de sécurité nationale américain à "
+    "Washington. Cette déclaration intervient après que le gouvernement a reçu de nouveaux rapports sur "
+    "des mouvements de troupes près de la frontière.",
+    "es": _QUOTE + "dijo el viernes en Washington un portavoz del Consejo de Seguridad Nacional de Estados "
+    "Unidos. La declaración se produjo después de que el gobierno recibiera nuevos informes sobre "
+    "movimientos de tropas cerca de la frontera.",
+    "ru": _QUOTE + "заявил в пятницу в Вашингтоне представитель Совета национальной безопасности США. "
+    "Заявление прозвучало после того, как правительство получило новые сообщения о передвижении войск "
+    "вблизи границы.",
+}
+
+
 def test_fixtures_are_distinct() -> None:
     assert len(set(ARTICLES.values())) == len(ARTICLES)

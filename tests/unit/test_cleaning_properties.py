@@ -197,9 +197,7 @@ def test_clean_html_offsets(html: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.one_of(mixed_text, any_text), st.sampled_from([None, "id", "en", "de", "ru", "vi", "fr", "es", "xx"])
-)
+@given(st.one_of(mixed_text, any_text), st.sampled_from([None, "id", "en", "de", "ru", "vi", "fr", "es", "xx"]))
 def test_segment_any_text(text: str, language: str | None) -> None:
     """Offsets hold even on text that was never normalised."""
     paragraphs, sentences = segment(text, language)

@@ -120,8 +120,7 @@ CASES = [
     # German
     (
         "de",
-        "Die Wahl findet am 25. Oktober statt. Das ist z. B. wichtig bzw. entscheidend. "
-        "Der 1. FC Köln gewann.",
+        "Die Wahl findet am 25. Oktober statt. Das ist z. B. wichtig bzw. entscheidend. Der 1. FC Köln gewann.",
         [
             "Die Wahl findet am 25. Oktober statt.",
             "Das ist z. B. wichtig bzw. entscheidend.",
@@ -130,8 +129,7 @@ CASES = [
     ),
     (
         "de",
-        "Er wurde am 3. März geboren. Im 19. Jahrhundert war das anders. "
-        "Es starben 12. Die Polizei ermittelt.",
+        "Er wurde am 3. März geboren. Im 19. Jahrhundert war das anders. Es starben 12. Die Polizei ermittelt.",
         [
             "Er wurde am 3. März geboren.",
             "Im 19. Jahrhundert war das anders.",
@@ -152,8 +150,7 @@ CASES = [
     ),
     (
         "ru",
-        "Переговоры начались в 2022 г. Россия настаивала на своём. "
-        "Были фрукты, овощи и т. д. Затем всё закончилось.",
+        "Переговоры начались в 2022 г. Россия настаивала на своём. Были фрукты, овощи и т. д. Затем всё закончилось.",
         [
             "Переговоры начались в 2022 г. Россия настаивала на своём.",
             "Были фрукты, овощи и т. д.",
