@@ -50,6 +50,9 @@ Pemerintah pusat menyatakan siap mengirim bantuan tambahan. Menteri Sosial dijad
 pengungsian pada Kamis dan menyerahkan bantuan berupa makanan siap saji, selimut, serta perlengkapan bayi.
 Para petani mengaku khawatir gagal panen karena sawah siap panen terendam selama lebih dari tiga hari. \
 Dinas Pertanian masih menghitung luas lahan yang rusak dan nilai kerugiannya.
+Pengamat tata ruang dari sebuah universitas di Semarang menilai banjir tahunan itu diperparah oleh \
+penurunan muka tanah dan alih fungsi lahan di kawasan hulu. Ia meminta pemerintah daerah meninjau ulang \
+izin pembangunan perumahan di daerah resapan air.
 Sumber: https://berita.example.id/daerah/2024/03/12/banjir-demak-tanggap-darurat
 
 

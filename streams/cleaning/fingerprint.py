@@ -80,7 +80,8 @@ def simhash(text: str) -> str:
     h ^= h >> _S33
     n = len(h)
     bits = np.unpackbits(h.astype("<u8", copy=False).view(np.uint8), bitorder="little").reshape(n, 64)
-    majority = np.packbits(bits.sum(axis=0, dtype=np.uint32) * 2 > n, bitorder="little")
+    counts = np.ones(n, dtype=np.float32) @ bits.astype(np.float32)  # exact below 2**24 shingles
+    majority = np.packbits(counts * 2 > n, bitorder="little")
     return f"{int.from_bytes(majority.tobytes(), 'little'):016x}"
 
 

@@ -179,8 +179,12 @@ def normalize_lines(text: str, *, decode_entities: bool = True) -> list[str]:
     came out of an HTML parser (already decoded: decoding twice would turn ``&amp;lt;``
     into ``<``).
     """
-    text = fix_surrogates(text)
-    if not text.isascii() and _looks_mojibaked(text.encode("utf-8")):
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = fix_surrogates(text)
+        data = text.encode("utf-8")
+    if not text.isascii() and _looks_mojibaked(data):
         text = _fix_mojibake(text)
     if decode_entities and "&" in text:
         text = _ENTITY.sub(_unescape, text)

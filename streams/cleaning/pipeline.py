@@ -11,7 +11,6 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from streams.cleaning.boilerplate import caption_credit, strip_boilerplate
 from streams.cleaning.fingerprint import simhash
@@ -85,21 +84,26 @@ def _timestamp(now: datetime) -> str:
     return now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _source(raw: RawArticle, url: str | None) -> Source | None:
+def _host(canonical: str) -> str | None:
+    """The host of a canonical URL (``scheme://[user@]host[:port]/...``), without ``www.``."""
+    _, sep, rest = canonical.partition("://")
+    if not sep:
+        _, sep, rest = canonical.partition("//")
+    host = rest.split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    host = host[1 : host.find("]")] if host.startswith("[") else host.split(":", 1)[0]
+    if host.startswith("www."):
+        host = host[4:]
+    return host or None
+
+
+def _source(raw: RawArticle, canonical: str | None) -> Source | None:
     name = domain = None
     if raw.source is not None:
         name = _opt(raw.source.name, 500)
         domain = _opt(raw.source.domain, 255)
         domain = domain.lower() if domain is not None else None
-    if domain is None and url:
-        try:
-            host = urlsplit(url).hostname
-        except ValueError:
-            host = None
-        if host:
-            domain = host.lower()
-            if domain.startswith("www."):
-                domain = domain[4:]
+    if domain is None and canonical is not None:
+        domain = _host(canonical)
     if name is None and domain is None:
         return None
     return Source(name=name, domain=domain)
@@ -171,7 +175,7 @@ def _clean(raw: RawArticle, now: datetime, max_chars: int) -> CleanArticle:
         title=title or None,
         url=url,
         published_at=published_at,
-        source=_source(raw, url),
+        source=_source(raw, canonical),
         source_url=bp.source_url,
         photo_credits=photo_credits,
         removed=removed,

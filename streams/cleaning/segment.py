@@ -156,25 +156,22 @@ _CLOSERS = "\"'”’»“›)]}"
 _DOT = re.compile(r"\.[.!?…]*[\"'”’»“›)\]}]* ")
 _OTHER = re.compile(r"[!?…][.!?…]*[\"'”’»“›)\]}]* ")
 _WORD = re.compile(r"[^\W\d_]+")
-_QUOTE = re.compile('[\n"«»“”„]')
-_HAS_QUOTE = re.compile('["«»“”„]')
+_QUOTE = re.compile('["«»“”„]')
 MAX_QUOTE = 600  # a longer "quotation" is more likely a stray quote mark: split inside it
 
 
-def _quotations(text: str) -> tuple[list[int], list[int]]:
-    """Merged ``(starts, ends)`` of the double-quoted stretches of the text.
+def _quotations(text: str, marks: list[int]) -> tuple[list[int], list[int]]:
+    """Merged ``(starts, ends)`` of the double-quoted stretches among ``marks``.
 
-    ``"…"``, ``«…»``, ``“…”`` and ``„…“`` (``„…”``) are paired left to right within a
-    paragraph; a quote mark left open at the end of its paragraph, or a pair more than
-    :data:`MAX_QUOTE` characters apart, is ignored.
+    ``marks`` are the positions of the quote marks of one paragraph. ``"…"``, ``«…»``,
+    ``“…”`` and ``„…“`` (``„…”``) are paired left to right; a quote mark left open, or a
+    pair more than :data:`MAX_QUOTE` characters apart, is ignored.
     """
     pairs: list[tuple[int, int]] = []
     straight = guillemet = curly = low = -1
-    for m in _QUOTE.finditer(text):
-        q, pos = m.group(), m.start()
-        if q == "\n":
-            straight = guillemet = curly = low = -1
-        elif q == '"':
+    for pos in marks:
+        q = text[pos]
+        if q == '"':
             if straight < 0:
                 straight = pos
             else:
@@ -314,7 +311,7 @@ def sentence_spans(text: str, language: str | None = None, paragraphs: list[Span
         candidates = [c for i, c in enumerate(candidates) if i == 0 or candidates[i - 1][1] != c[1]]
     if not candidates:
         return [Span(p.start, p.end) for p in paragraphs]
-    q_starts, q_ends = _quotations(text) if _HAS_QUOTE.search(text) else ([], [])
+    marks = [m.start() for m in _QUOTE.finditer(text)] if _QUOTE.search(text) else []
     spans: list[Span] = []
     k = 0
     nc = len(candidates)
@@ -323,15 +320,21 @@ def sentence_spans(text: str, language: str | None = None, paragraphs: list[Span
         start = ps
         while k < nc and candidates[k][1] < ps:
             k += 1
+        quoted: tuple[list[int], list[int]] | None = None
         while k < nc and candidates[k][1] < pe:
             dot, space = candidates[k]
             k += 1
             if dot < start:
                 continue
-            if q_starts:
-                q = bisect_right(q_starts, dot) - 1
-                if q >= 0 and q_ends[q] > space:
-                    continue  # inside a quotation that closes later in the paragraph
+            if marks:
+                # a quote mark before the candidate and one after it, in this paragraph?
+                i = bisect_right(marks, dot)
+                if i > 0 and marks[i - 1] >= ps and i < len(marks) and marks[i] < pe:
+                    if quoted is None:
+                        quoted = _quotations(text, marks[bisect_right(marks, ps - 1) : bisect_right(marks, pe)])
+                    q = bisect_right(quoted[0], dot) - 1
+                    if q >= 0 and quoted[1][q] > space:
+                        continue  # inside a quotation that closes later in the paragraph
             if not _is_end(text, dot, space, ps, start, language, table):
                 continue
             end = space
