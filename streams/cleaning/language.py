@@ -1,27 +1,31 @@
 """Language identification with py3langid's shipped model, restricted to the supported languages.
 
-Only a bounded prefix of the clean text is classified (:data:`PREFIX_CHARS`), with
-quoted speech taken out first when enough text remains (an article that opens with an
-English quote is not English). py3langid walks its automaton byte by byte in Python over
-a 20 MB table, so the cost grows with the prefix: about 0.2 µs per byte with warm caches
-and 0.4-0.6 µs per byte in a pipeline where other work runs between calls.
+Only a bounded prefix of the clean text is classified: :data:`PREFIX_BYTES` bytes of
+UTF-8 (about 230 Latin characters, 130 Cyrillic, 150 Vietnamese), with quoted speech
+taken out first when enough text remains (an article that opens with an English quote is
+not English). py3langid walks its automaton byte by byte in Python over a 20 MB table,
+so the cost grows with the bytes classified, and more so when other work runs between
+calls and the table is no longer in the CPU caches, as in a running pipeline.
 
-Measured on the test fixtures (68 samples: every article from each of its sentences on,
-plus 6 articles that open with an English quote), clean() per article with the language
-id inside, on articles rotating so that caches are as cold as in a running pipeline:
+Measured on the test fixtures: 70 samples (every article read from each of its sentences
+on) and 6 articles that open with a 95-character English quote; the cost is the time
+language id adds to ``clean()`` on articles that rotate (caches as in a pipeline) and,
+in brackets, one warm call on the same text repeated. 2 shared cores, so +-20 %:
 
-======  ========  =========================  ==========================
-prefix  fixtures  quote-first (unstripped)   language id inside clean()
-======  ========  =========================  ==========================
-100     68/68     6/6 (0/6)                  ~75 µs
-200     68/68     6/6 (4/6)                  ~115 µs
-400     68/68     6/6 (6/6)                  ~235 µs
-600     68/68     6/6 (6/6)                  ~340 µs
-======  ========  =========================  ==========================
+======  ========  ===========  ======================
+bytes   fixtures  quote-first  cost per article
+======  ========  ===========  ======================
+80      70/70     6/6          (28 µs warm)
+120     70/70     6/6          90-100 µs (38 µs warm)
+240     70/70     6/6          130-150 µs (65 µs warm)
+480     70/70     6/6          180-230 µs (104 µs warm)
+720     70/70     6/6          220-270 µs (138 µs warm)
+======  ========  ===========  ======================
 
-The fixtures are easy (clean single-language news), so accuracy does not separate the
-lengths; 200 characters (about 30 words) keeps a margin over the shortest length that
-was always right, at half the cost of 400.
+Without taking quotes out, the quote-first articles need 250 characters (0/6 at 100,
+4/6 at 200). The fixtures are easy (clean news in one language), so accuracy does not
+separate the lengths from 80 bytes up; 240 bytes keeps a threefold margin over the
+shortest length that was always right, at about half the cost of 480.
 
 The feed's language hint only breaks ties: it is used when the model's confidence is
 below :data:`LOW_CONFIDENCE`, the hint is a supported language, and the model gives the

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from streams.cleaning import clean
-from streams.cleaning.fingerprint import ZERO, NearDuplicateIndex, hamming, simhash
+from streams.cleaning.fingerprint import ZERO, NearDuplicateIndex, _words, hamming, simhash
 from streams.cleaning.ids import MAX_ID, article_id, canonical_url, hash16, safe_id
 from streams.models import RawArticle
 from tests.unit.test_cleaning_fixtures import ARTICLE_ID, ARTICLES
@@ -42,6 +43,40 @@ def test_simhash_format_and_determinism() -> None:
     assert simhash("... !!! ---") == ZERO
     assert simhash("one") != simhash("two")
     assert simhash("Two words") == simhash("two  WORDS")  # case-folded, punctuation and spacing ignored
+
+
+def reference_simhash(text: str) -> str:
+    """The same algorithm in plain Python integers, bit by bit."""
+    mask = (1 << 64) - 1
+
+    def fmix(h: int) -> int:
+        h ^= h >> 33
+        h = (h * 0xFF51AFD7ED558CCD) & mask
+        h ^= h >> 33
+        h = (h * 0xC4CEB9FE1A85EC53) & mask
+        return h ^ (h >> 33)
+
+    words = [zlib.crc32(w) for w in _words(text)]
+    if not words:
+        return ZERO
+    words += [0] * (3 - len(words))
+    shingles = [
+        fmix((a * 0x9E3779B97F4A7C15 + b * 0xC2B2AE3D27D4EB4F + c * 0x165667B19E3779F9) & mask)
+        for a, b, c in zip(words, words[1:], words[2:], strict=False)
+    ]
+    fp = 0
+    for bit in range(64):
+        if 2 * sum((h >> bit) & 1 for h in shingles) > len(shingles):
+            fp |= 1 << bit
+    return f"{fp:016x}"
+
+
+def test_simhash_matches_the_reference() -> None:
+    texts = [*ARTICLES.values(), "one", "two words", "a b c", "Ünïcödé “quoted” — dashes…", ""]
+    for text in texts:
+        assert simhash(text) == reference_simhash(text)
+    # pinned: a change here changes every stored fingerprint
+    assert simhash("The quick brown fox jumps over the lazy dog near the river bank.") == "49ee97a466fb66b9"
 
 
 def test_simhash_does_not_depend_on_hash_seed() -> None:
