@@ -3,6 +3,7 @@ speaker attribution on every true alert. Fails below precision 0.95 / recall 0.9
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -21,12 +22,16 @@ def _jsonl(name: str) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in (FEED / name).read_bytes().splitlines() if line.strip()]
 
 
+DUPLICATES: dict[str, str | None] = {}
+
+
 def run_feed(pipeline: Pipeline) -> tuple[dict[str, list[Alert]], list[Alert]]:
     """Per-article alerts (non-aggregate rules) and the final alert book."""
     records = sorted(_jsonl("sample.jsonl"), key=lambda r: (r.get("published_at") or "", r["id"]))
     per_article: dict[str, list[Alert]] = defaultdict(list)
     for rec in records:
         result = pipeline.process(stages.parse_raw(rec))
+        DUPLICATES[result.clean.id] = result.clean.duplicate_of
         for alert in result.alerts:
             if alert.speakers:  # aggregate alerts are scored against aggregates.jsonl
                 continue
@@ -133,3 +138,14 @@ def test_corroborated_copies_share_one_alert(feed_run: tuple[dict[str, list[Aler
     assert multi, "no alert was corroborated by a second article"
     for a in multi:
         assert len({e.article_id for e in a.evidence}) == a.sources_count
+
+
+def test_syndicated_copies_are_flagged(feed_run: tuple[dict[str, list[Alert]], list[Alert]]) -> None:
+    """Every labelled duplicate names its original; nothing else is flagged."""
+    flagged = {aid: orig for aid, orig in DUPLICATES.items() if orig}
+    expected = {}
+    for label in _jsonl("labels.jsonl"):
+        if label["kind"] == "duplicate":
+            expected[label["id"]] = re.search(r"sf-\d+", label["note"]).group()  # type: ignore[union-attr]
+    assert len(expected) >= 5
+    assert flagged == expected
