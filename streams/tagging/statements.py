@@ -11,6 +11,7 @@ a sentence before or after (one speaker, not two).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -98,20 +99,29 @@ class _Layers:
 def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], kb: KnowledgeBase) -> list[Statement]:
     text = article.text
     qspans = quotes(text)
-    layers = _Layers.of(hits)
     prio = kb.cue_priority
+    starts = [s.start for s in article.sentences]
+    # Hits and mentions bucketed by sentence once, so each sentence looks at its own.
+    sentence_hits: dict[int, list[Hit]] = {}
+    for h in hits:
+        sentence_hits.setdefault(bisect_right(starts, h.start) - 1, []).append(h)
+    sentence_mentions: dict[int, list[int]] = {}
+    for i, m in enumerate(mentions):
+        sentence_mentions.setdefault(bisect_right(starts, m.start) - 1, []).append(i)
     out: list[Statement] = []
     prev: Statement | None = None
     for si, sent in enumerate(article.sentences):
         s0, s1 = sent.start, sent.end
-        scues = [c for c in layers.cues if s0 <= c.start < s1]
-        if not scues:
+        shits = [h for h in sentence_hits.get(si, ()) if h.start < s1]
+        if not any(h.phrase.layer == "cue" for h in shits):
             continue
+        layers = _Layers.of(shits)
+        scues = layers.cues
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans if a < s1 and b > s0]
         outside = [c for c in scues if not _inside(c.start, sq)]
         anchor = (outside or scues)[0]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
-        smentions = [i for i, m in enumerate(mentions) if s0 <= m.start < s1]
+        smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
         free = [mentions[i] for i in smentions
                 if mentions[i].type in SPEAKER_TYPES and not _inside(mentions[i].start, sq)]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)

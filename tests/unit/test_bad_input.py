@@ -215,7 +215,8 @@ def test_wrong_type_for_every_field_is_refused(pipeline_factory: Callable[[], Pi
 
 # Values of the wrong Python type for a field of a RawArticle built in code.
 not_a_string = st.one_of(st.integers(), st.floats(), st.booleans(), st.binary(max_size=5),
-                         st.lists(st.text(max_size=3), max_size=2), st.dictionaries(st.text(max_size=3), ints, max_size=2))
+                         st.lists(st.text(max_size=3), max_size=2),
+                         st.dictionaries(st.text(max_size=3), ints, max_size=2))
 not_a_mapping = st.one_of(st.integers(), st.text(max_size=5), st.lists(ints, max_size=2), st.booleans())
 
 

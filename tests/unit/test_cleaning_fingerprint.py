@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -62,7 +63,7 @@ def reference_simhash(text: str) -> str:
     words += [0] * (2 - len(words))
     shingles = [
         fmix((a * 0x9E3779B97F4A7C15 + b * 0xC2B2AE3D27D4EB4F) & mask)
-        for a, b in zip(words, words[1:], strict=False)
+        for a, b in itertools.pairwise(words)
     ]
     fp = 0
     for bit in range(64):
