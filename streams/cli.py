@@ -6,8 +6,8 @@ import argparse
 import base64
 import sys
 import time
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,34 +19,53 @@ from streams.models import Alert, to_dict
 EXIT_OK, EXIT_USAGE, EXIT_REJECTED = 0, 2, 3
 
 
-def _backtest(args: argparse.Namespace) -> int:
-    from rich.console import Console
+def _fixed_clock(at: datetime) -> Callable[[], datetime]:
+    return lambda: at
 
+
+def _say(message: str) -> None:
+    """Diagnostics go to stderr as plain lines: no markup (a file may be called
+    "[bold]feed.jsonl"), no wrapping (one reject, one line)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def _backtest(args: argparse.Namespace) -> int:
     from streams import stages
     from streams.pipeline import Pipeline
     from streams.replay.files import is_text_article, iter_lines, text_article
 
-    err = Console(stderr=True)
     missing = [f for f in args.files if not Path(f).exists()]
     if missing:
-        err.print(f"[red]no such file:[/] {', '.join(missing)} — give JSON Lines (.jsonl, .jsonl.gz) or .txt files")
+        _say(f"no such file: {', '.join(missing)} — give JSON Lines (.jsonl, .jsonl.gz) or .txt files")
         return EXIT_USAGE
-    fixed = datetime.fromisoformat(args.now.replace("Z", "+00:00")) if args.now else None
+    fixed: datetime | None = None
+    if args.now:
+        try:
+            fixed = datetime.fromisoformat(args.now.replace("Z", "+00:00"))
+        except ValueError:
+            _say(f"--now {args.now!r} is not an RFC 3339 time; write e.g. --now 2025-01-01T00:00:00Z")
+            return EXIT_USAGE
+        if fixed.tzinfo is None:
+            fixed = fixed.replace(tzinfo=UTC)
+    rejects_path = Path(args.rejects)
+    if not rejects_path.parent.is_dir():
+        _say(f"--rejects {args.rejects}: folder {rejects_path.parent} does not exist; create it or pick another path")
+        return EXIT_USAGE
     started = time.perf_counter()
     try:
-        pipe = Pipeline.load(args.rules, clock=(lambda: fixed) if fixed else None)
+        pipe = Pipeline.load(args.rules, clock=_fixed_clock(fixed) if fixed else None)
     except DataFileError as exc:
-        err.print(f"[red]refused:[/] {exc}\nFix the file and run again; the shipped rules are in "
-                  "streams/rules/data/default.yaml, the format in schemas/rules.v1.json.")
+        _say(f"refused: {exc}\nFix the file and run again; the shipped rules are in "
+             "streams/rules/data/default.yaml, the format in schemas/rules.v1.json.")
         return EXIT_USAGE
     load_s = time.perf_counter() - started
     rejects: list[dict[str, Any]] = []
-    seen = 0
+    processed = 0
 
     def reject(path: str, lineno: int, kind: str, message: str, data: bytes | None) -> None:
         rejects.append({"file": path, "line": lineno, "error_kind": kind, "message": message,
                         "original": base64.b64encode(data or b"").decode()})
-        err.print(f"[yellow]{path}:{lineno}:[/] {kind}: {message}")
+        _say(f"{path}:{lineno}: {kind}: {message}")
 
     for path in args.files:
         if is_text_article(path):
@@ -58,16 +77,14 @@ def _backtest(args: argparse.Namespace) -> int:
                 reject(p, lineno, "unreadable", line.error or "unreadable", None)
                 continue
             try:
-                if raw is None:
-                    raw = stages.parse_raw(line.data)
-                seen += 1
-                result = pipe.process(raw)
+                result = pipe.process(raw if raw is not None else stages.parse_raw(line.data))
             except InvalidRecord as exc:
                 reject(p, lineno, exc.kind, exc.message, line.data if line else None)
                 continue
+            processed += 1
             if args.verbose:
                 for a in result.alerts:
-                    err.print(f"[dim]{p}:{lineno}[/] {a.severity} {a.rule.id}: {a.summary}")
+                    _say(f"{p}:{lineno}: {a.severity} {a.rule.id}: {a.summary}")
     alerts = sorted(pipe.alerts.values(), key=lambda a: (a.event_time, a.id))
     if args.json:
         out = sys.stdout.buffer
@@ -77,20 +94,20 @@ def _backtest(args: argparse.Namespace) -> int:
     else:
         _table(alerts)
     elapsed = time.perf_counter() - started
-    err.print(f"{seen} articles, {len(alerts)} alerts, {len(rejects)} rejected; "
-              f"knowledge base {pipe.kb.size} entities loaded in {load_s:.2f}s; total {elapsed:.2f}s")
+    _say(f"{processed} articles, {len(alerts)} alerts, {len(rejects)} rejected; "
+         f"knowledge base {pipe.kb.size} entities loaded in {load_s:.2f}s; total {elapsed:.2f}s")
     if rejects:
-        target = Path(args.rejects)
-        with target.open("ab") as fh:
+        with rejects_path.open("ab") as fh:
             for r in rejects:
                 fh.write(orjson.dumps(r) + b"\n")
-        err.print(f"rejected records written to {target}")
+        _say(f"rejected records appended to {rejects_path}")
         return EXIT_REJECTED
     return EXIT_OK
 
 
 def _table(alerts: Sequence[Alert]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=f"newswatch alerts ({len(alerts)})", show_lines=True)
@@ -99,9 +116,10 @@ def _table(alerts: Sequence[Alert]) -> None:
     for a in alerts:
         who = a.speaker.name + (f" / {a.speaker.voice.name}" if a.speaker.voice else "")
         quote = next((e.quote for e in a.evidence if e.quote), a.evidence[0].sentence if a.evidence else "")
-        table.add_row(a.severity, a.rule.id, f"{who} ({a.speaker.country or '?'})",
-                      ", ".join(f"{t.name} ({t.country})" for t in a.targets),
-                      (quote or "")[:120], str(a.sources_count), a.event_time[:10], a.id)
+        cells = (a.severity, a.rule.id, f"{who} ({a.speaker.country or '?'})",
+                 ", ".join(f"{t.name} ({t.country})" for t in a.targets),
+                 (quote or "")[:120], str(a.sources_count), a.event_time[:10], a.id)
+        table.add_row(*(escape(c) for c in cells))  # text from articles is not markup
     console = Console()
     if not console.is_terminal:
         console.width = max(console.width, 160)  # piped output: do not fold into 80 columns

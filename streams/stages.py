@@ -31,6 +31,9 @@ def parse_raw(data: bytes | str | dict[str, Any]) -> RawArticle:
         obj = data
     if not isinstance(obj, dict):
         raise InvalidRecord("schema", f"expected a JSON object, got {type(obj).__name__}")
+    for name in ("body", "html"):
+        if obj.get(name) is not None and not isinstance(obj[name], str):
+            raise InvalidRecord("schema", f"raw_article.v1: {name} must be a string, got {type(obj[name]).__name__}")
     try:
         validator("raw_article")(obj)
     except fastjsonschema.JsonSchemaValueException as exc:

@@ -150,6 +150,10 @@ def evaluate(tagged: TaggedArticle, ruleset: RuleSet, state: MutableMapping[str,
                 continue
             speaker = _speaker(st.speaker)
             if rule.aggregate is not None:
+                state_of = countries or {}
+                # Governments of states: the EU, NATO or the UN voicing concern is not another country.
+                if speaker.country not in state_of or state_of[speaker.country].type != "country":
+                    continue
                 for target in targets[:1]:
                     alert = _aggregate(rule, target, speaker, _evidence(tagged, st), when, state)
                     if alert is not None:

@@ -102,7 +102,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         layer = hit.phrase.layer
         if layer == "short" and eid not in full:  # a bare surname only where the full name appears too
             continue
-        if layer == "ambiguous" and (eid not in full or _opens_sentence(text, hit.start)):
+        if layer == "ambiguous" and not _ambiguous_ok(text, hit.start, eid in full):
             continue
         plain.append(_mention(ent, hit.start, hit.end, text))
 
@@ -210,10 +210,28 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     return sorted(plain + bodies + people, key=lambda m: (m.start, -m.end))
 
 
-def _opens_sentence(text: str, pos: int) -> bool:
-    """"Anh cho biết" (he said) is a pronoun; "của Anh" is the country."""
-    before = text[max(0, pos - 3):pos].rstrip()
-    return not before or before[-1] in ".!?\"“”«»\n:"
+# Honorifics before a given name: "ông Đức" is Mr Duc, not Germany.
+_HONORIFICS = {"ông", "bà", "anh", "chị", "cô", "chú", "bác", "em", "mr", "mrs", "ms", "herr", "frau", "m",
+               "mme", "sr", "sra", "pak", "bu", "господин", "госпожа"}
+_PREV_WORD = re.compile(r"(\w+)\W*$")
+
+
+def _ambiguous_ok(text: str, pos: int, confirmed: bool) -> bool:
+    """An ambiguous form ("Anh", "Đức", "Того") is the country inside a sentence after a
+    lower-case word ("của Anh", "в Того"), or anywhere once the article confirmed it; never
+    when it opens a sentence ("Anh cho biết", "Того же мнения") or follows a capitalised
+    word or an honorific (a name: "Tuấn Anh", "ông Đức")."""
+    before = text[max(0, pos - 40):pos]
+    stripped = before.rstrip()
+    if not stripped or stripped[-1] in ".!?\"“”«»\n:":
+        return False
+    m = _PREV_WORD.search(stripped)
+    if m is None:
+        return confirmed
+    word = m.group(1)
+    if word.lower() in _HONORIFICS or word[:1].isupper():
+        return False
+    return True
 
 
 def _outermost(mentions: list[Mention]) -> list[Mention]:

@@ -28,7 +28,7 @@ from babel.core import get_global
 
 from streams.errors import DataFileError
 from streams.settings import Settings
-from streams.tagging.matcher import Matcher, Phrase, make_phrase
+from streams.tagging.matcher import Matcher, Phrase, is_cjk, make_phrase
 from streams.yamlio import Located, load_yaml
 
 DATA = Path(__file__).parent / "data"
@@ -52,6 +52,7 @@ BODY_NAMES = {
 }
 # CLDR also names regions and groupings; these are not countries.
 NOT_COUNTRIES = {"ZZ", "EZ", "QO", "XA", "XB", "UN", "EU"}
+CLDR_CACHE_FORMAT = 2  # bump when the selection of CLDR names changes
 MIN_FOREIGN_ALIAS = 4  # names from locales we do not plan for: shorter ones collide with words
 
 
@@ -108,7 +109,7 @@ def body_entity(eid: str, kind: str, country: str, countries: dict[str, Entity])
 
 def _cldr_names(cache_dir: Path) -> dict[str, Any]:
     """Country and exemplar-city names from every Babel locale, cached per version."""
-    path = cache_dir / f"cldr-names-{babel.__version__}.json"
+    path = cache_dir / f"cldr-names-{CLDR_CACHE_FORMAT}-{babel.__version__}.json"
     try:
         return dict(orjson.loads(path.read_bytes()))
     except (OSError, orjson.JSONDecodeError):
@@ -121,11 +122,11 @@ def _cldr_names(cache_dir: Path) -> dict[str, Any]:
         planned = base in LANGUAGES
         for code, name in data.get("territories", {}).items():
             if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES:
-                if planned or len(name) >= MIN_FOREIGN_ALIAS:
+                if planned or _long_enough(name):
                     countries.setdefault(code, set()).add(name)
         for tz, zone in data.get("time_zones", {}).items():
             city = zone.get("city") if isinstance(zone, dict) else None
-            if city and (planned or len(city) >= MIN_FOREIGN_ALIAS):
+            if city and (planned or _long_enough(city)):
                 cities.setdefault(tz, set()).add(city)
     english = localedata.load("en")
     result = {
@@ -140,6 +141,12 @@ def _cldr_names(cache_dir: Path) -> dict[str, Any]:
     tmp.write_bytes(orjson.dumps(result))
     tmp.replace(path)
     return result
+
+
+def _long_enough(name: str) -> bool:
+    """Short names in alphabetic scripts collide with words of other languages; in
+    Chinese, Japanese or Korean a country is two or three characters ("德国", "독일")."""
+    return len(name) >= MIN_FOREIGN_ALIAS or any(is_cjk(c) for c in name)
 
 
 def _qids() -> dict[str, str]:

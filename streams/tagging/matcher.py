@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -29,14 +29,13 @@ class Phrase:
     cap: bool = False  # a proper name: the text must capitalise it too ("Того" the country, not "того")
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):  # a tuple: made ~100 times per article, cheaper than a frozen dataclass
     start: int
     end: int
     phrase: Phrase
 
 
-def _is_cjk(ch: str) -> bool:
+def is_cjk(ch: str) -> bool:
     o = ord(ch)
     return 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0x0E00 <= o <= 0x0EFF
 
@@ -84,7 +83,7 @@ _COMMON = re.compile(r"[^\u0000-\u052f\u1e00-\u1fff\u2000-\u206f\u20a0-\u20cf\u2
 def _automaton(table: dict[str, list[Phrase]]) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for key, bucket in table.items():
-        cjk = any(_is_cjk(c) for c in key)
+        cjk = any(is_cjk(c) for c in key)
         automaton.add_word(key, (len(key), cjk, tuple(bucket)))
     if table:
         automaton.make_automaton()

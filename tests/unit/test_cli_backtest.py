@@ -46,7 +46,7 @@ REGISTRY = Registry().with_resources(
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("NEWSWATCH_RULES", "NEWSWATCH_KB", "NEWSWATCH_MAX_ARTICLE_CHARS"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("COLUMNS", "1000")  # rich wraps stderr at the console width (see the xfail below)
+    monkeypatch.setenv("COLUMNS", "1000")
     monkeypatch.chdir(tmp_path)  # the default rejects file lands here, never in the repo
 
 
@@ -291,12 +291,10 @@ def test_no_input_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
     assert "files" in capsys.readouterr().err
 
 
-# ------------------------------------------------------------- known bugs (xfail)
+# ------------------------------------------------------------- reports and usage errors
 
 
 @pytest.mark.usefixtures("shared_kb")
-@pytest.mark.xfail(strict=True, reason="BUG: cli prints DataFileError text through rich markup; a rule value "
-                   "'[/]' raises rich.errors.MarkupError (traceback, exit 1) instead of a refusal with exit 2")
 def test_rule_reason_with_markup_characters_is_refused_not_crashed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -309,8 +307,6 @@ def test_rule_reason_with_markup_characters_is_refused_not_crashed(
 
 
 @pytest.mark.usefixtures("shared_kb")
-@pytest.mark.xfail(strict=True, reason="BUG: cli interpolates file paths into rich markup; '[bold]' in a file "
-                   "name is swallowed as a style tag, so the reject report names a file that does not exist")
 def test_reject_report_names_a_file_with_brackets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     feed = write_lines(tmp_path / "[bold]feed.jsonl", [b"{oops"])
     code, _, err = run(capsys, "--rejects", tmp_path / "r.jsonl", feed)
@@ -319,9 +315,6 @@ def test_reject_report_names_a_file_with_brackets(tmp_path: Path, capsys: pytest
 
 
 @pytest.mark.usefixtures("shared_kb")
-@pytest.mark.xfail(strict=True, reason="BUG: reject reports go through a rich Console that wraps at the terminal "
-                   "width (80 when not a tty), splitting 'file:line: kind: reason' over lines and folding long "
-                   "paths, so the report cannot be grepped or used as an editor error list")
 def test_reject_report_is_one_line_at_default_width(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -336,8 +329,6 @@ def test_reject_report_is_one_line_at_default_width(
 
 
 @pytest.mark.usefixtures("shared_kb")
-@pytest.mark.xfail(strict=True, reason="BUG: an unparsable --now raises ValueError from datetime.fromisoformat "
-                   "(traceback, exit 1) instead of a usage error with exit 2")
 def test_bad_now_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     feed = write_lines(tmp_path / "good.jsonl", GOOD_LINES)
     code, _, err = run(capsys, "--now", "yesterday", feed)
@@ -346,8 +337,6 @@ def test_bad_now_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 @pytest.mark.usefixtures("shared_kb")
-@pytest.mark.xfail(strict=True, reason="BUG: --rejects in a missing folder raises FileNotFoundError after the "
-                   "whole run (traceback, exit 1, rejects lost) instead of being checked up front as a usage error")
 def test_rejects_in_a_missing_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     feed = write_lines(tmp_path / "bad.jsonl", [b"{oops"])
     code, _, err = run(capsys, "--rejects", tmp_path / "no-such-dir" / "r.jsonl", feed)

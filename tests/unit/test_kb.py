@@ -45,15 +45,6 @@ def countries_in(kb: KnowledgeBase, text: str, lang: str | None = None) -> list[
 
 # ------------------------------------------------------------ CLDR locales
 
-CJK_SHORT = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: kb._cldr_names keeps names from locales outside LANGUAGES only when len(name) >= "
-    "MIN_FOREIGN_ALIAS (4 characters); CJK country names are 2-3 characters (ドイツ, 독일, 德国), "
-    "so Japanese, Korean and Chinese CLDR names never reach the automaton although the README says "
-    "country names come from CLDR in every Babel locale",
-)
-
-
 @pytest.mark.parametrize(
     ("sentence", "surface"),
     [
@@ -65,9 +56,9 @@ CJK_SHORT = pytest.mark.xfail(
         pytest.param("Der Minister sagte, Deutschland sei besorgt.", "Deutschland", id="de"),
         pytest.param("Le ministre a déclaré que l'Allemagne était inquiète.", "Allemagne", id="fr"),
         pytest.param("Министр заявил, что Германия обеспокоена.", "Германия", id="ru"),
-        pytest.param("外務大臣は、ドイツが深く懸念していると述べた。", "ドイツ", id="ja", marks=CJK_SHORT),
-        pytest.param("외교부 장관은 독일이 깊이 우려하고 있다고 말했다.", "독일", id="ko", marks=CJK_SHORT),
-        pytest.param("外交部长表示，德国对此深感担忧。", "德国", id="zh", marks=CJK_SHORT),
+        pytest.param("外務大臣は、ドイツが深く懸念していると述べた。", "ドイツ", id="ja"),
+        pytest.param("외교부 장관은 독일이 깊이 우려하고 있다고 말했다.", "독일", id="ko"),
+        pytest.param("外交部长表示，德国对此深感担忧。", "德国", id="zh"),
     ],
 )
 def test_cldr_country_names_tag_germany(kb: KnowledgeBase, sentence: str, surface: str) -> None:
@@ -226,12 +217,6 @@ def test_russian_togo_is_capitalised(kb: KnowledgeBase) -> None:
     assert ("TG", "Того") in countries_in(kb, "Министр говорил о Того и Бенине.", "ru")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the Russian pronoun 'того' opening a sentence is capitalised ('Того же мнения ...') and is "
-    "tagged as Togo; only the cap rule guards it (it is not in countries.yaml 'ambiguous', so the "
-    "sentence-opener check used for Vietnamese 'Anh'/'Đức' does not apply)",
-)
 def test_russian_togo_pronoun_opening_a_sentence(kb: KnowledgeBase) -> None:
     assert "TG" not in {c for c, _ in countries_in(kb, "Того же мнения придерживается и Берлин.", "ru")}
 
