@@ -14,7 +14,6 @@ from typing import Any
 from streams import stages
 from streams.cleaning.fingerprint import NearDuplicateIndex
 from streams.models import Alert, CleanArticle, RawArticle, TaggedArticle
-from streams.rules.engine import merge
 from streams.rules.loader import RuleSet, load_rules, rule_files
 from streams.settings import Settings
 from streams.settings import load as load_settings
@@ -40,8 +39,8 @@ class Pipeline:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     settings: Settings = field(default_factory=load_settings)
     duplicates: NearDuplicateIndex = field(default_factory=NearDuplicateIndex)
-    alerts: dict[str, Alert] = field(default_factory=dict)
-    state: dict[str, Any] = field(default_factory=dict)
+    alerts: dict[str, Alert] = field(default_factory=dict)  # latest state of every alert, by id
+    state: dict[str, Any] = field(default_factory=dict)  # what a faust table holds when streaming
 
     @classmethod
     def load(cls, rules_path: str | None = None, clock: Callable[[], datetime] | None = None) -> Pipeline:
@@ -55,8 +54,6 @@ class Pipeline:
         clean.duplicate_of = self.duplicates.add(clean.id, clean.fingerprint)
         tagged = stages.tag(clean, self.kb)
         raised = stages.alert(tagged, self.rules, self.state, self.kb.countries)
-        merged = []
         for a in raised:
-            self.alerts[a.id] = merge(self.alerts.get(a.id), a)
-            merged.append(self.alerts[a.id])
-        return Result(clean, tagged, merged)
+            self.alerts[a.id] = a
+        return Result(clean, tagged, raised)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from collections.abc import MutableMapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -135,33 +136,48 @@ def _evidence(tagged: TaggedArticle, st: Statement) -> Evidence:
                     art.published_at, art.source.name if art.source else None)
 
 
-def evaluate(tagged: TaggedArticle, ruleset: RuleSet, state: MutableMapping[str, Any],
-             countries: dict[str, Any] | None = None) -> list[Alert]:
-    """Alerts raised by one article. ``state`` holds aggregate windows between calls."""
+@dataclass(slots=True)
+class Candidate:
+    """What one statement contributes, keyed by the state it updates: an alert (key:
+    its id) or an observation for an aggregating rule (key: rule and target). The
+    streaming worker routes candidates by key so each key's state lives in one place."""
+
+    key: str
+    alert: Alert | None = None
+    observation: dict[str, Any] | None = None
+
+
+def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any] | None = None
+               ) -> list[Candidate]:
     when = event_time(tagged)
     seen_at = iso(when)
-    out: dict[str, Alert] = {}
+    states = countries or {}
+    out: dict[str, Candidate] = {}
     for rule in ruleset.rules:
         for st in tagged.statements:
             if not matches(rule, st):
                 continue
-            targets = targets_of(st, tagged, rule, countries or {})
+            targets = targets_of(st, tagged, rule, states)
             if len(targets) < rule.min_targets or st.speaker is None:
                 continue
             speaker = _speaker(st.speaker)
             if rule.aggregate is not None:
-                state_of = countries or {}
                 # Governments of states: the EU, NATO or the UN voicing concern is not another country.
-                if speaker.country not in state_of or state_of[speaker.country].type != "country":
+                if speaker.country not in states or states[speaker.country].type != "country":
                     continue
-                for target in targets[:1]:
-                    alert = _aggregate(rule, target, speaker, _evidence(tagged, st), when, state)
-                    if alert is not None:
-                        out[alert.id] = alert
+                target = targets[0]
+                key = f"agg|{rule.id}|{target.country}"
+                if key not in out:
+                    out[key] = Candidate(key, observation={
+                        "rule": rule.id, "target": to_dict(target), "country": speaker.country,
+                        "speaker": to_dict(speaker), "evidence": to_dict(_evidence(tagged, st)),
+                        "at": when.isoformat()})
                 continue
-            key = speaker.country or speaker.entity_id or speaker.name
-            aid = alert_id(rule.id, key, ",".join(sorted(t.country or t.entity_id for t in targets)),
+            who = speaker.country or speaker.entity_id or speaker.name
+            aid = alert_id(rule.id, who, ",".join(sorted(t.country or t.entity_id for t in targets)),
                            when.date().isoformat())
+            if aid in out:
+                continue  # one article, one piece of evidence per alert
             terms = sorted(rule.terms_any.intersection(st.terms)) or [st.cue]
             fields = {
                 "speaker": _display(speaker), "speaker_country": speaker.country or "?",
@@ -172,23 +188,43 @@ def evaluate(tagged: TaggedArticle, ruleset: RuleSet, state: MutableMapping[str,
             summary = render(rule.summary, fields)
             if st.modality != "asserted":
                 summary += f" ({st.modality})"
-            if aid in out:
-                continue  # one article, one piece of evidence per alert
-            out[aid] = Alert(aid, RuleRef(rule.id, rule.title, rule.version), rule.severity, summary, speaker,
-                             targets, st.modality, [_evidence(tagged, st)], 1, seen_at, seen_at, seen_at)
+            out[aid] = Candidate(aid, alert=Alert(
+                aid, RuleRef(rule.id, rule.title, rule.version), rule.severity, summary, speaker, targets,
+                st.modality, [_evidence(tagged, st)], 1, seen_at, seen_at, seen_at))
     return list(out.values())
 
 
-def _aggregate(rule: Rule, target: Target, speaker: AlertSpeaker, ev: Evidence, when: datetime,
-               state: MutableMapping[str, Any]) -> Alert | None:
+def settle(candidate: Candidate, ruleset: RuleSet, state: MutableMapping[str, Any]) -> Alert | None:
+    """Fold a candidate into its state; the alert to publish, if any. Idempotent: the
+    same candidate delivered twice (at-least-once) changes nothing the second time."""
+    if candidate.alert is not None:
+        old = state.get(candidate.key)
+        merged = merge(from_dict(Alert, old) if old else None, candidate.alert)
+        state[candidate.key] = to_dict(merged)
+        return merged
+    obs = candidate.observation
+    assert obs is not None
+    rule = ruleset.by_id.get(obs["rule"])
+    if rule is None or rule.aggregate is None:
+        return None  # the rule was removed since the observation was made
+    return _aggregate(rule, candidate.key, obs, state)
+
+
+def evaluate(tagged: TaggedArticle, ruleset: RuleSet, state: MutableMapping[str, Any],
+             countries: dict[str, Any] | None = None) -> list[Alert]:
+    """Alerts raised or updated by one article; ``state`` carries alerts and windows between calls."""
+    settled = (settle(c, ruleset, state) for c in candidates(tagged, ruleset, countries))
+    return [a for a in settled if a is not None]
+
+
+def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[str, Any]) -> Alert | None:
     """Distinct speaker countries voicing the same thing about one target within a window.
 
-    An episode starts at its first observation and lasts one window; the alert id
-    is (rule, target, episode start), so live and replayed runs name it alike."""
+    An episode starts at its first observation and lasts one window (event time, so a
+    replay agrees with the live run); the alert id is (rule, target, episode start)."""
     assert rule.aggregate is not None
-    if speaker.country is None:
-        return None
-    key = f"{rule.id}|{target.country}"
+    target = from_dict(Target, ob["target"])
+    when = datetime.fromisoformat(ob["at"])
     window = timedelta(seconds=rule.aggregate.window_seconds)
     episode: dict[str, Any] | None = state.get(key)
     start = datetime.fromisoformat(episode["start"]) if episode else None
@@ -196,9 +232,9 @@ def _aggregate(rule: Rule, target: Target, speaker: AlertSpeaker, ev: Evidence, 
         episode = {"start": when.isoformat(), "obs": []}
         start = when
     obs: list[dict[str, Any]] = episode["obs"]
-    if len(obs) < MAX_EVIDENCE:
-        obs.append({"country": speaker.country, "speaker": to_dict(speaker), "evidence": to_dict(ev),
-                    "at": when.isoformat()})
+    seen = {(o["evidence"]["article_id"], o["evidence"]["start"]) for o in obs}
+    if (ob["evidence"]["article_id"], ob["evidence"]["start"]) not in seen and len(obs) < MAX_EVIDENCE:
+        obs.append({k: ob[k] for k in ("country", "speaker", "evidence", "at")})
     state[key] = episode
     countries = sorted({o["country"] for o in obs if o["country"] != target.country})
     if len(countries) < rule.aggregate.min_count:

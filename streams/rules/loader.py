@@ -58,6 +58,10 @@ class RuleSet:
     files: list[str] = field(default_factory=list)
 
     @property
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    @property
     def version(self) -> str:
         return ",".join(f"{r.id}@{r.version}" for r in self.rules)
 
