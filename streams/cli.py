@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 import sys
 import time
@@ -126,9 +127,38 @@ def _table(alerts: Sequence[Alert]) -> None:
     console.print(table)
 
 
+def _worker(args: argparse.Namespace) -> int:
+    import faust
+
+    from streams.agents import attach
+    from streams.app import create_app
+    from streams.topics import ensure_topics
+
+    try:
+        nw = create_app()
+    except DataFileError as exc:
+        _say(f"refused: {exc}\nFix the file and start the worker again.")
+        return EXIT_USAGE
+    attach(nw)
+    created = asyncio.run(ensure_topics(nw.settings))
+    if created:
+        _say(f"created topics: {', '.join(created)}")
+    _say(f"newswatch worker: Kafka {nw.settings.bootstrap_servers}, topics prefix {nw.settings.topic_prefix!r}, "
+         f"web http://{nw.settings.web_bind}:{nw.settings.web_port}/")
+    worker = faust.Worker(nw.app, loglevel=args.loglevel, quiet=True)
+    worker.execute_from_commandline()  # returns only through SystemExit
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newswatch", description="Streaming news-event pipeline.")
     sub = parser.add_subparsers(dest="command", required=True)
+    wk = sub.add_parser("worker", help="run the clean, tag, alert and settle agents on Kafka (KAFKA_BOOTSTRAP_SERVERS)")
+    wk.add_argument("--loglevel", default="warning", help="faust log level (debug, info, warning, error)")
+    wk.set_defaults(func=_worker)
+    from streams import broker
+
+    broker.add_parser(sub)
     bt = sub.add_parser("backtest", help="run clean, tag and alert in process over archived articles")
     bt.add_argument("files", nargs="+", help="JSON Lines (.jsonl, .jsonl.gz) or plain-text (.txt) articles")
     bt.add_argument("--json", action="store_true", help="print alerts as JSON Lines instead of a table")

@@ -1,7 +1,8 @@
 """Every setting newswatch reads from the environment, in one place.
 
-Names are ``NEWSWATCH_*`` (plus the conventional ``KAFKA_BOOTSTRAP_SERVERS``), so
-a stray variable of another tool cannot change behaviour.
+Names are ``NEWSWATCH_*`` (plus the conventional ``KAFKA_*`` for the cluster), so a
+stray variable of another tool cannot change behaviour; faust itself reads only
+variables with the ``NEWSWATCH_FAUST_`` prefix.
 """
 
 from __future__ import annotations
@@ -15,6 +16,26 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name}={raw!r} is not a whole number; unset it or give e.g. {name}={default}") from None
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"{name}={raw!r} is not a number; unset it or give e.g. {name}={default}") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     cache_dir: Path = field(
@@ -24,7 +45,32 @@ class Settings:
     rules_path: str = field(default_factory=lambda: _env("NEWSWATCH_RULES", ""))
     # Extra knowledge-base folders whose people/countries files extend the shipped ones.
     kb_path: str = field(default_factory=lambda: _env("NEWSWATCH_KB", ""))
-    max_article_chars: int = field(default_factory=lambda: int(_env("NEWSWATCH_MAX_ARTICLE_CHARS", "200000")))
+    max_article_chars: int = field(default_factory=lambda: _int("NEWSWATCH_MAX_ARTICLE_CHARS", 200_000))
+
+    # Kafka: an existing cluster, or the managed local broker's default address.
+    bootstrap_servers: str = field(default_factory=lambda: _env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))
+    security_protocol: str = field(default_factory=lambda: _env("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"))
+    sasl_mechanism: str = field(default_factory=lambda: _env("KAFKA_SASL_MECHANISM", "PLAIN"))
+    sasl_username: str = field(default_factory=lambda: _env("KAFKA_SASL_USERNAME", ""))
+    sasl_password: str = field(default_factory=lambda: _env("KAFKA_SASL_PASSWORD", ""))
+    ssl_cafile: str = field(default_factory=lambda: _env("KAFKA_SSL_CAFILE", ""))
+    ssl_certfile: str = field(default_factory=lambda: _env("KAFKA_SSL_CERTFILE", ""))
+    ssl_keyfile: str = field(default_factory=lambda: _env("KAFKA_SSL_KEYFILE", ""))
+
+    # Topics and the worker.
+    app_id: str = field(default_factory=lambda: _env("NEWSWATCH_APP_ID", "newswatch"))
+    topic_prefix: str = field(default_factory=lambda: _env("NEWSWATCH_TOPIC_PREFIX", ""))
+    partitions: int = field(default_factory=lambda: _int("NEWSWATCH_PARTITIONS", 3))
+    replication: int = field(default_factory=lambda: _int("NEWSWATCH_REPLICATION", 1))
+    batch_size: int = field(default_factory=lambda: _int("NEWSWATCH_BATCH_SIZE", 200))
+    batch_wait: float = field(default_factory=lambda: _float("NEWSWATCH_BATCH_WAIT", 0.02))
+    web_bind: str = field(default_factory=lambda: _env("NEWSWATCH_WEB_BIND", "127.0.0.1"))
+    web_port: int = field(default_factory=lambda: _int("NEWSWATCH_WEB_PORT", 6066))
+    data_dir: Path = field(default_factory=lambda: Path(_env("NEWSWATCH_DATA_DIR", "")) if _env(
+        "NEWSWATCH_DATA_DIR", "") else Path.home() / ".cache" / "newswatch" / "worker")
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
 
 
 def load() -> Settings:

@@ -1,0 +1,135 @@
+"""The agents: thin loops that move records between topics and call the stage functions.
+
+Each agent takes events in batches (faust's ``take_events``), runs the stage on each
+event, sends the outputs without awaiting each delivery, and routes any failure to
+the dead-letter topic with the stage, error kind, message, source position and the
+original bytes. Offsets are committed by faust after the batch is acknowledged and the
+producer flushed, so delivery is at least once; alert ids and idempotent settling make
+a redelivery harmless.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import weakref
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from faust.streams import _current_event
+
+from streams import stages
+from streams.app import Newswatch
+from streams.cleaning.fingerprint import NearDuplicateIndex
+from streams.errors import InvalidRecord
+from streams.models import Alert, CleanArticle, DeadLetter, TaggedArticle, from_dict, to_json
+from streams.rules.engine import Candidate, candidates, settle
+
+log = logging.getLogger("newswatch.agents")
+
+# A stage turns one record into zero or more (topic, key, value) outputs.
+Output = tuple[Any, bytes, bytes]
+Stage = Callable[[bytes | None, bytes], Iterable[Output]]
+
+MAX_DUPLICATE_INDEX = 200_000  # recent fingerprints a worker remembers for near-duplicate flags
+
+
+def dead_letter(stage: str, kind: str, message: str, event: Any) -> bytes:
+    msg = event.message
+    key = event.key.decode("utf-8", "replace") if isinstance(event.key, bytes) else None
+    record = DeadLetter(stage, kind, message[:2000], base64.b64encode(event.value or b"").decode(),
+                        datetime.now(UTC).isoformat().replace("+00:00", "Z"), msg.topic, msg.partition,
+                        msg.offset, key)
+    return to_json(record)
+
+
+async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
+                    send: Callable[[Any, bytes, bytes], Awaitable[Any]]) -> None:
+    """The loop every agent shares: batch, step, send, dead-letter on failure."""
+    s = nw.settings
+    async for events in stream.take_events(s.batch_size, within=s.batch_wait):
+        for event in events:
+            # Table writes look up the event being processed (its partition is the changelog's);
+            # take_events hands over a batch, so name each event in this task's context.
+            _current_event.set(weakref.ref(event))
+            try:
+                outputs = list(step(event.key, event.value))
+            except InvalidRecord as exc:
+                await send(nw.topics.deadletter, event.key or b"", dead_letter(name, exc.kind, exc.message, event))
+                continue
+            except Exception as exc:  # a stage must never stop the worker: the record goes aside
+                log.exception("stage %s failed on %s[%s]@%s", name, event.message.topic,
+                              event.message.partition, event.message.offset)
+                await send(nw.topics.deadletter, event.key or b"",
+                           dead_letter(name, "exception", f"{type(exc).__name__}: {exc}", event))
+                continue
+            for topic, key, value in outputs:
+                await send(topic, key, value)
+
+
+def attach(nw: Newswatch) -> None:
+    """Register the four agents on the App."""
+    app, topics, kb, rules = nw.app, nw.topics, nw.kb, nw.rules
+    duplicates = NearDuplicateIndex(max_items=MAX_DUPLICATE_INDEX)
+
+    async def send(topic: Any, key: bytes, value: bytes) -> Any:
+        return await topic.send(key=key, value=value)
+
+    def clean_step(key: bytes | None, value: bytes) -> Iterable[Output]:
+        raw = stages.parse_raw(value)
+        article = stages.clean(raw, now=datetime.now(UTC), max_chars=nw.settings.max_article_chars)
+        article.duplicate_of = duplicates.add(article.id, article.fingerprint)
+        yield topics.clean, article.id.encode(), to_json(article)
+
+    def tag_step(key: bytes | None, value: bytes) -> Iterable[Output]:
+        article = _load(CleanArticle, value)
+        tagged = stages.tag(article, kb)
+        yield topics.tagged, article.id.encode(), to_json(tagged)
+
+    def alert_step(key: bytes | None, value: bytes) -> Iterable[Output]:
+        tagged = _load(TaggedArticle, value)
+        for c in candidates(tagged, rules, kb.countries):
+            yield topics.candidates, c.key.encode(), to_json(c)
+
+    def settle_step(key: bytes | None, value: bytes) -> Iterable[Output]:
+        c = _load_candidate(value)
+        alert = settle(c, rules, nw.state)
+        if alert is not None:
+            yield topics.alerts, alert.id.encode(), to_json(alert)
+
+    @app.agent(topics.raw, name="clean")
+    async def clean_agent(stream: Any) -> None:
+        await run_stage("clean", nw, stream, clean_step, send)
+
+    @app.agent(topics.clean, name="tag")
+    async def tag_agent(stream: Any) -> None:
+        await run_stage("tag", nw, stream, tag_step, send)
+
+    @app.agent(topics.tagged, name="alert")
+    async def alert_agent(stream: Any) -> None:
+        await run_stage("alert", nw, stream, alert_step, send)
+
+    @app.agent(topics.candidates, name="settle")
+    async def settle_agent(stream: Any) -> None:
+        await run_stage("settle", nw, stream, settle_step, send)
+
+
+def _load(cls: type[Any], value: bytes) -> Any:
+    try:
+        data = orjson.loads(value)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidRecord("invalid_json", f"not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InvalidRecord("schema", f"expected a JSON object, got {type(data).__name__}")
+    try:
+        return from_dict(cls, data)
+    except (TypeError, KeyError) as exc:
+        raise InvalidRecord("schema", f"not a {cls.__name__}: {exc}") from exc
+
+
+def _load_candidate(value: bytes) -> Candidate:
+    data = orjson.loads(value)
+    alert = from_dict(Alert, data["alert"]) if data.get("alert") else None
+    return Candidate(data["key"], alert, data.get("observation"))

@@ -1,0 +1,121 @@
+"""The faust App: settings from the environment, the topics, the alert-state table.
+
+    news.raw ─clean─► news.clean ─tag─► news.tagged ─alert─► news.alert-candidates ─settle─► news.alerts
+        └──────────────┴─────────────────┴──────────────────────┴──► news.deadletter
+
+``news.alert-candidates`` is internal: it re-keys what a statement contributes by the
+state it updates (an alert id, or a rule+target window) so that each key's state lives
+in one partition of the ``alert-state`` table, whatever article it came from.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+
+from streams.pipeline import load_ruleset
+from streams.rules.loader import RuleSet
+from streams.settings import Settings
+from streams.settings import load as load_settings
+from streams.tagging.kb import KnowledgeBase
+from streams.tagging.kb import load as load_kb
+
+TOPICS = ("news.raw", "news.clean", "news.tagged", "news.alert-candidates", "news.alerts", "news.deadletter")
+
+
+def credentials(settings: Settings) -> Any:
+    """SASL/TLS settings passed through from the environment (KAFKA_*)."""
+    protocol = settings.security_protocol.upper()
+    context: ssl.SSLContext | None = None
+    if protocol in ("SSL", "SASL_SSL"):
+        context = ssl.create_default_context(cafile=settings.ssl_cafile or None)
+        if settings.ssl_certfile:
+            context.load_cert_chain(settings.ssl_certfile, settings.ssl_keyfile or None)
+    if protocol.startswith("SASL"):
+        return faust.SASLCredentials(username=settings.sasl_username, password=settings.sasl_password,
+                                     mechanism=settings.sasl_mechanism, ssl_context=context)
+    return context
+
+
+def kafka_client_options(settings: Settings) -> dict[str, Any]:
+    """Connection options for plain aiokafka clients (admin, producers, consumers)."""
+    options: dict[str, Any] = {"bootstrap_servers": settings.bootstrap_servers,
+                               "security_protocol": settings.security_protocol.upper()}
+    creds = credentials(settings)
+    if isinstance(creds, faust.SASLCredentials):
+        options.update(sasl_mechanism=settings.sasl_mechanism, sasl_plain_username=settings.sasl_username,
+                       sasl_plain_password=settings.sasl_password, ssl_context=creds.ssl_context)
+    elif creds is not None:
+        options["ssl_context"] = creds
+    return options
+
+
+@dataclass(slots=True)
+class Topics:
+    raw: Any
+    clean: Any
+    tagged: Any
+    candidates: Any
+    alerts: Any
+    deadletter: Any
+
+
+@dataclass(slots=True)
+class Newswatch:
+    """Everything a worker runs with: the App, its topics and table, and the loaded
+    knowledge base and rules the stage functions need."""
+
+    settings: Settings
+    kb: KnowledgeBase
+    rules: RuleSet
+    app: faust.App
+    topics: Topics
+    state: Any  # faust Table: alert id or window key -> JSON state
+
+
+def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None,
+               rules: RuleSet | None = None) -> Newswatch:
+    """The App with its topics and table; :func:`streams.agents.attach` adds the agents."""
+    settings = settings or load_settings()
+    (settings.data_dir / settings.app_id).mkdir(parents=True, exist_ok=True)
+    kb = kb or load_kb(settings)
+    rules = rules if rules is not None else load_ruleset(kb, settings.rules_path)
+    app = faust.App(
+        settings.app_id,
+        broker=[f"kafka://{server.strip()}" for server in settings.bootstrap_servers.split(",")],
+        broker_credentials=credentials(settings),
+        env_prefix="NEWSWATCH_FAUST_",  # a stray BROKER_URL or WEB_PORT cannot reconfigure the worker
+        key_serializer="raw",
+        value_serializer="raw",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication,
+        processing_guarantee="at_least_once",
+        consumer_auto_offset_reset="earliest",
+        web_bind=settings.web_bind,
+        web_host=settings.web_bind,
+        web_port=settings.web_port,
+        datadir=str(settings.data_dir / settings.app_id),
+        store="memory://",  # tables are rebuilt from their changelog topics on start
+        producer_linger=0.005,
+    )
+    t = settings.topic
+
+    def topic(name: str, **extra: Any) -> Any:
+        # internal=True: faust declares (creates) the topic with these settings on start.
+        return app.topic(t(name), key_type=bytes, value_type=bytes, partitions=settings.partitions,
+                         replicas=settings.replication, internal=True, **extra)
+
+    topics = Topics(
+        raw=topic("news.raw"),
+        clean=topic("news.clean"),
+        tagged=topic("news.tagged"),
+        candidates=topic("news.alert-candidates"),
+        alerts=topic("news.alerts", compacting=True),  # keyed by alert id: latest state wins
+        deadletter=topic("news.deadletter"),
+    )
+    state = app.Table(t("alert-state"), partitions=settings.partitions, key_type=str, value_type=None,
+                      help="alert id or aggregate window key -> JSON state")
+    return Newswatch(settings, kb, rules, app, topics, state)

@@ -1,0 +1,37 @@
+"""Declaring the topics before anything produces to them.
+
+A producer that writes to a topic the cluster does not know waits for metadata until
+its request times out (and a broker with auto-creation makes a one-partition topic
+without compaction), so the worker, the replayer and the tests create every topic
+first, with its partitions and configuration."""
+
+from __future__ import annotations
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from streams.app import TOPICS, kafka_client_options
+from streams.settings import Settings
+
+COMPACTED = {"news.alerts"}  # keyed by alert id: the latest state of an alert is what matters
+
+
+async def ensure_topics(settings: Settings, names: tuple[str, ...] = TOPICS) -> list[str]:
+    """Create the missing topics; the names created."""
+    admin = AIOKafkaAdminClient(**kafka_client_options(settings))
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [
+            NewTopic(settings.topic(n), settings.partitions, settings.replication,
+                     topic_configs={"cleanup.policy": "compact"} if n in COMPACTED else {})
+            for n in names if settings.topic(n) not in existing
+        ]
+        if wanted:
+            try:
+                await admin.create_topics(wanted)
+            except TopicAlreadyExistsError:
+                pass  # another worker won the race
+        return [t.name for t in wanted]
+    finally:
+        await admin.close()

@@ -1,0 +1,153 @@
+"""Running real newswatch workers and real Kafka clients from tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from streams.settings import Settings
+from streams.topics import ensure_topics
+
+REPO = Path(__file__).resolve().parents[2]
+READY = "Worker]: Ready"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def env_for(bootstrap: str, prefix: str, data: Path, partitions: int = 3) -> dict[str, str]:
+    return {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "NEWSWATCH_TOPIC_PREFIX": prefix,
+            "NEWSWATCH_APP_ID": f"{prefix}newswatch", "NEWSWATCH_PARTITIONS": str(partitions),
+            "NEWSWATCH_DATA_DIR": str(data), "PYTHONUNBUFFERED": "1"}
+
+
+def settings_for(bootstrap: str, prefix: str, partitions: int = 3) -> Settings:
+    return Settings(bootstrap_servers=bootstrap, topic_prefix=prefix, partitions=partitions,
+                    app_id=f"{prefix}newswatch")
+
+
+@dataclass
+class Worker:
+    """A `newswatch worker` subprocess with its own web port and log file."""
+
+    bootstrap: str
+    prefix: str
+    home: Path
+    name: str = "w1"
+    partitions: int = 3
+    proc: subprocess.Popen[bytes] | None = None
+    log: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log = self.home / f"{self.name}.log"
+
+    def start(self, timeout: float = 90.0) -> Worker:
+        env = env_for(self.bootstrap, self.prefix, self.home / "data", self.partitions)
+        env["NEWSWATCH_WEB_PORT"] = str(free_port())
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
+                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if READY in self.log.read_text(errors="replace"):
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker {self.name} exited: {self.tail()}")
+            time.sleep(0.2)
+        raise TimeoutError(f"worker {self.name} not ready in {timeout}s: {self.tail()}")
+
+    def tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int | None:
+        if self.proc is None or self.proc.poll() is not None:
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return self.proc.wait(10)
+
+    def kill(self) -> None:
+        self.stop(signal.SIGKILL)
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+async def _produce(bootstrap: str, topic: str, records: Iterable[tuple[bytes, bytes]]) -> int:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5)
+    await producer.start()
+    n = 0
+    try:
+        for key, value in records:
+            await producer.send(topic, key=key, value=value)
+            n += 1
+        await producer.flush()
+    finally:
+        await producer.stop()
+    return n
+
+
+def produce(bootstrap: str, topic: str, records: Iterable[tuple[bytes, bytes]]) -> int:
+    return int(run(_produce(bootstrap, topic, records)))
+
+
+def article(rec: dict[str, Any]) -> tuple[bytes, bytes]:
+    return str(rec["id"]).encode(), orjson.dumps(rec)
+
+
+async def _consume(bootstrap: str, topics: list[str], until: Callable[[list[Any]], bool],
+                   timeout: float) -> list[Any]:
+    consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                                group_id=None, enable_auto_commit=False)
+    await consumer.start()
+    got: list[Any] = []
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not until(got):
+            batch = await consumer.getmany(timeout_ms=500)
+            for messages in batch.values():
+                got.extend(messages)
+    finally:
+        await consumer.stop()
+    return got
+
+
+def consume(bootstrap: str, topics: list[str], until: Callable[[list[Any]], bool],
+            timeout: float = 60.0) -> list[Any]:
+    """Records from the beginning of the topics until ``until(records)`` or the timeout."""
+    return list(run(_consume(bootstrap, topics, until, timeout)))
+
+
+def latest_alerts(messages: list[Any]) -> dict[str, dict[str, Any]]:
+    """What a compacted ``news.alerts`` keeps: the latest value per alert id."""
+    out: dict[str, dict[str, Any]] = {}
+    for m in messages:
+        if m.topic.endswith("news.alerts"):
+            out[m.key.decode()] = orjson.loads(m.value)
+    return out
+
+
+def declare(bootstrap: str, prefix: str, partitions: int = 3) -> None:
+    run(ensure_topics(settings_for(bootstrap, prefix, partitions)))
