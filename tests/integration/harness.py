@@ -9,8 +9,9 @@
    unix socket) runs Kafka in a container on
    the host network, listening on 127.0.0.1 only. The image is the official ``apache/kafka``
    one when it is already present (or NEWSWATCH_KAFKA_IMAGE=official pulls it); otherwise a
-   local image built once from a Debian root filesystem with a JRE (debootstrap, minbase), into which the same Maven Central jars
-   that ``newswatch broker`` runs are bind-mounted read-only.
+   local image built once from a Debian root filesystem with a JRE (debootstrap, minbase),
+   into which the same Maven Central jars that ``newswatch broker`` runs are bind-mounted
+   read-only.
 3. No Docker engine at all: the managed local broker (``streams.broker.LocalBroker``), and the
    test report says so.
 
