@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.newswatch-installed
 FEED := tests/fixtures/feed/sample.jsonl
 
-.PHONY: setup run backtest test lint typecheck unit bench clean
+.PHONY: setup system run backtest test lint typecheck unit integration bench clean
 
 setup: $(STAMP)
 
@@ -15,11 +15,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# The main job: the three stages over the sample feed, alerts printed as they are raised.
-run: setup
-	$(VENV)/bin/newswatch backtest $(FEED)
+# Java, Maven, kcat, docker.io, debootstrap and the Kafka jars (idempotent, quick once done).
+system:
+	bash .ci/setup-system
 
-backtest: run
+# The main job: a local broker (unless KAFKA_BOOTSTRAP_SERVERS is set), a worker, the sample
+# feed replayed into news.raw, and every alert printed as it arrives on news.alerts.
+run: setup system
+	$(VENV)/bin/newswatch run
+
+# The same stages in process, no broker.
+backtest: setup
+	$(VENV)/bin/newswatch backtest $(FEED)
 
 lint: setup
 	$(VENV)/bin/ruff check streams tests bench
@@ -30,9 +37,12 @@ typecheck: setup
 unit: setup
 	$(PY) -m pytest tests/unit -q
 
+integration: setup system
+	$(PY) -m pytest tests/integration -q -rs
+
 # pytest exits 5 when it collects nothing: that is a failure here, as any non-zero exit is.
-test: lint typecheck
-	$(PY) -m pytest -q
+test: lint typecheck system
+	$(PY) -m pytest -q -rs
 
 bench: setup
 	$(PY) bench/inprocess.py

@@ -156,9 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     wk = sub.add_parser("worker", help="run the clean, tag, alert and settle agents on Kafka (KAFKA_BOOTSTRAP_SERVERS)")
     wk.add_argument("--loglevel", default="warning", help="faust log level (debug, info, warning, error)")
     wk.set_defaults(func=_worker)
-    from streams import broker
+    from streams import broker, demo
 
     broker.add_parser(sub)
+    demo.add_parser(sub)
     bt = sub.add_parser("backtest", help="run clean, tag and alert in process over archived articles")
     bt.add_argument("files", nargs="+", help="JSON Lines (.jsonl, .jsonl.gz) or plain-text (.txt) articles")
     bt.add_argument("--json", action="store_true", help="print alerts as JSON Lines instead of a table")
