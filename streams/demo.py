@@ -52,7 +52,7 @@ def worker_process(bootstrap: str, settings: Settings, log: Path) -> Iterator[su
     env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap}
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
-        proc = subprocess.Popen(  # noqa: S603 - our own CLI
+        proc = subprocess.Popen(
             [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
             env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
