@@ -111,7 +111,7 @@ def main() -> None:
             b = clock()
             tagged = stages.tag(clean, pipe.kb)
             c = clock()
-            alerts += len(stages.alert(tagged, pipe.rules, state, pipe.kb.countries))
+            alerts += sum(1 for _, a in stages.alert(tagged, pipe.rules, state, pipe.kb.countries) if a)
             d = clock()
             per_stage["clean"] += b - a
             per_stage["tag"] += c - b

@@ -30,7 +30,7 @@ from streams.rules.engine import Candidate, candidates, settle
 log = logging.getLogger("newswatch.agents")
 
 # A stage turns one record into zero or more (topic, key, value) outputs.
-Output = tuple[Any, bytes, bytes]
+Output = tuple[Any, bytes, bytes | None]
 Stage = Callable[[bytes | None, bytes], Iterable[Output]]
 
 MAX_DUPLICATE_INDEX = 200_000  # recent fingerprints a worker remembers for near-duplicate flags
@@ -46,7 +46,7 @@ def dead_letter(stage: str, kind: str, message: str, event: Any) -> bytes:
 
 
 async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
-                    send: Callable[[Any, bytes, bytes], Awaitable[Any]]) -> None:
+                    send: Callable[[Any, bytes, bytes | None], Awaitable[Any]]) -> None:
     """The loop every agent shares: batch, step, send, dead-letter on failure."""
     s = nw.settings
     async for events in stream.take_events(s.batch_size, within=s.batch_wait):
@@ -74,7 +74,7 @@ def attach(nw: Newswatch) -> None:
     app, topics, kb, rules = nw.app, nw.topics, nw.kb, nw.rules
     duplicates = NearDuplicateIndex(max_items=MAX_DUPLICATE_INDEX)
 
-    async def send(topic: Any, key: bytes, value: bytes) -> Any:
+    async def send(topic: Any, key: bytes, value: bytes | None) -> Any:
         return await topic.send(key=key, value=value)
 
     def clean_step(key: bytes | None, value: bytes) -> Iterable[Output]:
@@ -95,9 +95,9 @@ def attach(nw: Newswatch) -> None:
 
     def settle_step(key: bytes | None, value: bytes) -> Iterable[Output]:
         c = _load_candidate(value)
-        alert = settle(c, rules, nw.state)
-        if alert is not None:
-            yield topics.alerts, alert.id.encode(), to_json(alert)
+        for aid, alert in settle(c, rules, nw.state):
+            # None is a tombstone: the compacted topic forgets a retracted alert.
+            yield topics.alerts, aid.encode(), to_json(alert) if alert is not None else None
 
     @app.agent(topics.raw, name="clean")
     async def clean_agent(stream: Any) -> None:

@@ -29,7 +29,7 @@ def load_ruleset(kb: KnowledgeBase, extra: str = "") -> RuleSet:
 class Result:
     clean: CleanArticle
     tagged: TaggedArticle
-    alerts: list[Alert]  # raised or updated by this article, merged state
+    alerts: list[Alert]  # raised or updated by this article (their merged state)
 
 
 @dataclass(slots=True)
@@ -53,7 +53,11 @@ class Pipeline:
         clean = stages.clean(raw, now=self.clock(), max_chars=self.settings.max_article_chars)
         clean.duplicate_of = self.duplicates.add(clean.id, clean.fingerprint)
         tagged = stages.tag(clean, self.kb)
-        raised = stages.alert(tagged, self.rules, self.state, self.kb.countries)
-        for a in raised:
-            self.alerts[a.id] = a
+        raised = []
+        for aid, alert in stages.alert(tagged, self.rules, self.state, self.kb.countries):
+            if alert is None:
+                self.alerts.pop(aid, None)  # retracted: a late observation moved its window
+            else:
+                self.alerts[aid] = alert
+                raised.append(alert)
         return Result(clean, tagged, raised)

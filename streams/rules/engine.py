@@ -194,66 +194,98 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
     return list(out.values())
 
 
-def settle(candidate: Candidate, ruleset: RuleSet, state: MutableMapping[str, Any]) -> Alert | None:
-    """Fold a candidate into its state; the alert to publish, if any. Idempotent: the
-    same candidate delivered twice (at-least-once) changes nothing the second time."""
+Outcome = tuple[str, Alert | None]  # (alert id, its new state); None retracts the alert
+
+
+def settle(candidate: Candidate, ruleset: RuleSet, state: MutableMapping[str, Any]) -> list[Outcome]:
+    """Fold a candidate into its state; what to publish. Idempotent: the same candidate
+    delivered twice (at-least-once) publishes nothing new the second time."""
     if candidate.alert is not None:
         old = state.get(candidate.key)
         merged = merge(from_dict(Alert, old) if old else None, candidate.alert)
         state[candidate.key] = to_dict(merged)
-        return merged
+        return [(merged.id, merged)]
     obs = candidate.observation
     assert obs is not None
     rule = ruleset.by_id.get(obs["rule"])
     if rule is None or rule.aggregate is None:
-        return None  # the rule was removed since the observation was made
+        return []  # the rule was removed since the observation was made
     return _aggregate(rule, candidate.key, obs, state)
 
 
 def evaluate(tagged: TaggedArticle, ruleset: RuleSet, state: MutableMapping[str, Any],
-             countries: dict[str, Any] | None = None) -> list[Alert]:
-    """Alerts raised or updated by one article; ``state`` carries alerts and windows between calls."""
-    settled = (settle(c, ruleset, state) for c in candidates(tagged, ruleset, countries))
-    return [a for a in settled if a is not None]
+             countries: dict[str, Any] | None = None) -> list[Outcome]:
+    """What one article changes: alerts raised or updated, and aggregate alerts retracted
+    because a late observation moved their window; ``state`` carries it all between calls."""
+    return [o for c in candidates(tagged, ruleset, countries) for o in settle(c, ruleset, state)]
 
 
-def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[str, Any]) -> Alert | None:
+MAX_OBSERVATIONS = 200  # per rule and target: bounded state, the newest kept
+
+
+def _episodes(obs: list[dict[str, Any]], window: timedelta) -> list[list[dict[str, Any]]]:
+    """Observations (sorted by time) cut into windows: each starts at the first observation
+    not yet in one and holds what follows within ``window``. Computed from the whole set, so
+    the result does not depend on the order the observations arrived in."""
+    out: list[list[dict[str, Any]]] = []
+    i = 0
+    while i < len(obs):
+        start = datetime.fromisoformat(obs[i]["at"])
+        j = i
+        while j < len(obs) and datetime.fromisoformat(obs[j]["at"]) - start < window:
+            j += 1
+        out.append(obs[i:j])
+        i = j
+    return out
+
+
+def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[str, Any]) -> list[Outcome]:
     """Distinct speaker countries voicing the same thing about one target within a window.
 
-    An episode starts at its first observation and lasts one window (event time, so a
-    replay agrees with the live run); the alert id is (rule, target, episode start)."""
+    The alert id is (rule, target, window start). An observation that arrives late and
+    belongs before a window moves that window's start: the old id is retracted and the
+    new one published, so a replay, a live run and several workers end with the same ids."""
     assert rule.aggregate is not None
     target = from_dict(Target, ob["target"])
-    when = datetime.fromisoformat(ob["at"])
+    entry: dict[str, Any] = state.get(key) or {"obs": [], "published": {}}
+    obs: list[dict[str, Any]] = entry["obs"]
+    ident = (ob["evidence"]["article_id"], ob["evidence"]["start"])
+    if ident in {(o["evidence"]["article_id"], o["evidence"]["start"]) for o in obs}:
+        return []  # a redelivery
+    obs.append({k: ob[k] for k in ("country", "speaker", "evidence", "at")})
+    obs.sort(key=lambda o: (o["at"], o["evidence"]["article_id"], o["evidence"]["start"]))
+    del obs[:-MAX_OBSERVATIONS]
     window = timedelta(seconds=rule.aggregate.window_seconds)
-    episode: dict[str, Any] | None = state.get(key)
-    start = datetime.fromisoformat(episode["start"]) if episode else None
-    if episode is None or start is None or when - start > window or when < start - window:
-        episode = {"start": when.isoformat(), "obs": []}
-        start = when
-    obs: list[dict[str, Any]] = episode["obs"]
-    seen = {(o["evidence"]["article_id"], o["evidence"]["start"]) for o in obs}
-    if (ob["evidence"]["article_id"], ob["evidence"]["start"]) not in seen and len(obs) < MAX_EVIDENCE:
-        obs.append({k: ob[k] for k in ("country", "speaker", "evidence", "at")})
-    state[key] = episode
-    countries = sorted({o["country"] for o in obs if o["country"] != target.country})
+    alerts = [a for ep in _episodes(obs, window) if (a := _episode_alert(rule, target, ep)) is not None]
+    published: dict[str, list[str]] = entry["published"]
+    now = {a.id: sorted(f"{e.article_id}@{e.start}" for e in a.evidence) for a in alerts}
+    outcomes: list[Outcome] = [(aid, None) for aid in published if aid not in now]
+    outcomes += [(a.id, a) for a in alerts if published.get(a.id) != now[a.id]]
+    entry["published"] = now
+    state[key] = entry
+    return outcomes
+
+
+def _episode_alert(rule: Rule, target: Target, ep: list[dict[str, Any]]) -> Alert | None:
+    assert rule.aggregate is not None
+    countries = sorted({o["country"] for o in ep if o["country"] != target.country})
     if len(countries) < rule.aggregate.min_count:
         return None
     speakers: list[AlertSpeaker] = []
-    for o in obs:
+    for o in ep:
         if o["country"] in countries and all(s.country != o["country"] for s in speakers):
             speakers.append(from_dict(AlertSpeaker, o["speaker"]))
-    first = min(datetime.fromisoformat(o["at"]) for o in obs)
-    last = max(datetime.fromisoformat(o["at"]) for o in obs)
+    first, last = ep[0]["at"], ep[-1]["at"]
     names = [s.country or s.name for s in speakers]
     fields = {"speaker": _display(speakers[0]), "speaker_country": speakers[0].country or "?",
               "terms": "", "targets": target.name, "target": target.name, "modality": "asserted",
               "count": str(len(countries)), "speakers": _join(names), "cue": ""}
-    evidence = [from_dict(Evidence, o["evidence"]) for o in obs]
-    return Alert(alert_id(rule.id, target.country or target.entity_id, iso(start)),
+    evidence = [from_dict(Evidence, o["evidence"]) for o in ep[:MAX_EVIDENCE]]
+    start = iso(datetime.fromisoformat(first))
+    return Alert(alert_id(rule.id, target.country or target.entity_id, start),
                  RuleRef(rule.id, rule.title, rule.version), rule.severity, render(rule.summary, fields),
-                 speakers[0], [target], "asserted", evidence, len({e.article_id for e in evidence}),
-                 iso(first), iso(last), iso(start), speakers)
+                 speakers[0], [target], "asserted", evidence, len({o["evidence"]["article_id"] for o in ep}),
+                 start, iso(datetime.fromisoformat(last)), start, speakers)
 
 
 def merge(old: Alert | None, new: Alert) -> Alert:

@@ -145,7 +145,10 @@ def latest_alerts(messages: list[Any]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for m in messages:
         if m.topic.endswith("news.alerts"):
-            out[m.key.decode()] = orjson.loads(m.value)
+            if m.value is None:  # a tombstone: the alert was retracted
+                out.pop(m.key.decode(), None)
+            else:
+                out[m.key.decode()] = orjson.loads(m.value)
     return out
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from streams import stages
 from streams.models import RawArticle
 from streams.pipeline import Pipeline
@@ -33,12 +35,13 @@ def test_same_warning_in_two_languages_is_one_alert(pipeline: Pipeline) -> None:
 def test_redelivery_changes_nothing(pipeline: Pipeline) -> None:
     tagged = stages.tag(stages.clean(_raw(WARNING_ID, "en-1", "en"), now=pipeline.clock()), pipeline.kb)
     state: dict[str, Any] = {}
-    first = [settle(c, pipeline.rules, state) for c in candidates(tagged, pipeline.rules, pipeline.kb.countries)]
-    snapshot = dict(state)
-    again = [settle(c, pipeline.rules, state) for c in candidates(tagged, pipeline.rules, pipeline.kb.countries)]
-    assert state == snapshot
-    assert [a.id for a in first if a] == [a.id for a in again if a]
-    assert all(a is None or a.sources_count == 1 for a in again)
+    found = candidates(tagged, pipeline.rules, pipeline.kb.countries)
+    first = [o for c in found for o in settle(c, pipeline.rules, state)]
+    snapshot = orjson.dumps(state)
+    again = [o for c in found for o in settle(c, pipeline.rules, state)]
+    assert orjson.dumps(state) == snapshot
+    assert first and [aid for aid, _ in first] == [aid for aid, _ in again]
+    assert all(a is not None and a.sources_count == 1 for _, a in again)
 
 
 def test_candidates_are_keyed_by_the_state_they_touch(pipeline: Pipeline) -> None:
@@ -49,3 +52,28 @@ def test_candidates_are_keyed_by_the_state_they_touch(pipeline: Pipeline) -> Non
     agg = [c for c in found if c.observation is not None]
     assert agg and all(c.key == "agg|multi-country-concern|KP" for c in agg)
     assert all(c.alert is None for c in agg)
+
+
+def _concern(aid: str, country_phrase: str, at: str) -> RawArticle:
+    body = f"{country_phrase} said on Monday it was deeply concerned about North Korea's latest missile launch."
+    return RawArticle(body=body, id=aid, language="en", published_at=at)
+
+
+def test_window_alert_ids_do_not_depend_on_arrival_order(pipeline_factory: Any) -> None:
+    """Three governments within 48 hours: the same alert id whichever article comes first,
+    and a late earlier observation retracts the id it replaces."""
+    articles = [_concern("c-jp", "Japan's foreign ministry", "2025-03-03T08:00:00Z"),
+                _concern("c-au", "Australia's foreign ministry", "2025-03-03T20:00:00Z"),
+                _concern("c-kr", "South Korea's foreign ministry", "2025-03-04T09:00:00Z"),
+                _concern("c-de", "Germany's foreign ministry", "2025-03-02T12:00:00Z")]
+    finals = []
+    for order in ([0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2]):
+        pipe = pipeline_factory()
+        for i in order:
+            pipe.process(articles[i])
+        agg = {aid: a for aid, a in pipe.alerts.items() if a.rule.id == "multi-country-concern"}
+        assert len(agg) == 1, agg
+        finals.append(next(iter(agg.values())))
+    assert len({a.id for a in finals}) == 1
+    assert {s.country for s in finals[0].speakers} == {"DE", "JP", "AU", "KR"}
+    assert finals[0].event_time.startswith("2025-03-02T12:00")

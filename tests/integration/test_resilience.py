@@ -1,0 +1,93 @@
+"""Failures on a real broker: a worker killed mid-stream, the broker restarted mid-stream.
+
+Inputs are counted against outputs by id: every article reaches ``news.tagged``, and the
+alert ids on ``news.alerts`` are exactly those the in-process pipeline raises for the
+same articles (no alert lost, no second id for the same warning)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from streams import stages
+from streams.pipeline import Pipeline
+from tests.conftest import FEED
+from tests.integration.harness import KafkaHarness
+from tests.integration.workers import Worker, article, consume, declare, latest_alerts, produce
+
+FAST_FAILOVER = {"NEWSWATCH_FAUST_BROKER_SESSION_TIMEOUT": "10", "NEWSWATCH_FAUST_BROKER_HEARTBEAT_INTERVAL": "1"}
+
+
+def _feed() -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in (FEED / "sample.jsonl").read_bytes().splitlines() if line.strip()]
+
+
+def _expected_alert_ids(pipeline_factory: Callable[[], Pipeline], records: list[dict[str, Any]]) -> set[str]:
+    pipe = pipeline_factory()
+    for rec in sorted(records, key=lambda r: (r.get("published_at") or "", r["id"])):
+        pipe.process(stages.parse_raw(rec))
+    return set(pipe.alerts)
+
+
+def _outputs(bootstrap: str, prefix: str, ids: set[str], want_alerts: set[str],
+             timeout: float) -> tuple[set[str], dict[str, Any]]:
+    def done(ms: list[Any]) -> bool:
+        tagged = {m.key.decode() for m in ms if m.topic.endswith("news.tagged")}
+        return ids <= tagged and want_alerts == set(latest_alerts(ms))
+
+    messages = consume(bootstrap, [f"{prefix}news.tagged", f"{prefix}news.alerts"], done, timeout)
+    tagged = {m.key.decode() for m in messages if m.topic.endswith("news.tagged")}
+    return tagged, latest_alerts(messages)
+
+
+def test_killing_one_of_two_workers_loses_nothing(kafka_bootstrap: str, topic_prefix: str, tmp_path: Path,
+                                                  pipeline_factory: Callable[[], Pipeline],
+                                                  monkeypatch: Any) -> None:
+    for k, v in FAST_FAILOVER.items():
+        monkeypatch.setenv(k, v)
+    declare(kafka_bootstrap, topic_prefix)
+    w1 = Worker(kafka_bootstrap, topic_prefix, tmp_path, "w1").start()
+    w2 = Worker(kafka_bootstrap, topic_prefix, tmp_path, "w2").start()
+    try:
+        records = _feed()
+        half = len(records) // 2
+        produce(kafka_bootstrap, f"{topic_prefix}news.raw", [article(r) for r in records[:half]])
+        time.sleep(1.0)  # mid-stream: w1 holds partitions with work in flight
+        w1.kill()
+        produce(kafka_bootstrap, f"{topic_prefix}news.raw", [article(r) for r in records[half:]])
+        ids = {r["id"] for r in records}
+        want = _expected_alert_ids(pipeline_factory, records)
+        tagged, alerts = _outputs(kafka_bootstrap, topic_prefix, ids, want, 150)
+        assert ids <= tagged, (sorted(ids - tagged)[:10], w2.tail())
+        assert set(alerts) == want, (sorted(set(alerts) ^ want), w2.tail())
+        for a in alerts.values():
+            assert a["sources_count"] == len({e["article_id"] for e in a["evidence"]})
+    finally:
+        w1.stop()
+        w2.stop()
+
+
+def test_broker_restart_mid_stream_loses_nothing(kafka_harness: KafkaHarness, topic_prefix: str, tmp_path: Path,
+                                                 pipeline_factory: Callable[[], Pipeline]) -> None:
+    bootstrap = kafka_harness.bootstrap
+    declare(bootstrap, topic_prefix)
+    worker = Worker(bootstrap, topic_prefix, tmp_path).start()
+    try:
+        records = _feed()
+        half = len(records) // 2
+        produce(bootstrap, f"{topic_prefix}news.raw", [article(r) for r in records[:half]])
+        time.sleep(0.5)
+        kafka_harness.restart_broker()
+        produce(bootstrap, f"{topic_prefix}news.raw", [article(r) for r in records[half:]])
+        ids = {r["id"] for r in records}
+        want = _expected_alert_ids(pipeline_factory, records)
+        tagged, alerts = _outputs(bootstrap, topic_prefix, ids, want, 180)
+        assert ids <= tagged, (sorted(ids - tagged)[:10], worker.tail())
+        assert set(alerts) == want, (sorted(set(alerts) ^ want), worker.tail())
+        assert worker.proc is not None and worker.proc.poll() is None, "the worker died with the broker"
+    finally:
+        worker.stop()
