@@ -77,3 +77,19 @@ def test_dead_letter_and_raw_contract() -> None:
                         "sources_count", "first_seen", "last_seen", "event_time"}
     assert orjson.loads(orjson.dumps(schema("alert")))["$defs"]["speaker"]["required"] == [
         "name", "kind", "country", "entity_id", "role"]
+
+
+def test_asyncapi_describes_every_public_topic_with_its_schema() -> None:
+    import yaml
+
+    from streams.app import TOPICS
+    from streams.schemas import SCHEMA_DIR
+
+    doc = yaml.safe_load((SCHEMA_DIR / "asyncapi.yaml").read_text(encoding="utf-8"))
+    assert doc["asyncapi"].startswith("3.")
+    addresses = {c["address"] for c in doc["channels"].values()}
+    assert addresses == set(TOPICS) - {"news.alert-candidates"}  # the internal re-keying topic is not public
+    for message in doc["components"]["messages"].values():
+        ref = message["payload"]["schema"]["$ref"]
+        assert (SCHEMA_DIR / ref).exists(), ref
+        assert message["bindings"]["kafka"]["key"]["type"] == "string"

@@ -1,0 +1,257 @@
+"""End-to-end figures on a real broker: the newswatch worker next to a bare aiokafka
+passthrough that copies the same records through the same three hops with no processing.
+
+1. throughput, backlog drained as fast as possible: N articles are in news.raw before the
+   worker (or the passthrough) starts; the time until the last one reaches the end;
+2. latency at a fixed offered load (--rate articles/s for --seconds): from the moment an
+   article is produced to news.raw to the moment its alert (or, for the passthrough, its
+   copy) is appended at the end, p50/p99/p99.9, from the records' own Kafka timestamps.
+
+Run: python bench/e2e.py [--articles 2000] [--rate 200] [--seconds 30]
+(uses KAFKA_BOOTSTRAP_SERVERS, else starts the managed local broker on --port).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from streams.settings import Settings  # noqa: E402
+from streams.topics import ensure_topics  # noqa: E402
+
+FEED = REPO / "tests" / "fixtures" / "feed" / "sample.jsonl"
+HOPS = ("raw", "a", "b", "c")
+
+
+@contextlib.contextmanager
+def cluster(port: int) -> Iterator[str]:
+    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        yield os.environ["KAFKA_BOOTSTRAP_SERVERS"]
+        return
+    from streams.broker import LocalBroker
+
+    with LocalBroker(port=port, data_dir=Path(tempfile.mkdtemp(prefix="nw-bench-"))) as broker:
+        yield broker.bootstrap
+
+
+def articles(n: int, run: str) -> list[tuple[bytes, bytes]]:
+    feed = [orjson.loads(line) for line in FEED.read_bytes().splitlines() if line.strip()]
+    out = []
+    for i in range(n):
+        rec = dict(feed[i % len(feed)])
+        rec["id"] = f"{run}-{i}"
+        out.append((rec["id"].encode(), orjson.dumps(rec)))
+    return out
+
+
+async def produce(bootstrap: str, topic: str, records: list[tuple[bytes, bytes]],
+                  rate: float = 0.0) -> dict[str, float]:
+    """Produce (paced when rate > 0); the send time of each key, in ms."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=2)
+    await producer.start()
+    sent: dict[str, float] = {}
+    start = time.monotonic()
+    try:
+        for i, (key, value) in enumerate(records):
+            if rate:
+                delay = start + i / rate - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            sent[key.decode()] = time.time() * 1000
+            await producer.send(topic, key=key, value=value)
+        await producer.flush()
+    finally:
+        await producer.stop()
+    return sent
+
+
+async def drain(bootstrap: str, topic: str, until: Any, timeout: float, idle: float = 0.0) -> list[Any]:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None,
+                                fetch_max_wait_ms=50)
+    await consumer.start()
+    got: list[Any] = []
+    last = time.monotonic()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=200)
+            for messages in batch.values():
+                got.extend(messages)
+                last = time.monotonic()
+            if until(got) and time.monotonic() - last >= idle:
+                break
+    finally:
+        await consumer.stop()
+    return got
+
+
+async def passthrough(bootstrap: str, prefix: str, stop: asyncio.Event) -> None:
+    """Three hops, no processing: batches in with getmany, out without awaiting each send."""
+
+    async def hop(src: str, dst: str) -> None:
+        consumer = AIOKafkaConsumer(f"{prefix}{src}", bootstrap_servers=bootstrap, group_id=f"{prefix}pt-{src}",
+                                    auto_offset_reset="earliest", enable_auto_commit=True, fetch_max_wait_ms=20)
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=2)
+        await consumer.start()
+        await producer.start()
+        try:
+            while not stop.is_set():
+                batch = await consumer.getmany(timeout_ms=100, max_records=500)
+                for messages in batch.values():
+                    for m in messages:
+                        await producer.send(f"{prefix}{dst}", key=m.key, value=m.value)
+        finally:
+            await producer.stop()
+            await consumer.stop()
+
+    await asyncio.gather(*(hop(a, b) for a, b in itertools.pairwise(HOPS)))
+
+
+def start_worker(bootstrap: str, prefix: str, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "NEWSWATCH_TOPIC_PREFIX": prefix,
+           "NEWSWATCH_APP_ID": f"{prefix}newswatch", "NEWSWATCH_WEB_PORT": str(free_port()),
+           "NEWSWATCH_DATA_DIR": tempfile.mkdtemp(prefix="nw-bench-worker-")}
+    out = log.open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
+                            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while "Worker]: Ready" not in log.read_text(errors="replace"):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"worker did not start; see {log}")
+        time.sleep(0.1)
+    return proc
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def inprocess_rate(n: int) -> float:
+    """The stage functions alone, one core, on the same articles (for the composed bound)."""
+    from datetime import UTC, datetime
+
+    from streams import stages
+    from streams.pipeline import Pipeline
+
+    pipe = Pipeline.load(rules_path="")
+    raws = [stages.parse_raw(v) for _, v in articles(min(n, 1000), "ip")]
+    state: dict[str, Any] = {}
+    now = datetime.now(UTC)
+    t0 = time.perf_counter()
+    for raw in raws:
+        stages.alert(stages.tag(stages.clean(raw, now=now), pipe.kb), pipe.rules, state, pipe.kb.countries)
+    return len(raws) / (time.perf_counter() - t0)
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+async def bench_passthrough(bootstrap: str, n: int, rate: float, seconds: float) -> dict[str, float]:
+    prefix = f"pt{uuid.uuid4().hex[:6]}."
+    settings = Settings(bootstrap_servers=bootstrap, topic_prefix=prefix)
+    await ensure_topics(settings, HOPS)
+    await produce(bootstrap, f"{prefix}raw", articles(n, "bt"))
+    stop = asyncio.Event()
+    start = time.time() * 1000
+    task = asyncio.create_task(passthrough(bootstrap, prefix, stop))
+    got = await drain(bootstrap, f"{prefix}c", lambda ms: len(ms) >= n, 300)
+    drained_ms = max(m.timestamp for m in got) - start
+    # fixed load
+    sent = await produce(bootstrap, f"{prefix}raw", articles(int(rate * seconds), "lt"), rate)
+    got = await drain(bootstrap, f"{prefix}c", lambda ms: sum(1 for m in ms if m.key.startswith(b"lt")) >= len(sent),
+                      120)
+    stop.set()
+    await task
+    lat = [m.timestamp - sent[m.key.decode()] for m in got if m.key.decode() in sent]
+    return {"throughput": n / (drained_ms / 1000), "p50": pct(lat, 0.5), "p99": pct(lat, 0.99),
+            "p999": pct(lat, 0.999), "n_lat": len(lat)}
+
+
+async def bench_pipeline(bootstrap: str, n: int, rate: float, seconds: float, log: Path) -> dict[str, float]:
+    prefix = f"nw{uuid.uuid4().hex[:6]}."
+    settings = Settings(bootstrap_servers=bootstrap, topic_prefix=prefix)
+    await ensure_topics(settings)
+    proc = start_worker(bootstrap, prefix, log)
+    try:
+        # The producer outruns the worker, so this is a backlog drained as fast as it can;
+        # the worker's start-up (knowledge base, group join) is not counted.
+        start = time.time() * 1000
+        await produce(bootstrap, f"{prefix}news.raw", articles(n, "bt"))
+        tagged = await drain(bootstrap, f"{prefix}news.tagged", lambda ms: len(ms) >= n, 600)
+        alerts = await drain(bootstrap, f"{prefix}news.alerts", lambda ms: True, 60, idle=3.0)
+        end = max([m.timestamp for m in tagged] + [m.timestamp for m in alerts])
+        drained_ms = end - start
+        # fixed load: latency to the alert each article raised or updated
+        sent = await produce(bootstrap, f"{prefix}news.raw", articles(int(rate * seconds), "lt"), rate)
+        got = await drain(bootstrap, f"{prefix}news.alerts", lambda ms: False, seconds + 20, idle=5.0)
+        lat = []
+        for m in got:
+            if m.value is None:
+                continue
+            alert = orjson.loads(m.value)
+            latest = [sent[e["article_id"]] for e in alert["evidence"] if e["article_id"] in sent]
+            if latest:
+                lat.append(m.timestamp - max(latest))
+    finally:
+        proc.terminate()
+        proc.wait(60)
+    return {"throughput": n / (drained_ms / 1000), "p50": pct(lat, 0.5), "p99": pct(lat, 0.99),
+            "p999": pct(lat, 0.999), "n_lat": len(lat)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--rate", type=float, default=200.0)
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--port", type=int, default=19192)
+    args = ap.parse_args()
+    with cluster(args.port) as bootstrap:
+        pt = asyncio.run(bench_passthrough(bootstrap, args.articles, args.rate, args.seconds))
+        log = Path(tempfile.mkdtemp(prefix="nw-bench-")) / "worker.log"
+        nw = asyncio.run(bench_pipeline(bootstrap, args.articles, args.rate, args.seconds, log))
+    ip = inprocess_rate(args.articles)
+    bound = 1 / (1 / ip + 1 / pt["throughput"])
+    print(f"backlog of {args.articles} articles, drained as fast as possible (one worker, one process):")
+    print(f"  passthrough (3 hops, no processing): {pt['throughput']:8.0f} articles/s")
+    print(f"  stages in process, same articles:     {ip:8.0f} articles/s")
+    print(f"  composed bound 1/(1/in-process + 1/passthrough): {bound:8.0f} articles/s")
+    print(f"  newswatch worker (clean, tag, alert, settle): {nw['throughput']:8.0f} articles/s "
+          f"= {nw['throughput'] / pt['throughput']:.0%} of the passthrough, "
+          f"{nw['throughput'] / bound:.0%} of the bound")
+    print(f"latency at {args.rate:.0f} articles/s for {args.seconds:.0f} s (ms; produce to arrival):")
+    print(f"  passthrough: p50 {pt['p50']:.0f}  p99 {pt['p99']:.0f}  p99.9 {pt['p999']:.0f}"
+          f"  ({pt['n_lat']:.0f} records)")
+    print(f"  newswatch, article to its alert: p50 {nw['p50']:.0f}  p99 {nw['p99']:.0f}  p99.9 {nw['p999']:.0f}"
+          f"  ({nw['n_lat']:.0f} alert records)")
+    print(orjson.dumps({"passthrough": pt, "pipeline": nw, "inprocess": ip, "bound": bound}).decode())
+
+
+if __name__ == "__main__":
+    main()
