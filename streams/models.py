@@ -8,7 +8,9 @@ other languages; ``tests/unit/test_schemas.py`` keeps the two in step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
 import orjson
@@ -237,34 +239,41 @@ def to_dict(record: Any) -> Any:
     return orjson.loads(orjson.dumps(record))
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = _HINTS[cls] = get_type_hints(cls)
-    return hints
-
-
-def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _converter(tp: Any) -> Callable[[Any], Any] | None:
+    """How to rebuild a value of type ``tp`` from JSON data; None when it is already right."""
     origin = get_origin(tp)
     if origin is list:
-        (item,) = get_args(tp)
-        return [_convert(item, v) for v in value]
+        (item_type,) = get_args(tp)
+        item = _converter(item_type)
+        return None if item is None else (lambda v: [item(x) for x in v])
     if origin is not None and type(None) in get_args(tp):  # X | None
         inner = [a for a in get_args(tp) if a is not type(None)]
-        return _convert(inner[0], value) if len(inner) == 1 else value
+        return _converter(inner[0]) if len(inner) == 1 else None
     if isinstance(tp, type) and is_dataclass(tp):
-        return from_dict(tp, value)
-    return value
+        return _builder(tp)
+    return None
+
+
+@cache
+def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
+    """A function that builds ``cls`` (and its nested records) from a dict, made once per
+    class: the worker rebuilds every record it reads, so this is on the hot path."""
+    hints = get_type_hints(cls)
+    plan = [(f.name, _converter(hints[f.name])) for f in fields(cls)]
+
+    def build(data: dict[str, Any]) -> Any:
+        kwargs = {}
+        for name, conv in plan:
+            if name in data:
+                value = data[name]
+                kwargs[name] = conv(value) if conv is not None and value is not None else value
+        return cls(**kwargs)
+
+    return build
 
 
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Rebuild a record (and nested records) from a dict; unknown keys are ignored
     so that producers may add fields without breaking older consumers."""
-    hints = _hints(cls)
-    kwargs = {f.name: _convert(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data}  # type: ignore[arg-type]
-    return cls(**kwargs)
+    record: T = _builder(cls)(data)
+    return record
