@@ -275,5 +275,6 @@ def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Rebuild a record (and nested records) from a dict; unknown keys are ignored
     so that producers may add fields without breaking older consumers."""
-    record: T = _builder(cls)(data)
+    build = _builder(cls)  # type: ignore[arg-type]  # classes are hashable
+    record: T = build(data)
     return record
