@@ -70,7 +70,7 @@ async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
 
 
 def attach(nw: Newswatch) -> None:
-    """Register the four agents on the App."""
+    """Register the four agents on the App: each a loop of run_stage over one step."""
     app, topics, kb, rules = nw.app, nw.topics, nw.kb, nw.rules
     duplicates = NearDuplicateIndex(max_items=MAX_DUPLICATE_INDEX)
 
@@ -99,21 +99,18 @@ def attach(nw: Newswatch) -> None:
             # None is a tombstone: the compacted topic forgets a retracted alert.
             yield topics.alerts, aid.encode(), to_json(alert) if alert is not None else None
 
-    @app.agent(topics.raw, name="clean")
-    async def clean_agent(stream: Any) -> None:
-        await run_stage("clean", nw, stream, clean_step, send)
+    for name, source, step in (("clean", topics.raw, clean_step), ("tag", topics.clean, tag_step),
+                               ("alert", topics.tagged, alert_step), ("settle", topics.candidates, settle_step)):
+        app.agent(source, name=name)(_agent(name, nw, step, send))
 
-    @app.agent(topics.clean, name="tag")
-    async def tag_agent(stream: Any) -> None:
-        await run_stage("tag", nw, stream, tag_step, send)
 
-    @app.agent(topics.tagged, name="alert")
-    async def alert_agent(stream: Any) -> None:
-        await run_stage("alert", nw, stream, alert_step, send)
+def _agent(name: str, nw: Newswatch, step: Stage,
+           send: Callable[[Any, bytes, bytes | None], Awaitable[Any]]) -> Callable[[Any], Awaitable[None]]:
+    async def agent(stream: Any) -> None:
+        await run_stage(name, nw, stream, step, send)
 
-    @app.agent(topics.candidates, name="settle")
-    async def settle_agent(stream: Any) -> None:
-        await run_stage("settle", nw, stream, settle_step, send)
+    agent.__name__ = agent.__qualname__ = f"{name}_agent"
+    return agent
 
 
 def _load(cls: type[Any], value: bytes) -> Any:

@@ -10,30 +10,31 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
-def _int(name: str, default: int) -> int:
+def _number(name: str, default: float, cast: type, what: str) -> Any:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return cast(raw)
     except ValueError:
-        raise SystemExit(f"{name}={raw!r} is not a whole number; unset it or give e.g. {name}={default}") from None
+        raise SystemExit(f"{name}={raw!r} is not {what}; unset it or give e.g. {name}={default}") from None
+
+
+def _int(name: str, default: int) -> int:
+    value: int = _number(name, default, int, "a whole number")
+    return value
 
 
 def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise SystemExit(f"{name}={raw!r} is not a number; unset it or give e.g. {name}={default}") from None
+    value: float = _number(name, default, float, "a number")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
