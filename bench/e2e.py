@@ -221,6 +221,7 @@ async def bench_pipeline(bootstrap: str, n: int, rate: float, seconds: float, lo
         sent = await produce(bootstrap, f"{prefix}news.raw", articles(int(rate * seconds), "lt"), rate)
         got = await drain(bootstrap, f"{prefix}news.alerts", lambda ms: False, seconds + 20, idle=5.0)
         lat = []
+        by_rule: dict[str, list[float]] = {}
         for m in got:
             if m.value is None:
                 continue
@@ -228,6 +229,10 @@ async def bench_pipeline(bootstrap: str, n: int, rate: float, seconds: float, lo
             latest = [sent[e["article_id"]] for e in alert["evidence"] if e["article_id"] in sent]
             if latest:
                 lat.append(m.timestamp - max(latest))
+                by_rule.setdefault(alert["rule"]["id"], []).append(m.timestamp - max(latest))
+        for rule, values in sorted(by_rule.items()):
+            print(f"    {rule}: {len(values)} records, p50 {pct(values, 0.5):.0f} ms, p99 {pct(values, 0.99):.0f} ms",
+                  flush=True)
     finally:
         for proc in procs:
             proc.terminate()

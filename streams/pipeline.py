@@ -1,7 +1,8 @@
 """The three stages run in process: what `newswatch backtest` and the tests use.
 
-The streaming worker runs the same stage functions, with faust tables where
-this keeps dictionaries (near-duplicate index, alert book, aggregate windows).
+The streaming worker (streams/agents.py) runs the same stage functions; the alert
+state and aggregate windows kept here in ``state`` live in its faust table, and each
+worker process keeps its own near-duplicate index.
 """
 
 from __future__ import annotations

@@ -26,7 +26,6 @@ import orjson
 from babel import localedata
 from babel.core import get_global
 
-from streams.errors import DataFileError
 from streams.settings import Settings
 from streams.tagging.matcher import Matcher, Phrase, is_cjk, make_phrase
 from streams.yamlio import Located, load_yaml
@@ -427,7 +426,4 @@ def load(settings: Settings | None = None) -> KnowledgeBase:
     """Build the knowledge base from shipped data (and NEWSWATCH_KB extensions)."""
     from streams.settings import load as load_settings
 
-    try:
-        return _Builder(settings or load_settings()).build()
-    except DataFileError:
-        raise
+    return _Builder(settings or load_settings()).build()
