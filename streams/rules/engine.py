@@ -254,10 +254,19 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
         return []  # a redelivery
     obs.append({k: ob[k] for k in ("country", "speaker", "evidence", "at")})
     obs.sort(key=lambda o: (o["at"], o["evidence"]["article_id"], o["evidence"]["start"]))
-    del obs[:-MAX_OBSERVATIONS]
     window = timedelta(seconds=rule.aggregate.window_seconds)
-    alerts = [a for ep in _episodes(obs, window) if (a := _episode_alert(rule, target, ep)) is not None]
+    episodes = _episodes(obs, window)
     published: dict[str, list[str]] = entry["published"]
+    # Bounded state: windows that ended two windows before the newest observation are closed;
+    # they are forgotten whole, and their alerts stand (no retraction for age).
+    newest = datetime.fromisoformat(obs[-1]["at"])
+    while len(episodes) > 1 and (newest - datetime.fromisoformat(episodes[0][-1]["at"]) > 2 * window
+                                 or sum(len(e) for e in episodes) > MAX_OBSERVATIONS):
+        closed = _episode_alert(rule, target, episodes.pop(0))
+        if closed is not None:
+            published.pop(closed.id, None)
+    obs[:] = [o for ep in episodes for o in ep]
+    alerts = [a for ep in episodes if (a := _episode_alert(rule, target, ep)) is not None]
     now = {a.id: sorted(f"{e.article_id}@{e.start}" for e in a.evidence) for a in alerts}
     outcomes: list[Outcome] = [(aid, None) for aid in published if aid not in now]
     outcomes += [(a.id, a) for a in alerts if published.get(a.id) != now[a.id]]

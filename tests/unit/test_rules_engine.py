@@ -77,3 +77,21 @@ def test_window_alert_ids_do_not_depend_on_arrival_order(pipeline_factory: Any) 
     assert len({a.id for a in finals}) == 1
     assert {s.country for s in finals[0].speakers} == {"DE", "JP", "AU", "KR"}
     assert finals[0].event_time.startswith("2025-03-02T12:00")
+
+
+def test_closed_windows_are_forgotten_without_retraction(pipeline_factory: Any) -> None:
+    """State stays bounded; an old window's alert is not retracted when it is pruned."""
+    pipe = pipeline_factory()
+    first = ["2025-03-03T08:00:00Z", "2025-03-03T20:00:00Z", "2025-03-04T09:00:00Z"]
+    phrases = ["Japan's foreign ministry", "Australia's foreign ministry", "South Korea's foreign ministry"]
+    outcomes = []
+    for year in range(2025, 2030):  # five bursts a year apart, each a window of its own
+        for i, (at, who) in enumerate(zip(first, phrases, strict=True)):
+            raw = _concern(f"c-{year}-{i}", who, at.replace("2025", str(year)))
+            tagged = stages.tag(stages.clean(raw, now=pipe.clock()), pipe.kb)
+            outcomes += stages.alert(tagged, pipe.rules, pipe.state, pipe.kb.countries)
+    raised = {aid for aid, a in outcomes if a is not None}
+    assert len(raised) == 5
+    assert not [aid for aid, a in outcomes if a is None], "a closed window was retracted"
+    entry = pipe.state["agg|multi-country-concern|KP"]
+    assert len(entry["obs"]) <= 6 and len(entry["published"]) <= 2
