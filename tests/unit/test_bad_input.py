@@ -72,12 +72,10 @@ def check_invalid(err: InvalidRecord) -> None:
 def run_bytes(pipe: Pipeline, data: bytes | str | dict[str, Any]) -> Result | InvalidRecord:
     try:
         raw = stages.parse_raw(data)
-        result = pipe.process(raw)
     except InvalidRecord as err:
         check_invalid(err)
         return err
-    check_result(result)
-    return result
+    return run_raw(pipe, raw)
 
 
 def run_raw(pipe: Pipeline, raw: RawArticle) -> Result | InvalidRecord:
