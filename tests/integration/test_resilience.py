@@ -44,6 +44,25 @@ def _outputs(bootstrap: str, prefix: str, ids: set[str], want_alerts: set[str],
     return tagged, latest_alerts(messages)
 
 
+def _disrupt_mid_stream(bootstrap: str, prefix: str, pause: float, disrupt: Callable[[], None],
+                        pipeline_factory: Callable[[], Pipeline], witness: Worker,
+                        timeout: float) -> dict[str, Any]:
+    """Half the feed, a pause with work in flight, the disruption, the other half; then every
+    article must reach news.tagged and the alert ids must be the in-process ones."""
+    records = _feed()
+    half = len(records) // 2
+    produce(bootstrap, f"{prefix}news.raw", [article(r) for r in records[:half]])
+    time.sleep(pause)
+    disrupt()
+    produce(bootstrap, f"{prefix}news.raw", [article(r) for r in records[half:]])
+    ids = {r["id"] for r in records}
+    want = _expected_alert_ids(pipeline_factory, records)
+    tagged, alerts = _outputs(bootstrap, prefix, ids, want, timeout)
+    assert ids <= tagged, (sorted(ids - tagged)[:10], witness.tail())
+    assert set(alerts) == want, (sorted(set(alerts) ^ want), witness.tail())
+    return alerts
+
+
 def test_killing_one_of_two_workers_loses_nothing(kafka_bootstrap: str, topic_prefix: str, tmp_path: Path,
                                                   pipeline_factory: Callable[[], Pipeline],
                                                   monkeypatch: Any) -> None:
@@ -53,17 +72,8 @@ def test_killing_one_of_two_workers_loses_nothing(kafka_bootstrap: str, topic_pr
     w1 = Worker(kafka_bootstrap, topic_prefix, tmp_path, "w1").start()
     w2 = Worker(kafka_bootstrap, topic_prefix, tmp_path, "w2").start()
     try:
-        records = _feed()
-        half = len(records) // 2
-        produce(kafka_bootstrap, f"{topic_prefix}news.raw", [article(r) for r in records[:half]])
-        time.sleep(1.0)  # mid-stream: w1 holds partitions with work in flight
-        w1.kill()
-        produce(kafka_bootstrap, f"{topic_prefix}news.raw", [article(r) for r in records[half:]])
-        ids = {r["id"] for r in records}
-        want = _expected_alert_ids(pipeline_factory, records)
-        tagged, alerts = _outputs(kafka_bootstrap, topic_prefix, ids, want, 150)
-        assert ids <= tagged, (sorted(ids - tagged)[:10], w2.tail())
-        assert set(alerts) == want, (sorted(set(alerts) ^ want), w2.tail())
+        # mid-stream: w1 holds partitions with work in flight when it is killed
+        alerts = _disrupt_mid_stream(kafka_bootstrap, topic_prefix, 1.0, w1.kill, pipeline_factory, w2, 150)
         for a in alerts.values():
             assert a["sources_count"] == len({e["article_id"] for e in a["evidence"]})
     finally:
@@ -77,17 +87,7 @@ def test_broker_restart_mid_stream_loses_nothing(kafka_harness: KafkaHarness, to
     declare(bootstrap, topic_prefix)
     worker = Worker(bootstrap, topic_prefix, tmp_path).start()
     try:
-        records = _feed()
-        half = len(records) // 2
-        produce(bootstrap, f"{topic_prefix}news.raw", [article(r) for r in records[:half]])
-        time.sleep(0.5)
-        kafka_harness.restart_broker()
-        produce(bootstrap, f"{topic_prefix}news.raw", [article(r) for r in records[half:]])
-        ids = {r["id"] for r in records}
-        want = _expected_alert_ids(pipeline_factory, records)
-        tagged, alerts = _outputs(bootstrap, topic_prefix, ids, want, 180)
-        assert ids <= tagged, (sorted(ids - tagged)[:10], worker.tail())
-        assert set(alerts) == want, (sorted(set(alerts) ^ want), worker.tail())
+        _disrupt_mid_stream(bootstrap, topic_prefix, 0.5, kafka_harness.restart_broker, pipeline_factory, worker, 180)
         assert worker.proc is not None and worker.proc.poll() is None, "the worker died with the broker"
     finally:
         worker.stop()
