@@ -221,6 +221,7 @@ def evaluate(tagged: TaggedArticle, ruleset: RuleSet, state: MutableMapping[str,
 
 
 MAX_OBSERVATIONS = 200  # per rule and target: bounded state, the newest kept
+MAX_RETRACTED = 20  # per rule and target: retractions repeated on a redelivery
 
 
 def _episodes(obs: list[dict[str, Any]], window: timedelta) -> list[list[dict[str, Any]]]:
@@ -249,12 +250,17 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
     target = from_dict(Target, ob["target"])
     entry: dict[str, Any] = state.get(key) or {"obs": [], "published": {}}
     obs: list[dict[str, Any]] = entry["obs"]
+    window = timedelta(seconds=rule.aggregate.window_seconds)
     ident = (ob["evidence"]["article_id"], ob["evidence"]["start"])
     if ident in {(o["evidence"]["article_id"], o["evidence"]["start"]) for o in obs}:
-        return []  # a redelivery
+        # A redelivery. The state may have been saved while what it published was lost (a
+        # worker killed between the changelog write and the alert send), so publish again:
+        # the latest retractions and the current alerts. Same ids, same content: harmless.
+        again: list[Outcome] = [(aid, None) for aid in entry.get("retracted", [])]
+        return again + [(a.id, a) for ep in _episodes(obs, window)
+                        if (a := _episode_alert(rule, target, ep)) is not None]
     obs.append({k: ob[k] for k in ("country", "speaker", "evidence", "at")})
     obs.sort(key=lambda o: (o["at"], o["evidence"]["article_id"], o["evidence"]["start"]))
-    window = timedelta(seconds=rule.aggregate.window_seconds)
     episodes = _episodes(obs, window)
     published: dict[str, list[str]] = entry["published"]
     # Bounded state: windows that ended two windows before the newest observation are closed;
@@ -268,9 +274,11 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
     obs[:] = [o for ep in episodes for o in ep]
     alerts = [a for ep in episodes if (a := _episode_alert(rule, target, ep)) is not None]
     now = {a.id: sorted(f"{e.article_id}@{e.start}" for e in a.evidence) for a in alerts}
-    outcomes: list[Outcome] = [(aid, None) for aid in published if aid not in now]
+    retracted = [aid for aid in published if aid not in now]
+    outcomes: list[Outcome] = [(aid, None) for aid in retracted]
     outcomes += [(a.id, a) for a in alerts if published.get(a.id) != now[a.id]]
     entry["published"] = now
+    entry["retracted"] = (retracted + [r for r in entry.get("retracted", []) if r not in now])[:MAX_RETRACTED]
     state[key] = entry
     return outcomes
 

@@ -95,3 +95,25 @@ def test_closed_windows_are_forgotten_without_retraction(pipeline_factory: Any) 
     assert not [aid for aid, a in outcomes if a is None], "a closed window was retracted"
     entry = pipe.state["agg|multi-country-concern|KP"]
     assert len(entry["obs"]) <= 6 and len(entry["published"]) <= 2
+
+
+def test_redelivered_observation_publishes_again_what_a_crash_may_have_lost(pipeline: Pipeline) -> None:
+    """A worker killed after its table write reached the changelog but before the alert was
+    sent: the redelivered observation must publish the window's alert again, not nothing."""
+    state: dict[str, Any] = {}
+    published: dict[str, Any] = {}
+    last = None
+    for aid, phrase, at in (("c-jp", "Japan's foreign ministry", "2025-03-03T08:00:00Z"),
+                            ("c-au", "Australia's foreign ministry", "2025-03-03T20:00:00Z"),
+                            ("c-kr", "South Korea's foreign ministry", "2025-03-04T09:00:00Z")):
+        tagged = stages.tag(stages.clean(_concern(aid, phrase, at), now=pipeline.clock()), pipeline.kb)
+        last = [c for c in candidates(tagged, pipeline.rules, pipeline.kb.countries) if c.observation]
+        for c in last:
+            published.update(settle(c, pipeline.rules, state))
+    assert last
+    (window_id,) = [aid for aid, a in published.items() if a is not None]
+    # the crash: the state kept the third observation, its output never left the worker
+    again = dict(o for c in last for o in settle(c, pipeline.rules, state))
+    assert again.get(window_id) is not None
+    assert again[window_id].sources_count == 3
+    assert again[window_id].id == published[window_id].id
