@@ -5,13 +5,15 @@ event, sends the outputs without awaiting each delivery, and routes any failure 
 the dead-letter topic with the stage, error kind, message, source position and the
 original bytes. Offsets are committed by faust after the batch is acknowledged and the
 producer flushed, so delivery is at least once; alert ids and idempotent settling make
-a redelivery harmless.
+a redelivery harmless. Metrics (streams/metrics.py) are counted here, around the stage
+functions, which stay pure; alerts sent and dead letters are also logged with their ids.
 """
 
 from __future__ import annotations
 
 import base64
 import logging
+import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
@@ -20,7 +22,7 @@ from typing import Any
 import orjson
 from faust.streams import _current_event
 
-from streams import stages
+from streams import metrics, stages
 from streams.app import Newswatch
 from streams.cleaning.fingerprint import NearDuplicateIndex
 from streams.errors import InvalidRecord
@@ -29,9 +31,9 @@ from streams.rules.engine import Candidate, candidates, settle
 
 log = logging.getLogger("newswatch.agents")
 
-# A stage turns one record into zero or more (topic, key, value) outputs.
+# A stage turns one record (key, value, Kafka timestamp) into zero or more (topic, key, value) outputs.
 Output = tuple[Any, bytes, bytes | None]
-Stage = Callable[[bytes | None, bytes], Iterable[Output]]
+Stage = Callable[[bytes | None, bytes, float | None], Iterable[Output]]
 
 MAX_DUPLICATE_INDEX = 200_000  # recent fingerprints a worker remembers for near-duplicate flags
 
@@ -49,24 +51,40 @@ async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
                     send: Callable[[Any, bytes, bytes | None], Awaitable[Any]]) -> None:
     """The loop every agent shares: batch, step, send, dead-letter on failure."""
     s = nw.settings
+    meter = metrics.StageMeter(name) if s.metrics else None
+    clock = time.perf_counter
     async for events in stream.take_events(s.batch_size, within=s.batch_wait):
         for event in events:
             # Table writes look up the event being processed (its partition is the changelog's);
             # take_events hands over a batch, so name each event in this task's context.
             _current_event.set(weakref.ref(event))
+            started = clock()
             try:
-                outputs = list(step(event.key, event.value))
+                outputs = list(step(event.key, event.value, event.message.timestamp))
             except InvalidRecord as exc:
-                await send(nw.topics.deadletter, event.key or b"", dead_letter(name, exc.kind, exc.message, event))
+                await _reject(name, nw, send, event, exc.kind, exc.message, meter, clock() - started)
                 continue
             except Exception as exc:  # a stage must never stop the worker: the record goes aside
                 log.exception("stage %s failed on %s[%s]@%s", name, event.message.topic,
                               event.message.partition, event.message.offset)
-                await send(nw.topics.deadletter, event.key or b"",
-                           dead_letter(name, "exception", f"{type(exc).__name__}: {exc}", event))
+                await _reject(name, nw, send, event, "exception", f"{type(exc).__name__}: {exc}", meter,
+                              clock() - started)
                 continue
+            if meter is not None:
+                meter.passed(clock() - started)
             for topic, key, value in outputs:
                 await send(topic, key, value)
+
+
+async def _reject(name: str, nw: Newswatch, send: Callable[[Any, bytes, bytes | None], Awaitable[Any]],
+                  event: Any, kind: str, message: str, meter: metrics.StageMeter | None, seconds: float) -> None:
+    if meter is not None:
+        meter.failed(seconds, kind)
+    msg = event.message
+    log.warning("dead letter: %s", message[:200], extra={
+        "stage": name, "kind": kind, "topic": msg.topic, "partition": msg.partition, "offset": msg.offset,
+        "article_id": event.key.decode("utf-8", "replace") if isinstance(event.key, bytes) else None})
+    await send(nw.topics.deadletter, event.key or b"", dead_letter(name, kind, message, event))
 
 
 def attach(nw: Newswatch) -> None:
@@ -77,31 +95,78 @@ def attach(nw: Newswatch) -> None:
     async def send(topic: Any, key: bytes, value: bytes | None) -> Any:
         return await topic.send(key=key, value=value)
 
-    def clean_step(key: bytes | None, value: bytes) -> Iterable[Output]:
+    observe = nw.settings.metrics
+
+    def clean_step(key: bytes | None, value: bytes, timestamp: float | None) -> Iterable[Output]:
         raw = stages.parse_raw(value)
-        article = stages.clean(raw, now=datetime.now(UTC), max_chars=nw.settings.max_article_chars)
+        # Ingestion is the record's arrival on news.raw: a replay that keeps the original
+        # Kafka timestamp reproduces it, and with it every alert's content.
+        now = datetime.fromtimestamp(timestamp, UTC) if timestamp and timestamp > 0 else datetime.now(UTC)
+        article = stages.clean(raw, now=now, max_chars=nw.settings.max_article_chars)
         article.duplicate_of = duplicates.add(article.id, article.fingerprint)
+        if observe:
+            metrics.cleaned(article.language, article.duplicate_of is not None)
         yield topics.clean, article.id.encode(), to_json(article)
 
-    def tag_step(key: bytes | None, value: bytes) -> Iterable[Output]:
+    def tag_step(key: bytes | None, value: bytes, timestamp: float | None) -> Iterable[Output]:
         article = _load(CleanArticle, value)
         tagged = stages.tag(article, kb)
+        if observe:
+            metrics.tagged(m.type for m in tagged.mentions)
         yield topics.tagged, article.id.encode(), to_json(tagged)
 
-    def alert_step(key: bytes | None, value: bytes) -> Iterable[Output]:
+    def alert_step(key: bytes | None, value: bytes, timestamp: float | None) -> Iterable[Output]:
         tagged = _load(TaggedArticle, value)
         for c in candidates(tagged, rules, kb.countries):
             yield topics.candidates, c.key.encode(), to_json(c)
 
-    def settle_step(key: bytes | None, value: bytes) -> Iterable[Output]:
+    def settle_step(key: bytes | None, value: bytes, timestamp: float | None) -> Iterable[Output]:
         c = _load_candidate(value)
+        known = _published(nw.state.get(c.key), c)
         for aid, alert in settle(c, rules, nw.state):
+            if observe:
+                _count(c, aid, alert, aid not in known)
             # None is a tombstone: the compacted topic forgets a retracted alert.
             yield topics.alerts, aid.encode(), to_json(alert) if alert is not None else None
 
     for name, source, step in (("clean", topics.raw, clean_step), ("tag", topics.clean, tag_step),
                                ("alert", topics.tagged, alert_step), ("settle", topics.candidates, settle_step)):
         app.agent(source, name=name)(_agent(name, nw, step, send))
+
+
+def _published(state: Any, c: Candidate) -> set[str]:
+    """Alert ids this candidate's state had published before it: the rest are new."""
+    if not state:
+        return set()
+    if c.alert is not None:
+        return {c.key}
+    return set(state.get("published", ()))
+
+
+def _seconds_since(stamp: str | None, now: datetime) -> float | None:
+    if not stamp:
+        return None
+    try:
+        t = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (now - (t if t.tzinfo else t.replace(tzinfo=UTC))).total_seconds()
+
+
+def _count(c: Candidate, aid: str, alert: Alert | None, new: bool) -> None:
+    rule = c.alert.rule.id if c.alert is not None else (c.observation or {}).get("rule", "?")
+    if alert is None:
+        metrics.alert_retracted(rule)
+        log.info("alert retracted", extra={"alert_id": aid, "rule": rule})
+        return
+    now = datetime.now(UTC)
+    metrics.alert_sent(rule, alert.severity, new, _seconds_since(c.ingested_at, now),
+                       _seconds_since(c.published_at, now))
+    article = (c.alert.evidence[0].article_id if c.alert is not None and c.alert.evidence
+               else (c.observation or {}).get("evidence", {}).get("article_id"))
+    log.info("alert %s", "raised" if new else "updated", extra={
+        "alert_id": aid, "rule": rule, "severity": alert.severity, "article_id": article,
+        "sources_count": alert.sources_count})
 
 
 def _agent(name: str, nw: Newswatch, step: Stage,
@@ -129,4 +194,4 @@ def _load(cls: type[Any], value: bytes) -> Any:
 def _load_candidate(value: bytes) -> Candidate:
     data = orjson.loads(value)
     alert = from_dict(Alert, data["alert"]) if data.get("alert") else None
-    return Candidate(data["key"], alert, data.get("observation"))
+    return Candidate(data["key"], alert, data.get("observation"), data.get("ingested_at"), data.get("published_at"))

@@ -11,11 +11,16 @@ in one partition of the ``alert-state`` table, whatever article it came from.
 from __future__ import annotations
 
 import ssl
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import faust
+from aiohttp.web import Response
+from faust.sensors.prometheus import PrometheusMonitor
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from streams import metrics
 from streams.pipeline import load_ruleset
 from streams.rules.loader import RuleSet
 from streams.settings import Settings
@@ -118,4 +123,53 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     )
     state = app.Table(t("alert-state"), partitions=settings.partitions, key_type=str, value_type=None,
                       help="alert id or aggregate window key -> JSON state")
-    return Newswatch(settings, kb, rules, app, topics, state)
+    nw = Newswatch(settings, kb, rules, app, topics, state)
+    if settings.metrics:
+        serve_metrics(nw)
+    return nw
+
+
+LAG_INTERVAL = 5.0  # seconds between consumer-lag readings (about a Prometheus scrape interval)
+
+
+def serve_metrics(nw: Newswatch) -> None:
+    """/metrics on the worker's web port: newswatch's metrics and faust's own sensor
+    (commit latency, rebalances, send latency) in one registry, plus a consumer-lag reading."""
+    app = nw.app
+    app.monitor = PrometheusMonitor(metrics=metrics.faust_sensor())
+
+    @app.page("/metrics")
+    async def metrics_page(view: Any, request: Any) -> Any:
+        # aiohttp refuses a charset inside content_type=, so the header goes as it is (as faust's own does).
+        return Response(body=generate_latest(metrics.REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    metrics.describe_worker(len(nw.rules.rules), nw.rules.version, nw.kb.size, nw.kb.versions.get("kb", "?"))
+    metrics.prime((r.id, r.severity) for r in nw.rules.rules)
+    sources = {nw.topics.raw.get_topic_name(), nw.topics.clean.get_topic_name(),
+               nw.topics.tagged.get_topic_name(), nw.topics.candidates.get_topic_name()}
+
+    async def consumer_lag() -> None:
+        consumer = app.consumer
+        tps = sorted(tp for tp in consumer.assignment() if tp.topic in sources)
+        if not tps:
+            metrics.set_lag(())
+            return
+        ends = await consumer.highwaters(*tps)
+        # What the worker committed (faust keeps the broker's committed offset from the last
+        # seek and every commit since); a partition never committed starts at its earliest offset.
+        committed: dict[Any, int | None] = dict(getattr(consumer, "_committed_offset", {}))
+        earliest = await consumer.earliest_offsets(*[tp for tp in tps if committed.get(tp) is None])
+        metrics.set_lag(_lag_rows(tps, ends, committed, earliest))
+
+    app.timer(interval=LAG_INTERVAL, name="consumer_lag")(consumer_lag)
+
+
+def _lag_rows(tps: Iterable[Any], ends: Mapping[Any, int], committed: Mapping[Any, int | None],
+              earliest: Mapping[Any, int]) -> Iterable[tuple[str, int, int, int]]:
+    for tp in tps:
+        end = ends.get(tp)
+        if end is None:
+            continue
+        start = committed.get(tp)
+        start = start if start is not None else earliest.get(tp, 0)
+        yield tp.topic, tp.partition, end, max(end - start, 0)

@@ -12,8 +12,10 @@ deploy/grafana/dashboard.py query; tests/unit/test_metrics_contract.py keeps the
 
 from __future__ import annotations
 
+import functools
 import platform
 from collections.abc import Iterable
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -79,6 +81,15 @@ build_info = Gauge("newswatch_build_info", "Versions this worker runs (value 1).
                    ["version", "python", "faust", "aiokafka"], registry=REGISTRY)
 
 
+@functools.cache
+def faust_sensor() -> Any:
+    """faust's own Prometheus sensor series (commit latency, rebalances, send latency, per-topic
+    counts) in this registry, named ``newswatch_*``; created once however many Apps a process makes."""
+    from faust.sensors.prometheus import FaustMetrics
+
+    return FaustMetrics.create(REGISTRY, "newswatch")
+
+
 def language(code: str) -> str:
     """The language label: one of the planned seven, or ``other`` (bounded cardinality)."""
     return code if code in LANGUAGES else "other"
@@ -122,3 +133,60 @@ def prime(rules: Iterable[tuple[str, str]]) -> None:
         languages.labels(lang)
     for kind in MENTION_TYPES:
         mentions.labels(kind)
+
+
+class StageMeter:
+    """One stage's series, bound once: ``labels()`` costs a lookup and a lock on every call."""
+
+    __slots__ = ("_failed", "_in", "_out", "_seconds", "stage")
+
+    def __init__(self, stage: str) -> None:
+        self.stage = stage
+        self._in = stage_in.labels(stage)
+        self._out = stage_out.labels(stage)
+        self._failed = stage_failed.labels(stage)
+        self._seconds = stage_seconds.labels(stage)
+
+    def passed(self, seconds: float) -> None:
+        self._in.inc()
+        self._out.inc()
+        self._seconds.observe(seconds)
+
+    def failed(self, seconds: float, kind: str) -> None:
+        self._in.inc()
+        self._failed.inc()
+        self._seconds.observe(seconds)
+        deadletters.labels(self.stage, kind).inc()
+
+
+_language_series = {lang: languages.labels(lang) for lang in (*LANGUAGES, "other")}
+_mention_series = {kind: mentions.labels(kind) for kind in MENTION_TYPES}
+
+
+def cleaned(language_code: str, duplicate: bool) -> None:
+    _language_series[language(language_code)].inc()
+    if duplicate:
+        duplicates.inc()
+
+
+def tagged(types: Iterable[str]) -> None:
+    counts: dict[str, int] = {}
+    for t in types:
+        counts[t] = counts.get(t, 0) + 1
+    for t, n in counts.items():
+        series = _mention_series.get(t)
+        if series is not None:  # a type outside models.EntityType is not worth a new series
+            series.inc(n)
+
+
+def alert_sent(rule: str, severity: str, new: bool, ingest_seconds: float | None,
+               publication_seconds: float | None) -> None:
+    (alerts_raised if new else alert_updates).labels(rule, severity).inc()
+    if ingest_seconds is not None:
+        ingest_to_alert.labels(rule).observe(max(ingest_seconds, 0.0))
+    if publication_seconds is not None:
+        publication_to_alert.labels(rule).observe(max(publication_seconds, 0.0))
+
+
+def alert_retracted(rule: str) -> None:
+    alert_retractions.labels(rule).inc()

@@ -70,8 +70,24 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(_env("NEWSWATCH_DATA_DIR", "")) if _env(
         "NEWSWATCH_DATA_DIR", "") else Path.home() / ".cache" / "newswatch" / "worker")
 
+    # Observability: Prometheus metrics on the web port's /metrics (off only to measure their
+    # cost), and the worker's log format (json lines, or text for a terminal).
+    metrics: bool = field(default_factory=lambda: _env("NEWSWATCH_METRICS", "on").lower() not in ("off", "0", "false"))
+    log_format: str = field(default_factory=lambda: _env("NEWSWATCH_LOG_FORMAT", "json"))
+
+    # Archive and replay: where `newswatch archive` writes (and `replay` keeps its resume state
+    # under <cache>/replay).
+    archive_dir: Path = field(default_factory=lambda: _archive_dir())
+
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
+
+
+def _archive_dir() -> Path:
+    explicit = _env("NEWSWATCH_ARCHIVE_DIR", "")
+    if explicit:
+        return Path(explicit)
+    return Path(_env("NEWSWATCH_CACHE_DIR", str(Path.home() / ".cache" / "newswatch"))) / "archive"
 
 
 def load() -> Settings:

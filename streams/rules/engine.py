@@ -145,12 +145,16 @@ class Candidate:
     key: str
     alert: Alert | None = None
     observation: dict[str, Any] | None = None
+    # When the article arrived and when it says it was published: what alert latency is measured from.
+    ingested_at: str | None = None
+    published_at: str | None = None
 
 
 def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any] | None = None
                ) -> list[Candidate]:
     when = event_time(tagged)
     seen_at = iso(when)
+    art = tagged.article
     states = countries or {}
     out: dict[str, Candidate] = {}
     for rule in ruleset.rules:
@@ -171,7 +175,7 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
                     out[key] = Candidate(key, observation={
                         "rule": rule.id, "target": to_dict(target), "country": speaker.country,
                         "speaker": to_dict(speaker), "evidence": to_dict(_evidence(tagged, st)),
-                        "at": when.isoformat()})
+                        "at": when.isoformat()}, ingested_at=art.ingested_at, published_at=art.published_at)
                 continue
             who = speaker.country or speaker.entity_id or speaker.name
             aid = alert_id(rule.id, who, ",".join(sorted(t.country or t.entity_id for t in targets)),
@@ -190,7 +194,8 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
                 summary += f" ({st.modality})"
             out[aid] = Candidate(aid, alert=Alert(
                 aid, RuleRef(rule.id, rule.title, rule.version), rule.severity, summary, speaker, targets,
-                st.modality, [_evidence(tagged, st)], 1, seen_at, seen_at, seen_at))
+                st.modality, [_evidence(tagged, st)], 1, seen_at, seen_at, seen_at),
+                ingested_at=art.ingested_at, published_at=art.published_at)
     return list(out.values())
 
 

@@ -53,13 +53,16 @@ class Worker:
     partitions: int = 3
     proc: subprocess.Popen[bytes] | None = None
     log: Path = field(init=False)
+    web_port: int = field(default_factory=free_port)  # /metrics is served there
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.log = self.home / f"{self.name}.log"
 
     def start(self, timeout: float = 90.0) -> Worker:
         env = env_for(self.bootstrap, self.prefix, self.home / "data", self.partitions)
-        env["NEWSWATCH_WEB_PORT"] = str(free_port())
+        env["NEWSWATCH_WEB_PORT"] = str(self.web_port)
+        env.update(self.extra_env)
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
