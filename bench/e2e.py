@@ -133,10 +133,10 @@ async def passthrough(bootstrap: str, prefix: str, stop: asyncio.Event) -> None:
     await asyncio.gather(*(hop(a, b) for a, b in itertools.pairwise(HOPS)))
 
 
-def start_worker(bootstrap: str, prefix: str, log: Path) -> subprocess.Popen[bytes]:
+def start_worker(bootstrap: str, prefix: str, log: Path, **extra: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "NEWSWATCH_TOPIC_PREFIX": prefix,
            "NEWSWATCH_APP_ID": f"{prefix}newswatch", "NEWSWATCH_WEB_PORT": str(free_port()),
-           "NEWSWATCH_DATA_DIR": tempfile.mkdtemp(prefix="nw-bench-worker-")}
+           "NEWSWATCH_DATA_DIR": tempfile.mkdtemp(prefix="nw-bench-worker-"), **extra}
     out = log.open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
                             cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)

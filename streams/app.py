@@ -17,7 +17,6 @@ from typing import Any
 
 import faust
 from aiohttp.web import Response
-from faust.sensors.prometheus import PrometheusMonitor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from streams import metrics
@@ -136,7 +135,7 @@ def serve_metrics(nw: Newswatch) -> None:
     """/metrics on the worker's web port: newswatch's metrics and faust's own sensor
     (commit latency, rebalances, send latency) in one registry, plus a consumer-lag reading."""
     app = nw.app
-    app.monitor = PrometheusMonitor(metrics=metrics.faust_sensor())
+    app.monitor = metrics.faust_monitor()
 
     @app.page("/metrics")
     async def metrics_page(view: Any, request: Any) -> Any:

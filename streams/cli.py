@@ -52,6 +52,9 @@ def _backtest(args: argparse.Namespace) -> int:
     if not rejects_path.parent.is_dir():
         _say(f"--rejects {args.rejects}: folder {rejects_path.parent} does not exist; create it or pick another path")
         return EXIT_USAGE
+    collector = _report_setup(args)
+    if isinstance(collector, int):
+        return collector
     started = time.perf_counter()
     try:
         pipe = Pipeline.load(args.rules, clock=_fixed_clock(fixed) if fixed else None)
@@ -83,6 +86,8 @@ def _backtest(args: argparse.Namespace) -> int:
                 reject(p, lineno, exc.kind, exc.message, line.data if line else None)
                 continue
             processed += 1
+            if collector is not None:
+                collector.observe(f"{p}:{lineno}", result.tagged, result.alerts)
             if args.verbose:
                 for a in result.alerts:
                     _say(f"{p}:{lineno}: {a.severity} {a.rule.id}: {a.summary}")
@@ -95,6 +100,8 @@ def _backtest(args: argparse.Namespace) -> int:
     else:
         _table(alerts)
     elapsed = time.perf_counter() - started
+    if collector is not None:
+        _report(args, pipe, alerts, collector, [f"{processed} articles, {len(alerts)} alerts, {len(rejects)} rejected"])
     _say(f"{processed} articles, {len(alerts)} alerts, {len(rejects)} rejected; "
          f"knowledge base {pipe.kb.size} entities loaded in {load_s:.2f}s; total {elapsed:.2f}s")
     if rejects:
@@ -104,6 +111,50 @@ def _backtest(args: argparse.Namespace) -> int:
         _say(f"rejected records appended to {rejects_path}")
         return EXIT_REJECTED
     return EXIT_OK
+
+
+def _report_setup(args: argparse.Namespace) -> Any:
+    """The collector for --report/--labels (None without them), or an exit code for a usage error."""
+    if not args.report and not args.labels:
+        return None
+    from streams.replay.report import Collector, LabelError, Labels, load_labels
+
+    if args.report and not Path(args.report).parent.is_dir():
+        _say(f"--report {args.report}: folder {Path(args.report).parent} does not exist; "
+             "create it or pick another path")
+        return EXIT_USAGE
+    missing = [f for f in args.labels or [] if not Path(f).is_file()]
+    if missing:
+        _say(f"--labels: no such file: {', '.join(missing)} — give JSON Lines label files "
+             "(format: tests/fixtures/feed/README.md)")
+        return EXIT_USAGE
+    try:
+        labels = load_labels(args.labels or []) if args.labels else Labels()
+    except LabelError as exc:
+        _say(f"--labels {exc}\nthe format is described in tests/fixtures/feed/README.md")
+        return EXIT_USAGE
+    return Collector(labels)
+
+
+def _report(args: argparse.Namespace, pipe: Any, alerts: Sequence[Alert], collector: Any, meta: list[str]) -> None:
+    """The terminal summary (stdout, or stderr under --json) and the HTML report."""
+    from rich.console import Console
+
+    from streams.replay.report import print_summary, render_html
+
+    scores = collector.score(alerts) if collector.labels else None
+    console = Console(stderr=bool(args.json))
+    if not console.is_terminal:
+        console.width = max(console.width, 160)
+    if args.report:
+        titles = {r.id: (r.title, r.severity) for r in pipe.rules.rules}
+        info = [f"files: {', '.join(args.files)}", *meta,
+                f"rules: {', '.join(sorted(titles))}" + (f"; labels: {', '.join(args.labels)}" if args.labels else ""),
+                f"generated {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC by newswatch backtest"]
+        with open(args.report, "w", encoding="utf-8") as out:
+            render_html(out, alerts, title="newswatch backtest report", meta=info, scores=scores,
+                        info=collector.info, rule_titles=titles)
+    print_summary(console, alerts, scores, args.report)
 
 
 def _table(alerts: Sequence[Alert]) -> None:
@@ -144,8 +195,12 @@ def _worker(args: argparse.Namespace) -> int:
     if created:
         _say(f"created topics: {', '.join(created)}")
     _say(f"newswatch worker: Kafka {nw.settings.bootstrap_servers}, topics prefix {nw.settings.topic_prefix!r}, "
-         f"web http://{nw.settings.web_bind}:{nw.settings.web_port}/")
-    worker = faust.Worker(nw.app, loglevel=args.loglevel, quiet=True)
+         f"web http://{nw.settings.web_bind}:{nw.settings.web_port}/"
+         + (f", metrics http://{nw.settings.web_bind}:{nw.settings.web_port}/metrics" if nw.settings.metrics else ""))
+    from streams.logs import logging_config
+
+    worker = faust.Worker(nw.app, loglevel=args.loglevel, quiet=True,
+                          logging_config=logging_config(args.loglevel, nw.settings.log_format))
     worker.execute_from_commandline()  # returns only through SystemExit
     return EXIT_OK
 
@@ -160,6 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     broker.add_parser(sub)
     demo.add_parser(sub)
+    from streams.replay import archive, replay
+
+    archive.add_parser(sub)
+    replay.add_parser(sub)
     bt = sub.add_parser("backtest", help="run clean, tag and alert in process over archived articles")
     bt.add_argument("files", nargs="+", help="JSON Lines (.jsonl, .jsonl.gz) or plain-text (.txt) articles")
     bt.add_argument("--json", action="store_true", help="print alerts as JSON Lines instead of a table")
@@ -167,6 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--rejects", default="newswatch-rejects.jsonl", help="where rejected records are appended")
     bt.add_argument("--now", default=None, help="fix the ingestion clock (RFC 3339) for reproducible runs")
     bt.add_argument("-v", "--verbose", action="store_true", help="print each alert as it is raised")
+    bt.add_argument("--report", default=None, metavar="HTML",
+                    help="write a self-contained HTML report: alerts per rule over time, and with --labels "
+                         "precision/recall, misses and false alarms with their evidence")
+    bt.add_argument("--labels", action="append", default=None, metavar="FILE",
+                    help="expected alerts (JSON Lines, as tests/fixtures/feed/labels.jsonl and aggregates.jsonl); "
+                         "repeatable")
     bt.set_defaults(func=_backtest)
     return parser
 

@@ -16,16 +16,26 @@ from streams.settings import Settings
 COMPACTED = {"news.alerts"}  # keyed by alert id: the latest state of an alert is what matters
 
 
+def changelog(settings: Settings) -> str:
+    """The alert-state table's changelog, named as faust names it (app id, table, suffix)."""
+    return f"{settings.app_id}-{settings.topic('alert-state')}-changelog"
+
+
 async def ensure_topics(settings: Settings, names: tuple[str, ...] = TOPICS) -> list[str]:
-    """Create the missing topics; the names created."""
+    """Create the missing topics; the names created. With the worker's topics comes the table's
+    changelog too: two workers starting together could otherwise both ask faust to create it,
+    and the loser was seen to keep stale metadata for it and dead-letter every settle."""
+    full = {settings.topic(n): n in COMPACTED for n in names}
+    if names == TOPICS:
+        full[changelog(settings)] = True
     admin = AIOKafkaAdminClient(**kafka_client_options(settings))
-    await admin.start()
     try:
+        await admin.start()
         existing = set(await admin.list_topics())
         wanted = [
-            NewTopic(settings.topic(n), settings.partitions, settings.replication,
-                     topic_configs={"cleanup.policy": "compact"} if n in COMPACTED else {})
-            for n in names if settings.topic(n) not in existing
+            NewTopic(name, settings.partitions, settings.replication,
+                     topic_configs={"cleanup.policy": "compact"} if compact else {})
+            for name, compact in full.items() if name not in existing
         ]
         if wanted:
             try:

@@ -58,7 +58,7 @@ class Prometheus:
         if binary is None:
             raise RuntimeError("prometheus is not installed: run `bash .ci/setup-system` (Debian package prometheus)")
         config = yaml.safe_load(CONFIG.read_text())
-        config.setdefault("global", {}).update(scrape_interval="1s", evaluation_interval="1s")
+        config.setdefault("global", {}).update(scrape_interval="1s", scrape_timeout="1s", evaluation_interval="1s")
         config["rule_files"] = [str((CONFIG.parent / f).resolve()) for f in config.get("rule_files", [])]
         config.pop("alerting", None)  # no Alertmanager in the test
         jobs = [j for j in config["scrape_configs"] if j["job_name"] == "newswatch"]
@@ -67,7 +67,7 @@ class Prometheus:
         for key in [k for k in job if k.endswith("_sd_configs")]:
             del job[key]
         job["static_configs"] = [{"targets": self.targets}]
-        job["scrape_interval"] = "1s"
+        job["scrape_interval"] = job["scrape_timeout"] = "1s"
         config["scrape_configs"] = [job]
         self.home.mkdir(parents=True, exist_ok=True)
         path = self.home / "prometheus.yml"

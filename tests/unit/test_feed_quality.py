@@ -13,6 +13,7 @@ import pytest
 from streams import stages
 from streams.models import Alert
 from streams.pipeline import Pipeline
+from streams.replay.report import precision_recall, score_aggregates, score_articles
 from tests.conftest import FEED
 
 MIN_PRECISION, MIN_RECALL = 0.95, 0.90
@@ -40,10 +41,7 @@ def run_feed(pipeline: Pipeline) -> tuple[dict[str, list[Alert]], list[Alert]]:
     return per_article, list(pipeline.alerts.values())
 
 
-def _score(tp: int, fp: int, fn: int) -> tuple[float, float]:
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    return precision, recall
+_score = precision_recall  # the scoring lives in streams/replay/report.py, shared with `backtest --labels`
 
 
 @pytest.fixture(scope="module")
@@ -56,32 +54,9 @@ def test_per_article_rules(feed_run: tuple[dict[str, list[Alert]], list[Alert]])
     labelled speaker kind and at least the labelled targets; otherwise it counts as
     a miss and, if raised, as a false alarm."""
     per_article, _ = feed_run
-    labels = _jsonl("labels.jsonl")
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    problems: list[str] = []
-    for label in labels:
-        aid = label["id"]
-        got = per_article.get(aid, [])
-        matched: set[str] = set()
-        for want in label["alerts"]:
-            c = counts[want["rule"]]
-            hit = [a for a in got if a.rule.id == want["rule"] and a.speaker.country == want["speaker_country"]
-                   and a.speaker.kind == want["speaker_kind"]
-                   and set(want["targets"]) <= {t.country for t in a.targets}]
-            if hit:
-                c[0] += 1
-                matched.update(a.id for a in hit)
-            else:
-                c[2] += 1
-                near = [(a.speaker.kind, a.speaker.country, [t.country for t in a.targets]) for a in got
-                        if a.rule.id == want["rule"]]
-                problems.append(f"{aid} {want['rule']}: missed {want['speaker_kind']} {want['speaker_country']} "
-                                f"{want['targets']}; raised {near} ({label.get('note', '')})")
-        for a in got:
-            if a.id not in matched and not any(e["rule"] == a.rule.id and e["speaker_country"] == a.speaker.country
-                                               for e in label["alerts"]):
-                counts[a.rule.id][1] += 1
-                problems.append(f"{aid} {a.rule.id}: false alarm: {a.summary}")
+    scores = score_articles(per_article, _jsonl("labels.jsonl"))
+    counts = {rule: [s.tp, s.fp, s.fn] for rule, s in scores.rules.items()}
+    problems = [m.line() for m in scores.misses] + [f.line() for f in scores.false_alarms]
     print()
     print(f"{'rule':32} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}")
     failing = []
@@ -113,17 +88,13 @@ def test_aggregate_rule(feed_run: tuple[dict[str, list[Alert]], list[Alert]]) ->
     _, alerts = feed_run
     expected = _jsonl("aggregates.jsonl")
     got = [a for a in alerts if a.rule.id == "multi-country-concern"]
-    matched = set()
-    tp = 0
-    for exp in expected:
-        hit = [a for a in got if a.targets[0].country == exp["target"]
-               and set(exp["articles"]) & {e.article_id for e in a.evidence}]
+    scores = score_aggregates(alerts, expected)
+    for exp, hit in scores.matches:
         if hit:
-            tp += 1
-            matched.update(a.id for a in hit)
             countries = {s.country for s in hit[0].speakers}
             assert set(exp["speaker_countries"]) <= countries | {None}, (exp, countries)
-    fp = len([a for a in got if a.id not in matched])
+    s = scores.rules["multi-country-concern"]
+    tp, fp = s.tp, s.fp
     p, r = _score(tp, fp, len(expected) - tp)
     print(f"\nmulti-country-concern: tp={tp} fp={fp} fn={len(expected) - tp} precision={p:.3f} recall={r:.3f}")
     for a in got:

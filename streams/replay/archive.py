@@ -1,0 +1,435 @@
+"""`newswatch archive`: news.raw kept as rolling, compressed JSON Lines files.
+
+Layout under the archive root (``NEWSWATCH_ARCHIVE_DIR`` or ``--dir``)::
+
+    manifest.jsonl                                   one line per complete part (manifest.py)
+    2025-02-04/10/news.raw-2025020410-000003.jsonl.gz  records ingested 10:00-10:59 UTC, checkpoint 3
+
+A record goes into the part of its *hour of ingestion*: the hour (UTC) of its Kafka
+timestamp. Each line keeps the record's key, value and header bytes exactly, its Kafka
+timestamp and its source partition and offset (format: record.py).
+
+Resuming without gaps or duplicates: **the manifest is the archive's position**, not the
+consumer group's committed offsets. Records are streamed into ``.<part>.tmp`` files; at a
+checkpoint (``--roll-seconds`` after the first record not yet checkpointed, ``--max-records``,
+``--max-bytes``, a rebalance, or stop) every open part is finished (gzip trailer, fsync,
+atomic rename, directory fsync) and only then listed in the manifest, with the offset range
+it holds per source partition (one fsynced append; a line torn by a crash is cut on the next
+start, making its part unlisted). On start, and on every partition assignment, the archiver
+seeks each partition to one past the highest offset the manifest lists; what was consumed
+but not checkpointed is simply read again, and an unlisted part left by a crash is renamed
+``*.orphan`` (its records are archived again from Kafka). Offsets are committed to the
+group (``<app id>-archive``) after each checkpoint too, but only so that lag can be
+watched: a manifest and a committed offset can never disagree in the archive's favour.
+One archiver writes to a directory at a time (an exclusive lock on ``.lock``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import fcntl
+import gzip
+import hashlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from streams.replay import manifest
+from streams.replay.manifest import PART_SUFFIX, Entry
+from streams.replay.record import Record, to_line
+
+ROLL_SECONDS = 300.0
+MAX_RECORDS = 100_000
+MAX_BYTES = 64 << 20  # uncompressed bytes in one part
+MAX_OPEN_PARTS = 24  # hours written at once (a backlog spanning many hours checkpoints more often)
+HOUR_MS = 3_600_000
+
+
+class ArchiveError(RuntimeError):
+    """The archive directory cannot be used as it is; the message says why and what to do."""
+
+
+class _HashingWriter:
+    """What gzip writes into: the file, with a running SHA-256 and byte count."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        self.digest.update(view)
+        self.size += view.nbytes
+        return self.raw.write(view)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+
+@dataclass
+class Part:
+    """One part being written: ``.<name>.tmp`` until :meth:`finish` renames it into place."""
+
+    root: Path
+    rel: str
+    topic: str
+    hour: str
+    seq: int
+    compresslevel: int = 6
+    records: int = 0
+    raw_bytes: int = 0
+    first_ts: int | None = None
+    last_ts: int | None = None
+    offsets: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.final = self.root / self.rel
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.final.with_name(f".{self.final.name}.tmp")
+        self._raw = self.tmp.open("wb")
+        self._hash = _HashingWriter(self._raw)
+        self._gz = gzip.GzipFile(filename="", mode="wb", fileobj=self._hash,
+                                 compresslevel=self.compresslevel, mtime=0)
+
+    def write(self, rec: Record, line: bytes) -> None:
+        self._gz.write(line + b"\n")
+        self.records += 1
+        self.raw_bytes += len(line) + 1
+        ts = rec.timestamp
+        if ts is not None:
+            self.first_ts = ts if self.first_ts is None else min(self.first_ts, ts)
+            self.last_ts = ts if self.last_ts is None else max(self.last_ts, ts)
+        if rec.partition is not None and rec.offset is not None:
+            first, _ = self.offsets.get(rec.partition, (rec.offset, rec.offset))
+            self.offsets[rec.partition] = (first, rec.offset)
+
+    def finish(self) -> Entry:
+        """Durably in place (fsync, rename, directory fsync); the entry to list it with."""
+        self._gz.close()
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        self._raw.close()
+        os.replace(self.tmp, self.final)
+        manifest.fsync_dir(self.final.parent)
+        return Entry(self.rel, self.topic, self.hour, self.seq, self.records, self.first_ts, self.last_ts,
+                     self._hash.digest.hexdigest(), self._hash.size, dict(self.offsets),
+                     datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"))
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self._gz.close()
+        with contextlib.suppress(Exception):
+            self._raw.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def hour_of(ms: int) -> datetime:
+    return datetime.fromtimestamp((ms // HOUR_MS) * HOUR_MS / 1000, UTC)
+
+
+class Archive:
+    """The archive directory of one topic: the lock, the manifest, the parts being written.
+
+    Pure file work, no Kafka: :func:`run` feeds it records from a consumer."""
+
+    def __init__(self, root: str | Path, topic: str, *, max_records: int = MAX_RECORDS, max_bytes: int = MAX_BYTES,
+                 roll_seconds: float = ROLL_SECONDS, clock: Callable[[], float] = time.monotonic,
+                 now_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> None:
+        self.root = Path(root)
+        self.topic = topic
+        self.max_records, self.max_bytes, self.roll_seconds = max_records, max_bytes, roll_seconds
+        self.clock, self.now_ms = clock, now_ms
+        self.durable: dict[int, int] = {}  # partition -> next offset to archive, as the manifest says
+        self.consumed: dict[int, int] = {}  # partition -> next offset, counting what is in open parts
+        self.seq = 0
+        self.parts: dict[int, Part] = {}  # hour (ms) -> open part
+        self.pending = 0
+        self.since: float | None = None
+        self.total = 0
+        self._lock: IO[bytes] | None = None
+
+    # ------------------------------------------------------------------ start
+
+    def open(self) -> list[str]:
+        """Lock the directory, repair and read the manifest, clear what a crash left; notes to show."""
+        notes: list[str] = []
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError(f"cannot create the archive folder {self.root}: {exc}; give another --dir") from None
+        lock = (self.root / ".lock").open("ab")
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise ArchiveError(f"another archiver is writing to {self.root}; stop it or give another --dir") from None
+        self._lock = lock
+        torn = manifest.repair_tail(self.root)
+        if torn is not None:
+            notes.append(f"{manifest.manifest_path(self.root)}: cut a torn last line ({len(torn)} bytes) "
+                         "left by an interrupted archiver; its part is archived again")
+        listed: set[str] = set()
+        if manifest.manifest_path(self.root).exists():
+            for _, item in manifest.iter_manifest(self.root):
+                if not isinstance(item, Entry):
+                    self.close()
+                    raise ArchiveError(f"{item}; the archiver cannot tell what this line listed. Fix or delete "
+                                       "the line (its part then counts as unlisted), or give another --dir")
+                listed.add(item.file)
+                self.seq = max(self.seq, item.seq + 1)
+                if item.topic == self.topic:
+                    for p, (_, last) in item.offsets.items():
+                        self.durable[p] = max(self.durable.get(p, 0), last + 1)
+        self.consumed = dict(self.durable)
+        for path in sorted(self.root.rglob("*")):
+            name = path.name
+            if name.startswith(".") and name.endswith(".tmp"):
+                path.unlink()
+                notes.append(f"{path}: removed a part an interrupted archiver had not finished")
+            elif name.endswith(PART_SUFFIX) and path.relative_to(self.root).as_posix() not in listed:
+                path.rename(path.with_name(name + ".orphan"))
+                notes.append(f"{path}: not listed in the manifest (an archiver stopped before listing it); "
+                             "renamed *.orphan, its records are archived again")
+        return notes
+
+    def close(self) -> None:
+        for part in self.parts.values():
+            part.abort()
+        self.parts.clear()
+        self.pending = 0
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    # ---------------------------------------------------------------- records
+
+    def add(self, rec: Record) -> bool:
+        """Write a record into its hour's part; False (and nothing written) for an offset the
+        archive already holds."""
+        p, off = rec.partition, rec.offset
+        if p is not None and off is not None:
+            if off < self.consumed.get(p, 0):
+                return False
+            self.consumed[p] = off + 1
+        ts = rec.timestamp if rec.timestamp is not None and rec.timestamp >= 0 else self.now_ms()
+        bucket = (ts // HOUR_MS) * HOUR_MS
+        part = self.parts.get(bucket)
+        if part is None:
+            hour = hour_of(bucket)
+            rel = (f"{hour:%Y-%m-%d}/{hour:%H}/{self.topic}-{hour:%Y%m%d%H}-{self.seq:06d}{PART_SUFFIX}")
+            part = self.parts[bucket] = Part(self.root, rel, self.topic, f"{hour:%Y-%m-%dT%H}", self.seq)
+        part.write(rec, to_line(rec))
+        if self.pending == 0:
+            self.since = self.clock()
+        self.pending += 1
+        return True
+
+    def due(self) -> bool:
+        if not self.pending:
+            return False
+        return (self.pending >= self.max_records or len(self.parts) > MAX_OPEN_PARTS
+                or (self.since is not None and self.clock() - self.since >= self.roll_seconds)
+                or any(p.raw_bytes >= self.max_bytes for p in self.parts.values()))
+
+    def checkpoint(self) -> list[Entry]:
+        """Finish every open part, then list them: after this, ``durable`` covers all records added."""
+        if not self.parts:
+            return []
+        entries = []
+        try:
+            for bucket in sorted(self.parts):
+                entries.append(self.parts[bucket].finish())
+        except BaseException:
+            for bucket in sorted(self.parts)[len(entries):]:
+                self.parts[bucket].abort()
+            self.parts.clear()
+            raise
+        self.parts.clear()
+        manifest.append(self.root, entries)
+        for e in entries:
+            for p, (_, last) in e.offsets.items():
+                self.durable[p] = max(self.durable.get(p, 0), last + 1)
+        self.seq += 1
+        self.total += self.pending
+        self.pending = 0
+        self.since = None
+        return entries
+
+
+# --------------------------------------------------------------------- Kafka
+
+
+def _record(m: Any) -> Record:
+    return Record(m.key, m.value, m.timestamp if m.timestamp is not None and m.timestamp >= 0 else None,
+                  tuple((k, v if v is not None else b"") for k, v in (m.headers or ())),
+                  m.topic, m.partition, m.offset, m.timestamp_type)
+
+
+@dataclass
+class ArchiveRun:
+    """`newswatch archive` against a cluster; :meth:`run` returns when stopped (or idle)."""
+
+    settings: Any  # streams.settings.Settings
+    root: Path
+    topic: str
+    group: str
+    start: str = "earliest"  # where partitions the manifest does not know begin
+    max_records: int = MAX_RECORDS
+    max_bytes: int = MAX_BYTES
+    roll_seconds: float = ROLL_SECONDS
+    exit_idle: float | None = None  # stop after this many seconds without a record
+    say: Callable[[str], None] = field(default=lambda m: print(m, file=sys.stderr, flush=True))
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    archive: Archive = field(init=False)
+    assigned_at: float | None = field(default=None, init=False)  # when partitions were last assigned
+
+    async def run(self) -> int:
+        from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener
+
+        from streams.app import kafka_client_options
+
+        self.archive = Archive(self.root, self.topic, max_records=self.max_records, max_bytes=self.max_bytes,
+                               roll_seconds=self.roll_seconds)
+        for note in self.archive.open():
+            self.say(note)
+        consumer = AIOKafkaConsumer(group_id=self.group, enable_auto_commit=False, auto_offset_reset=self.start,
+                                    max_partition_fetch_bytes=4 << 20, **kafka_client_options(self.settings))
+        arch, say, run = self.archive, self.say, self
+        expect: dict[int, int] = {}  # partition -> offset sought after an assignment, to spot gaps
+
+        class Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+            async def on_partitions_revoked(self, revoked: Any) -> None:
+                if revoked:
+                    await run._checkpoint(consumer)
+
+            async def on_partitions_assigned(self, assigned: Any) -> None:
+                for tp in assigned:
+                    if tp.partition in arch.durable:
+                        consumer.seek(tp, arch.durable[tp.partition])
+                        expect[tp.partition] = arch.durable[tp.partition]
+                    elif run.start == "latest":
+                        await consumer.seek_to_end(tp)
+                    else:
+                        await consumer.seek_to_beginning(tp)
+                run.assigned_at = time.monotonic()
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self.stop.set)
+        try:
+            await consumer.start()
+            if self.topic not in await consumer.topics():
+                say(f"topic {self.topic} does not exist yet; waiting for it (a worker or replay creates it)")
+            consumer.subscribe([self.topic], listener=Rebalance())
+            last = time.monotonic()
+            while not self.stop.is_set():
+                batch = await consumer.getmany(timeout_ms=250, max_records=5000)
+                for tp, messages in batch.items():
+                    want = expect.pop(tp.partition, None)
+                    if want is not None and messages and messages[0].offset > want:
+                        say(f"{tp.topic}[{tp.partition}]: offsets {want}..{messages[0].offset - 1} are no longer "
+                            "on the broker (retention or compaction); archived from "
+                            f"{messages[0].offset}")
+                    for m in messages:
+                        arch.add(_record(m))
+                    if messages:
+                        last = time.monotonic()
+                if arch.due():
+                    await self._checkpoint(consumer)
+                if (self.exit_idle is not None and self.assigned_at is not None and not arch.pending
+                        and time.monotonic() - max(last, self.assigned_at) >= self.exit_idle):
+                    break
+                if self.exit_idle is not None and arch.pending and time.monotonic() - last >= self.exit_idle:
+                    await self._checkpoint(consumer)
+            await self._checkpoint(consumer)
+        finally:
+            try:
+                await consumer.stop()
+            finally:
+                arch.close()
+        say(f"archive {self.root}: {arch.total} records archived in this run; next offsets "
+            + (", ".join(f"{p}:{o}" for p, o in sorted(arch.durable.items())) or "none"))
+        return 0
+
+    async def _checkpoint(self, consumer: Any) -> None:
+        from aiokafka import TopicPartition
+        from aiokafka.errors import KafkaError
+
+        entries = self.archive.checkpoint()
+        for e in entries:
+            self.say(f"archived {e.records} records to {e.file} ({e.size} bytes)")
+        if not entries:
+            return
+        offsets = {TopicPartition(self.topic, p): o for p, o in self.archive.durable.items()
+                   if TopicPartition(self.topic, p) in consumer.assignment()}
+        if offsets:
+            try:
+                await consumer.commit(offsets)  # for lag monitoring only: the manifest is the position
+            except KafkaError as exc:
+                self.say(f"note: committing the group's offsets failed ({exc}); the manifest keeps the position")
+
+
+# ----------------------------------------------------------------------- CLI
+
+
+def main(args: argparse.Namespace) -> int:
+    from streams.cli import EXIT_OK, EXIT_USAGE
+    from streams.replay.replay import quiet_client_logs
+    from streams.settings import load as load_settings
+
+    settings = load_settings()
+    quiet_client_logs()
+    root = Path(args.dir) if args.dir else settings.archive_dir
+    topic = args.topic or settings.topic("news.raw")
+    say = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+    for name in ("max_records", "max_bytes"):
+        if getattr(args, name) < 1:
+            print(f"--{name.replace('_', '-')} must be at least 1", file=sys.stderr)
+            return EXIT_USAGE
+    if args.roll_seconds <= 0:
+        print("--roll-seconds must be more than 0, e.g. --roll-seconds 60", file=sys.stderr)
+        return EXIT_USAGE
+    run = ArchiveRun(settings, root, topic, args.group or f"{settings.app_id}-archive", args.start,
+                     args.max_records, args.max_bytes, args.roll_seconds, args.exit_idle, say)
+    print(f"archiving {topic} from {settings.bootstrap_servers} into {root} (group {run.group}); "
+          "Ctrl-C stops after writing what was read", file=sys.stderr, flush=True)
+    from aiokafka.errors import KafkaError
+
+    try:
+        return asyncio.run(run.run()) or EXIT_OK
+    except ArchiveError as exc:
+        print(str(exc), file=sys.stderr, flush=True)
+        return EXIT_USAGE
+    except KafkaError as exc:
+        print(f"Kafka at {settings.bootstrap_servers} failed: {type(exc).__name__}: {exc}\ncheck "
+              "KAFKA_BOOTSTRAP_SERVERS (and KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*) and run again; "
+              "what was archived is listed in the manifest", file=sys.stderr, flush=True)
+        return 1
+
+
+def add_parser(sub: Any) -> None:
+    ar = sub.add_parser("archive", help="keep news.raw as rolling, compressed JSON Lines files with a manifest")
+    ar.add_argument("--dir", default=None, help="archive folder (default NEWSWATCH_ARCHIVE_DIR, "
+                                                "~/.cache/newswatch/archive)")
+    ar.add_argument("--topic", default=None, help="topic to archive (default news.raw with NEWSWATCH_TOPIC_PREFIX)")
+    ar.add_argument("--group", default=None, help="consumer group (default <NEWSWATCH_APP_ID>-archive)")
+    ar.add_argument("--start", choices=("earliest", "latest"), default="earliest",
+                    help="where a partition the archive has never seen starts (default earliest)")
+    ar.add_argument("--roll-seconds", type=float, default=ROLL_SECONDS,
+                    help=f"finish and list parts this long after their first record (default {ROLL_SECONDS:.0f})")
+    ar.add_argument("--max-records", type=int, default=MAX_RECORDS, help="finish parts after this many records")
+    ar.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="finish a part at this many uncompressed bytes")
+    ar.add_argument("--exit-idle", type=float, default=None, metavar="SECONDS",
+                    help="stop after this many seconds without a new record (a one-off backfill)")
+    ar.add_argument("-q", "--quiet", action="store_true", help="no line per finished part")
+    ar.set_defaults(func=main)
