@@ -106,8 +106,13 @@ def test_prometheus_scrape_agrees_with_the_topics(kafka_bootstrap: str, topic_pr
         assert len(queries) >= 12
         variables = {"$job": "newswatch", "${job}": "newswatch", "$instance": f"127.0.0.1:{worker.web_port}",
                      "${instance}": f"127.0.0.1:{worker.web_port}"}
-        empty = [(title, expr) for title, expr in queries if not prom.query(expand(expr, variables))]
-        assert not empty, f"dashboard queries without data: {empty}"
+
+        def empty() -> list[tuple[str, str]]:
+            return [(title, expr) for title, expr in queries if not prom.query(expand(expr, variables))]
+
+        # rate() needs two scrapes inside its window: give a busy worker's scrapes time to land.
+        _wait("data for every dashboard query", lambda: not empty(), 45,
+              lambda: f"queries without data: {empty()}\n{prom.query(f'up{{{sel}}}')}")
 
         png = os.environ.get("NEWSWATCH_PANELS_PNG")
         if png:  # the README's picture: the same queries over this real scrape
