@@ -11,7 +11,6 @@ functions, which stay pure; alerts sent and dead letters are also logged with th
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 import time
@@ -36,7 +35,6 @@ log = logging.getLogger("newswatch.agents")
 Output = tuple[Any, bytes, bytes | None]
 Stage = Callable[[bytes | None, bytes, float | None], Iterable[Output]]
 
-YIELD_EVERY = 16  # events between yields to the event loop within a batch
 MAX_DUPLICATE_INDEX = 200_000  # recent fingerprints a worker remembers for near-duplicate flags
 
 
@@ -56,9 +54,7 @@ async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
     meter = metrics.StageMeter(name) if s.metrics else None
     clock = time.perf_counter
     async for events in stream.take_events(s.batch_size, within=s.batch_wait):
-        for i, event in enumerate(events):
-            if i % YIELD_EVERY == YIELD_EVERY - 1:
-                await asyncio.sleep(0)  # a batch is ~0.5 s of CPU: let /metrics and heartbeats answer
+        for event in events:
             # Table writes look up the event being processed (its partition is the changelog's);
             # take_events hands over a batch, so name each event in this task's context.
             _current_event.set(weakref.ref(event))
