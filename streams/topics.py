@@ -16,18 +16,11 @@ from streams.settings import Settings
 COMPACTED = {"news.alerts"}  # keyed by alert id: the latest state of an alert is what matters
 
 
-def changelog(settings: Settings) -> str:
-    """The alert-state table's changelog, named as faust names it (app id, table, suffix)."""
-    return f"{settings.app_id}-{settings.topic('alert-state')}-changelog"
-
-
 async def ensure_topics(settings: Settings, names: tuple[str, ...] = TOPICS) -> list[str]:
-    """Create the missing topics; the names created. With the worker's topics comes the table's
-    changelog too: two workers starting together could otherwise both ask faust to create it,
-    and the loser was seen to keep stale metadata for it and dead-letter every settle."""
+    """Create the missing topics; the names created. The alert-state table's changelog is left
+    to faust: creating it here too made the kill-a-worker test leave articles unprocessed after
+    the rebalance in 4 runs of 9 (0 of 3 without), for a cause not yet understood."""
     full = {settings.topic(n): n in COMPACTED for n in names}
-    if names == TOPICS:
-        full[changelog(settings)] = True
     admin = AIOKafkaAdminClient(**kafka_client_options(settings))
     try:
         await admin.start()
