@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -29,3 +32,13 @@ def pipeline_factory() -> Callable[[], Pipeline]:
 @pytest.fixture()
 def pipeline(pipeline_factory: Callable[[], Pipeline]) -> Pipeline:
     return pipeline_factory()
+
+
+def load_module(name: str, path: Path) -> ModuleType:
+    """A script outside the package (deploy/grafana/*.py) imported as a module by its path."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

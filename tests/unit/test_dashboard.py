@@ -4,19 +4,17 @@ variables, the panels the issue asks for exist, and every query parses as PromQL
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 
 from tests.conftest import REPO
+from tests.conftest import load_module as _load
 
 GRAFANA = REPO / "deploy" / "grafana"
 COMMITTED = GRAFANA / "dashboards" / "newswatch.json"
@@ -42,15 +40,6 @@ REQUIRED_PANELS = {
 # What Grafana substitutes before a query reaches Prometheus.
 EXPANSIONS = {"$__rate_interval": "1m", "$__range": "1h", "$__interval": "15s", "$job": "newswatch",
               "$instance": ".*"}
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

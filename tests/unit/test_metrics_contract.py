@@ -4,11 +4,7 @@ or Prometheus's own ``up``. A renamed metric fails here rather than as an empty 
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,6 +13,7 @@ from prometheus_client.registry import CollectorRegistry
 
 from streams import metrics
 from tests.conftest import REPO
+from tests.conftest import load_module as _load
 
 RULES = REPO / "deploy" / "prometheus" / "rules.yaml"
 GRAFANA = REPO / "deploy" / "grafana"
@@ -80,15 +77,6 @@ def _rule_exprs() -> list[tuple[str, str]]:
 def _recorded() -> set[str]:
     doc = yaml.safe_load(RULES.read_text())
     return {str(r["record"]) for g in doc["groups"] for r in g["rules"] if "record" in r}
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 LABEL_VALUES = re.compile(r"^\s*label_values\((?:(.*),)?\s*[a-zA-Z_][a-zA-Z0-9_]*\s*\)\s*$", re.S)
