@@ -17,7 +17,7 @@ from streams import stages
 from streams.pipeline import Pipeline
 from tests.conftest import FEED
 from tests.integration.harness import KafkaHarness
-from tests.integration.workers import Worker, article, consume, declare, latest_alerts, produce
+from tests.integration.workers import Worker, article, consume, declare, latest_alerts, produce, where
 
 FAST_FAILOVER = {"NEWSWATCH_FAUST_BROKER_SESSION_TIMEOUT": "10", "NEWSWATCH_FAUST_BROKER_HEARTBEAT_INTERVAL": "1"}
 
@@ -58,7 +58,9 @@ def _disrupt_mid_stream(bootstrap: str, prefix: str, pause: float, disrupt: Call
     ids = {r["id"] for r in records}
     want = _expected_alert_ids(pipeline_factory, records)
     tagged, alerts = _outputs(bootstrap, prefix, ids, want, timeout)
-    assert ids <= tagged, (sorted(ids - tagged)[:10], witness.tail())
+    if not ids <= tagged:
+        missing = set(sorted(ids - tagged)[:10])
+        raise AssertionError(f"untagged: {sorted(missing)}\n{where(bootstrap, prefix, missing)}\n{witness.tail()}")
     assert set(alerts) == want, (sorted(set(alerts) ^ want), witness.tail())
     return alerts
 

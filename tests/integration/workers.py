@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from streams.settings import Settings
 from streams.topics import ensure_topics
@@ -157,3 +158,45 @@ def latest_alerts(messages: list[Any]) -> dict[str, dict[str, Any]]:
 
 def declare(bootstrap: str, prefix: str, partitions: int = 3) -> None:
     run(ensure_topics(settings_for(bootstrap, prefix, partitions)))
+
+
+async def _where(bootstrap: str, prefix: str, ids: set[str]) -> str:
+    """For a failed test: which topics hold the given article ids, and the group's
+    committed offsets against the end offsets of every topic it reads."""
+    topics = [f"{prefix}{t}" for t in ("news.raw", "news.clean", "news.tagged")]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await consumer.start()
+    await admin.start()
+    lines: list[str] = []
+    try:
+        tps = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
+        cand = f"{prefix}news.alert-candidates"
+        tps += [TopicPartition(cand, p) for p in sorted(consumer.partitions_for_topic(cand) or ())]
+        ends = await consumer.end_offsets(tps)
+        committed = await admin.list_consumer_group_offsets(f"{prefix}newswatch")
+        for tp in tps:
+            c = committed.get(tp)
+            lines.append(f"{tp.topic}[{tp.partition}] end={ends[tp]} committed={c.offset if c else None}")
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        seen: dict[str, list[str]] = {i: [] for i in ids}
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            if not batch:
+                break
+            for tp, messages in batch.items():
+                for m in messages:
+                    k = m.key.decode(errors="replace") if m.key else ""
+                    if k in seen:
+                        seen[k].append(f"{tp.topic.removeprefix(prefix)}[{tp.partition}]@{m.offset}")
+        lines += [f"{i}: {where}" for i, where in sorted(seen.items())]
+    finally:
+        await consumer.stop()
+        await admin.close()
+    return "\n".join(lines)
+
+
+def where(bootstrap: str, prefix: str, ids: set[str]) -> str:
+    return str(run(_where(bootstrap, prefix, ids)))
