@@ -217,6 +217,8 @@ async def bench_pipeline(bootstrap: str, n: int, rate: float, seconds: float, lo
         alerts = await drain(bootstrap, f"{prefix}news.alerts", lambda ms: True, 60, idle=3.0)
         end = max([m.timestamp for m in tagged] + [m.timestamp for m in alerts])
         drained_ms = end - start
+        print(f"    backlog: last tagged {max(m.timestamp for m in tagged) - start:.0f} ms, "
+              f"last alert {max(m.timestamp for m in alerts) - start:.0f} ms after the first produce", flush=True)
         # fixed load: latency to the alert each article raised or updated
         sent = await produce(bootstrap, f"{prefix}news.raw", articles(int(rate * seconds), "lt"), rate)
         got = await drain(bootstrap, f"{prefix}news.alerts", lambda ms: False, seconds + 20, idle=5.0)

@@ -35,6 +35,7 @@ log = logging.getLogger("newswatch.agents")
 Output = tuple[Any, bytes, bytes | None]
 Stage = Callable[[bytes | None, bytes, float | None], Iterable[Output]]
 
+_clock = time.perf_counter
 MAX_DUPLICATE_INDEX = 200_000  # recent fingerprints a worker remembers for near-duplicate flags
 
 
@@ -49,31 +50,46 @@ def dead_letter(stage: str, kind: str, message: str, event: Any) -> bytes:
 
 async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
                     send: Callable[[Any, bytes, bytes | None], Awaitable[Any]]) -> None:
-    """The loop every agent shares: batch, step, send, dead-letter on failure."""
+    """The loop every agent shares: step, send, dead-letter on failure.
+
+    With ``NEWSWATCH_BATCH_WAIT`` = 0 (the default) each event is handled as it arrives:
+    faust acks it when the loop asks for the next one, and the sends are not awaited
+    for delivery (faust flushes the producer before it commits). A positive wait
+    gathers events with faust's ``take_events`` instead, up to ``NEWSWATCH_BATCH_SIZE``.
+    """
     s = nw.settings
     meter = metrics.StageMeter(name) if s.metrics else None
-    clock = time.perf_counter
+    if s.batch_wait <= 0:
+        async for event in stream.events():
+            await _handle(name, nw, event, step, send, meter)
+        return
     async for events in stream.take_events(s.batch_size, within=s.batch_wait):
         for event in events:
             # Table writes look up the event being processed (its partition is the changelog's);
             # take_events hands over a batch, so name each event in this task's context.
             _current_event.set(weakref.ref(event))
-            started = clock()
-            try:
-                outputs = list(step(event.key, event.value, event.message.timestamp))
-            except InvalidRecord as exc:
-                await _reject(name, nw, send, event, exc.kind, exc.message, meter, clock() - started)
-                continue
-            except Exception as exc:  # a stage must never stop the worker: the record goes aside
-                log.exception("stage %s failed on %s[%s]@%s", name, event.message.topic,
-                              event.message.partition, event.message.offset)
-                await _reject(name, nw, send, event, "exception", f"{type(exc).__name__}: {exc}", meter,
-                              clock() - started)
-                continue
-            if meter is not None:
-                meter.passed(clock() - started)
-            for topic, key, value in outputs:
-                await send(topic, key, value)
+            await _handle(name, nw, event, step, send, meter)
+
+
+async def _handle(name: str, nw: Newswatch, event: Any, step: Stage,
+                  send: Callable[[Any, bytes, bytes | None], Awaitable[Any]],
+                  meter: metrics.StageMeter | None) -> None:
+    started = _clock()
+    try:
+        outputs = list(step(event.key, event.value, event.message.timestamp))
+    except InvalidRecord as exc:
+        await _reject(name, nw, send, event, exc.kind, exc.message, meter, _clock() - started)
+        return
+    except Exception as exc:  # a stage must never stop the worker: the record goes aside
+        log.exception("stage %s failed on %s[%s]@%s", name, event.message.topic,
+                      event.message.partition, event.message.offset)
+        await _reject(name, nw, send, event, "exception", f"{type(exc).__name__}: {exc}", meter,
+                      _clock() - started)
+        return
+    if meter is not None:
+        meter.passed(_clock() - started)
+    for topic, key, value in outputs:
+        await send(topic, key, value)
 
 
 async def _reject(name: str, nw: Newswatch, send: Callable[[Any, bytes, bytes | None], Awaitable[Any]],

@@ -64,7 +64,10 @@ class Settings:
     partitions: int = field(default_factory=lambda: _int("NEWSWATCH_PARTITIONS", 3))
     replication: int = field(default_factory=lambda: _int("NEWSWATCH_REPLICATION", 1))
     batch_size: int = field(default_factory=lambda: _int("NEWSWATCH_BATCH_SIZE", 200))
-    batch_wait: float = field(default_factory=lambda: _float("NEWSWATCH_BATCH_WAIT", 0.02))
+    batch_wait: float = field(default_factory=lambda: _float("NEWSWATCH_BATCH_WAIT", 0.0))
+    fetch_max_wait_ms: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MAX_WAIT_MS", 10))
+    fetch_min_bytes: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MIN_BYTES", 1))
+    producer_linger_ms: float = field(default_factory=lambda: _float("NEWSWATCH_PRODUCER_LINGER_MS", 5.0))
     web_bind: str = field(default_factory=lambda: _env("NEWSWATCH_WEB_BIND", "127.0.0.1"))
     web_port: int = field(default_factory=lambda: _int("NEWSWATCH_WEB_PORT", 6066))
     data_dir: Path = field(default_factory=lambda: Path(_env("NEWSWATCH_DATA_DIR", "")) if _env(
