@@ -1,10 +1,11 @@
 """The agents: thin loops that move records between topics and call the stage functions.
 
-Each agent takes events in batches (faust's ``take_events``), runs the stage on each
-event, sends the outputs without awaiting each delivery, and routes any failure to
-the dead-letter topic with the stage, error kind, message, source position and the
-original bytes. Offsets are committed by faust after the batch is acknowledged and the
-producer flushed, so delivery is at least once; alert ids and idempotent settling make
+Each agent takes events one at a time as they arrive (or in batches with faust's
+``take_events``), runs the stage on each event, sends the outputs without awaiting each
+delivery, and routes any failure (parse, schema, a stage raising, an output the broker
+refuses) to the dead-letter topic with the stage, error kind, message, source position
+and the original bytes. Offsets are committed by faust after the events are acknowledged
+and the producer flushed, so delivery is at least once; alert ids and idempotent settling make
 a redelivery harmless. Metrics (streams/metrics.py) are counted here, around the stage
 functions, which stay pure; alerts sent and dead letters are also logged with their ids.
 """
@@ -20,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from aiokafka.errors import KafkaError
 from faust.streams import _current_event
 
 from streams import metrics, stages
@@ -37,14 +39,22 @@ Stage = Callable[[bytes | None, bytes, float | None], Iterable[Output]]
 
 _clock = time.perf_counter
 MAX_DUPLICATE_INDEX = 200_000  # recent fingerprints a worker remembers for near-duplicate flags
+MAX_ORIGINAL_BYTES = 512 * 1024  # base64 makes it 683 KB: under Kafka's default 1 MB message limit
 
 
 def dead_letter(stage: str, kind: str, message: str, event: Any) -> bytes:
     msg = event.message
     key = event.key.decode("utf-8", "replace") if isinstance(event.key, bytes) else None
-    record = DeadLetter(stage, kind, message[:2000], base64.b64encode(event.value or b"").decode(),
+    original: bytes = event.value or b""
+    message = message[:2000]
+    if len(original) > MAX_ORIGINAL_BYTES:  # the dead letter itself must fit under the broker's limit
+        message += f" (original cut to its first {MAX_ORIGINAL_BYTES} of {len(original)} bytes)"
+        original = original[:MAX_ORIGINAL_BYTES]
+    # raw, clean and tagged records are keyed by article id; candidates by alert or window key
+    article_id = key if stage in ("clean", "tag", "alert") else None
+    record = DeadLetter(stage, kind, message, base64.b64encode(original).decode(),
                         datetime.now(UTC).isoformat().replace("+00:00", "Z"), msg.topic, msg.partition,
-                        msg.offset, key)
+                        msg.offset, key, article_id)
     return to_json(record)
 
 
@@ -86,10 +96,17 @@ async def _handle(name: str, nw: Newswatch, event: Any, step: Stage,
         await _reject(name, nw, send, event, "exception", f"{type(exc).__name__}: {exc}", meter,
                       _clock() - started)
         return
+    try:
+        for topic, key, value in outputs:
+            await send(topic, key, value)
+    except KafkaError as exc:  # e.g. an output over the broker's size limit: the input goes aside
+        log.exception("stage %s could not send its output for %s[%s]@%s", name, event.message.topic,
+                      event.message.partition, event.message.offset)
+        await _reject(name, nw, send, event, "send_failed", f"{type(exc).__name__}: {exc}", meter,
+                      _clock() - started)
+        return
     if meter is not None:
         meter.passed(_clock() - started)
-    for topic, key, value in outputs:
-        await send(topic, key, value)
 
 
 async def _reject(name: str, nw: Newswatch, send: Callable[[Any, bytes, bytes | None], Awaitable[Any]],
