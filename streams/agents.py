@@ -12,6 +12,7 @@ functions, which stay pure; alerts sent and dead letters are also logged with th
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import time
@@ -38,6 +39,7 @@ Output = tuple[Any, bytes, bytes | None]
 Stage = Callable[[bytes | None, bytes, float | None], Iterable[Output]]
 
 _clock = time.perf_counter
+YIELD_EVERY = 16  # events an agent handles before it lets the rest of the worker run
 MAX_DUPLICATE_INDEX = 200_000  # recent fingerprints a worker remembers for near-duplicate flags
 MAX_ORIGINAL_BYTES = 512 * 1024  # base64 makes it 683 KB: under Kafka's default 1 MB message limit
 
@@ -70,8 +72,14 @@ async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
     s = nw.settings
     meter = metrics.StageMeter(name) if s.metrics else None
     if s.batch_wait <= 0:
+        handled = 0
         async for event in stream.events():
             await _handle(name, nw, event, step, send, meter)
+            handled += 1
+            if not handled % YIELD_EVERY:
+                # Over a backlog nothing here waits, so without this one agent holds the event
+                # loop: the other agents, heartbeats and /metrics scrapes wait behind it.
+                await asyncio.sleep(0)
         return
     async for events in stream.take_events(s.batch_size, within=s.batch_wait):
         for event in events:
