@@ -31,6 +31,7 @@ from streams.cleaning.fingerprint import NearDuplicateIndex
 from streams.errors import InvalidRecord
 from streams.models import Alert, CleanArticle, DeadLetter, TaggedArticle, from_dict, to_json
 from streams.rules.engine import Candidate, candidates, settle
+from streams.skips import SkipGuard
 
 log = logging.getLogger("newswatch.agents")
 
@@ -61,7 +62,7 @@ def dead_letter(stage: str, kind: str, message: str, event: Any) -> bytes:
 
 
 async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
-                    send: Callable[[Any, bytes, bytes | None], Awaitable[Any]]) -> None:
+                    send: Callable[[Any, bytes, bytes | None], Awaitable[Any]], guard: SkipGuard) -> None:
     """The loop every agent shares: step, send, dead-letter on failure.
 
     With ``NEWSWATCH_BATCH_WAIT`` = 0 (the default) each event is handled as it arrives:
@@ -74,6 +75,7 @@ async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
     if s.batch_wait <= 0:
         handled = 0
         async for event in stream.events():
+            await guard.check(event.message.tp, event.message.offset)
             await _handle(name, nw, event, step, send, meter)
             handled += 1
             if not handled % YIELD_EVERY:
@@ -86,6 +88,7 @@ async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
             # Table writes look up the event being processed (its partition is the changelog's);
             # take_events hands over a batch, so name each event in this task's context.
             _current_event.set(weakref.ref(event))
+            await guard.check(event.message.tp, event.message.offset)
             await _handle(name, nw, event, step, send, meter)
 
 
@@ -132,6 +135,7 @@ def attach(nw: Newswatch) -> None:
     """Register the four agents on the App: each a loop of run_stage over one step."""
     app, topics, kb, rules = nw.app, nw.topics, nw.kb, nw.rules
     duplicates = NearDuplicateIndex(max_items=MAX_DUPLICATE_INDEX)
+    guard = SkipGuard(app)
 
     async def send(topic: Any, key: bytes, value: bytes | None) -> Any:
         return await topic.send(key=key, value=value)
@@ -172,7 +176,7 @@ def attach(nw: Newswatch) -> None:
 
     for name, source, step in (("clean", topics.raw, clean_step), ("tag", topics.clean, tag_step),
                                ("alert", topics.tagged, alert_step), ("settle", topics.candidates, settle_step)):
-        app.agent(source, name=name)(_agent(name, nw, step, send))
+        app.agent(source, name=name)(_agent(name, nw, step, send, guard))
 
 
 def _published(state: Any, c: Candidate) -> set[str]:
@@ -210,10 +214,10 @@ def _count(c: Candidate, aid: str, alert: Alert | None, new: bool) -> None:
         "sources_count": alert.sources_count})
 
 
-def _agent(name: str, nw: Newswatch, step: Stage,
-           send: Callable[[Any, bytes, bytes | None], Awaitable[Any]]) -> Callable[[Any], Awaitable[None]]:
+def _agent(name: str, nw: Newswatch, step: Stage, send: Callable[[Any, bytes, bytes | None], Awaitable[Any]],
+           guard: SkipGuard) -> Callable[[Any], Awaitable[None]]:
     async def agent(stream: Any) -> None:
-        await run_stage(name, nw, stream, step, send)
+        await run_stage(name, nw, stream, step, send, guard)
 
     agent.__name__ = agent.__qualname__ = f"{name}_agent"
     return agent

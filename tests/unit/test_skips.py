@@ -1,0 +1,99 @@
+"""SkipGuard (streams/skips.py): a record beyond the next offset expected seeks back once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import NamedTuple
+
+from streams.skips import SkipGuard
+
+
+class TP(NamedTuple):
+    topic: str
+    partition: int
+
+
+class Signal:
+    def __init__(self) -> None:
+        self.receivers: list[Callable[..., Awaitable[None]]] = []
+
+    def connect(self, fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        self.receivers.append(fn)
+        return fn
+
+
+class Consumer:
+    def __init__(self, committed: dict[TP, int]) -> None:
+        self._committed_offset = committed
+        self.seeks: list[tuple[TP, int]] = []
+
+    async def seek(self, tp: TP, offset: int) -> None:
+        self.seeks.append((tp, offset))
+
+
+class App:
+    def __init__(self, committed: dict[TP, int]) -> None:
+        self.consumer = Consumer(committed)
+        self.on_partitions_revoked = Signal()
+
+
+RAW1 = TP("news.raw", 1)
+
+
+def _feed(guard: SkipGuard, offsets: list[int]) -> None:
+    async def run() -> None:
+        for offset in offsets:
+            await guard.check(RAW1, offset)
+
+    asyncio.run(run())
+
+
+def test_records_in_order_from_the_committed_offset_seek_nothing() -> None:
+    app = App({RAW1: 14})
+    _feed(SkipGuard(app), list(range(14, 30)))
+    assert app.consumer.seeks == []
+
+
+def test_a_first_record_beyond_the_committed_offset_seeks_back_to_it() -> None:
+    app = App({RAW1: 33})
+    guard = SkipGuard(app)
+    _feed(guard, [36, 37, 38])  # 33-35 were fetched and dropped during the rebalance
+    assert app.consumer.seeks == [(RAW1, 33)]
+    _feed(guard, [33, 34, 35, 36, 37, 38, 39])  # read again: nothing more to seek
+    assert app.consumer.seeks == [(RAW1, 33)]
+    assert guard.expected[RAW1] == 40
+
+
+def test_a_hole_mid_stream_seeks_once_and_a_later_hole_again() -> None:
+    app = App({})  # never committed: the first record sets the start
+    guard = SkipGuard(app)
+    _feed(guard, [14, 15, 16, 17, 18, 19, 20, 21, 22, 25, 26, 27])  # 23-24 skipped
+    assert app.consumer.seeks == [(RAW1, 23)]
+    _feed(guard, [23, 24, 25, 26, 27, 28, 31])  # the re-read, then another hole
+    assert app.consumer.seeks == [(RAW1, 23), (RAW1, 29)]
+
+
+def test_redelivered_records_are_not_holes_and_a_rebalance_starts_over() -> None:
+    app = App({RAW1: 10})
+    guard = SkipGuard(app)
+    _feed(guard, [10, 11, 12, 10, 11, 12, 13])
+    assert app.consumer.seeks == []
+    for receiver in app.on_partitions_revoked.receivers:
+        asyncio.run(receiver(app, revoked={RAW1}))
+    app.consumer._committed_offset[RAW1] = 20
+    _feed(guard, [20, 21])
+    assert app.consumer.seeks == [] and guard.expected[RAW1] == 22
+
+
+def test_a_hole_still_open_is_sought_again_later_a_bounded_number_of_times() -> None:
+    app = App({RAW1: 5})
+    guard = SkipGuard(app)
+    now = [100.0]
+    guard.clock = lambda: now[0]
+    _feed(guard, [8, 9])  # 5-7 missing: one seek at once, none while the re-read may be on its way
+    assert app.consumer.seeks == [(RAW1, 5)]
+    for _ in range(10):  # the re-read never brings them (say, transaction markers): a few more tries
+        now[0] += 2.5
+        _feed(guard, [10])
+    assert app.consumer.seeks == [(RAW1, 5)] * 5
