@@ -135,7 +135,7 @@ def attach(nw: Newswatch) -> None:
     """Register the four agents on the App: each a loop of run_stage over one step."""
     app, topics, kb, rules = nw.app, nw.topics, nw.kb, nw.rules
     duplicates = NearDuplicateIndex(max_items=MAX_DUPLICATE_INDEX)
-    guard = SkipGuard(app)
+    guard = SkipGuard(app, {t.get_topic_name() for t in (topics.raw, topics.clean, topics.tagged, topics.candidates)})
 
     async def send(topic: Any, key: bytes, value: bytes | None) -> Any:
         return await topic.send(key=key, value=value)

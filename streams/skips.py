@@ -13,6 +13,12 @@ had already handled come again too, which settling by alert id makes harmless. A
 still open :data:`RETRY_AFTER` seconds later (the re-read raced the fetcher too) is
 sought again, up to :data:`MAX_SEEKS` times: a partition with real holes (transaction
 markers) is re-read that often, then left alone.
+
+The same race has also left a worker with every partition assigned and nothing read
+after a rebalance (the killed-worker test again: no record handled for 140 s while the
+partitions had records waiting). :meth:`SkipGuard.watch` runs every
+:data:`WATCH_INTERVAL` seconds: a partition with records waiting and none handled for
+:data:`STALL_AFTER` seconds is resumed and sought to where its agent stopped.
 """
 
 from __future__ import annotations
@@ -25,24 +31,33 @@ log = logging.getLogger("newswatch.skips")
 
 RETRY_AFTER = 2.0  # seconds before a hole still open is sought again
 MAX_SEEKS = 5  # seeks per hole
+WATCH_INTERVAL = 5.0  # seconds between stall checks
+STALL_AFTER = 15.0  # seconds without a record handled, with records waiting, that make a stall
 
 
 class SkipGuard:
     """The next offset expected per topic partition, for every agent of one worker."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, sources: set[str] | None = None) -> None:
         self.app = app
+        self.sources = sources or set()  # the topics the agents read (for the stall watch)
         self.expected: dict[Any, int] = {}
+        self.progress: dict[Any, float] = {}  # when a record of the partition was last handled
         self.sought: dict[tuple[Any, int], tuple[int, float]] = {}  # hole -> (seeks, last seek)
         self.clock = time.monotonic
+        self.since = self.clock()  # the last rebalance
 
         @app.on_partitions_revoked.connect  # type: ignore[untyped-decorator]
         async def forget(sender: Any, revoked: Any, **_: Any) -> None:
             # after a rebalance faust starts again from the committed offsets
             self.expected.clear()
             self.sought.clear()
+            self.progress.clear()
+            self.since = self.clock()
 
         self._forget = forget  # the signal keeps a weak reference
+        if self.sources:
+            app.timer(interval=WATCH_INTERVAL, name="stall_watch")(self.watch)
 
     def _start(self, tp: Any, offset: int) -> int:
         # Where faust sought the partition to when it was assigned (the group's committed offset).
@@ -50,6 +65,7 @@ class SkipGuard:
         return int(committed) if committed is not None and committed <= offset else offset
 
     async def check(self, tp: Any, offset: int) -> None:
+        self.progress[tp] = self.clock()
         expected = self.expected.get(tp)
         if expected is None:
             expected = self._start(tp, offset)
@@ -67,3 +83,30 @@ class SkipGuard:
             self.expected[tp] = offset + 1
         else:
             self.expected[tp] = expected  # a record again (a redelivery): nothing missing
+
+    async def watch(self) -> None:
+        """Resume and seek a partition that has records waiting and has handled none for a while."""
+        app = self.app
+        if getattr(app, "rebalancing", False):
+            return
+        consumer = app.consumer
+        tps = sorted(tp for tp in consumer.assignment() if tp.topic in self.sources)
+        if not tps:
+            return
+        ends = await consumer.highwaters(*tps)
+        committed = getattr(consumer, "_committed_offset", {})
+        starts = {tp: self.expected.get(tp, committed.get(tp)) for tp in tps}
+        never = [tp for tp, at in starts.items() if at is None]  # nothing committed: faust starts at the earliest
+        if never:
+            starts.update(await consumer.earliest_offsets(*never))
+        now = self.clock()
+        for tp in tps:
+            at, end = starts.get(tp), ends.get(tp)
+            if at is None or end is None or end <= at or now - self.progress.get(tp, self.since) < STALL_AFTER:
+                continue
+            log.warning("%s[%s] has %s records waiting and handled none for %.0f s; resuming it at %s",
+                        tp.topic, tp.partition, end - at, now - self.progress.get(tp, self.since), at,
+                        extra={"topic": tp.topic, "partition": tp.partition, "offset": at})
+            self.progress[tp] = now  # not again before STALL_AFTER
+            consumer.resume_partitions({tp})
+            await consumer.seek(tp, at)

@@ -97,3 +97,46 @@ def test_a_hole_still_open_is_sought_again_later_a_bounded_number_of_times() -> 
         now[0] += 2.5
         _feed(guard, [10])
     assert app.consumer.seeks == [(RAW1, 5)] * 5
+
+
+class WatchedConsumer(Consumer):
+    def __init__(self, committed: dict[TP, int], ends: dict[TP, int], earliest: dict[TP, int]) -> None:
+        super().__init__(committed)
+        self.ends, self.earliest = ends, earliest
+        self.resumed: list[TP] = []
+
+    def assignment(self) -> set[TP]:
+        return set(self.ends) | {TP("newswatch-alert-state-changelog", 0)}
+
+    async def highwaters(self, *tps: TP) -> dict[TP, int]:
+        return {tp: self.ends[tp] for tp in tps}
+
+    async def earliest_offsets(self, *tps: TP) -> dict[TP, int]:
+        return {tp: self.earliest[tp] for tp in tps}
+
+    def resume_partitions(self, tps: set[TP]) -> None:
+        self.resumed.extend(tps)
+
+
+def test_a_partition_with_records_waiting_and_none_handled_is_resumed_and_sought() -> None:
+    raw2, clean1 = TP("news.raw", 2), TP("news.clean", 1)
+    app = App({})
+    app.consumer = WatchedConsumer({RAW1: 14}, {RAW1: 28, raw2: 43, clean1: 5}, {raw2: 0, clean1: 5})
+    timers: list[Callable[[], Awaitable[None]]] = []
+    app.timer = lambda **kw: (lambda fn: timers.append(fn) or fn)  # type: ignore[attr-defined]
+    guard = SkipGuard(app, {"news.raw", "news.clean"})
+    assert timers == [guard.watch]
+    now = [1000.0]
+    guard.clock = lambda: now[0]
+    guard.since = now[0]
+    _feed(guard, [14, 15, 16])  # raw[1] moves
+    asyncio.run(guard.watch())
+    assert app.consumer.seeks == []  # not yet: 15 s without a record make a stall
+    now[0] += 20
+    asyncio.run(guard.watch())
+    # raw[1] stopped at 17 with records up to 27 waiting; raw[2] never read, never committed;
+    # clean[1] has nothing waiting
+    assert sorted(app.consumer.seeks) == [(RAW1, 17), (raw2, 0)]
+    assert sorted(app.consumer.resumed) == [RAW1, raw2]
+    asyncio.run(guard.watch())
+    assert len(app.consumer.seeks) == 2  # not again before another 15 s
