@@ -204,7 +204,8 @@ Outcome = tuple[str, Alert | None]  # (alert id, its new state); None retracts t
 
 def settle(candidate: Candidate, ruleset: RuleSet, state: MutableMapping[str, Any]) -> list[Outcome]:
     """Fold a candidate into its state; what to publish. Idempotent: the same candidate
-    delivered twice (at-least-once) publishes nothing new the second time."""
+    delivered twice (at-least-once) leaves the state as it was and publishes the same
+    alert states again (the worker may have died before their first send reached Kafka)."""
     if candidate.alert is not None:
         old = state.get(candidate.key)
         merged = merge(from_dict(Alert, old) if old else None, candidate.alert)
