@@ -245,6 +245,7 @@ async def bench_pipeline(bootstrap: str, n: int, rate: float, seconds: float, lo
         for rule, values in sorted(by_rule.items()):
             print(f"    {rule}: {len(values)} records, p50 {pct(values, 0.5):.0f} ms, p99 {pct(values, 0.99):.0f} ms",
                   flush=True)
+        await print_hops(bootstrap, prefix, sent, got)
     finally:
         for proc in procs:
             proc.terminate()
@@ -252,6 +253,43 @@ async def bench_pipeline(bootstrap: str, n: int, rate: float, seconds: float, lo
             proc.wait(60)
     return {"throughput": n / (drained_ms / 1000), "p50": pct(lat, 0.5), "p99": pct(lat, 0.99),
             "p999": pct(lat, 0.999), "n_lat": len(lat)}
+
+
+async def print_hops(bootstrap: str, prefix: str, sent: dict[str, float], alerts: list[Any]) -> None:
+    """Where the latency goes: each hop's share, from the records' Kafka timestamps."""
+    stamps: dict[str, dict[Any, float]] = {}
+    for name in ("news.clean", "news.tagged", "news.alert-candidates"):
+        ms = await drain(bootstrap, f"{prefix}{name}", lambda ms: True, 30, idle=2.0)
+        table = stamps.setdefault(name, {})
+        for m in ms:
+            if name == "news.alert-candidates":
+                c = orjson.loads(m.value)
+                ev = (c.get("alert") or {}).get("evidence") or [(c.get("observation") or {}).get("evidence") or {}]
+                table[(m.key.decode(), ev[0].get("article_id"))] = m.timestamp
+            else:
+                table[m.key.decode()] = m.timestamp
+    clean, tagged, cands = stamps["news.clean"], stamps["news.tagged"], stamps["news.alert-candidates"]
+    hops: dict[str, list[float]] = {"raw → clean": [], "clean → tagged": [], "tagged → candidate": [],
+                                    "candidate → alert": []}
+    for aid, t in sent.items():
+        if aid in clean:
+            hops["raw → clean"].append(clean[aid] - t)
+            if aid in tagged:
+                hops["clean → tagged"].append(tagged[aid] - clean[aid])
+    for (_key, aid), t in cands.items():
+        if aid in tagged and aid in sent:
+            hops["tagged → candidate"].append(t - tagged[aid])
+    for m in alerts:
+        if m.value is None:
+            continue
+        alert = orjson.loads(m.value)
+        latest = max((e["article_id"] for e in alert["evidence"] if e["article_id"] in sent),
+                     key=lambda a: sent[a], default=None)
+        if latest is not None and (m.key.decode(), latest) in cands:
+            hops["candidate → alert"].append(m.timestamp - cands[(m.key.decode(), latest)])
+    for hop, values in hops.items():
+        print(f"    {hop:19s} p50 {pct(values, 0.5):4.0f}  p99 {pct(values, 0.99):4.0f}  max {pct(values, 1.0):4.0f} ms"
+              f"  ({len(values)})", flush=True)
 
 
 def main() -> None:
