@@ -128,7 +128,7 @@ async def _reject(name: str, nw: Newswatch, send: Callable[[Any, bytes, bytes | 
     log.warning("dead letter: %s", message[:200], extra={
         "stage": name, "kind": kind, "topic": msg.topic, "partition": msg.partition, "offset": msg.offset,
         "article_id": event.key.decode("utf-8", "replace") if isinstance(event.key, bytes) else None})
-    await send(nw.topics.deadletter, event.key or b"", dead_letter(name, kind, message, event))
+    await send(nw.topics.deadletter, event.key, dead_letter(name, kind, message, event))
 
 
 def attach(nw: Newswatch) -> None:
@@ -237,6 +237,13 @@ def _load(cls: type[Any], value: bytes) -> Any:
 
 
 def _load_candidate(value: bytes) -> Candidate:
-    data = orjson.loads(value)
-    alert = from_dict(Alert, data["alert"]) if data.get("alert") else None
-    return Candidate(data["key"], alert, data.get("observation"), data.get("ingested_at"), data.get("published_at"))
+    try:
+        data = orjson.loads(value)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidRecord("invalid_json", f"not JSON: {exc}") from exc
+    try:
+        alert = from_dict(Alert, data["alert"]) if data.get("alert") else None
+        return Candidate(data["key"], alert, data.get("observation"), data.get("ingested_at"),
+                         data.get("published_at"))
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise InvalidRecord("schema", f"not a candidate: {type(exc).__name__}: {exc}") from exc

@@ -214,3 +214,10 @@ def test_an_output_the_broker_refuses_sends_its_input_aside_and_the_agent_goes_o
     assert "original cut to its first 524288 of" in letter["message"]
     assert base64.b64decode(letter["original"]) == orjson.dumps(big)[:524288]
     assert sent[0].value is not None and len(sent[0].value) < 1_000_000
+
+
+def test_a_malformed_candidate_is_a_dead_letter_of_its_kind(h: Harness) -> None:
+    sent = h.drive("settle", [{"value": b"{not json", "key": b"al-1"},
+                              {"value": orjson.dumps({"alert": None}), "key": b"al-2"}], expect=2)
+    kinds = [(s.topic, _letter(s)["stage"], _letter(s)["error_kind"]) for s in sent]
+    assert kinds == [(h.name("deadletter"), "settle", "invalid_json"), (h.name("deadletter"), "settle", "schema")]
