@@ -47,18 +47,25 @@ MAX_ORIGINAL_BYTES = 512 * 1024  # base64 makes it 683 KB: under Kafka's default
 
 def dead_letter(stage: str, kind: str, message: str, event: Any) -> bytes:
     msg = event.message
-    key = event.key.decode("utf-8", "replace") if isinstance(event.key, bytes) else None
+    key = _key_text(event)
     original: bytes = event.value or b""
     message = message[:2000]
     if len(original) > MAX_ORIGINAL_BYTES:  # the dead letter itself must fit under the broker's limit
         message += f" (original cut to its first {MAX_ORIGINAL_BYTES} of {len(original)} bytes)"
         original = original[:MAX_ORIGINAL_BYTES]
-    # raw, clean and tagged records are keyed by article id; candidates by alert or window key
-    article_id = key if stage in ("clean", "tag", "alert") else None
     record = DeadLetter(stage, kind, message, base64.b64encode(original).decode(),
                         datetime.now(UTC).isoformat().replace("+00:00", "Z"), msg.topic, msg.partition,
-                        msg.offset, key, article_id)
+                        msg.offset, key, _article_id(stage, key))
     return to_json(record)
+
+
+def _key_text(event: Any) -> str | None:
+    return event.key.decode("utf-8", "replace") if isinstance(event.key, bytes) else None
+
+
+def _article_id(stage: str, key: str | None) -> str | None:
+    # raw, clean and tagged records are keyed by article id; candidates by alert or window key
+    return key if stage in ("clean", "tag", "alert") else None
 
 
 async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
@@ -127,7 +134,7 @@ async def _reject(name: str, nw: Newswatch, send: Callable[[Any, bytes, bytes | 
     msg = event.message
     log.warning("dead letter: %s", message[:200], extra={
         "stage": name, "kind": kind, "topic": msg.topic, "partition": msg.partition, "offset": msg.offset,
-        "article_id": event.key.decode("utf-8", "replace") if isinstance(event.key, bytes) else None})
+        "article_id": _article_id(name, _key_text(event))})
     await send(nw.topics.deadletter, event.key, dead_letter(name, kind, message, event))
 
 
@@ -135,7 +142,7 @@ def attach(nw: Newswatch) -> None:
     """Register the four agents on the App: each a loop of run_stage over one step."""
     app, topics, kb, rules = nw.app, nw.topics, nw.kb, nw.rules
     duplicates = NearDuplicateIndex(max_items=MAX_DUPLICATE_INDEX)
-    guard = SkipGuard(app, {t.get_topic_name() for t in (topics.raw, topics.clean, topics.tagged, topics.candidates)})
+    guard = SkipGuard(app, topics.inputs())
 
     async def send(topic: Any, key: bytes, value: bytes | None) -> Any:
         return await topic.send(key=key, value=value)

@@ -69,6 +69,10 @@ class Topics:
     alerts: Any
     deadletter: Any
 
+    def inputs(self) -> set[str]:
+        """The names of the topics the agents read."""
+        return {t.get_topic_name() for t in (self.raw, self.clean, self.tagged, self.candidates)}
+
 
 @dataclass(slots=True)
 class Newswatch:
@@ -153,31 +157,35 @@ def serve_metrics(nw: Newswatch) -> None:
 
     metrics.describe_worker(len(nw.rules.rules), nw.rules.version, nw.kb.size, nw.kb.versions.get("kb", "?"))
     metrics.prime((r.id, r.severity) for r in nw.rules.rules)
-    sources = {nw.topics.raw.get_topic_name(), nw.topics.clean.get_topic_name(),
-               nw.topics.tagged.get_topic_name(), nw.topics.candidates.get_topic_name()}
+    sources = nw.topics.inputs()
 
     async def consumer_lag() -> None:
-        consumer = app.consumer
-        tps = sorted(tp for tp in consumer.assignment() if tp.topic in sources)
-        if not tps:
-            metrics.set_lag(())
-            return
-        ends = await consumer.highwaters(*tps)
-        # What the worker committed (faust keeps the broker's committed offset from the last
-        # seek and every commit since); a partition never committed starts at its earliest offset.
-        committed: dict[Any, int | None] = dict(getattr(consumer, "_committed_offset", {}))
-        earliest = await consumer.earliest_offsets(*[tp for tp in tps if committed.get(tp) is None])
-        metrics.set_lag(_lag_rows(tps, ends, committed, earliest))
+        tps, ends, starts = await read_positions(app.consumer, sources)
+        metrics.set_lag(_lag_rows(tps, ends, starts))
 
     app.timer(interval=LAG_INTERVAL, name="consumer_lag")(consumer_lag)
 
 
-def _lag_rows(tps: Iterable[Any], ends: Mapping[Any, int], committed: Mapping[Any, int | None],
-              earliest: Mapping[Any, int]) -> Iterable[tuple[str, int, int, int]]:
+async def read_positions(consumer: Any, sources: set[str]) -> tuple[list[Any], Mapping[Any, int], dict[Any, int]]:
+    """The worker's partitions of ``sources``, their end offsets, and where the group stands on
+    each: the committed offset (faust keeps the broker's from the last seek and every commit
+    since), or the earliest offset for a partition never committed (where faust starts)."""
+    tps = sorted(tp for tp in consumer.assignment() if tp.topic in sources)
+    if not tps:
+        return [], {}, {}
+    ends = await consumer.highwaters(*tps)
+    committed = getattr(consumer, "_committed_offset", {})
+    starts = {tp: committed[tp] for tp in tps if committed.get(tp) is not None}
+    never = [tp for tp in tps if tp not in starts]
+    if never:
+        starts.update(await consumer.earliest_offsets(*never))
+    return tps, ends, starts
+
+
+def _lag_rows(tps: Iterable[Any], ends: Mapping[Any, int],
+              starts: Mapping[Any, int]) -> Iterable[tuple[str, int, int, int]]:
     for tp in tps:
         end = ends.get(tp)
         if end is None:
             continue
-        start = committed.get(tp)
-        start = start if start is not None else earliest.get(tp, 0)
-        yield tp.topic, tp.partition, end, max(end - start, 0)
+        yield tp.topic, tp.partition, end, max(end - starts.get(tp, 0), 0)

@@ -27,6 +27,8 @@ import logging
 import time
 from typing import Any
 
+from streams.app import read_positions
+
 log = logging.getLogger("newswatch.skips")
 
 RETRY_AFTER = 2.0  # seconds before a hole still open is sought again
@@ -90,18 +92,10 @@ class SkipGuard:
         if getattr(app, "rebalancing", False):
             return
         consumer = app.consumer
-        tps = sorted(tp for tp in consumer.assignment() if tp.topic in self.sources)
-        if not tps:
-            return
-        ends = await consumer.highwaters(*tps)
-        committed = getattr(consumer, "_committed_offset", {})
-        starts = {tp: self.expected.get(tp, committed.get(tp)) for tp in tps}
-        never = [tp for tp, at in starts.items() if at is None]  # nothing committed: faust starts at the earliest
-        if never:
-            starts.update(await consumer.earliest_offsets(*never))
+        tps, ends, starts = await read_positions(consumer, self.sources)
         now = self.clock()
         for tp in tps:
-            at, end = starts.get(tp), ends.get(tp)
+            at, end = self.expected.get(tp, starts.get(tp)), ends.get(tp)
             if at is None or end is None or end <= at or now - self.progress.get(tp, self.since) < STALL_AFTER:
                 continue
             log.warning("%s[%s] has %s records waiting and handled none for %.0f s; resuming it at %s",

@@ -18,8 +18,8 @@ COMPACTED = {"news.alerts"}  # keyed by alert id: the latest state of an alert i
 
 async def ensure_topics(settings: Settings, names: tuple[str, ...] = TOPICS) -> list[str]:
     """Create the missing topics; the names created. The alert-state table's changelog is left
-    to faust: creating it here too made the kill-a-worker test leave articles unprocessed after
-    the rebalance in 4 runs of 9 (0 of 3 without), for a cause not yet understood."""
+    to faust, which creates it with the settings its table needs. (Creating it here seemed to make
+    the kill-a-worker test lose articles; the cause was faust's rebalance race: streams/skips.py.)"""
     full = {settings.topic(n): n in COMPACTED for n in names}
     admin = AIOKafkaAdminClient(**kafka_client_options(settings))
     try:
