@@ -3,6 +3,8 @@
     news.raw ─clean─► news.clean ─tag─► news.tagged ─alert─► news.alert-candidates ─settle─► news.alerts
         └──────────────┴─────────────────┴──────────────────────┴──► news.deadletter
 
+(tag and alert run in one agent, on the article in hand: nothing reads news.tagged back)
+
 ``news.alert-candidates`` is internal: it re-keys what a statement contributes by the
 state it updates (an alert id, or a rule+target window) so that each key's state lives
 in one partition of the ``alert-state`` table, whatever article it came from.
@@ -71,7 +73,7 @@ class Topics:
 
     def inputs(self) -> set[str]:
         """The names of the topics the agents read."""
-        return {t.get_topic_name() for t in (self.raw, self.clean, self.tagged, self.candidates)}
+        return {t.get_topic_name() for t in (self.raw, self.clean, self.candidates)}
 
 
 @dataclass(slots=True)

@@ -151,28 +151,34 @@ def test_tag_dead_letters_an_exception_and_tags_the_next_record(h: Harness, know
                          "paragraphs": [], "sentences": [{"start": 0, "end": 3}], "fingerprint": "0" * 16,
                          "ingested_at": "2025-01-01T00:00:00Z"})
     article = _clean(SAMPLE)
+    tagged = stages.tag(article, knowledge[0])
+    expected = candidates(tagged, knowledge[1], knowledge[0].countries)
     sent = h.drive("tag", [{"value": boom, "key": b"boom", "partition": 1},
-                           {"value": to_json(article), "key": b"sf-001", "partition": 1}], expect=2)
-    assert [(s.topic, s.key) for s in sent] == [(h.name("deadletter"), b"boom"), (h.name("tagged"), b"sf-001")]
+                           {"value": to_json(article), "key": b"sf-001", "partition": 1}], expect=2 + len(expected))
+    assert [(s.topic, s.key) for s in sent] == [(h.name("deadletter"), b"boom"), (h.name("tagged"), b"sf-001")] + [
+        (h.name("candidates"), c.key.encode()) for c in expected]
     letter = _letter(sent[0])
     assert (letter["stage"], letter["error_kind"]) == ("tag", "exception")
     assert (letter["topic"], letter["partition"], letter["offset"]) == (h.name("clean"), 1, 0)
     assert base64.b64decode(letter["original"]) == boom
     assert sent[1].value is not None
     validator("tagged_article")(orjson.loads(sent[1].value))
-    assert sent[1].value == to_json(stages.tag(article, knowledge[0]))
+    assert sent[1].value == to_json(tagged)
 
 
-def test_alert_and_settle_raise_one_alert_and_a_redelivery_adds_no_other(h: Harness) -> None:
+def test_tag_runs_the_alert_stage_and_settle_raises_one_alert_a_redelivery_adds_no_other(h: Harness) -> None:
     kb, rules = h.nw.kb, h.nw.rules
-    tagged = [stages.tag(_clean(raw), kb) for raw in (WARNING, TWO_CANDIDATES)]
+    clean = [_clean(raw) for raw in (WARNING, TWO_CANDIDATES)]
+    tagged = [stages.tag(a, kb) for a in clean]
     per_article = [candidates(t, rules, kb.countries) for t in tagged]
     assert [len(cs) for cs in per_article] == [1, 2]
-    expected = [c for cs in per_article for c in cs]
-    sent = h.drive("alert", [{"value": to_json(t), "key": t.article.id.encode()} for t in tagged], expect=3)
+    sent = h.drive("tag", [{"value": to_json(a), "key": a.id.encode()} for a in clean], expect=5)
+    # each article's tagged record, then the candidates the alert stage drew from it
     assert [(s.topic, s.key, s.value) for s in sent] == [
-        (h.name("candidates"), c.key.encode(), to_json(c)) for c in expected]
-    c = sent[0]  # the warning's one candidate: a high escalation alert
+        out for t, cs in zip(tagged, per_article, strict=True) for out in (
+            [(h.name("tagged"), t.article.id.encode(), to_json(t))]
+            + [(h.name("candidates"), c.key.encode(), to_json(c)) for c in cs])]
+    c = sent[1]  # the warning's one candidate: a high escalation alert
     assert c.value is not None and orjson.loads(c.value)["alert"]["rule"]["id"] == "gov-warns-escalation"
     aid = c.key.decode()
 
@@ -186,6 +192,31 @@ def test_alert_and_settle_raise_one_alert_and_a_redelivery_adds_no_other(h: Harn
     # The table writes found the event being processed: its partition is the changelog's.
     assert list(h.nw.state.keys()) == [aid]
     assert h.changelog == [(1, aid), (1, aid)]
+
+
+def test_the_alert_stage_failing_keeps_the_tagged_record_and_dead_letters_as_alert(
+        h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    import streams.agents
+
+    real = streams.agents.candidates
+
+    def alert_stage(tagged: Any, *args: Any) -> Any:
+        if tagged.article.id == "it-en-1":
+            raise ValueError("a rule could not be evaluated")
+        return real(tagged, *args)
+
+    monkeypatch.setattr(streams.agents, "candidates", alert_stage)
+    warning, other = _clean(WARNING), _clean(TWO_CANDIDATES)
+    sent = h.drive("tag", [{"value": to_json(warning), "key": b"it-en-1", "partition": 2},
+                           {"value": to_json(other), "key": other.id.encode(), "partition": 2}], expect=5)
+    assert [(s.topic, s.key) for s in sent][:3] == [
+        (h.name("tagged"), b"it-en-1"), (h.name("deadletter"), b"it-en-1"), (h.name("tagged"), other.id.encode())]
+    assert [s.topic for s in sent[3:]] == [h.name("candidates")] * 2  # the next article went through
+    letter = _letter(sent[1])
+    assert (letter["stage"], letter["error_kind"], letter["article_id"]) == ("alert", "exception", "it-en-1")
+    assert (letter["topic"], letter["partition"], letter["offset"]) == (h.name("clean"), 2, 0)
+    assert "ValueError: a rule could not be evaluated" in letter["message"]
+    assert base64.b64decode(letter["original"]) == to_json(warning)
 
 
 def test_an_output_the_broker_refuses_sends_its_input_aside_and_the_agent_goes_on(h: Harness) -> None:
