@@ -11,6 +11,8 @@ compare as two runs:
 
 (a broker from `newswatch broker --port 19392`, warm after a first run; without
 KAFKA_BOOTSTRAP_SERVERS a fresh managed broker starts, and its cold JVM adds CPU).
+``--null`` drains the same backlog through bench/null_worker.py, whose stages do nothing:
+the framework's own share of the worker's time.
 """
 
 from __future__ import annotations
@@ -48,12 +50,12 @@ def listener_pid(bootstrap: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-async def run(bootstrap: str, n: int) -> None:
+async def run(bootstrap: str, n: int, null: bool) -> None:
     prefix = f"dr{uuid.uuid4().hex[:6]}."
     await ensure_topics(Settings(bootstrap_servers=bootstrap, topic_prefix=prefix))
     await e2e.produce(bootstrap, f"{prefix}news.raw", e2e.articles(n, "bt"))
     log = Path(tempfile.mkdtemp(prefix="nw-drain-")) / "worker.log"
-    proc = e2e.start_worker(bootstrap, prefix, log)
+    proc = e2e.start_worker(bootstrap, prefix, log, null=null)
     broker = listener_pid(bootstrap)
     try:
         start, worker0 = time.time() * 1000, cpu_seconds(proc.pid)
@@ -85,9 +87,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--port", type=int, default=19192)
+    ap.add_argument("--null", action="store_true",
+                    help="the worker of bench/null_worker.py: same agents and hops, stages that do nothing")
     args = ap.parse_args()
     with e2e.cluster(args.port) as bootstrap:
-        asyncio.run(run(bootstrap, args.articles))
+        asyncio.run(run(bootstrap, args.articles, args.null))
 
 
 if __name__ == "__main__":
