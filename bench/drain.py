@@ -50,22 +50,30 @@ def listener_pid(bootstrap: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-async def run(bootstrap: str, n: int, null: bool) -> None:
+async def run(bootstrap: str, n: int, null: bool, workers: int, settle: float) -> None:
     prefix = f"dr{uuid.uuid4().hex[:6]}."
     await ensure_topics(Settings(bootstrap_servers=bootstrap, topic_prefix=prefix))
-    await e2e.produce(bootstrap, f"{prefix}news.raw", e2e.articles(n, "bt"))
+    if workers == 1:  # the backlog is there before the worker starts; timed from its Ready
+        await e2e.produce(bootstrap, f"{prefix}news.raw", e2e.articles(n, "bt"))
     log = Path(tempfile.mkdtemp(prefix="nw-drain-")) / "worker.log"
-    proc = e2e.start_worker(bootstrap, prefix, log, null=null)
+    procs = [e2e.start_worker(bootstrap, prefix, log.with_name(f"worker{i}.log") if i else log, null=null)
+             for i in range(workers)]
     broker = listener_pid(bootstrap)
     try:
-        start, worker0 = time.time() * 1000, cpu_seconds(proc.pid)
+        if workers > 1:  # the group settles first (a join mid-backlog would time a rebalance)
+            await asyncio.sleep(settle)
+        start, worker0 = time.time() * 1000, sum(cpu_seconds(p.pid) for p in procs)
         broker0 = cpu_seconds(broker) if broker else 0.0
+        if workers > 1:
+            await e2e.produce(bootstrap, f"{prefix}news.raw", e2e.articles(n, "bt"))
         tagged = await e2e.drain(bootstrap, f"{prefix}news.tagged", lambda ms: len(ms) >= n, 600)
         alerts = await e2e.drain(bootstrap, f"{prefix}news.alerts", lambda ms: True, 60, idle=3.0)
-        worker1, broker1 = cpu_seconds(proc.pid), cpu_seconds(broker) if broker else 0.0
+        worker1 = sum(cpu_seconds(p.pid) for p in procs)
+        broker1 = cpu_seconds(broker) if broker else 0.0
         last_tagged = max(m.timestamp for m in tagged) - start
         last_alert = max(m.timestamp for m in alerts) - start
-        print(f"backlog of {n} articles, from the worker's Ready:")
+        print(f"backlog of {n} articles, " + ("from the worker's Ready:" if workers == 1 else
+                                             f"{workers} workers, from the first produce:"))
         print(f"  last tagged {last_tagged:6.0f} ms   last alert {last_alert:6.0f} ms   "
               f"= {n / (last_alert / 1000):.0f} articles/s")
         print(f"  worker CPU {1000 * (worker1 - worker0) / n:.2f} ms/article"
@@ -79,8 +87,10 @@ async def run(bootstrap: str, n: int, null: bool) -> None:
             print("  stage time per record: " + ", ".join(
                 f"{s} {1000 * float(sums[s]) / max(float(counts[s]), 1):.2f} ms" for s in sums))
     finally:
-        proc.terminate()
-        proc.wait(60)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(60)
 
 
 def main() -> None:
@@ -89,9 +99,12 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=19192)
     ap.add_argument("--null", action="store_true",
                     help="the worker of bench/null_worker.py: same agents and hops, stages that do nothing")
+    ap.add_argument("--workers", type=int, default=1, help="worker processes in one group")
+    ap.add_argument("--settle", type=float, default=15.0,
+                    help="seconds the group gets to settle before the backlog, with more than one worker")
     args = ap.parse_args()
     with e2e.cluster(args.port) as bootstrap:
-        asyncio.run(run(bootstrap, args.articles, args.null))
+        asyncio.run(run(bootstrap, args.articles, args.null, args.workers, args.settle))
 
 
 if __name__ == "__main__":
