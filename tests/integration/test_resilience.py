@@ -1,4 +1,5 @@
-"""Failures on a real broker: a worker killed mid-stream, the broker restarted mid-stream.
+"""Failures on a real broker: a worker killed mid-stream, the broker restarted mid-stream,
+a worker stopped while its broker is down.
 
 Inputs are counted against outputs by id: every article reaches ``news.tagged``, and the
 alert ids on ``news.alerts`` are exactly those the in-process pipeline raises for the
@@ -6,6 +7,8 @@ same articles (no alert lost, no second id for the same warning)."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -93,3 +96,26 @@ def test_broker_restart_mid_stream_loses_nothing(kafka_harness: KafkaHarness, to
         assert worker.proc is not None and worker.proc.poll() is None, "the worker died with the broker"
     finally:
         worker.stop()
+
+
+def test_a_worker_whose_broker_is_gone_still_stops_on_sigterm(kafka_harness: KafkaHarness, topic_prefix: str,
+                                                               tmp_path: Path) -> None:
+    """A deployment stopping workers while the cluster is down must not wait for a SIGKILL."""
+    bootstrap = kafka_harness.bootstrap
+    declare(bootstrap, topic_prefix)
+    worker = Worker(bootstrap, topic_prefix, tmp_path).start()
+    try:
+        kafka_harness.stop_broker()
+        try:
+            time.sleep(5)  # the worker's fetches fail and back off, as they do while a broker is away
+            assert worker.proc is not None
+            worker.proc.terminate()
+            try:
+                worker.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                raise AssertionError(f"the worker ignored SIGTERM for 30 s with its broker gone\n{worker.tail()}"
+                                     ) from None
+        finally:
+            kafka_harness.start_broker()
+    finally:
+        worker.stop(signal.SIGKILL)
