@@ -33,6 +33,8 @@ lint: setup
 
 typecheck: setup
 	$(VENV)/bin/mypy
+	# bench/ holds scripts that import each other by file name, so they are checked from there
+	cd bench && MYPYPATH=.. $(VENV)/bin/mypy --no-namespace-packages --config-file ../pyproject.toml *.py
 
 unit: setup
 	$(PY) -m pytest tests/unit -q

@@ -53,7 +53,7 @@ async def drain_once(bootstrap: str, n: int, metrics: bool, png: Path | None) ->
         start = started * 1000
         await produce(bootstrap, f"{prefix}news.raw", articles(n, "mc"))
         tagged = await drain(bootstrap, f"{prefix}news.tagged", lambda ms: len(ms) >= n, 600)
-        rate = n / ((max(m.timestamp for m in tagged) - start) / 1000)
+        rate: float = n / ((max(m.timestamp for m in tagged) - start) / 1000)
         if metrics and png is not None:
             await asyncio.sleep(35)  # let rate() windows of the panels cover the run
             from tests.integration.prometheus import DASHBOARD, panel_queries
@@ -99,11 +99,11 @@ def main() -> None:
     results: dict[bool, list[float]] = {False: [], True: []}
     with cluster(args.port) as bootstrap:
         for i in range(args.rounds):
-            for on in (False, True) if i % 2 == 0 else (True, False):
-                last = on and i == args.rounds - 1
-                rate = asyncio.run(drain_once(bootstrap, args.articles, on, args.png if last else None))
-                results[on].append(rate)
-                print(f"round {i + 1} metrics {'on ' if on else 'off'}: {rate:7.0f} articles/s", flush=True)
+            for metered in (False, True) if i % 2 == 0 else (True, False):
+                last = metered and i == args.rounds - 1
+                rate = asyncio.run(drain_once(bootstrap, args.articles, metered, args.png if last else None))
+                results[metered].append(rate)
+                print(f"round {i + 1} metrics {'on ' if metered else 'off'}: {rate:7.0f} articles/s", flush=True)
     off, on = statistics.median(results[False]), statistics.median(results[True])
     per_article = metric_calls_per_article()
     print(f"backlog of {args.articles} articles, median of {args.rounds} rounds each:")

@@ -23,10 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from streams import agents, cli
 from streams.app import Newswatch
+from streams.skips import SkipGuard
 
 
 def attach_passthrough(nw: Newswatch) -> None:
-    topics, guard = nw.topics, agents.SkipGuard(nw.app, nw.topics.inputs())
+    topics, guard = nw.topics, SkipGuard(nw.app, nw.topics.inputs())
 
     async def send(topic: Any, key: bytes, value: bytes | None) -> Any:
         return await topic.send(key=key, value=value)

@@ -198,7 +198,7 @@ def test_the_alert_stage_failing_keeps_the_tagged_record_and_dead_letters_as_ale
         h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     import streams.agents
 
-    real = streams.agents.candidates
+    real = candidates
 
     def alert_stage(tagged: Any, *args: Any) -> Any:
         if tagged.article.id == "it-en-1":

@@ -5,7 +5,7 @@ evidence; the HTML is self-contained and escapes all article text."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -39,7 +39,7 @@ ARTICLES = [
     {"id": "cli-de-1", "language": "de", "published_at": "2025-01-14T10:00:00Z", "title": "Fußball",
      "body": "Der FC Beispiel gewann am Samstag mit 2:1 gegen den SV Muster. Der Trainer zeigte sich zufrieden."},
 ]
-LABELS = [
+LABELS: list[dict[str, object]] = [
     {"id": "cli-en-1", "kind": "positive", "note": "the ministry as speaker",
      "alerts": [{"rule": "gov-warns-escalation", "speaker_country": "DE", "speaker_kind": "body",
                  "targets": ["RU"]}]},
@@ -64,7 +64,7 @@ def shared_kb(monkeypatch: pytest.MonkeyPatch, pipeline_factory: Callable[[], Pi
     monkeypatch.setattr(pipeline_module, "load_kb", lambda settings=None: kb)
 
 
-def jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+def jsonl(path: Path, rows: Sequence[Mapping[str, object]]) -> Path:
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     return path
 

@@ -114,6 +114,7 @@ def test_redelivered_observation_publishes_again_what_a_crash_may_have_lost(pipe
     (window_id,) = [aid for aid, a in published.items() if a is not None]
     # the crash: the state kept the third observation, its output never left the worker
     again = dict(o for c in last for o in settle(c, pipeline.rules, state))
-    assert again.get(window_id) is not None
-    assert again[window_id].sources_count == 3
-    assert again[window_id].id == published[window_id].id
+    alert, first = again.get(window_id), published[window_id]
+    assert alert is not None and first is not None
+    assert alert.sources_count == 3
+    assert alert.id == first.id

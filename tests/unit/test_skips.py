@@ -79,8 +79,11 @@ def test_redelivered_records_are_not_holes_and_a_rebalance_starts_over() -> None
     guard = SkipGuard(app)
     _feed(guard, [10, 11, 12, 10, 11, 12, 13])
     assert app.consumer.seeks == []
-    for receiver in app.on_partitions_revoked.receivers:
-        asyncio.run(receiver(app, revoked={RAW1}))
+    async def revoke() -> None:
+        for receiver in app.on_partitions_revoked.receivers:
+            await receiver(app, revoked={RAW1})
+
+    asyncio.run(revoke())
     app.consumer._committed_offset[RAW1] = 20
     _feed(guard, [20, 21])
     assert app.consumer.seeks == [] and guard.expected[RAW1] == 22
@@ -123,7 +126,13 @@ def test_a_partition_with_records_waiting_and_none_handled_is_resumed_and_sought
     app = App({})
     app.consumer = WatchedConsumer({RAW1: 14}, {RAW1: 28, raw2: 43, clean1: 5}, {raw2: 0, clean1: 5})
     timers: list[Callable[[], Awaitable[None]]] = []
-    app.timer = lambda **kw: (lambda fn: timers.append(fn) or fn)  # type: ignore[attr-defined]
+    def timer(**_: object) -> Callable[[Callable[[], Awaitable[None]]], Callable[[], Awaitable[None]]]:
+        def register(fn: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+            timers.append(fn)
+            return fn
+        return register
+
+    app.timer = timer  # type: ignore[attr-defined]
     guard = SkipGuard(app, {"news.raw", "news.clean"})
     assert timers == [guard.watch]
     now = [1000.0]

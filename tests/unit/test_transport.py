@@ -8,7 +8,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer
 
 from streams.settings import Settings
-from streams.transport import App, ConsumerThread
+from streams.transport import App, Consumer, ConsumerThread
 
 
 def test_aiokafka_still_keeps_the_fetch_settings_where_the_transport_sets_them() -> None:
@@ -25,7 +25,9 @@ def test_the_worker_consumer_is_built_with_the_configured_fetch_wait(tmp_path: P
     async def build() -> AIOKafkaConsumer:
         app = App("nw-transport-test", broker=f"kafka://{settings.bootstrap_servers}", datadir=str(tmp_path),
                   fetch_max_wait_ms=settings.fetch_max_wait_ms, fetch_min_bytes=settings.fetch_min_bytes)
-        thread = app.consumer._thread
+        worker_consumer = app.consumer
+        assert isinstance(worker_consumer, Consumer)
+        thread = worker_consumer._thread
         assert isinstance(thread, ConsumerThread)
         consumer: AIOKafkaConsumer = thread._create_worker_consumer(app.transport)
         return consumer
