@@ -168,16 +168,23 @@ def serve_metrics(nw: Newswatch) -> None:
     app.timer(interval=LAG_INTERVAL, name="consumer_lag")(consumer_lag)
 
 
+def committed_offsets(consumer: Any) -> Mapping[Any, int | None]:
+    """The group's committed offset per partition, as faust keeps it: the broker's from the
+    last seek, and every commit since (faust's private ``_committed_offset``, read here only)."""
+    committed: Mapping[Any, int | None] = getattr(consumer, "_committed_offset", {})
+    return committed
+
+
 async def read_positions(consumer: Any, sources: set[str]) -> tuple[list[Any], Mapping[Any, int], dict[Any, int]]:
     """The worker's partitions of ``sources``, their end offsets, and where the group stands on
-    each: the committed offset (faust keeps the broker's from the last seek and every commit
-    since), or the earliest offset for a partition never committed (where faust starts)."""
+    each: the committed offset, or the earliest offset for a partition never committed (where
+    faust starts)."""
     tps = sorted(tp for tp in consumer.assignment() if tp.topic in sources)
     if not tps:
         return [], {}, {}
     ends = await consumer.highwaters(*tps)
-    committed = getattr(consumer, "_committed_offset", {})
-    starts = {tp: committed[tp] for tp in tps if committed.get(tp) is not None}
+    committed = committed_offsets(consumer)
+    starts = {tp: offset for tp in tps if (offset := committed.get(tp)) is not None}
     never = [tp for tp in tps if tp not in starts]
     if never:
         starts.update(await consumer.earliest_offsets(*never))

@@ -27,7 +27,7 @@ import logging
 import time
 from typing import Any
 
-from streams.app import read_positions
+from streams.app import committed_offsets, read_positions
 
 log = logging.getLogger("newswatch.skips")
 
@@ -63,7 +63,7 @@ class SkipGuard:
 
     def _start(self, tp: Any, offset: int) -> int:
         # Where faust sought the partition to when it was assigned (the group's committed offset).
-        committed = getattr(self.app.consumer, "_committed_offset", {}).get(tp)
+        committed = committed_offsets(self.app.consumer).get(tp)
         return int(committed) if committed is not None and committed <= offset else offset
 
     async def check(self, tp: Any, offset: int) -> None:
