@@ -20,11 +20,11 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 import streams
+from streams.languages import LANGUAGES
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
 STAGES = ("clean", "tag", "alert", "settle")
-LANGUAGES = ("id", "en", "vi", "de", "fr", "es", "ru")
 MENTION_TYPES = ("country", "city", "body", "person", "organization")  # models.EntityType
 
 # Stage work is sub-millisecond to tens of milliseconds; alert latency is milliseconds to

@@ -44,7 +44,9 @@ from typing import Any
 
 import numpy as np
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("id", "en", "vi", "de", "fr", "es", "ru")
+from streams.languages import LANGUAGES
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = LANGUAGES
 PREFIX_BYTES = 120  # UTF-8 bytes classified; see the trade-off in the module docstring
 LOW_CONFIDENCE = 0.5
 UNDETERMINED = "und"
@@ -61,13 +63,28 @@ _HINT_ALIASES = {
     "fre": "fr",
     "spa": "es",
     "rus": "ru",
+    "ara": "ar",
+    "ukr": "uk",
+    "por": "pt",
+    "ita": "it",
+    "pol": "pl",
+    "tur": "tr",
+    "zho": "zh",
+    "chi": "zh",
+    "jpn": "ja",
+    "kor": "ko",
 }
 
 _QUOTED_MARK = re.compile('["“«„]')
 _QUOTED = re.compile('"[^"\n]{1,600}"|“[^”“\n]{1,600}[”“]|«[^»\n]{1,600}»|„[^“”\n]{1,600}[“”]')
 _LETTER = re.compile(r"[^\W\d_]")
-# letters of scripts none of the supported languages is written in (not Latin, not Cyrillic)
-_FOREIGN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u0400-\u052f\u1e00-\u1eff]")
+# letters of scripts none of the supported languages is written in (not Latin, Cyrillic,
+# Arabic, Han, kana or Hangul)
+_FOREIGN_LETTER = re.compile(
+    r"[^\W\d_A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u0400-\u052f\u1e00-\u1eff"
+    r"\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+    r"\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]"
+)
 
 
 @functools.cache

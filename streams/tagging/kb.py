@@ -26,13 +26,14 @@ import orjson
 from babel import localedata
 from babel.core import get_global
 
+from streams.languages import LANGUAGES
 from streams.settings import Settings
 from streams.tagging.matcher import Matcher, Phrase, is_cjk, make_phrase
 from streams.yamlio import Located, load_yaml
 
 DATA = Path(__file__).parent / "data"
 TERMS_FILE = Path(__file__).parents[1] / "rules" / "data" / "terms.yaml"
-LANGUAGES = ("id", "en", "vi", "de", "fr", "es", "ru")
+MARKERS = {"conditional": 0, "hypothetical": 1, "negation": 2, "clause": 3}
 BODY_KINDS = (
     "foreign_ministry",
     "defence_ministry",
@@ -51,7 +52,7 @@ BODY_NAMES = {
 }
 # CLDR also names regions and groupings; these are not countries.
 NOT_COUNTRIES = {"ZZ", "EZ", "QO", "XA", "XB", "UN", "EU"}
-CLDR_CACHE_FORMAT = 2  # bump when the selection of CLDR names changes
+CLDR_CACHE_FORMAT = 3  # bump when the selection of CLDR names changes
 MIN_FOREIGN_ALIAS = 4  # names from locales we do not plan for: shorter ones collide with words
 
 
@@ -187,6 +188,12 @@ def _check_literal(doc: Located, where: list[str | int], phrase: str) -> None:
         raise doc.error(where, f"'{phrase}': '*' is only allowed at the end of a phrase")
 
 
+def _code(doc: Located, where: list[str | int], code: Any) -> str:
+    if not isinstance(code, str):  # YAML reads a bare NO as false: codes must be quoted
+        raise doc.error(where, f"country code {code!r} must be a quoted string")
+    return code.upper()
+
+
 class _Builder:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -197,6 +204,7 @@ class _Builder:
         self.roles: dict[str, str | None] = {}
         self.cue_priority: dict[str, int] = {}
         self.term_classes: set[str] = set()
+        self.capitals: dict[str, Entity] = {}  # country -> its capital (a speaker: "Moscow warned")
         self.ambiguous: set[str] = set()  # forms that are also ordinary words ("Pháp" in "biện pháp")
         self.versions: dict[str, str] = {}
 
@@ -234,23 +242,10 @@ class _Builder:
     def _country_file(self, doc: Located, cldr: dict[str, Any]) -> None:
         data = _mapping(doc, [], doc.data)
         self.versions["countries"] = str(data.get("version", "?"))
-        for code, langs in _mapping(doc, ["countries"], data.get("countries", {})).items():
-            if not isinstance(code, str):  # YAML reads a bare NO as false: codes must be quoted
-                raise doc.error(["countries"], f"country code {code!r} must be a quoted string")
-            code = code.upper()
-            ent = self.countries.get(code)
-            if ent is None:  # EU, NATO and the like: organisations, not countries
-                ent = Entity(f"org:{code.lower()}", "organization", code, code, None, None, code == "EU")
-                self.countries[code] = ent
-                self.entities[ent.id] = ent
+        for code, langs in _mapping(doc, ["countries"], data.get("countries") or {}).items():
+            code = _code(doc, ["countries"], code)
             for lang, forms in _mapping(doc, ["countries", code], langs).items():
-                forms = _mapping(doc, ["countries", code, lang], forms)
-                for key in ("names", "adjectives"):
-                    for phrase in _strings(doc, ["countries", code, lang, key], forms.get(key)):
-                        _check_literal(doc, ["countries", code, lang, key], phrase)
-                        self.add(phrase, "entity", ent.id, lang, proper=key == "names")
-                for phrase in _strings(doc, ["countries", code, lang, "ambiguous"], forms.get("ambiguous")):
-                    self.ambiguous.add(phrase)
+                self._country_forms(doc, ["countries", code, lang], code, lang, forms)
         by_en_city = {v.lower(): k for k, v in cldr["city_en"].items()}
         for i, city in enumerate(data.get("cities") or []):
             city = _mapping(doc, ["cities", i], city)
@@ -259,6 +254,8 @@ class _Builder:
             tz = by_en_city.get(city["name"].lower())
             eid = f"city:{tz.lower()}" if tz else str(city.get("id") or f"city:{city['name'].lower()}")
             ent = Entity(eid, "city", city["name"], city["country"].upper())
+            if city.get("capital"):
+                self.capitals[ent.country or ""] = ent
             self.entity(ent, [city["name"], *_strings(doc, ["cities", i, "names"], city.get("names"))])
         for i, body in enumerate(data.get("bodies") or []):
             body = _mapping(doc, ["bodies", i], body)
@@ -271,40 +268,26 @@ class _Builder:
             names = [str(body["name"])] if body.get("name") else []
             self.entity(ent, names + _strings(doc, ["bodies", i, "names"], body.get("names")))
 
+    def _country_forms(self, doc: Located, where: list[str | int], code: str, lang: str, forms: Any) -> None:
+        """Names, adjectives and ambiguous forms of one country in one language."""
+        ent = self.countries.get(code)
+        if ent is None:  # EU, NATO and the like: organisations, not countries
+            ent = Entity(f"org:{code.lower()}", "organization", code, code, None, None, code == "EU")
+            self.countries[code] = ent
+            self.entities[ent.id] = ent
+        forms = _mapping(doc, where, forms)
+        for key in ("names", "adjectives"):
+            for phrase in _strings(doc, [*where, key], forms.get(key)):
+                _check_literal(doc, [*where, key], phrase)
+                self.add(phrase, "entity", ent.id, lang, proper=key == "names")
+        for phrase in _strings(doc, [*where, "ambiguous"], forms.get("ambiguous")):
+            self.ambiguous.add(phrase)
+
     def _body(self, country: str, kind: str) -> Entity:
         eid = f"b:{country.lower()}:{kind}"
         if eid not in self.entities:
             self.entities[eid] = body_entity(eid, kind, country, self.countries)
         return self.entities[eid]
-
-    # -- bodies by pattern
-    def body_file(self) -> None:
-        doc = load_yaml(DATA / "bodies.yaml")
-        data = _mapping(doc, [], doc.data)
-        self.versions["bodies"] = str(data.get("version", "?"))
-        for kind, spec in _mapping(doc, ["kinds"], data.get("kinds")).items():
-            if kind not in BODY_KINDS:
-                raise doc.error(["kinds", kind], f"unknown body kind {kind!r}")
-            spec = _mapping(doc, ["kinds", kind], spec)
-            # Names that imply their country ("Bundesregierung"): aliases of the same body entity.
-            for code, names in _mapping(doc, ["kinds", kind, "fixed"], spec.get("fixed") or {}).items():
-                if not isinstance(code, str):
-                    raise doc.error(["kinds", kind, "fixed"], f"country code {code!r} must be a quoted string")
-                for lang, forms in _mapping(doc, ["kinds", kind, "fixed", code], names).items():
-                    self.entity(self._body(code.upper(), kind),
-                                _strings(doc, ["kinds", kind, "fixed", code, lang], forms), lang)
-            for lang, patterns in _mapping(doc, ["kinds", kind, "patterns"], spec.get("patterns", {})).items():
-                for pattern in _strings(doc, ["kinds", kind, "patterns", lang], patterns):
-                    if pattern.count("{c}") != 1:
-                        raise doc.error(["kinds", kind, "patterns", lang], f"'{pattern}' needs exactly one {{c}}")
-                    before, after = (part.strip() for part in pattern.split("{c}"))
-                    bp = BodyPattern(kind, lang, before or None, after or None)
-                    idx = len(self.body_patterns)
-                    self.body_patterns.append(bp)
-                    if bp.prefix:
-                        self.add(bp.prefix, "body_part", (idx, "prefix"), lang)
-                    if bp.suffix:
-                        self.add(bp.suffix, "body_part", (idx, "suffix"), lang)
 
     # -- people
     def people_file(self) -> None:
@@ -332,70 +315,97 @@ class _Builder:
                 for short in _strings(doc, ["people", i, "short"], p.get("short")):
                     self.add(short, "short", ent.id, proper=True)
 
-    # -- roles, cues, modality, non-government speakers, rule terms
+    # -- roles and classes (language-independent)
     def roles_file(self) -> None:
         doc = load_yaml(DATA / "roles.yaml")
         data = _mapping(doc, [], doc.data)
         self.versions["roles"] = str(data.get("version", "?"))
         for role, spec in _mapping(doc, ["roles"], data.get("roles")).items():
-            spec = _mapping(doc, ["roles", role], spec)
-            body = spec.get("body")
+            body = _mapping(doc, ["roles", role], spec).get("body")
             if body is not None and body not in BODY_KINDS:
                 raise doc.error(["roles", role, "body"], f"unknown body kind {body!r}")
             self.roles[role] = body
-            for lang in LANGUAGES:
-                for phrase in _strings(doc, ["roles", role, lang], spec.get(lang)):
+
+    def classes_file(self) -> None:
+        doc = load_yaml(DATA / "cues.yaml")
+        data = _mapping(doc, [], doc.data)
+        self.versions["classes"] = str(data.get("version", "?"))
+        classes = _strings(doc, ["classes"], data.get("classes"))
+        self.cue_priority = {c: i for i, c in enumerate(classes)}
+        self.term_classes = set(_strings(doc, ["terms"], data.get("terms")))
+
+    # -- one file per language: cues, terms, markers, speakers, roles, bodies, country forms
+    def language_files(self) -> None:
+        folders = [DATA / "languages", *(Path(f) / "languages" for f in filter(None, self.settings.kb_path.split(os.pathsep)))]
+        for folder in folders:
+            for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+                self.language_file(load_yaml(path))
+
+    def language_file(self, doc: Located) -> None:
+        data = _mapping(doc, [], doc.data)
+        lang = data.get("language")
+        if lang not in LANGUAGES:
+            raise doc.error(["language"], f"language {lang!r} is not one of {', '.join(LANGUAGES)} "
+                            "(streams/languages.py)")
+        self.versions[f"lang-{lang}"] = str(data.get("version", "?"))
+        sections = {"language", "version", "cues", "terms", "markers", "nongov", "roles", "roles_with_country",
+                    "bodies", "bodies_bare", "fixed_bodies", "countries", "capitals"}
+        for key in data:
+            if key not in sections:
+                raise doc.error([key], f"unknown section {key!r}; use one of {', '.join(sorted(sections))}")
+        for layer, section, known in (("cue", "cues", self.cue_priority), ("term", "terms", self.term_classes),
+                                      ("modality", "markers", MARKERS), ("role", "roles", self.roles)):
+            for klass, phrases in _mapping(doc, [section], data.get(section) or {}).items():
+                if klass not in known:
+                    raise doc.error([section, klass], f"unknown {section[:-1]} class {klass!r}; "
+                                    f"use one of {', '.join(sorted(known))}")
+                for phrase in _strings(doc, [section, klass], phrases):
+                    _check_literal(doc, [section, klass], phrase)
                     # "{c} foreign minister": the country is found as a neighbouring mention.
-                    literal = " ".join(phrase.replace("{c}", " ").split())
-                    self.add(literal, "role", role, lang)
-
-    def lexicon(self, path: Path, section: str, layer: str) -> None:
-        doc = load_yaml(path)
-        data = _mapping(doc, [], doc.data)
-        self.versions[path.stem] = str(data.get("version", "?"))
-        body = _mapping(doc, [section], data.get(section))
-        for outer, inner in body.items():
-            inner = _mapping(doc, [section, outer], inner)
-            for mid, phrases in inner.items():
-                # cues.yaml is lang -> class; the others are class -> lang.
-                lang, klass = (outer, mid) if layer == "cue" else (mid, outer)
-                for phrase in _strings(doc, [section, outer, mid], phrases):
-                    _check_literal(doc, [section, outer, mid], phrase)
-                    self.add(phrase, layer, klass, lang)
-                if layer == "term":
-                    self.term_classes.add(klass)
-        if layer == "cue":
-            classes = _strings(doc, ["classes"], data.get("classes"))
-            self.cue_priority = {c: i for i, c in enumerate(classes)}
-
-    def marker_file(self, name: str) -> None:
-        """Class -> language -> phrases, matched in the "modality" layer (modality.yaml, clauses.yaml)."""
-        doc = load_yaml(DATA / name)
-        data = _mapping(doc, [], doc.data)
-        self.versions[Path(name).stem] = str(data.get("version", "?"))
-        for klass, langs in data.items():
-            if klass == "version":
-                continue
-            for lang, phrases in _mapping(doc, [klass], langs).items():
-                for phrase in _strings(doc, [klass, lang], phrases):
-                    self.add(phrase, "modality", klass, lang)
+                    self.add(" ".join(phrase.replace("{c}", " ").split()), layer, klass, lang)
+        for phrase in _strings(doc, ["nongov"], data.get("nongov")):
+            _check_literal(doc, ["nongov"], phrase)
+            self.add(phrase, "nongov", "nongov", lang)
+        for kind, patterns in _mapping(doc, ["bodies"], data.get("bodies") or {}).items():
+            if kind not in BODY_KINDS:
+                raise doc.error(["bodies", kind], f"unknown body kind {kind!r}; use one of {', '.join(BODY_KINDS)}")
+            for pattern in _strings(doc, ["bodies", kind], patterns):
+                if pattern.count("{c}") != 1:
+                    raise doc.error(["bodies", kind], f"'{pattern}' needs exactly one {{c}}")
+                before, after = (part.strip() for part in pattern.split("{c}"))
+                bp = BodyPattern(kind, lang, before or None, after or None)
+                idx = len(self.body_patterns)
+                self.body_patterns.append(bp)
+                if bp.prefix:
+                    self.add(bp.prefix, "body_part", (idx, "prefix"), lang)
+                if bp.suffix:
+                    self.add(bp.suffix, "body_part", (idx, "suffix"), lang)
+        for code, kinds in _mapping(doc, ["fixed_bodies"], data.get("fixed_bodies") or {}).items():
+            code = _code(doc, ["fixed_bodies", code], code)
+            for kind, names in _mapping(doc, ["fixed_bodies", code], kinds).items():
+                if kind not in BODY_KINDS:
+                    raise doc.error(["fixed_bodies", code, kind], f"unknown body kind {kind!r}")
+                self.entity(self._body(code, kind), _strings(doc, ["fixed_bodies", code, kind], names), lang)
+        for code, forms in _mapping(doc, ["countries"], data.get("countries") or {}).items():
+            self._country_forms(doc, ["countries", code], _code(doc, ["countries", code], code), lang, forms)
+        for code, names in _mapping(doc, ["capitals"], data.get("capitals") or {}).items():
+            code = _code(doc, ["capitals", code], code)
+            ent = self.capitals.get(code)
+            if ent is None:
+                raise doc.error(["capitals", code], f"no capital of {code} in countries.yaml `cities`")
+            self.entity(ent, _strings(doc, ["capitals", code], names), lang)
 
     def build(self) -> KnowledgeBase:
         self.roles_file()
+        self.classes_file()
         self.countries_and_cities()
-        self.body_file()
+        self.language_files()
         self.people_file()
-        self.lexicon(DATA / "cues.yaml", "cues", "cue")
-        self.lexicon(TERMS_FILE, "classes", "term")
-        self.lexicon(DATA / "speakers.yaml", "speakers", "nongov")
-        self.marker_file("modality.yaml")
-        self.marker_file("clauses.yaml")
         matcher = Matcher(self._demote_ambiguous())
         digest = hashlib.blake2b(orjson.dumps(sorted(self.versions.items())), digest_size=4).hexdigest()
         self.versions["kb"] = digest
         return KnowledgeBase(self.entities, self.countries, self.body_patterns, self.roles,
                              self.cue_priority, self.term_classes, matcher, self.versions)
-
 
     def _demote_ambiguous(self) -> list[tuple[str, Phrase]]:
         """Ambiguous forms, from any source, match case-sensitively and only count

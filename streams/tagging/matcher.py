@@ -40,6 +40,21 @@ def is_cjk(ch: str) -> bool:
     return 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0x0E00 <= o <= 0x0EFF
 
 
+# Arabic writes conjunctions, prepositions and the article onto the next word ("والتصعيد",
+# "للتصعيد", "بالرد"): a phrase listed without them ("تصعيد") still starts a word after them.
+_PROCLITICS = frozenset({"و", "ف", "ب", "ل", "ك", "ال", "لل", "وال", "فال", "بال", "كال", "ول", "وب", "فب",
+                         "ولل", "فلل", "س", "وس"})
+
+
+def _proclitic(folded: str, start: int) -> bool:
+    if not "\u0600" <= folded[start] <= "\u06ff":
+        return False
+    i = start
+    while i > 0 and start - i < 3 and "\u0600" <= folded[i - 1] <= "\u06ff":
+        i -= 1
+    return (i == 0 or not folded[i - 1].isalnum()) and folded[i:start] in _PROCLITICS
+
+
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 
 
@@ -134,7 +149,7 @@ class Matcher:
         for last, (length, cjk, bucket) in automaton.iter(folded):
             start = last - length + 1
             end = last + 1
-            if not cjk and start > 0 and folded[start - 1].isalnum():
+            if not cjk and start > 0 and folded[start - 1].isalnum() and not _proclitic(folded, start):
                 continue
             # "de l'" + "Ukraine": an elided article ends a word by itself.
             surface_ok_end = cjk or end >= n or not folded[end].isalnum() or folded[end - 1] == "'"

@@ -476,7 +476,8 @@ def test_language_of_a_quote_only_text() -> None:
 def test_language_undetermined_and_hints() -> None:
     assert detect_language("12 345 — 67,8 % !!!") == ("und", 0.0)
     assert detect_language("") == ("und", 0.0)
-    assert detect_language("中华人民共和国外交部发言人今天表示，双方将继续保持沟通。")[0] == "und"
+    assert detect_language("中华人民共和国外交部发言人今天表示，双方将继续保持沟通。")[0] == "zh"
+    assert detect_language("שר החוץ הישראלי אמר היום כי המדינה תגיב בתקיפות.")[0] == "und"  # Hebrew: not read
     # the hint breaks a tie on a text too short to decide, and only then
     assert detect_language("Jakarta", "id")[0] == "id"
     assert detect_language("Jakarta", "in-ID")[0] == "id"
@@ -493,7 +494,8 @@ def test_normalize_hint() -> None:
     assert normalize_hint(" EN_gb ") == "en"
     assert normalize_hint("in") == "id"
     assert normalize_hint("vie") == "vi"
-    assert normalize_hint("zh") is None
+    assert normalize_hint("zh-Hant") == "zh"
+    assert normalize_hint("he") is None
     assert normalize_hint("") is None
 
 
