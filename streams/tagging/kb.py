@@ -336,10 +336,11 @@ class _Builder:
 
     # -- one file per language: cues, terms, markers, speakers, roles, bodies, country forms
     def language_files(self) -> None:
-        folders = [DATA / "languages", *(Path(f) / "languages" for f in filter(None, self.settings.kb_path.split(os.pathsep)))]
-        for folder in folders:
-            for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
-                self.language_file(load_yaml(path))
+        extra = [Path(f) / "languages" for f in filter(None, self.settings.kb_path.split(os.pathsep))]
+        for folder in [DATA / "languages", *extra]:
+            if folder.is_dir():
+                for path in sorted(folder.glob("*.yaml")):
+                    self.language_file(load_yaml(path))
 
     def language_file(self, doc: Located) -> None:
         data = _mapping(doc, [], doc.data)
