@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))
 from streams import stages  # noqa: E402
 from streams.models import Alert  # noqa: E402
 from streams.pipeline import Pipeline  # noqa: E402
+from streams.rules.engine import explain  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus"
 PLANNED = ("id", "en", "vi", "de", "fr", "es", "ru", "ar", "uk", "pt", "it", "pl", "tr", "zh", "ja", "ko")
@@ -74,17 +75,17 @@ def jsonl(path: Path) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
 
 
-def statement_alerts(pipeline: Pipeline, item: dict[str, Any], hint: bool) -> list[Alert]:
-    """Alerts of per-statement rules raised by one labelled excerpt."""
+def statement_alerts(pipeline: Pipeline, item: dict[str, Any], hint: bool) -> tuple[list[Alert], list[str]]:
+    """Alerts of per-statement rules raised by one labelled excerpt, and why (not)."""
     pipeline.alerts.clear()
     pipeline.state.clear()
     pipeline.duplicates.__init__()  # type: ignore[misc]  # every excerpt stands alone
-    raw = {"id": item["id"], "body": item["text"], "url": item.get("url"),
-           "published_at": "2024-06-01T12:00:00Z"}
+    raw = {"id": item["id"], "body": item["text"], "url": item.get("url")}  # excerpts carry no date
     if hint:
         raw["language"] = item["lang"]
     result = pipeline.process(stages.parse_raw(raw))
-    return [a for a in result.alerts if not a.speakers]
+    why = explain(result.tagged, pipeline.rules, pipeline.kb.countries)
+    return [a for a in result.alerts if not a.speakers], why
 
 
 def score_statements(pipeline: Pipeline, items: list[dict[str, Any]], hint: bool
@@ -92,7 +93,7 @@ def score_statements(pipeline: Pipeline, items: list[dict[str, Any]], hint: bool
     per_lang: dict[str, Tally] = defaultdict(Tally)
     wrong: list[Outcome] = []
     for item in items:
-        alerts = statement_alerts(pipeline, item, hint)
+        alerts, why = statement_alerts(pipeline, item, hint)
         t = per_lang[item["lang"]]
         fired = bool(alerts)
         if item["alert"] and fired:
@@ -101,13 +102,13 @@ def score_statements(pipeline: Pipeline, items: list[dict[str, Any]], hint: bool
             if item.get("speaker_country") in countries and len(countries) == 1:
                 t.country_ok += 1
             else:
-                wrong.append(Outcome(item, alerts, wrong_country=True))
+                wrong.append(Outcome(item, alerts, wrong_country=True, explain=why))
         elif item["alert"]:
             t.fn += 1
-            wrong.append(Outcome(item, alerts))
+            wrong.append(Outcome(item, alerts, explain=why))
         elif fired:
             t.fp += 1
-            wrong.append(Outcome(item, alerts))
+            wrong.append(Outcome(item, alerts, explain=why))
         else:
             t.tn += 1
     return per_lang, wrong
@@ -151,6 +152,7 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--no-hint", action="store_true", help="do not pass the language as a hint")
     ap.add_argument("--no-feed", action="store_true", help="skip the background feed")
+    ap.add_argument("--explain", action="store_true", help="say for each miss and false alarm why (not)")
     ap.add_argument("--quiet", action="store_true", help="figures only, no list of misses and alerts")
     ap.add_argument("--json", type=Path, help="write the figures as JSON here")
     ap.add_argument("--lang", action="append", help="only excerpts (and feed articles) in this language; repeatable")
@@ -173,6 +175,9 @@ def main() -> int:
             print("    " + _short(it["text"], 400))
             for a in o.alerts:
                 print("    => " + describe(a))
+            if args.explain:
+                for line in o.explain:
+                    print("    ? " + line)
         print()
 
     total, planned = Tally(), Tally()

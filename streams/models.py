@@ -142,6 +142,7 @@ class Statement:
     negated: bool = False
     terms: dict[str, list[str]] = field(default_factory=dict)  # term class -> surfaces
     mentions: list[int] = field(default_factory=list)  # indices into TaggedArticle.mentions
+    context: list[str] = field(default_factory=list)  # term classes in the sentence and those around it
 
 
 @dataclass(slots=True)

@@ -111,23 +111,63 @@ def _targets(st: Statement, mentions: list[Mention], indices: list[int], rule: R
     return list(seen.values())
 
 
-def matches(rule: Rule, st: Statement) -> bool:
+def why_not(rule: Rule, st: Statement) -> str | None:
+    """The first condition of ``rule`` that ``st`` fails, in words; None when it matches."""
     if st.cue not in rule.cues:
-        return False
+        return f"cue class {st.cue} ('{st.cue_text}') is not one of {sorted(rule.cues)}"
     sp = st.speaker
-    if rule.government is not None and (sp is None or sp.government != rule.government):
-        return False
+    if rule.government is not None and (sp is None or (sp.government and sp.country is not None) != rule.government):
+        if sp is None:
+            return "no speaker found"
+        if sp.government and sp.country is None:
+            return f"speaker {sp.name!r} ({sp.kind}) holds an office but of no known country"
+        return f"speaker {sp.name!r} ({sp.kind}) is {'not ' if rule.government else ''}a government voice"
     if rule.speaker_kinds and (sp is None or sp.kind not in rule.speaker_kinds):
-        return False
+        return f"speaker kind {sp.kind if sp else None} is not one of {sorted(rule.speaker_kinds)}"
     if rule.speaker_countries and (sp is None or sp.country not in rule.speaker_countries):
-        return False
+        return f"speaker country {sp.country if sp else None} is not one of {sorted(rule.speaker_countries)}"
     if rule.terms_any and not rule.terms_any.intersection(st.terms):
-        return False
-    if rule.terms_none.intersection(st.terms):
-        return False
+        found = ", ".join(f"{k}: {v[0]!r}" for k, v in st.terms.items()) or "none"
+        return f"no term of {sorted(rule.terms_any)} in what was said (terms found: {found})"
+    blocked = rule.terms_none.intersection(st.terms)
+    if blocked:
+        return "blocked by " + ", ".join(f"{k} ({st.terms[k][0]!r})" for k in sorted(blocked))
+    if rule.context_any and not rule.context_any.intersection(st.context):
+        return f"no {' or '.join(sorted(rule.context_any))} context around the statement"
     if rule.negated is not None and st.negated != rule.negated:
-        return False
-    return not (rule.modality and st.modality not in rule.modality)
+        return "the cue or term is negated" if st.negated else "not negated"
+    if rule.modality and st.modality not in rule.modality:
+        return f"modality {st.modality} is not one of {sorted(rule.modality)}"
+    return None
+
+
+def matches(rule: Rule, st: Statement) -> bool:
+    return why_not(rule, st) is None
+
+
+def explain(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any] | None = None) -> list[str]:
+    """For each statement and per-statement rule, why it fired or which condition failed:
+    what `newswatch backtest --explain` prints and analysts tune rules with."""
+    lines: list[str] = []
+    text = tagged.article.text
+    if not tagged.statements:
+        lines.append("no statement: no speech or warning cue in any sentence")
+    for st in tagged.statements:
+        sp = st.speaker
+        who = f"{sp.name} [{sp.kind}, {sp.country or '?'}{', gov' if sp.government else ''}]" if sp else "none"
+        lines.append(f"sentence {st.sentence}: cue {st.cue} '{st.cue_text}', speaker {who}, "
+                     f"terms {sorted(st.terms) or '-'}, modality {st.modality}{', negated' if st.negated else ''}: "
+                     f"\"{' '.join(text[st.start:st.end].split())[:120]}\"")
+        for rule in ruleset.rules:
+            if rule.aggregate is not None:
+                continue
+            reason = why_not(rule, st)
+            if reason is None:
+                targets = targets_of(st, tagged, rule, countries or {})
+                if len(targets) < rule.min_targets:
+                    reason = f"{len(targets)} target(s) other than the speaker's country, {rule.min_targets} needed"
+            lines.append(f"  {rule.id}: {'FIRES' if reason is None else reason}")
+    return lines
 
 
 def _evidence(tagged: TaggedArticle, st: Statement) -> Evidence:
@@ -157,9 +197,10 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
     art = tagged.article
     states = countries or {}
     out: dict[str, Candidate] = {}
+    claimed: set[int] = set()  # a statement raises one alert: the first per-statement rule it matches
     for rule in ruleset.rules:
-        for st in tagged.statements:
-            if not matches(rule, st):
+        for n, st in enumerate(tagged.statements):
+            if (rule.aggregate is None and n in claimed) or not matches(rule, st):
                 continue
             targets = targets_of(st, tagged, rule, states)
             if len(targets) < rule.min_targets or st.speaker is None:
@@ -177,6 +218,7 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
                         "speaker": to_dict(speaker), "evidence": to_dict(_evidence(tagged, st)),
                         "at": when.isoformat()}, ingested_at=art.ingested_at, published_at=art.published_at)
                 continue
+            claimed.add(n)
             who = speaker.country or speaker.entity_id or speaker.name
             aid = alert_id(rule.id, who, ",".join(sorted(t.country or t.entity_id for t in targets)),
                            when.date().isoformat())

@@ -40,6 +40,7 @@ class Rule:
     cues: frozenset[str]
     terms_any: frozenset[str] = frozenset()
     terms_none: frozenset[str] = frozenset()
+    context_any: frozenset[str] = frozenset()
     negated: bool | None = False
     modality: frozenset[str] = frozenset()
     government: bool | None = None
@@ -93,7 +94,7 @@ def load_file(path: str | Path, cue_classes: Iterable[str], term_classes: Iterab
         if spec["id"] in seen:
             raise doc.error(["rules", i, "id"], f"duplicate rule id {spec['id']}")
         seen.add(spec["id"])
-        for key, known in (("cues", cues), ("terms_any", terms), ("terms_none", terms)):
+        for key, known in (("cues", cues), ("terms_any", terms), ("terms_none", terms), ("context_any", terms)):
             unknown = sorted(set(m.get(key) or ()) - known)
             if unknown:
                 raise doc.error(["rules", i, "match", key],
@@ -107,7 +108,7 @@ def load_file(path: str | Path, cue_classes: Iterable[str], term_classes: Iterab
         rules.append(Rule(
             id=spec["id"], title=spec["title"], version=spec["version"], severity=spec["severity"],
             summary=spec["summary"], cues=_frozen(m["cues"]), terms_any=_frozen(m.get("terms_any")),
-            terms_none=_frozen(m.get("terms_none")), negated=m.get("negated", False),
+            terms_none=_frozen(m.get("terms_none")), context_any=_frozen(m.get("context_any")), negated=m.get("negated", False),
             modality=_frozen(m.get("modality")), government=sp.get("government"),
             speaker_kinds=_frozen(sp.get("kinds")), speaker_countries=_frozen(sp.get("countries")),
             min_targets=tg.get("min", 1), target_types=_frozen(tg.get("types") or DEFAULT_TARGET_TYPES),

@@ -93,6 +93,10 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         if h.phrase.layer == "ambiguous" and any(joined(text, e, h.start) for e in lead_ends
                                                  if h.start - 4 <= e <= h.start):
             full.add(h.phrase.value)
+    # A bare surname also counts where it is plainly a speaker or an office holder:
+    # next to a cue ("Peskov said", "kata Retno") or after a title ("President Trump").
+    cue_edges = {h.start for h in hits if h.phrase.layer == "cue"} | {h.end for h in hits if h.phrase.layer == "cue"}
+    role_ends = {h.end for h in hits if h.phrase.layer == "role"}
     plain: list[Mention] = []
     for hit in named:
         eid = hit.phrase.value
@@ -100,7 +104,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         if ent is None:
             continue
         layer = hit.phrase.layer
-        if layer == "short" and eid not in full:  # a bare surname only where the full name appears too
+        if layer == "short" and eid not in full and not _introduced(text, hit, cue_edges, role_ends):
             continue
         if layer == "ambiguous" and not _ambiguous_ok(text, hit.start, eid in full):
             continue
@@ -208,6 +212,14 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         people.append(_mention(ent, s, e, text, via="role_cue", role=role))
 
     return sorted(plain + bodies + people, key=lambda m: (m.start, -m.end))
+
+
+def _introduced(text: str, hit: Hit, cue_edges: set[int], role_ends: set[int]) -> bool:
+    """A surname with a cue within a space or a comma of it, or a title just before it."""
+    near = range(hit.end, hit.end + 3)
+    if any(p in cue_edges for p in near) or any(p in cue_edges for p in range(hit.start - 2, hit.start + 1)):
+        return True
+    return any(joined(text, e, hit.start) for e in role_ends if hit.start - 4 <= e <= hit.start)
 
 
 # Honorifics before a given name: "ông Đức" is Mr Duc, not Germany.

@@ -33,7 +33,10 @@ from streams.yamlio import Located, load_yaml
 
 DATA = Path(__file__).parent / "data"
 TERMS_FILE = Path(__file__).parents[1] / "rules" / "data" / "terms.yaml"
-MARKERS = {"conditional": 0, "hypothetical": 1, "negation": 2, "clause": 3}
+# conditional, hypothetical, negation: modality; clause: opens a reported clause ("that");
+# source: a cue whose speaker follows it ("according to"); recap: a sentence that attributes
+# what the one before said ("That's according to", "Об этом заявил").
+MARKERS = {"conditional": 0, "hypothetical": 1, "negation": 2, "clause": 3, "source": 4, "recap": 5}
 BODY_KINDS = (
     "foreign_ministry",
     "defence_ministry",
@@ -52,7 +55,7 @@ BODY_NAMES = {
 }
 # CLDR also names regions and groupings; these are not countries.
 NOT_COUNTRIES = {"ZZ", "EZ", "QO", "XA", "XB", "UN", "EU"}
-CLDR_CACHE_FORMAT = 3  # bump when the selection of CLDR names changes
+CLDR_CACHE_FORMAT = 4  # bump when the selection of CLDR names changes
 MIN_FOREIGN_ALIAS = 4  # names from locales we do not plan for: shorter ones collide with words
 
 
@@ -65,6 +68,13 @@ class Entity:
     qid: str | None = None
     role: str | None = None  # person: latest office; body: its kind
     government: bool = False
+    # person: (role, from, to) of each government office, ISO dates, None = open; a former
+    # minister speaks for the government only in articles dated while in office
+    offices: tuple[tuple[str, str | None, str | None], ...] = ()
+
+    def in_office(self, day: str) -> bool:
+        """Held a government office on ``day`` (YYYY-MM-DD)."""
+        return any((a is None or a <= day) and (b is None or day <= b) for _, a, b in self.offices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +95,7 @@ class KnowledgeBase:
     term_classes: set[str]
     matcher: Matcher
     versions: dict[str, str] = field(default_factory=dict)
+    capitals: frozenset[str] = frozenset()  # city entity ids that stand for their government
 
     def body(self, country: str, kind: str) -> Entity:
         """The government body of a kind for a country (made on first use)."""
@@ -146,6 +157,8 @@ def _cldr_names(cache_dir: Path) -> dict[str, Any]:
 def _long_enough(name: str) -> bool:
     """Short names in alphabetic scripts collide with words of other languages; in
     Chinese, Japanese or Korean a country is two or three characters ("德国", "독일")."""
+    if name[:1].islower():  # a few locales write names in lower case ("laws" for Laos): ordinary words elsewhere
+        return False
     return len(name) >= MIN_FOREIGN_ALIAS or any(is_cjk(c) for c in name)
 
 
@@ -307,8 +320,10 @@ class _Builder:
                 qid = p.get("qid")
                 if qid is not None and not (isinstance(qid, str) and qid[:1] == "Q" and qid[1:].isdigit()):
                     raise doc.error(["people", i, "qid"], f"'{qid}' is not a Wikidata QID")
+                held = tuple((str(o["role"]), _day(o.get("from")), _day(o.get("to"))) for o in offices
+                             if o["role"] != "party_official")
                 ent = Entity(p["id"], "person", p["name"], p["country"].upper(), qid, role,
-                             (role is not None and role != "party_official") or p["country"] == "KP")
+                             (role is not None and role != "party_official") or p["country"] == "KP", held)
                 if p["id"] in self.entities and self.entities[p["id"]] != ent:
                     raise doc.error(["people", i, "id"], f"duplicate person id {p['id']}")
                 self.entity(ent, [p["name"], *_strings(doc, ["people", i, "aliases"], p.get("aliases"))])
@@ -406,7 +421,8 @@ class _Builder:
         digest = hashlib.blake2b(orjson.dumps(sorted(self.versions.items())), digest_size=4).hexdigest()
         self.versions["kb"] = digest
         return KnowledgeBase(self.entities, self.countries, self.body_patterns, self.roles,
-                             self.cue_priority, self.term_classes, matcher, self.versions)
+                             self.cue_priority, self.term_classes, matcher, self.versions,
+                             frozenset(e.id for e in self.capitals.values()))
 
     def _demote_ambiguous(self) -> list[tuple[str, Phrase]]:
         """Ambiguous forms, from any source, match case-sensitively and only count
@@ -422,6 +438,10 @@ class _Builder:
                 phrase = Phrase("ambiguous", phrase.value, phrase.lang, surfaces[key], False)
             out.append((key, phrase))
         return out
+
+
+def _day(value: Any) -> str | None:
+    return None if value is None else str(value)[:10]
 
 
 def _current_role(offices: list[Any]) -> str | None:

@@ -19,7 +19,7 @@ from streams.models import CleanArticle, Mention, Speaker, Statement, Voice
 from streams.tagging.kb import KnowledgeBase
 from streams.tagging.matcher import Hit, longest_first
 
-SPEAKER_TYPES = ("person", "body", "country", "organization")
+SPEAKER_TYPES = ("person", "body", "country", "organization", "city")
 # Quote pairs, bounded and never crossing a paragraph.
 _QUOTES = re.compile(
     r'“([^”\n]{1,3000})”|"([^"\n]{1,3000})"|«([^»\n]{1,3000})»|„([^“”\n]{1,3000})[“”]|「([^」\n]{1,3000})」'
@@ -52,11 +52,14 @@ def speaker_of(m: Mention, kb: KnowledgeBase) -> Speaker:
         return Speaker(m.name, "body", m.country, m.entity_id, m.role, None, True)
     if m.type == "country":
         return Speaker(m.name, "country", m.country, m.entity_id, None, None, True)
+    if m.type == "city" and m.country in kb.countries:  # a capital: "Moscow warned", "Bắc Kinh cảnh báo"
+        state = kb.countries[m.country]
+        return Speaker(state.name, "country", m.country, state.id, None, None, True)
     ent = kb.entities.get(m.entity_id)
     return Speaker(m.name, "organization", m.country, m.entity_id, None, None, bool(ent and ent.government))
 
 
-SPECIFICITY = {"person": 0, "body": 1, "organization": 2, "country": 3}
+SPECIFICITY = {"person": 0, "body": 1, "organization": 2, "country": 3, "city": 3}
 SUBJECT_REACH = 60  # characters: "Russian Foreign Minister Sergey Lavrov" is one subject
 
 
@@ -67,7 +70,7 @@ def _pick(cands: list[Mention]) -> Mention | None:
     if not cands:
         return None
     first = min(cands, key=lambda m: (m.start, -m.end))
-    group = [m for m in cands if (m.start <= first.end + SUBJECT_REACH and m.type != "country")
+    group = [m for m in cands if (m.start <= first.end + SUBJECT_REACH and m.type not in ("country", "city"))
              or m is first]
     return min(group, key=lambda m: (SPECIFICITY.get(m.type, 9), m.start, -m.end))
 
@@ -114,6 +117,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         s0, s1 = sent.start, sent.end
         shits = [h for h in sentence_hits.get(si, ()) if h.start < s1]
         if not any(h.phrase.layer == "cue" for h in shits):
+            if prev is not None and prev.sentence == si - 1 and _continues_quote(text, s0, s1, qspans):
+                # '"…," he said. "Our response will be swift."': the quote goes on.
+                _extend(prev, text, _Layers.of(shits), si, s1, sentence_mentions.get(si, []))
             continue
         layers = _Layers.of(shits)
         scues = layers.cues
@@ -123,30 +129,68 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
         free = [mentions[i] for i in smentions
-                if mentions[i].type in SPEAKER_TYPES and not _inside(mentions[i].start, sq)]
+                if mentions[i].type in SPEAKER_TYPES and not _inside(mentions[i].start, sq)
+                and (mentions[i].type != "city" or mentions[i].entity_id in kb.capitals)]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         if speaker is None and prev is not None and prev.sentence >= si - 2 and \
                 not any(s0 <= h.start < anchor.start for h in layers.roles):
             # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
             speaker = prev.speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)]
+        negated_terms = _negated_terms(text, layers.mods, sterms)
+        sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
+        start = s0
+        if not sterms and si > 0 and (prev is None or prev.sentence < si - 1) and \
+                any(h.phrase.value == "recap" for h in layers.mods):
+            # "That's according to X", "Об этом заявил X": what X said is the sentence before.
+            before = _Layers.of(sentence_hits.get(si - 1, []))
+            sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms)]
+            start = article.sentences[si - 1].start
+            smentions = sentence_mentions.get(si - 1, []) + smentions
         quote = _evidence_quote(sq, sterms)
         grouped: dict[str, list[str]] = {}
         for t in sterms:
             grouped.setdefault(t.phrase.value, []).append(text[t.start:t.end])
         st = Statement(
-            sentence=si, start=s0, end=s1, cue=best.phrase.value, cue_text=text[best.start:best.end],
+            sentence=si, start=start, end=s1, cue=best.phrase.value, cue_text=text[best.start:best.end],
             cue_start=best.start, language=article.language, speaker=speaker,
             quote=text[quote[0]:quote[1]] if quote else None,
             quote_start=quote[0] if quote else None, quote_end=quote[1] if quote else None,
             modality=_modality(layers.mods, anchor.start, s1),
-            negated=_negated(text, layers.mods, best, sterms),
+            negated=_negated(text, layers.mods, best, []),  # the cue itself ("did not warn")
             terms=grouped, mentions=smentions,
         )
         out.append(st)
         prev = st
     _merge_speakers(out, kb)
+    _context(out, article, sentence_hits, text)
+    day = (article.published_at or "")[:10]  # no date (an undated excerpt): no check
+    if day:
+        for st in out:
+            _date_check(st, kb, day)
     return out
+
+
+def _date_check(st: Statement, kb: KnowledgeBase, day: str) -> None:
+    """A person out of office on the article's date speaks for nobody but themselves."""
+    sp = st.speaker
+    if sp is None:
+        return
+    person = kb.entities.get(sp.voice.entity_id if sp.voice else sp.entity_id or "")
+    if person is not None and person.type == "person" and person.offices and not person.in_office(day):
+        st.speaker = Speaker(person.name, "person", person.country, person.id, person.role, None, False)
+
+
+def _context(statements: list[Statement], article: CleanArticle, sentence_hits: dict[int, list[Hit]],
+             text: str) -> None:
+    """Term classes in each statement's sentence and the ones before and after it: what a rule's
+    context_any looks at ("consequences" counts only where troops or missiles are in the air)."""
+    for st in statements:
+        found: set[str] = set()
+        for si in (st.sentence - 1, st.sentence, st.sentence + 1):
+            layers = _Layers.of(sentence_hits.get(si, []))
+            found.update(t.phrase.value for t in layers.terms if t not in _negated_terms(text, layers.mods, [t]))
+        st.context = sorted(found)
 
 
 def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, free: list[Mention],
@@ -170,7 +214,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     ng_after = [h for h in ng if anchor.end <= h.start <= anchor.end + 24]
     # "…, предупреждают экономисты", "…, dijo el ministro X": the subject follows the cue.
     follows = min([m.start for m in after[:1]] + [h.start for h in ng_after[:1]], default=s1)
-    inverted = quote_before or (comma >= 0 and not tail and follows - anchor.end <= 4)
+    # "according to X", "selon X", "по словам X": the cue introduces its source.
+    source = any(h.phrase.value == "source" and h.start <= anchor.start < h.end for h in layers.mods)
+    inverted = source or quote_before or (comma >= 0 and not tail and follows - anchor.end <= 4)
     if inverted:
         chosen = _pick(after) or _pick(before)
     else:  # what follows a cue is its object ("warned Washington"), not its subject
@@ -180,10 +226,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     content = list(sq)
     if best.phrase.value != "say":
         content.append((s0, s1))
-    else:
-        nxt = [b for b in layers.bounds if anchor.end <= b <= anchor.end + 40]
-        if nxt:
-            content.append((nxt[0], s1))
+    else:  # what follows "said" ("said it will …"), or what precedes an attribution at the end
+        content.append((anchor.end, s1))
         if tail or inverted:
             content.append((s0, comma if comma >= 0 else anchor.start))
     # A non-government subject ("analysts warned", "— сказала экономист …") overrides a
@@ -198,7 +242,61 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         subject = ng_before[-1]
     if subject is not None:
         return Speaker(text[subject.start:subject.end], "unknown", None, None, None, None, False), content
+    if lang != "de":  # German capitalises every noun: a capitalised word is no sign of a name there
+        name = _bare_name(text, s0, s1, anchor, inverted, free, layers)
+        if name is not None:  # "Mr Howard said", '"…," said Lord Butler': somebody the KB does not know
+            return Speaker(text[name[0]:name[1]], "person", None, None, None, None, False), content
     return (speaker_of(chosen, kb) if chosen else None), content
+
+
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ][\w'’-]*\.?"
+_NAME_BEFORE = re.compile(rf"((?:{_CAP}\s+){{0,3}}{_CAP})\s*$")
+_NAME_AFTER = re.compile(rf"\s*((?:{_CAP}\s+){{0,3}}{_CAP})")
+_HONORIFIC = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sir", "lord", "lady", "dr", "dr.", "dame", "m.", "mme",
+              "sr.", "sra.", "herr", "frau", "pak", "bu", "ông", "bà", "г-н", "г-жа", "signor", "sig."}
+# Capitalised words that open a sentence or a title, not a name
+_NOT_NAMES = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "he",
+              "she", "it", "they", "we", "i", "you", "but", "and", "as", "in", "on", "at", "then", "also", "yet",
+              "la", "le", "les", "el", "los", "las", "il", "lo", "gli", "o", "os", "as", "um", "uma", "un", "une",
+              "ce", "cette", "il", "elle", "ils", "elles", "ella", "ellos", "ele", "ela", "lui", "lei", "ia", "dia",
+              "mereka", "он", "она", "они", "это", "так", "об", "по", "в", "и", "но", "а", "він", "вона", "вони",
+              # days and months: "on Tuesday threatened"
+              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+              "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+              "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes",
+              "miércoles", "jueves", "viernes", "sábado", "domingo", "senin", "selasa", "rabu", "kamis", "jumat",
+              "sabtu", "minggu", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
+              "понедельник", "вторник", "среду", "среда", "четверг", "пятницу", "пятница", "субботу", "воскресенье"}
+
+
+def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: list[Mention],
+               layers: _Layers) -> tuple[int, int] | None:
+    """A capitalised name right next to the cue (before it, or after it when the subject follows)
+    that no mention, title or non-government word covers: a speaker the knowledge base does not know."""
+    if inverted:
+        m = _NAME_AFTER.match(text, anchor.end, s1)
+        if m is None:
+            return None
+        a, b = m.span(1)
+    else:
+        m = _NAME_BEFORE.search(text, max(s0, anchor.start - 60), anchor.start)
+        if m is None:
+            return None
+        a, b = m.span(1)
+    words = text[a:b].split()
+    while words and words[0].lower() in _NOT_NAMES:  # "The Ministry", "But Mr Howard"
+        a = text.index(words[1], a + len(words[0])) if len(words) > 1 else b
+        words = words[1:]
+    if not words or any(w.lower() in _NOT_NAMES for w in words):
+        return None
+    covered = [*((x.start, x.end) for x in free), *((h.start, h.end) for h in layers.roles),
+               *((h.start, h.end) for h in layers.nongov), *((h.start, h.end) for h in layers.cues)]
+    if any(x < b and a < y for x, y in covered):
+        return None
+    honorific = words[0].lower() in _HONORIFIC
+    if not honorific and len(words) == 1 and not text[s0:a].strip(" \t\"“”«»„,—–-"):
+        return None  # one capitalised word opening the sentence: a pronoun or a surname, left to the caller
+    return a, b
 
 
 _CLOSES = re.compile(r"[,—–:!?]")
@@ -208,7 +306,7 @@ def _listed(text: str, before: list[Mention], comma: int, first: Mention) -> boo
     """True when the comma separates items of a list of names ("Deutschland, Frankreich")."""
     if text[comma + 1:first.start].strip():
         return False
-    return any(m.end == comma or m.end == comma - 1 for m in before)
+    return any((m.end == comma or m.end == comma - 1) and m.type == first.type for m in before)
 
 
 def _clause_start(text: str, s0: int, at: int, bounds: list[int]) -> int:
@@ -237,6 +335,36 @@ def _modality(mods: list[Hit], frm: int, to: int) -> str:
 
 
 _PUNCT = re.compile(r"[.,;:!?\"“”«»„()]")
+_OPENING = re.compile(r"\s*[\"“«„「『]")
+
+
+def _continues_quote(text: str, s0: int, s1: int, qspans: list[tuple[int, int]]) -> bool:
+    """A sentence with no cue that opens with a quote mark or lies inside a quote."""
+    return _OPENING.match(text, s0) is not None or any(a <= s0 and s1 <= b + 1 for a, b in qspans)
+
+
+def _extend(st: Statement, text: str, layers: _Layers, si: int, s1: int, mentions: list[int]) -> None:
+    negated = _negated_terms(text, layers.mods, layers.terms)
+    for t in layers.terms:
+        if t not in negated:
+            st.terms.setdefault(t.phrase.value, []).append(text[t.start:t.end])
+    st.mentions.extend(mentions)
+    st.end = s1
+
+
+def _negated_terms(text: str, mods: list[Hit], terms: list[Hit]) -> set[Hit]:
+    """Terms with a negation right before them in the same clause ("no escalation", "bukan
+    eskalasi"); a negation inside the term itself ("will not hesitate to respond") is part of it."""
+    negs = [h for h in mods if h.phrase.value == "negation"]
+    out = set()
+    for t in terms:
+        for n in negs:
+            if t.start <= n.start and n.end <= t.end:
+                continue
+            if 0 <= t.start - n.end <= NEGATION_REACH and not _PUNCT.search(text, n.end, t.start):
+                out.add(t)
+                break
+    return out
 
 
 def _negated(text: str, mods: list[Hit], cue: Hit, terms: list[Hit]) -> bool:
