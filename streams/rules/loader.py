@@ -108,7 +108,8 @@ def load_file(path: str | Path, cue_classes: Iterable[str], term_classes: Iterab
         rules.append(Rule(
             id=spec["id"], title=spec["title"], version=spec["version"], severity=spec["severity"],
             summary=spec["summary"], cues=_frozen(m["cues"]), terms_any=_frozen(m.get("terms_any")),
-            terms_none=_frozen(m.get("terms_none")), context_any=_frozen(m.get("context_any")), negated=m.get("negated", False),
+            terms_none=_frozen(m.get("terms_none")), context_any=_frozen(m.get("context_any")),
+            negated=m.get("negated", False),
             modality=_frozen(m.get("modality")), government=sp.get("government"),
             speaker_kinds=_frozen(sp.get("kinds")), speaker_countries=_frozen(sp.get("countries")),
             min_targets=tg.get("min", 1), target_types=_frozen(tg.get("types") or DEFAULT_TARGET_TYPES),

@@ -257,8 +257,8 @@ _HONORIFIC = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sir", "lord", "lady", "d
 # Capitalised words that open a sentence or a title, not a name
 _NOT_NAMES = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "he",
               "she", "it", "they", "we", "i", "you", "but", "and", "as", "in", "on", "at", "then", "also", "yet",
-              "la", "le", "les", "el", "los", "las", "il", "lo", "gli", "o", "os", "as", "um", "uma", "un", "une",
-              "ce", "cette", "il", "elle", "ils", "elles", "ella", "ellos", "ele", "ela", "lui", "lei", "ia", "dia",
+              "la", "le", "les", "el", "los", "las", "il", "lo", "gli", "o", "os", "um", "uma", "un", "une",
+              "ce", "cette", "elle", "ils", "elles", "ella", "ellos", "ele", "ela", "lui", "lei", "ia", "dia",
               "mereka", "он", "она", "они", "это", "так", "об", "по", "в", "и", "но", "а", "він", "вона", "вони",
               # days and months: "on Tuesday threatened"
               "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
