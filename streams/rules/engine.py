@@ -103,10 +103,12 @@ def _targets(st: Statement, mentions: list[Mention], indices: list[int], rule: R
         m = mentions[i]
         if m.type not in rule.target_types or m.country is None or m.country == own:
             continue
+        if m.type == "city" and m.role != "capital":  # "talks in Geneva" is about nobody
+            continue
         if rule.target_countries and m.country not in rule.target_countries:
             continue
         if m.country not in seen:
-            ent = kb_countries.get(m.country) if m.type in ("person", "body") else None
+            ent = kb_countries.get(m.country) if m.type in ("person", "body", "city") else None
             seen[m.country] = Target(ent.id, ent.name, m.country) if ent else Target(m.entity_id, m.name, m.country)
     return list(seen.values())
 

@@ -20,7 +20,7 @@ from streams.yamlio import load_yaml
 DEFAULT_RULES = Path(__file__).parent / "data" / "default.yaml"
 PLACEHOLDERS = {"speaker", "speaker_country", "terms", "targets", "target", "modality", "count", "speakers", "cue"}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-DEFAULT_TARGET_TYPES = ("country", "organization", "person", "body")
+DEFAULT_TARGET_TYPES = ("country", "organization", "person", "body", "city")  # a city: only a capital counts
 _WINDOW_UNITS = {"m": 60, "h": 3600, "d": 86400}
 
 

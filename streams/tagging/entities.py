@@ -24,10 +24,11 @@ SPOKESPERSON_BY_BODY = {
     "national_security_council": "nsc_spokesperson",
     "military": "defence_ministry_spokesperson",
 }
-_JOIN = re.compile(r"(?:\s|['’]s\b|,|-)*")  # "Germany's foreign ministry", "US-Außenministerium"
+_JOIN = re.compile(r"(?:\s|['’]s\b|,|،|-)*")  # "Germany's foreign ministry", "US-Außenministerium"
 # Words that may stand between a title and what qualifies it: "Sprecherin des Auswärtigen
 # Amts", "spokesperson of the State Department", "portavoz del Gobierno", "người phát ngôn của".
-_LINK = re.compile(r"(?:\s|,|['’]s\b|\b(?:of|the|des|der|de|del|la|l'|du|von|của|di|dari)\b)*", re.IGNORECASE)
+_LINK = re.compile(r"(?:\s|,|،|['’]s\b|\b(?:of|the|des|der|de|del|la|l'|du|von|của|di|dari|in|to|at|à|en|bei|beim|"
+                   r"tại|untuk|при|в|во|у|у|لدى|في|w|we|przy|a|em|no|na)\b)*", re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
 _PARTICLES = {"de", "da", "van", "von", "der", "den", "bin", "al", "el", "la", "le", "del", "dos", "di", "ibn"}
 MAX_NAME_TOKENS = 4
@@ -108,7 +109,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             continue
         if layer == "ambiguous" and not _ambiguous_ok(text, hit.start, eid in full):
             continue
-        plain.append(_mention(ent, hit.start, hit.end, text))
+        plain.append(_mention(ent, hit.start, hit.end, text,
+                              role="capital" if ent.id in kb.capitals else None))
 
     starts = [m.start for m in plain]
 
@@ -200,8 +202,17 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             if known.role is None or role.endswith("spokesperson"):
                 known.role = role
             continue
+        if country is None:  # "Russian Foreign Minister X", "Rusya Dışişleri Bakanı X": the country first
+            ahead = mention_before(hit.start, ("country",))
+            country = ahead.country if ahead is not None else None
         span = _unknown_name(text, pos)
         if span is None:
+            if country is not None and not any(x.start < hit.end and hit.start < x.end and x.type == "person"
+                                               for x in everything):
+                # "the deputy foreign minister of Russia said", "وقال نائب وزير خارجية روسيا": the office speaks
+                ent = Entity(f"r:{country.lower()}:{role}", "person", text[hit.start:hit.end], country, None, role,
+                             True)
+                people.append(_mention(ent, hit.start, pos, text, via="role", role=role))
             continue
         s, e = span
         if any(x.start < e and s < x.end for x in everything):

@@ -36,7 +36,8 @@ TERMS_FILE = Path(__file__).parents[1] / "rules" / "data" / "terms.yaml"
 # conditional, hypothetical, negation: modality; clause: opens a reported clause ("that");
 # source: a cue whose speaker follows it ("according to"); recap: a sentence that attributes
 # what the one before said ("That's according to", "Об этом заявил").
-MARKERS = {"conditional": 0, "hypothetical": 1, "negation": 2, "clause": 3, "source": 4, "recap": 5}
+# prohibitive: a negation that makes a warning ("do not test our red lines", "jangan").
+MARKERS = {"conditional": 0, "hypothetical": 1, "negation": 2, "clause": 3, "source": 4, "recap": 5, "prohibitive": 6}
 BODY_KINDS = (
     "foreign_ministry",
     "defence_ministry",
@@ -56,7 +57,7 @@ BODY_NAMES = {
 # CLDR also names regions and groupings; these are not countries.
 NOT_COUNTRIES = {"ZZ", "EZ", "QO", "XA", "XB", "UN", "EU"}
 CLDR_CACHE_FORMAT = 4  # bump when the selection of CLDR names changes
-MIN_FOREIGN_ALIAS = 4  # names from locales we do not plan for: shorter ones collide with words
+MIN_FOREIGN_ALIAS = 5  # names from locales we do not plan for: shorter ones collide with words
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,8 +130,13 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
         free = [mentions[i] for i in smentions
                 if mentions[i].type in SPEAKER_TYPES and not _inside(mentions[i].start, sq)
-                and (mentions[i].type != "city" or mentions[i].entity_id in kb.capitals)]
+                and (mentions[i].type != "city" or mentions[i].role == "capital")]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
+        for later in outside[1:]:  # "In a stern warning to X, the Chinese government warned …"
+            if speaker is not None:
+                break
+            speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
+            content += more
         if speaker is None and prev is not None and prev.sentence >= si - 2 and \
                 not any(s0 <= h.start < anchor.start for h in layers.roles):
             # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
@@ -206,7 +211,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     clause = _clause_start(text, s0, anchor.start, layers.bounds)
     before = [m for m in before if m.start >= clause] or before[-1:]
     # "…, the Chinese foreign ministry said": the subject between the last comma and the cue.
-    comma = text.rfind(",", clause, anchor.start)
+    comma = max(text.rfind(",", clause, anchor.start), text.rfind("،", clause, anchor.start))
     tail = [m for m in before if m.start > comma] if comma >= 0 else []
     if tail and (lang == "de" or _listed(text, before, comma, tail[0])):
         tail = []  # German ends clauses with the verb; "Deutschland, Frankreich und …" is a list
@@ -216,9 +221,22 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     follows = min([m.start for m in after[:1]] + [h.start for h in ng_after[:1]], default=s1)
     # "according to X", "selon X", "по словам X": the cue introduces its source.
     source = any(h.phrase.value == "source" and h.start <= anchor.start < h.end for h in layers.mods)
-    inverted = source or quote_before or (comma >= 0 and not tail and follows - anchor.end <= 4)
+    # "a déclaré le porte-parole du Kremlin", "advirtió el ministro": a title right after the cue
+    role_after = any(anchor.end <= h.start <= anchor.end + 8 for h in layers.roles)
+    tag = quote_before or (comma >= 0 and not tail and (follows - anchor.end <= 4 or role_after)
+                           and not text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-"))
+    # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
+    # before the cue in its clause, so its subject is what follows (up to the reported clause).
+    opening = not [m for m in before if m.start >= clause] and not text[clause:anchor.start].strip(
+        " \t\"“”«»„,،—–-:") or (not before and role_after) or any(
+        h.phrase.value == "recap" and clause <= h.start < anchor.start for h in layers.mods)
+    inverted = source or tag or opening
     if inverted:
-        chosen = _pick(after) or _pick(before)
+        stop = min([b for b in layers.bounds if b > anchor.end] + [anchor.end + 90])
+        near = [m for m in after if m.start < stop]
+        # '"…," he said', "…, katanya": a pronoun tag continues the speaker before; it is not a
+        # country named inside the quote
+        chosen = _pick(near) or (None if tag else _pick(before))
     else:  # what follows a cue is its object ("warned Washington"), not its subject
         chosen = _pick(tail) or _pick(before)
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
@@ -314,7 +332,7 @@ def _clause_start(text: str, s0: int, at: int, bounds: list[int]) -> int:
     for b in bounds:
         if s0 <= b <= at:
             start = max(start, b)
-    semi = max(text.rfind(";", s0, at), text.rfind(":", s0, at))
+    semi = max(text.rfind(";", s0, at), text.rfind(":", s0, at), text.rfind("؛", s0, at))
     return max(start, semi + 1) if semi >= 0 else start
 
 
@@ -355,13 +373,16 @@ def _extend(st: Statement, text: str, layers: _Layers, si: int, s1: int, mention
 def _negated_terms(text: str, mods: list[Hit], terms: list[Hit]) -> set[Hit]:
     """Terms with a negation right before them in the same clause ("no escalation", "bukan
     eskalasi"); a negation inside the term itself ("will not hesitate to respond") is part of it."""
-    negs = [h for h in mods if h.phrase.value == "negation"]
+    prohibitive = {(h.start, h.end) for h in mods if h.phrase.value == "prohibitive"}
+    negs = [h for h in mods if h.phrase.value == "negation" and not any(
+        a <= h.start and h.end <= b for a, b in prohibitive)]
     out = set()
     for t in terms:
         for n in negs:
             if t.start <= n.start and n.end <= t.end:
                 continue
-            if 0 <= t.start - n.end <= NEGATION_REACH and not _PUNCT.search(text, n.end, t.start):
+            gap = text[n.end:t.start]
+            if 0 <= len(gap) <= NEGATION_REACH and not _PUNCT.search(gap) and len(gap.split()) <= 2:
                 out.add(t)
                 break
     return out
