@@ -210,8 +210,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             if country is not None and not any(x.start < hit.end and hit.start < x.end and x.type == "person"
                                                for x in everything):
                 # "the deputy foreign minister of Russia said", "وقال نائب وزير خارجية روسيا": the office speaks
-                ent = Entity(f"r:{country.lower()}:{role}", "person", text[hit.start:hit.end], country, None, role,
-                             True)
+                ent = Entity(f"r:{country.lower()}:{role}", "person", text[hit.start:pos], country, None, role, True)
                 people.append(_mention(ent, hit.start, pos, text, via="role", role=role))
             continue
         s, e = span

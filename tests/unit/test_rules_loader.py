@@ -1,13 +1,17 @@
 from pathlib import Path
 
 import pytest
+import yaml
+
+import streams.tagging
 
 from streams.errors import DataFileError
 from streams.rules.loader import DEFAULT_RULES, load_file, load_rules
 
-CUES = ["warn", "say", "threaten", "condemn", "call_on", "concern", "deny", "decline_comment"]
-TERMS = ["escalation", "red_line", "grave_consequences", "retaliation", "concern", "de_escalation",
-         "economic_context", "sports_context"]
+# the shipped cue and term classes (streams/tagging/data/cues.yaml)
+_CLASSES = yaml.safe_load((Path(streams.tagging.__file__).parent / "data" / "cues.yaml").read_text())
+CUES: list[str] = _CLASSES["classes"]
+TERMS: list[str] = _CLASSES["terms"]
 
 GOOD = """\
 version: 1
