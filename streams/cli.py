@@ -65,6 +65,7 @@ def _backtest(args: argparse.Namespace) -> int:
     load_s = time.perf_counter() - started
     rejects: list[dict[str, Any]] = []
     processed = 0
+    why: dict[str, tuple[str, list[str]]] = {}  # article id -> (where, explanation) under --explain
 
     def reject(path: str, lineno: int, kind: str, message: str, data: bytes | None) -> None:
         rejects.append({"file": path, "line": lineno, "error_kind": kind, "message": message,
@@ -86,6 +87,10 @@ def _backtest(args: argparse.Namespace) -> int:
                 reject(p, lineno, exc.kind, exc.message, line.data if line else None)
                 continue
             processed += 1
+            if args.explain:
+                from streams.rules.engine import explain
+
+                why[result.clean.id] = (f"{p}:{lineno}", explain(result.tagged, pipe.rules, pipe.kb.countries))
             if collector is not None:
                 collector.observe(f"{p}:{lineno}", result.tagged, result.alerts)
             if args.verbose:
@@ -100,6 +105,8 @@ def _backtest(args: argparse.Namespace) -> int:
     else:
         _table(alerts)
     elapsed = time.perf_counter() - started
+    if args.explain:
+        _explain(why, collector.score(alerts) if collector is not None and collector.labels else None)
     if collector is not None:
         _report(args, pipe, alerts, collector, [f"{processed} articles, {len(alerts)} alerts, {len(rejects)} rejected"])
     _say(f"{processed} articles, {len(alerts)} alerts, {len(rejects)} rejected; "
@@ -111,6 +118,21 @@ def _backtest(args: argparse.Namespace) -> int:
         _say(f"rejected records appended to {rejects_path}")
         return EXIT_REJECTED
     return EXIT_OK
+
+
+def _explain(why: dict[str, tuple[str, list[str]]], scores: Any) -> None:
+    """Why each labelled miss and false alarm went as it did (with --labels), or, without labels,
+    every article with a statement: the cue, speaker and terms found and each rule's verdict."""
+    if scores is not None:
+        chosen = [(m.article_id, f"MISS {m.line()}") for m in scores.misses if m.article_id in why]
+        chosen += [(f.article_id, f"FALSE ALARM {f.line()}") for f in scores.false_alarms if f.article_id in why]
+    else:
+        chosen = [(aid, "") for aid, (_, lines) in why.items() if not lines[0].startswith("no statement")]
+    for aid, head in chosen:
+        where, lines = why[aid]
+        _say(f"{where} {aid} {head}".rstrip())
+        for line in lines:
+            _say(f"    {line}")
 
 
 def _report_setup(args: argparse.Namespace) -> Any:
@@ -232,6 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--labels", action="append", default=None, metavar="FILE",
                     help="expected alerts (JSON Lines, as tests/fixtures/feed/labels.jsonl and aggregates.jsonl); "
                          "repeatable")
+    bt.add_argument("--explain", action="store_true",
+                    help="say why each statement did or did not fire each rule (with --labels: for every miss "
+                         "and false alarm only), on stderr")
     bt.set_defaults(func=_backtest)
     return parser
 

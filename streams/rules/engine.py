@@ -199,10 +199,9 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
     art = tagged.article
     states = countries or {}
     out: dict[str, Candidate] = {}
-    claimed: set[int] = set()  # a statement raises one alert: the first per-statement rule it matches
     for rule in ruleset.rules:
-        for n, st in enumerate(tagged.statements):
-            if (rule.aggregate is None and n in claimed) or not matches(rule, st):
+        for st in tagged.statements:
+            if not matches(rule, st):
                 continue
             targets = targets_of(st, tagged, rule, states)
             if len(targets) < rule.min_targets or st.speaker is None:
@@ -220,7 +219,6 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
                         "speaker": to_dict(speaker), "evidence": to_dict(_evidence(tagged, st)),
                         "at": when.isoformat()}, ingested_at=art.ingested_at, published_at=art.published_at)
                 continue
-            claimed.add(n)
             who = speaker.country or speaker.entity_id or speaker.name
             aid = alert_id(rule.id, who, ",".join(sorted(t.country or t.entity_id for t in targets)),
                            when.date().isoformat())
