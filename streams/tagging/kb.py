@@ -4,10 +4,12 @@ Sources, all shipped with installed packages or this one:
 - countries: CLDR names in every locale Babel ships, QIDs from rigour (OpenSanctions)
   where it has them, plus ``data/countries.yaml`` (short forms, inflections, adjectives);
 - cities: CLDR exemplar cities in every locale, plus the curated list in countries.yaml;
-- government bodies: fixed names (countries.yaml ``bodies``) and patterns with a
-  country slot (``data/bodies.yaml``);
+- government bodies: fixed names (countries.yaml ``bodies``, language files ``fixed_bodies``)
+  and patterns with a country slot (language files ``bodies``);
 - people: ``data/people.yaml``, curated and dated;
-- cues, roles, modality markers and rule terms from their own data files.
+- per language (``data/languages/<code>.yaml``): cues, rule terms, markers, non-government
+  speakers, office titles, body patterns, country forms and capitals; ``cues.yaml`` names the
+  classes, ``roles.yaml`` the offices.
 
 The CLDR part takes seconds to read, so it is cached as JSON per Babel version.
 """
@@ -32,7 +34,6 @@ from streams.tagging.matcher import Matcher, Phrase, is_cjk, make_phrase
 from streams.yamlio import Located, load_yaml
 
 DATA = Path(__file__).parent / "data"
-TERMS_FILE = Path(__file__).parents[1] / "rules" / "data" / "terms.yaml"
 # conditional, hypothetical, negation: modality; clause: opens a reported clause ("that");
 # source: a cue whose speaker follows it ("according to"); recap: a sentence that attributes
 # what the one before said ("That's according to", "Об этом заявил").
