@@ -227,8 +227,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                            and not text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-"))
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
     # before the cue in its clause, so its subject is what follows (up to the reported clause).
-    opening = not [m for m in before if m.start >= clause] and not text[clause:anchor.start].strip(
-        " \t\"“”«»„,،—–-:") or (not before and role_after) or any(
+    opening = (not [m for m in before if m.start >= clause] and not text[clause:anchor.start].strip(
+        " \t\"“”«»„,،—–-:")) or (not before and role_after) or any(
         h.phrase.value == "recap" and clause <= h.start < anchor.start for h in layers.mods)
     inverted = source or tag or opening
     if inverted:

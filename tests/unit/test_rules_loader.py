@@ -4,7 +4,6 @@ import pytest
 import yaml
 
 import streams.tagging
-
 from streams.errors import DataFileError
 from streams.rules.loader import DEFAULT_RULES, load_file, load_rules
 
