@@ -125,7 +125,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         scues = layers.cues
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans if a < s1 and b > s0]
         outside = [c for c in scues if not _inside(c.start, sq)]
-        anchor = (outside or scues)[0]
+        anchor = min(outside, key=lambda c: (prio.get(c.phrase.value, 99), c.start)) if outside else scues[0]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
         free = [mentions[i] for i in smentions
@@ -381,8 +381,10 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit]) -> set[Hit]:
         for n in negs:
             if t.start <= n.start and n.end <= t.end:
                 continue
+            if n.end > t.start:  # a negation after the term does not negate it
+                continue
             gap = text[n.end:t.start]
-            if 0 <= len(gap) <= NEGATION_REACH and not _PUNCT.search(gap) and len(gap.split()) <= 2:
+            if len(gap) <= NEGATION_REACH and not _PUNCT.search(gap) and len(gap.split()) <= 2:
                 out.add(t)
                 break
     return out
