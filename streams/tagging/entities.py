@@ -189,7 +189,9 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
                 i += 1
             if nxt is None:
                 break
-            country = nxt.country or country
+            # "посол России в США", "Đại sứ Nga tại Nhật Bản": an envoy's first country sends him
+            if not (role.endswith("ambassador") and country is not None):
+                country = nxt.country or country
             if nxt.type == "body":
                 body_kind = nxt.role
             pos = nxt.end
