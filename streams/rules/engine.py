@@ -134,7 +134,7 @@ def why_not(rule: Rule, st: Statement) -> str | None:
     blocked = rule.terms_none.intersection(st.terms)
     if blocked:
         return "blocked by " + ", ".join(f"{k} ({st.terms[k][0]!r})" for k in sorted(blocked))
-    if rule.context_any and not rule.context_any.intersection(st.context):
+    if rule.context_any and st.cue not in rule.context_unless_cues and not rule.context_any.intersection(st.context):
         return f"no {' or '.join(sorted(rule.context_any))} context around the statement"
     if rule.negated is not None and st.negated != rule.negated:
         return "the cue or term is negated" if st.negated else "not negated"

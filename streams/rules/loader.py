@@ -41,6 +41,7 @@ class Rule:
     terms_any: frozenset[str] = frozenset()
     terms_none: frozenset[str] = frozenset()
     context_any: frozenset[str] = frozenset()
+    context_unless_cues: frozenset[str] = frozenset()
     negated: bool | None = False
     modality: frozenset[str] = frozenset()
     government: bool | None = None
@@ -94,7 +95,8 @@ def load_file(path: str | Path, cue_classes: Iterable[str], term_classes: Iterab
         if spec["id"] in seen:
             raise doc.error(["rules", i, "id"], f"duplicate rule id {spec['id']}")
         seen.add(spec["id"])
-        for key, known in (("cues", cues), ("terms_any", terms), ("terms_none", terms), ("context_any", terms)):
+        for key, known in (("cues", cues), ("terms_any", terms), ("terms_none", terms), ("context_any", terms),
+                           ("context_unless_cues", cues)):
             unknown = sorted(set(m.get(key) or ()) - known)
             if unknown:
                 raise doc.error(["rules", i, "match", key],
@@ -109,6 +111,7 @@ def load_file(path: str | Path, cue_classes: Iterable[str], term_classes: Iterab
             id=spec["id"], title=spec["title"], version=spec["version"], severity=spec["severity"],
             summary=spec["summary"], cues=_frozen(m["cues"]), terms_any=_frozen(m.get("terms_any")),
             terms_none=_frozen(m.get("terms_none")), context_any=_frozen(m.get("context_any")),
+            context_unless_cues=_frozen(m.get("context_unless_cues")),
             negated=m.get("negated", False),
             modality=_frozen(m.get("modality")), government=sp.get("government"),
             speaker_kinds=_frozen(sp.get("kinds")), speaker_countries=_frozen(sp.get("countries")),

@@ -125,7 +125,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         scues = layers.cues
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans if a < s1 and b > s0]
         outside = [c for c in scues if not _inside(c.start, sq)]
-        anchor = min(outside, key=lambda c: (prio.get(c.phrase.value, 99), c.start)) if outside else scues[0]
+        anchor = (outside or scues)[0]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
         free = [mentions[i] for i in smentions
@@ -312,6 +312,8 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
     if any(x < b and a < y for x, y in covered):
         return None
     honorific = words[0].lower() in _HONORIFIC
+    if honorific and len(words) == 1:  # "Ông tái khẳng định": "he", not a name
+        return None
     if not honorific and len(words) == 1 and not text[s0:a].strip(" \t\"“”«»„,—–-"):
         return None  # one capitalised word opening the sentence: a pronoun or a surname, left to the caller
     return a, b
