@@ -63,14 +63,22 @@ SPECIFICITY = {"person": 0, "body": 1, "organization": 2, "country": 3, "city": 
 SUBJECT_REACH = 60  # characters: "Russian Foreign Minister Sergey Lavrov" is one subject
 
 
-def _pick(cands: list[Mention]) -> Mention | None:
+# Words that put a name into a complement of the subject rather than next to it
+# ("threats by US President Biden", "Drohungen von Biden", "de la part de", "dari", "của").
+_PREPOSITION = re.compile(r"\b(?:of|by|from|against|with|to|von|gegen|mit|durch|de|du|des|par|contre|avec|del|por|"
+                          r"contra|con|di|da|dal|della|contro|dari|oleh|terhadap|của|từ|với|против|от|со?|к)\b",
+                          re.IGNORECASE)
+
+
+def _pick(cands: list[Mention], text: str = "") -> Mention | None:
     """The subject: the first candidate in the clause, or a more specific one that
     stands with it ("Russian Foreign Minister Sergey Lavrov", "Kremlin spokesman
     Dmitry Peskov", "Juru bicara Dewan Keamanan Nasional AS, John Kirby")."""
     if not cands:
         return None
     first = min(cands, key=lambda m: (m.start, -m.end))
-    group = [m for m in cands if (m.start <= first.end + SUBJECT_REACH and m.type not in ("country", "city"))
+    group = [m for m in cands if (m.start <= first.end + SUBJECT_REACH and m.type not in ("country", "city")
+                                  and not (text and _PREPOSITION.search(text, first.end, max(first.end, m.start))))
              or m is first]
     return min(group, key=lambda m: (SPECIFICITY.get(m.type, 9), m.start, -m.end))
 
@@ -223,8 +231,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     source = any(h.phrase.value == "source" and h.start <= anchor.start < h.end for h in layers.mods)
     # "a déclaré le porte-parole du Kremlin", "advirtió el ministro": a title right after the cue
     role_after = any(anchor.end <= h.start <= anchor.end + 8 for h in layers.roles)
+    # "Le président russe, Vladimir Poutine, a prévenu l'Occident": the comma closes an apposition
+    apposition = any(m.end in (comma, comma - 1) and m.type in ("person", "body") for m in before)
     tag = quote_before or (comma >= 0 and not tail and (follows - anchor.end <= 4 or role_after)
-                           and not text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-"))
+                           and not apposition and not text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-"))
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
     # before the cue in its clause, so its subject is what follows (up to the reported clause).
     opening = (not [m for m in before if m.start >= clause] and not text[clause:anchor.start].strip(
@@ -236,9 +246,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         near = [m for m in after if m.start < stop]
         # '"…," he said', "…, katanya": a pronoun tag continues the speaker before; it is not a
         # country named inside the quote
-        chosen = _pick(near) or (None if tag else _pick(before))
+        chosen = _pick(near, text) or (None if tag else _pick(before, text))
     else:  # what follows a cue is its object ("warned Washington"), not its subject
-        chosen = _pick(tail) or _pick(before)
+        chosen = _pick(tail, text) or _pick(before, text)
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
     # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
     content = list(sq)
@@ -255,9 +265,13 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     if ng_after and (inverted or chosen is None or chosen.start > anchor.end):
         if chosen is None or chosen.start < anchor.start or ng_after[0].start < chosen.start:
             subject = ng_after[0]
-    elif ng_before and (chosen is None or chosen.type in ("country", "organization")
-                        or chosen.start < ng_before[-1].start or chosen.start > anchor.end):
+    elif ng_before and (chosen is None or chosen.start > anchor.end or ng_before[-1].start < chosen.start
+                        or (chosen.type in ("country", "organization", "city") and 0 <= ng_before[-1].start - chosen.end <= 3)):
+        # the subject is the non-government noun: it comes first, or a country qualifies it ("Russian analysts")
         subject = ng_before[-1]
+    elif chosen is not None and chosen.type == "person" and any(0 <= chosen.start - h.end <= 3 for h in ng):
+        # "NATO Secretary General Mark Rutte", "the opposition leader X": who they speak for is not a government
+        subject = next(h for h in ng if 0 <= chosen.start - h.end <= 3)
     if subject is not None:
         return Speaker(text[subject.start:subject.end], "unknown", None, None, None, None, False), content
     if lang != "de":  # German capitalises every noun: a capitalised word is no sign of a name there
