@@ -228,7 +228,7 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
             fields = {
                 "speaker": _display(speaker), "speaker_country": speaker.country or "?",
                 "terms": _join([TERM_WORDS.get(t, t.replace("_", " ")) for t in terms]),
-                "targets": _join([t.name for t in targets]), "target": targets[0].name if targets else "",
+                "targets": _join([t.name for t in targets]) or "unnamed parties", "target": targets[0].name if targets else "",
                 "modality": st.modality, "count": "1", "speakers": _display(speaker), "cue": st.cue,
             }
             summary = render(rule.summary, fields)
