@@ -143,6 +143,7 @@ class Statement:
     terms: dict[str, list[str]] = field(default_factory=dict)  # term class -> surfaces
     mentions: list[int] = field(default_factory=list)  # indices into TaggedArticle.mentions
     context: list[str] = field(default_factory=list)  # term classes in the sentence and those around it
+    cues: list[str] = field(default_factory=list)  # every cue class outside quotes ("said … and urged")
 
 
 @dataclass(slots=True)

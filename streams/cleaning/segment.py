@@ -350,7 +350,37 @@ def sentence_spans(text: str, language: str | None = None, paragraphs: list[Span
     return spans
 
 
+_CJK_END = frozenset("。！？")
+_CJK_OPEN = frozenset("「『（“")
+_CJK_CLOSE = frozenset("」』）”")
+
+
+def _split_cjk(text: str, spans: list[Span]) -> list[Span]:
+    """Chinese and Japanese end a sentence at "。", "！" or "？" with no space after it; not
+    inside 「…」 or “…” (a quoted sentence stays with its speaker). One linear pass per span."""
+    out: list[Span] = []
+    for sp in spans:
+        start, depth = sp.start, 0
+        for i in range(sp.start, sp.end):
+            ch = text[i]
+            if ch in _CJK_OPEN:
+                depth += 1
+            elif ch in _CJK_CLOSE:
+                depth = max(0, depth - 1)
+            elif ch in _CJK_END and depth == 0 and i + 1 < sp.end:
+                out.append(Span(start, i + 1))
+                start = i + 1
+                while start < sp.end and text[start] in " \u3000":
+                    start += 1
+        if start < sp.end:
+            out.append(Span(start, sp.end))
+    return out
+
+
 def segment(text: str, language: str | None = None) -> tuple[list[Span], list[Span]]:
     """``(paragraphs, sentences)`` of a clean text."""
     paragraphs = paragraph_spans(text)
-    return paragraphs, sentence_spans(text, language, paragraphs)
+    sentences = sentence_spans(text, language, paragraphs)
+    if "。" in text or "！" in text or "？" in text:
+        sentences = _split_cjk(text, sentences)
+    return paragraphs, sentences

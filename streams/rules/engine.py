@@ -115,8 +115,10 @@ def _targets(st: Statement, mentions: list[Mention], indices: list[int], rule: R
 
 def why_not(rule: Rule, st: Statement) -> str | None:
     """The first condition of ``rule`` that ``st`` fails, in words; None when it matches."""
-    if st.cue not in rule.cues:
-        return f"cue class {st.cue} ('{st.cue_text}') is not one of {sorted(rule.cues)}"
+    if not rule.cues.intersection(st.cues or [st.cue]):
+        return f"cue class {'/'.join(st.cues or [st.cue])} ('{st.cue_text}') is not one of {sorted(rule.cues)}"
+    if rule.cues_none.intersection(st.cues or [st.cue]):
+        return f"a {'/'.join(sorted(rule.cues_none.intersection(st.cues or [st.cue])))} cue makes it something else"
     sp = st.speaker
     if rule.government is not None and (sp is None or (sp.government and sp.country is not None) != rule.government):
         if sp is None:
@@ -134,7 +136,7 @@ def why_not(rule: Rule, st: Statement) -> str | None:
     blocked = rule.terms_none.intersection(st.terms)
     if blocked:
         return "blocked by " + ", ".join(f"{k} ({st.terms[k][0]!r})" for k in sorted(blocked))
-    if rule.context_any and st.cue not in rule.context_unless_cues and not rule.context_any.intersection(st.context):
+    if rule.context_any and not rule.context_unless_cues.intersection(st.cues or [st.cue]) and not rule.context_any.intersection(st.context):
         return f"no {' or '.join(sorted(rule.context_any))} context around the statement"
     if rule.negated is not None and st.negated != rule.negated:
         return "the cue or term is negated" if st.negated else "not negated"

@@ -24,7 +24,7 @@ SPOKESPERSON_BY_BODY = {
     "national_security_council": "nsc_spokesperson",
     "military": "defence_ministry_spokesperson",
 }
-_JOIN = re.compile(r"(?:\s|['’]s\b|,|،|-)*")  # "Germany's foreign ministry", "US-Außenministerium"
+_JOIN = re.compile(r"(?:\s|['’]s\b|,|،|-|の)*")  # "北朝鮮の国防相"  # "Germany's foreign ministry", "US-Außenministerium"
 # Words that may stand between a title and what qualifies it: "Sprecherin des Auswärtigen
 # Amts", "spokesperson of the State Department", "portavoz del Gobierno", "người phát ngôn của".
 _LINK = re.compile(r"(?:\s|,|،|['’]s\b|\b(?:of|the|des|der|de|del|la|l'|du|von|của|di|dari|in|to|at|à|en|bei|beim|"
@@ -166,6 +166,11 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         body = kb.body(place.country, pattern.kind)
         bodies.append(_mention(body, start, end, text, via="pattern"))
     bodies = _outermost(bodies)
+    # A name inside a body found by pattern is part of it: "俄罗斯外交部发言人" is not also China's
+    # "外交部发言人", "중국 외교부" not also Korea's "외교부" (they would turn up as targets).
+    if bodies:
+        plain = [m for m in plain if not any(b.start <= m.start and m.end <= b.end and (b.end - b.start) >
+                                             (m.end - m.start) and m.type == "body" for b in bodies)]
 
     # People by role: "<role> [<country|body>] [,] <Name>".
     everything = sorted(plain + bodies, key=lambda m: (m.start, -m.end))
@@ -227,7 +232,11 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
 
 
 def _introduced(text: str, hit: Hit, cue_edges: set[int], role_ends: set[int]) -> bool:
-    """A surname with a cue within a space or a comma of it, or a title just before it."""
+    """A surname with a cue within a space or a comma of it, a title just before it, or opening
+    a sentence as its subject ("Putin, NATO'nun …", "Lavrov fue explícito")."""
+    head = text[max(0, hit.start - 3):hit.start]
+    if hit.start == 0 or head.endswith(("\n", ". ", "» ", "” ", "\" ")):
+        return True
     near = range(hit.end, hit.end + 3)
     if any(p in cue_edges for p in near) or any(p in cue_edges for p in range(hit.start - 2, hit.start + 1)):
         return True

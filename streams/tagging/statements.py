@@ -19,6 +19,7 @@ from streams.models import CleanArticle, Mention, Speaker, Statement, Voice
 from streams.tagging.kb import KnowledgeBase
 from streams.tagging.matcher import Hit, longest_first
 
+CONTEXT_ONLY = frozenset({"threat_of_force"})  # term classes that say what a text is about, not what is said
 SPEAKER_TYPES = ("person", "body", "country", "organization", "city")
 # Quote pairs, bounded and never crossing a paragraph.
 _QUOTES = re.compile(
@@ -65,9 +66,21 @@ SUBJECT_REACH = 60  # characters: "Russian Foreign Minister Sergey Lavrov" is on
 
 # Words that put a name into a complement of the subject rather than next to it
 # ("threats by US President Biden", "Drohungen von Biden", "de la part de", "dari", "của").
-_PREPOSITION = re.compile(r"\b(?:of|by|from|against|with|to|von|gegen|mit|durch|de|du|des|par|contre|avec|del|por|"
+_PREPOSITION = re.compile(r"\b(?:of|by|from|against|with|to|in|at|von|gegen|mit|durch|im|auf|de|du|des|par|contre|avec|dans|del|por|"
                           r"contra|con|di|da|dal|della|contro|dari|oleh|terhadap|của|từ|với|против|от|со?|к)\b",
                           re.IGNORECASE)
+
+
+VERB_FINAL = frozenset({"ja", "ko", "tr"})
+_SUFFIXED = re.compile(r"['’]\w")
+_TOPIC = {"ja": re.compile(r"\s?[はが]"), "ko": re.compile(r"\s?(?:은|는|이|가|측은|측이)(?![가-힣])")}
+_LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
+
+
+def _after_preposition(text: str, m: Mention) -> bool:
+    """"with Israel", "gegen Russland": a name in a prepositional phrase is not the subject."""
+    w = _LAST_WORD.search(text, max(0, m.start - 16), m.start)
+    return w is not None and _PREPOSITION.fullmatch(w.group(1)) is not None
 
 
 def _pick(cands: list[Mention], text: str = "") -> Mention | None:
@@ -153,7 +166,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         negated_terms = _negated_terms(text, layers.mods, sterms)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
         start = s0
-        if not sterms and si > 0 and (prev is None or prev.sentence < si - 1) and \
+        if not any(t.phrase.value not in CONTEXT_ONLY for t in sterms) and si > 0 and \
+                (prev is None or prev.sentence < si - 1) and \
                 any(h.phrase.value == "recap" for h in layers.mods):
             # "That's according to X", "Об этом заявил X": what X said is the sentence before.
             before = _Layers.of(sentence_hits.get(si - 1, []))
@@ -166,6 +180,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             grouped.setdefault(t.phrase.value, []).append(text[t.start:t.end])
         st = Statement(
             sentence=si, start=start, end=s1, cue=best.phrase.value, cue_text=text[best.start:best.end],
+            cues=sorted({c.phrase.value for c in outside} or {best.phrase.value}),
             cue_start=best.start, language=article.language, speaker=speaker,
             quote=text[quote[0]:quote[1]] if quote else None,
             quote_start=quote[0] if quote else None, quote_end=quote[1] if quote else None,
@@ -219,10 +234,17 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     clause = _clause_start(text, s0, anchor.start, layers.bounds)
     before = [m for m in before if m.start >= clause] or before[-1:]
     # "…, the Chinese foreign ministry said": the subject between the last comma and the cue.
-    comma = max(text.rfind(",", clause, anchor.start), text.rfind("،", clause, anchor.start))
+    comma = max(text.rfind(",", clause, anchor.start), text.rfind("،", clause, anchor.start),
+                text.rfind("、", clause, anchor.start))
     tail = [m for m in before if m.start > comma] if comma >= 0 else []
-    if tail and (lang == "de" or _listed(text, before, comma, tail[0])):
-        tail = []  # German ends clauses with the verb; "Deutschland, Frankreich und …" is a list
+    if tail and (lang == "de" or lang in VERB_FINAL or _listed(text, before, comma, tail[0])):
+        # German, Turkish, Japanese, Korean end clauses with the verb and put the subject first
+        # ("Putin, NATO'nun … belirterek"); "Deutschland, Frankreich und …" is a list
+        tail = []
+    if lang in _TOPIC:  # Japanese, Korean: the subject carries は/が, 은/는/이/가; "…に対し" is no subject
+        before = [m for m in before if _TOPIC[lang].match(text, m.end)]
+    elif lang == "tr":  # "Polonya Dışişleri Bakanı'nın", "ABD'ye": a case suffix marks no subject
+        before = [m for m in before if not _SUFFIXED.match(text, m.end)]
     ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)]
     ng_after = [h for h in ng if anchor.end <= h.start <= anchor.end + 24]
     # "…, предупреждают экономисты", "…, dijo el ministro X": the subject follows the cue.
@@ -237,8 +259,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                            and not apposition and not text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-"))
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
     # before the cue in its clause, so its subject is what follows (up to the reported clause).
-    opening = (not [m for m in before if m.start >= clause] and not text[clause:anchor.start].strip(
-        " \t\"“”«»„,،—–-:")) or (not before and role_after) or any(
+    opening = (not [m for m in before if m.start >= clause] and text[clause:anchor.start].strip(
+        " \t\"“”«»„,،、—–-:") in ("", "و", "ف")) or (not before and role_after) or any(
         h.phrase.value == "recap" and clause <= h.start < anchor.start for h in layers.mods)
     inverted = source or tag or opening
     if inverted:
@@ -248,7 +270,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         # country named inside the quote
         chosen = _pick(near, text) or (None if tag else _pick(before, text))
     else:  # what follows a cue is its object ("warned Washington"), not its subject
-        chosen = _pick(tail, text) or _pick(before, text)
+        chosen = _pick(tail, text) or _pick([m for m in before if not _after_preposition(text, m)], text)
+        if chosen is not None and chosen.type in ("country", "city") and \
+                anchor.start - chosen.end > (90 if lang in VERB_FINAL or lang == "de" else 60):
+            chosen = None  # a country named far from the cue is a place in the sentence, not its subject
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
     # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
     content = list(sq)
@@ -256,6 +281,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         content.append((s0, s1))
     else:  # what follows "said" ("said it will …"), or what precedes an attribution at the end
         content.append((anchor.end, s1))
+        if lang in VERB_FINAL:  # "…と述べた", "…고 밝혔다", "… söyledi": what was said comes first
+            content.append((clause, anchor.start))
         if tail or inverted:
             content.append((s0, comma if comma >= 0 else anchor.start))
     # A non-government subject ("analysts warned", "— сказала экономист …") overrides a
@@ -282,7 +309,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
 
 
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ][\w'’-]*\.?"
-_NAME_BEFORE = re.compile(rf"((?:{_CAP}\s+){{0,3}}{_CAP})\s*$")
+_NAME_BEFORE = re.compile(rf"(?<![\w'’-])((?:{_CAP}\s+){{0,3}}{_CAP})\s*$")
 _NAME_AFTER = re.compile(rf"\s*((?:{_CAP}\s+){{0,3}}{_CAP})")
 _HONORIFIC = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sir", "lord", "lady", "dr", "dr.", "dame", "m.", "mme",
               "sr.", "sra.", "herr", "frau", "pak", "bu", "ông", "bà", "г-н", "г-жа", "signor", "sig."}
@@ -368,7 +395,7 @@ def _modality(mods: list[Hit], frm: int, to: int) -> str:
     return "asserted"
 
 
-_PUNCT = re.compile(r"[.,;:!?\"“”«»„()]")
+_PUNCT = re.compile(r"[.,;:!?\"“”«»„()、。「」『』，]")
 _OPENING = re.compile(r"\s*[\"“«„「『]")
 
 
