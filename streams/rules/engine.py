@@ -136,7 +136,9 @@ def why_not(rule: Rule, st: Statement) -> str | None:
     blocked = rule.terms_none.intersection(st.terms)
     if blocked:
         return "blocked by " + ", ".join(f"{k} ({st.terms[k][0]!r})" for k in sorted(blocked))
-    if rule.context_any and not rule.context_unless_cues.intersection(st.cues or [st.cue]) and not rule.context_any.intersection(st.context):
+    cues = st.cues or [st.cue]
+    if rule.context_any and not rule.context_unless_cues.intersection(cues) and \
+            not rule.context_any.intersection(st.context):
         return f"no {' or '.join(sorted(rule.context_any))} context around the statement"
     if rule.negated is not None and st.negated != rule.negated:
         return "the cue or term is negated" if st.negated else "not negated"
@@ -230,7 +232,8 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
             fields = {
                 "speaker": _display(speaker), "speaker_country": speaker.country or "?",
                 "terms": _join([TERM_WORDS.get(t, t.replace("_", " ")) for t in terms]),
-                "targets": _join([t.name for t in targets]) or "unnamed parties", "target": targets[0].name if targets else "",
+                "targets": _join([t.name for t in targets]) or "unnamed parties",
+                "target": targets[0].name if targets else "",
                 "modality": st.modality, "count": "1", "speakers": _display(speaker), "cue": st.cue,
             }
             summary = render(rule.summary, fields)

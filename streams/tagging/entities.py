@@ -24,7 +24,8 @@ SPOKESPERSON_BY_BODY = {
     "national_security_council": "nsc_spokesperson",
     "military": "defence_ministry_spokesperson",
 }
-_JOIN = re.compile(r"(?:\s|['’]s\b|,|،|-|の)*")  # "北朝鮮の国防相"  # "Germany's foreign ministry", "US-Außenministerium"
+# "Germany's foreign ministry", "US-Außenministerium", "北朝鮮の国防相"
+_JOIN = re.compile(r"(?:\s|['’]s\b|,|،|-|の)*")
 # Words that may stand between a title and what qualifies it: "Sprecherin des Auswärtigen
 # Amts", "spokesperson of the State Department", "portavoz del Gobierno", "người phát ngôn của".
 _LINK = re.compile(r"(?:\s|,|،|['’]s\b|\b(?:of|the|des|der|de|del|la|l'|du|von|của|di|dari|in|to|at|à|en|bei|beim|"

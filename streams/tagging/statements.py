@@ -66,7 +66,8 @@ SUBJECT_REACH = 60  # characters: "Russian Foreign Minister Sergey Lavrov" is on
 
 # Words that put a name into a complement of the subject rather than next to it
 # ("threats by US President Biden", "Drohungen von Biden", "de la part de", "dari", "của").
-_PREPOSITION = re.compile(r"\b(?:of|by|from|against|with|to|in|at|von|gegen|mit|durch|im|auf|de|du|des|par|contre|avec|dans|del|por|"
+_PREPOSITION = re.compile(r"\b(?:of|by|from|against|with|to|in|at|von|gegen|mit|durch|im|auf|de|du|des|par|contre|"
+                          r"avec|dans|del|por|"
                           r"contra|con|di|da|dal|della|contro|dari|oleh|terhadap|của|từ|với|против|от|со?|к)\b",
                           re.IGNORECASE)
 
@@ -293,7 +294,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         if chosen is None or chosen.start < anchor.start or ng_after[0].start < chosen.start:
             subject = ng_after[0]
     elif ng_before and (chosen is None or chosen.start > anchor.end or ng_before[-1].start < chosen.start
-                        or (chosen.type in ("country", "organization", "city") and 0 <= ng_before[-1].start - chosen.end <= 3)):
+                        or (chosen.type in ("country", "organization", "city")
+                            and 0 <= ng_before[-1].start - chosen.end <= 3)):
         # the subject is the non-government noun: it comes first, or a country qualifies it ("Russian analysts")
         subject = ng_before[-1]
     elif chosen is not None and chosen.type == "person" and any(0 <= chosen.start - h.end <= 3 for h in ng):
