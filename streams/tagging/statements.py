@@ -154,6 +154,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 if mentions[i].type in SPEAKER_TYPES and not _inside(mentions[i].start, sq)
                 and (mentions[i].type != "city" or mentions[i].role == "capital")]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
+        speaker = _known_surname(speaker, mentions, s0, kb)
         for later in outside[1:]:  # "In a stern warning to X, the Chinese government warned …"
             if speaker is not None:
                 break
@@ -181,7 +182,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             grouped.setdefault(t.phrase.value, []).append(text[t.start:t.end])
         st = Statement(
             sentence=si, start=start, end=s1, cue=best.phrase.value, cue_text=text[best.start:best.end],
-            cues=sorted({c.phrase.value for c in outside} or {best.phrase.value}),
+            cues=sorted({c.phrase.value for c in scues}),  # "«Kami prihatin …», kata X" is a concern too
             cue_start=best.start, language=article.language, speaker=speaker,
             quote=text[quote[0]:quote[1]] if quote else None,
             quote_start=quote[0] if quote else None, quote_end=quote[1] if quote else None,
@@ -399,6 +400,19 @@ def _modality(mods: list[Hit], frm: int, to: int) -> str:
 
 _PUNCT = re.compile(r"[.,;:!?\"“”«»„()、。「」『』，]")
 _OPENING = re.compile(r"\s*[\"“«„「『]")
+
+
+def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int, kb: KnowledgeBase
+                   ) -> Speaker | None:
+    """An unknown one-word name that is the family name of a person named earlier in the article
+    ("… Kim Yo Jong …" then "kata Kim", "Lin Jian" then "afirmó Lin") is that person."""
+    if speaker is None or speaker.kind != "person" or speaker.entity_id is not None or " " in speaker.name:
+        return speaker
+    for m in reversed([m for m in mentions if m.start < before and m.type == "person"]):
+        parts = m.name.split()
+        if len(parts) > 1 and speaker.name in (parts[0], parts[-1]):
+            return speaker_of(m, kb)
+    return speaker
 
 
 def _continues_quote(text: str, s0: int, s1: int, qspans: list[tuple[int, int]]) -> bool:
