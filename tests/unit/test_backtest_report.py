@@ -208,7 +208,8 @@ def test_the_sample_feed_report_scores_as_the_feed_quality_test(tmp_path: Path,
     out, _ = capsys.readouterr()
     assert code == EXIT_OK
     assert re.search(r"multi-country-concern\s*│\s*4\s*│\s*0\s*│\s*0", out), out
-    assert re.search(r"gov-warns-escalation\s*│\s*40\s*│\s*0\s*│\s*0", out), out
+    # 41 since sf-071 ("stop playing with fire") is labelled a warning too
+    assert re.search(r"gov-warns-escalation\s*│\s*41\s*│\s*0\s*│\s*0", out), out
     assert_self_contained(report.read_text(encoding="utf-8").replace("https://", "").replace("http://", ""))
 
 
