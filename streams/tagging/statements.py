@@ -165,7 +165,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
             speaker = prev.speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)]
-        negated_terms = _negated_terms(text, layers.mods, sterms)
+        negated_terms = _negated_terms(text, layers.mods, sterms, layers.cues + layers.terms)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
         start = s0
         if not any(t.phrase.value not in CONTEXT_ONLY for t in sterms) and si > 0 and \
@@ -173,7 +173,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 any(h.phrase.value == "recap" for h in layers.mods):
             # "That's according to X", "Об этом заявил X": what X said is the sentence before.
             before = _Layers.of(sentence_hits.get(si - 1, []))
-            sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms)]
+            sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms, before.cues)]
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
         quote = _evidence_quote(sq, sterms)
@@ -219,7 +219,7 @@ def _context(statements: list[Statement], article: CleanArticle, sentence_hits: 
         found: set[str] = set()
         for si in (st.sentence - 1, st.sentence, st.sentence + 1):
             layers = _Layers.of(sentence_hits.get(si, []))
-            found.update(t.phrase.value for t in layers.terms if t not in _negated_terms(text, layers.mods, [t]))
+            found.update(t.phrase.value for t in layers.terms if t not in _negated_terms(text, layers.mods, [t], layers.cues + layers.terms))
         st.context = sorted(found)
 
 
@@ -421,7 +421,7 @@ def _continues_quote(text: str, s0: int, s1: int, qspans: list[tuple[int, int]])
 
 
 def _extend(st: Statement, text: str, layers: _Layers, si: int, s1: int, mentions: list[int]) -> None:
-    negated = _negated_terms(text, layers.mods, layers.terms)
+    negated = _negated_terms(text, layers.mods, layers.terms, layers.cues)
     for t in layers.terms:
         if t not in negated:
             st.terms.setdefault(t.phrase.value, []).append(text[t.start:t.end])
@@ -429,12 +429,14 @@ def _extend(st: Statement, text: str, layers: _Layers, si: int, s1: int, mention
     st.end = s1
 
 
-def _negated_terms(text: str, mods: list[Hit], terms: list[Hit]) -> set[Hit]:
+def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence[Hit] = ()) -> set[Hit]:
     """Terms with a negation right before them in the same clause ("no escalation", "bukan
     eskalasi"); a negation inside the term itself ("will not hesitate to respond") is part of it."""
     prohibitive = {(h.start, h.end) for h in mods if h.phrase.value == "prohibitive"}
+    # a negation inside a longer cue or term is part of it ("wird nicht unbeantwortet bleiben")
+    inside = prohibitive | {(c.start, c.end) for c in (*cover, *terms)}
     negs = [h for h in mods if h.phrase.value == "negation" and not any(
-        a <= h.start and h.end <= b for a, b in prohibitive)]
+        a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in inside)]
     out = set()
     for t in terms:
         for n in negs:
