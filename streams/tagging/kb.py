@@ -287,7 +287,8 @@ class _Builder:
         """Names, adjectives and ambiguous forms of one country in one language."""
         ent = self.countries.get(code)
         if ent is None:  # EU, NATO and the like: organisations, not countries
-            ent = Entity(f"org:{code.lower()}", "organization", code, code, None, None, code == "EU")
+            # the EU, NATO, the UN: their officials are not a government (the label rule of the corpus)
+            ent = Entity(f"org:{code.lower()}", "organization", code, code, None, None, False)
             self.countries[code] = ent
             self.entities[ent.id] = ent
         forms = _mapping(doc, where, forms)

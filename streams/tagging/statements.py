@@ -219,7 +219,8 @@ def _context(statements: list[Statement], article: CleanArticle, sentence_hits: 
         found: set[str] = set()
         for si in (st.sentence - 1, st.sentence, st.sentence + 1):
             layers = _Layers.of(sentence_hits.get(si, []))
-            found.update(t.phrase.value for t in layers.terms if t not in _negated_terms(text, layers.mods, [t], layers.cues + layers.terms))
+            negated = _negated_terms(text, layers.mods, layers.terms, layers.cues + layers.terms)
+            found.update(t.phrase.value for t in layers.terms if t not in negated)
         st.context = sorted(found)
 
 
