@@ -273,89 +273,127 @@ def evaluate(tagged: TaggedArticle, ruleset: RuleSet, state: MutableMapping[str,
     return [o for c in candidates(tagged, ruleset, countries) for o in settle(c, ruleset, state)]
 
 
-MAX_OBSERVATIONS = 200  # per rule and target: bounded state, the newest kept
-MAX_RETRACTED = 20  # per rule and target: retractions repeated on a redelivery
+# Aggregate state: one bounded summary per rule, target and event-time bucket.
+MAX_IDENTS = 200  # statements remembered per bucket to recognise a redelivery
+MAX_ARTICLES = 200  # distinct articles counted per bucket
 
 
-def _episodes(obs: list[dict[str, Any]], window: timedelta) -> list[list[dict[str, Any]]]:
-    """Observations (sorted by time) cut into windows: each starts at the first observation
-    not yet in one and holds what follows within ``window``. Computed from the whole set, so
-    the result does not depend on the order the observations arrived in."""
-    out: list[list[dict[str, Any]]] = []
-    i = 0
-    while i < len(obs):
-        start = datetime.fromisoformat(obs[i]["at"])
-        j = i
-        while j < len(obs) and datetime.fromisoformat(obs[j]["at"]) - start < window:
-            j += 1
-        out.append(obs[i:j])
-        i = j
-    return out
+def bucket_start(at: datetime, step: timedelta) -> datetime:
+    """The aligned event-time bucket an instant falls in."""
+    size = int(step.total_seconds())
+    epoch = int(at.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % size, UTC)
+
+
+def _order(o: dict[str, Any]) -> tuple[str, str, int]:
+    return (o["at"], o["evidence"]["article_id"], o["evidence"]["start"])
+
+
+def _empty() -> dict[str, Any]:
+    return {"countries": {}, "evidence": [], "articles": [], "idents": [], "first": None, "last": None}
+
+
+def _fold(acc: dict[str, Any], part: dict[str, Any]) -> None:
+    """Merge a summary (or one observation's summary) into ``acc``. Every part is a min, a
+    union or the k smallest of a set, so folding is commutative and idempotent."""
+    for cc, o in part["countries"].items():
+        mine = acc["countries"].get(cc)
+        if mine is None or _order(o) < _order(mine):
+            acc["countries"][cc] = o
+    have = {_order(e) for e in acc["evidence"]}
+    acc["evidence"] = sorted([*acc["evidence"], *(e for e in part["evidence"] if _order(e) not in have)],
+                             key=_order)[:MAX_EVIDENCE]
+    acc["articles"] = sorted(set(acc["articles"]) | set(part["articles"]))[:MAX_ARTICLES]
+    for end, pick in (("first", min), ("last", max)):
+        values = [v for v in (acc[end], part[end]) if v is not None]
+        acc[end] = pick(values) if values else None
+
+
+BUCKETS = 4  # buckets per window: a window spans BUCKETS + 1 of them
+RETRACTED = "retracted"  # the publication marker of a window whose alert was withdrawn
 
 
 def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[str, Any]) -> list[Outcome]:
     """Distinct speaker countries voicing the same thing about one target within a window.
 
-    The alert id is (rule, target, window start). An observation that arrives late and
-    belongs before a window moves that window's start: the old id is retracted and the
-    new one published, so a replay, a live run and several workers end with the same ids."""
+    Event time is cut into aligned buckets of a quarter window; window j covers buckets j to
+    j+4 (hopping windows of 1.25 windows, a quarter apart), so any burst shorter than the
+    rule's window lies whole in one. A window alerts when it holds enough countries and no
+    neighbour covers it: its set is no proper subset of either neighbour's and differs from
+    the earlier one's. All of it is a function of the bucket summaries, which are folds
+    (commutative, idempotent), so the alerts and their ids end the same whatever order
+    observations arrive in (two workers, kills, redelivery, replay); a window that a later
+    observation covers is retracted.
+    State keys: ``key|bucket`` (summary) and ``key|window|pub`` (what was published); the
+    candidate key ``key`` routes them all to one partition."""
     assert rule.aggregate is not None
     target = from_dict(Target, ob["target"])
-    entry: dict[str, Any] = state.get(key) or {"obs": [], "published": {}}
-    obs: list[dict[str, Any]] = entry["obs"]
-    window = timedelta(seconds=rule.aggregate.window_seconds)
-    ident = (ob["evidence"]["article_id"], ob["evidence"]["start"])
-    if ident in {(o["evidence"]["article_id"], o["evidence"]["start"]) for o in obs}:
-        # A redelivery. The state may have been saved while what it published was lost (a
-        # worker killed between the changelog write and the alert send), so publish again:
-        # the latest retractions and the current alerts. Same ids, same content: harmless.
-        again: list[Outcome] = [(aid, None) for aid in entry.get("retracted", [])]
-        return again + [(a.id, a) for ep in _episodes(obs, window)
-                        if (a := _episode_alert(rule, target, ep)) is not None]
-    obs.append({k: ob[k] for k in ("country", "speaker", "evidence", "at")})
-    obs.sort(key=lambda o: (o["at"], o["evidence"]["article_id"], o["evidence"]["start"]))
-    episodes = _episodes(obs, window)
-    published: dict[str, list[str]] = entry["published"]
-    # Bounded state: windows that ended two windows before the newest observation are closed;
-    # they are forgotten whole, and their alerts stand (no retraction for age).
-    newest = datetime.fromisoformat(obs[-1]["at"])
-    while len(episodes) > 1 and (newest - datetime.fromisoformat(episodes[0][-1]["at"]) > 2 * window
-                                 or sum(len(e) for e in episodes) > MAX_OBSERVATIONS):
-        closed = _episode_alert(rule, target, episodes.pop(0))
-        if closed is not None:
-            published.pop(closed.id, None)
-    obs[:] = [o for ep in episodes for o in ep]
-    alerts = [a for ep in episodes if (a := _episode_alert(rule, target, ep)) is not None]
-    now = {a.id: sorted(f"{e.article_id}@{e.start}" for e in a.evidence) for a in alerts}
-    retracted = [aid for aid in published if aid not in now]
-    outcomes: list[Outcome] = [(aid, None) for aid in retracted]
-    outcomes += [(a.id, a) for a in alerts if published.get(a.id) != now[a.id]]
-    entry["published"] = now
-    entry["retracted"] = (retracted + [r for r in entry.get("retracted", []) if r not in now])[:MAX_RETRACTED]
-    state[key] = entry
+    step = timedelta(seconds=rule.aggregate.window_seconds / BUCKETS)
+    b0 = bucket_start(datetime.fromisoformat(ob["at"]), step)
+    bkey = f"{key}|{iso(b0)}"
+    bucket: dict[str, Any] = state.get(bkey) or _empty()
+    ident = f"{ob['evidence']['article_id']}@{ob['evidence']['start']}"
+    redelivered = ident in bucket["idents"]
+    if not redelivered:
+        _fold(bucket, {"countries": {ob["country"]: {k: ob[k] for k in ("speaker", "evidence", "at")}},
+                       "evidence": [{k: ob[k] for k in ("evidence", "at")}],
+                       "articles": [ob["evidence"]["article_id"]], "first": ob["at"], "last": ob["at"]})
+        if len(bucket["idents"]) < MAX_IDENTS:
+            bucket["idents"].append(ident)
+        state[bkey] = bucket
+    # Bucket 0 is in windows -B..0; a window's status depends on the windows it overlaps
+    # (B either side), so windows -2B..B may change, and they look at windows -3B..2B.
+    b = BUCKETS
+    buckets = {i: state.get(f"{key}|{iso(b0 + i * step)}") for i in range(-3 * b, 3 * b + 1)}
+    windows: dict[int, set[str]] = {}
+    for j in range(-3 * b, 2 * b + 1):
+        windows[j] = {cc for i in range(j, j + b + 1) if (part := buckets.get(i)) is not None
+                      for cc in part["countries"] if cc != target.country}
+
+    outcomes: list[Outcome] = []
+    for j in range(-2 * b, b + 1):
+        start = iso(b0 + j * step)
+        mine = windows[j]
+        alive = len(mine) >= rule.aggregate.min_count and not any(
+            mine < windows[k] or (k < j and mine == windows[k]) for k in range(j - b, j + b + 1))
+        alert = None
+        if alive:
+            win = _empty()
+            for i in range(j, j + b + 1):
+                if (part := buckets.get(i)) is not None:
+                    _fold(win, part)
+            alert = _window_alert(rule, target, start, win)
+        pkey = f"{key}|{start}|pub"
+        published = state.get(pkey)
+        if alert is not None:
+            signature = [*sorted(f"{e.article_id}@{e.start}" for e in alert.evidence), str(alert.sources_count)]
+            if signature != published or redelivered:
+                outcomes.append((alert.id, alert))
+            if signature != published:
+                state[pkey] = signature
+        elif published is not None and (published != RETRACTED or redelivered):
+            outcomes.append((alert_id(rule.id, target.country or target.entity_id, start), None))
+            state[pkey] = RETRACTED
     return outcomes
 
 
-def _episode_alert(rule: Rule, target: Target, ep: list[dict[str, Any]]) -> Alert | None:
+def _window_alert(rule: Rule, target: Target, start: str, win: dict[str, Any]) -> Alert | None:
     assert rule.aggregate is not None
-    countries = sorted({o["country"] for o in ep if o["country"] != target.country})
-    if len(countries) < rule.aggregate.min_count:
+    firsts = {cc: o for cc, o in win["countries"].items() if cc != target.country}
+    if len(firsts) < rule.aggregate.min_count:
         return None
-    speakers: list[AlertSpeaker] = []
-    for o in ep:
-        if o["country"] in countries and all(s.country != o["country"] for s in speakers):
-            speakers.append(from_dict(AlertSpeaker, o["speaker"]))
-    first, last = ep[0]["at"], ep[-1]["at"]
+    ordered = sorted(firsts.values(), key=_order)
+    speakers = [from_dict(AlertSpeaker, o["speaker"]) for o in ordered]
     names = [s.country or s.name for s in speakers]
     fields = {"speaker": _display(speakers[0]), "speaker_country": speakers[0].country or "?",
               "terms": "", "targets": target.name, "target": target.name, "modality": "asserted",
-              "count": str(len(countries)), "speakers": _join(names), "cue": ""}
-    evidence = [from_dict(Evidence, o["evidence"]) for o in ep[:MAX_EVIDENCE]]
-    start = iso(datetime.fromisoformat(first))
+              "count": str(len(firsts)), "speakers": _join(names), "cue": ""}
+    evidence = [from_dict(Evidence, e["evidence"]) for e in win["evidence"]]
+    first, last = iso(datetime.fromisoformat(win["first"])), iso(datetime.fromisoformat(win["last"]))
     return Alert(alert_id(rule.id, target.country or target.entity_id, start),
                  RuleRef(rule.id, rule.title, rule.version), rule.severity, render(rule.summary, fields),
-                 speakers[0], [target], "asserted", evidence, len({o["evidence"]["article_id"] for o in ep}),
-                 start, iso(datetime.fromisoformat(last)), start, speakers)
+                 speakers[0], [target], "asserted", evidence, len(win["articles"]),
+                 first, last, first, speakers)
 
 
 def merge(old: Alert | None, new: Alert) -> Alert:
