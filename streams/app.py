@@ -116,6 +116,8 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
         datadir=str(settings.data_dir / settings.app_id),
         store="memory://",  # tables are rebuilt from their changelog topics on start
         producer_linger=settings.producer_linger_ms / 1000,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=settings.heartbeat_interval,
     )
     t = settings.topic
 

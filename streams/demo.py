@@ -25,6 +25,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from streams.app import kafka_client_options
+from streams.broker import BrokerError
 from streams.replay.files import iter_lines
 from streams.settings import Settings
 from streams.settings import load as load_settings
@@ -43,8 +44,16 @@ def broker_for(settings: Settings, port: int) -> Iterator[str]:
         return
     from streams.broker import LocalBroker
 
-    with LocalBroker(port=port) as broker:
+    broker = LocalBroker(port=port, stop_timeout=BROKER_STOP_SECONDS).start()
+    try:
         yield broker.bootstrap
+    finally:
+        print(f"stopping the broker (pid {broker.pid})", flush=True)
+        broker.stop()
+
+
+WORKER_STOP_SECONDS = 3.0  # SIGTERM, then SIGKILL: `run` stops within 5 s whatever happens
+BROKER_STOP_SECONDS = 2.0
 
 
 @contextlib.contextmanager
@@ -58,23 +67,63 @@ def worker_process(bootstrap: str, settings: Settings, log: Path) -> Iterator[su
     try:
         yield proc
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        print(f"stopping the worker (pid {proc.pid})", flush=True)
+        _stop_group(proc, WORKER_STOP_SECONDS)
 
 
-def _wait_ready(proc: subprocess.Popen[bytes], log: Path, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if "Worker]: Ready" in log.read_text(errors="replace"):
+def _stop_group(proc: subprocess.Popen[bytes], grace: float) -> None:
+    """SIGTERM the process group, SIGKILL it after ``grace`` seconds: nothing outlives `run`."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 10.0)):
+        if proc.poll() is not None:
             return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(wait)
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], log: Path, settings: Settings, timeout: float = 120.0) -> None:
+    """Ready means the worker has joined its consumer group and holds partitions of
+    news.raw: faust's own "Ready" comes before the group is joined."""
+    deadline = time.monotonic() + timeout
+    said_ready = False
+    while time.monotonic() < deadline:
+        said_ready = said_ready or "Worker]: Ready" in log.read_text(errors="replace")
         if proc.poll() is not None:
             raise SystemExit(f"the worker exited with {proc.returncode}; its log is {log}")
-        time.sleep(0.2)
-    raise SystemExit(f"the worker was not ready after {timeout:.0f}s; its log is {log}")
+        if said_ready and asyncio.run(_group_assigned(settings)):
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"the worker did not join its consumer group within {timeout:.0f}s; its log is {log}")
+
+
+async def _group_assigned(settings: Settings) -> bool:
+    """Whether the worker's consumer group is stable with partitions assigned."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(**kafka_client_options(settings))
+    await admin.start()
+    try:
+        for response in await admin.describe_consumer_groups([settings.app_id]):
+            for group in response.groups:
+                error, _gid, state, _ptype, _protocol, members = group[:6]
+                if error == 0 and state == "Stable" and any(len(m[-1]) > 0 for m in members):
+                    return True
+        return False
+    finally:
+        await admin.close()
+
+
+@contextlib.contextmanager
+def _signals_stop() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a closed terminal) stop `run` the way Ctrl-C does, so the
+    worker and broker are stopped, never orphaned."""
+    previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 async def _replay_and_watch(settings: Settings, feed: Path, idle: float, follow: bool, started: float) -> int:
@@ -131,17 +180,36 @@ def main(args: argparse.Namespace) -> int:
     started = time.monotonic()
     settings = load_settings()
     log = settings.cache_dir / "run" / "worker.log"
-    with broker_for(settings, args.port) as bootstrap:
-        settings = Settings(bootstrap_servers=bootstrap)
-        asyncio.run(ensure_topics(settings))
-        print(f"Kafka at {bootstrap}; starting a worker (log: {log})", flush=True)
-        with worker_process(bootstrap, settings, log) as proc:
-            _wait_ready(proc, log)
-            print(f"worker ready; web and metrics at http://{settings.web_bind}:{settings.web_port}/", flush=True)
-            try:
-                asyncio.run(_replay_and_watch(settings, Path(args.feed), args.idle, args.follow, started))
-            except KeyboardInterrupt:
-                print("stopping", flush=True)
+    seen = 0
+    stopping: float | None = None
+    with _signals_stop():
+        try:
+            with broker_for(settings, args.port) as bootstrap:
+                settings = Settings(bootstrap_servers=bootstrap)
+                asyncio.run(ensure_topics(settings))
+                print(f"Kafka at {bootstrap}; starting a worker (log: {log})", flush=True)
+                with worker_process(bootstrap, settings, log) as proc:
+                    try:
+                        _wait_ready(proc, log, settings)
+                        print(f"worker ready; web and metrics at http://{settings.web_bind}:{settings.web_port}/",
+                              flush=True)
+                        seen = asyncio.run(_replay_and_watch(settings, Path(args.feed), args.idle, args.follow,
+                                                             started))
+                    except KeyboardInterrupt:
+                        stopping = time.monotonic()
+                        print("interrupted: stopping", flush=True)
+        except KeyboardInterrupt:
+            stopping = stopping or time.monotonic()
+            print("interrupted while starting: stopped", flush=True)
+        except BrokerError as exc:
+            print(f"newswatch run: {exc}", file=sys.stderr)
+            return 2
+    if stopping is not None:
+        print(f"stopped in {time.monotonic() - stopping:.1f}s", flush=True)
+        return 130
+    if seen == 0 and not args.follow:
+        print(f"no alert arrived within {args.idle:.0f}s of the feed; the worker's log is {log}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -68,6 +68,10 @@ class Settings:
     fetch_max_wait_ms: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MAX_WAIT_MS", 10))
     fetch_min_bytes: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MIN_BYTES", 1))
     producer_linger_ms: float = field(default_factory=lambda: _float("NEWSWATCH_PRODUCER_LINGER_MS", 5.0))
+    # Failover: a dead worker's partitions move to the others after the session timeout
+    # (faust's default is 60 s); heartbeats must come several times within it.
+    session_timeout: float = field(default_factory=lambda: _float("NEWSWATCH_SESSION_TIMEOUT", 10.0))
+    heartbeat_interval: float = field(default_factory=lambda: _float("NEWSWATCH_HEARTBEAT_INTERVAL", 2.0))
     web_bind: str = field(default_factory=lambda: _env("NEWSWATCH_WEB_BIND", "127.0.0.1"))
     web_port: int = field(default_factory=lambda: _int("NEWSWATCH_WEB_PORT", 6066))
     data_dir: Path = field(default_factory=lambda: Path(_env("NEWSWATCH_DATA_DIR", "")) if _env(
