@@ -161,6 +161,12 @@ async def _replay_and_watch(settings: Settings, feed: Path, idle: float, follow:
             batch = await consumer.getmany(timeout_ms=500)
             for messages in batch.values():
                 for m in messages:
+                    last = time.monotonic()
+                    if m.value is None:  # a tombstone: the alert was retracted (its window was covered)
+                        aid = m.key.decode() if m.key else "?"
+                        seen.pop(aid, None)
+                        console.print(f"[dim]{time.monotonic() - started:6.1f}s[/] {'retracted':>8} {aid}")
+                        continue
                     alert = orjson.loads(m.value)
                     update = alert["id"] in seen
                     seen[alert["id"]] = alert
