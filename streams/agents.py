@@ -100,6 +100,7 @@ async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
         async for event in stream.events():
             await guard.check(event.message.tp, event.message.offset)
             await _handle(name, nw, event, step, send, meters)
+            guard.done(event.message.tp)
             handled += 1
             if not handled % YIELD_EVERY:
                 # Over a backlog nothing here waits, so without this one agent holds the event
@@ -113,6 +114,7 @@ async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
             _current_event.set(weakref.ref(event))
             await guard.check(event.message.tp, event.message.offset)
             await _handle(name, nw, event, step, send, meters)
+            guard.done(event.message.tp)
 
 
 async def _handle(name: str, nw: Newswatch, event: Any, step: Stage,

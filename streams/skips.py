@@ -17,8 +17,12 @@ markers) is re-read that often, then left alone.
 The same race has also left a worker with every partition assigned and nothing read
 after a rebalance (the killed-worker test again: no record handled for 140 s while the
 partitions had records waiting). :meth:`SkipGuard.watch` runs every
-:data:`WATCH_INTERVAL` seconds: a partition with records waiting and none handled for
-:data:`STALL_AFTER` seconds is resumed and sought to where its agent stopped.
+:data:`WATCH_INTERVAL` seconds: when the worker has handled no record at all for
+:data:`STALL_AFTER` seconds, a partition with records waiting is resumed and sought to
+where its agent stopped. Slow is not stuck: a record that takes long (or other partitions
+being handled first) keeps the worker's progress fresh, since progress counts when a
+record is finished (:meth:`SkipGuard.done`) as well as when it starts, so nothing is
+re-read (and so duplicated) because it waited its turn.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class SkipGuard:
         self.sources = sources or set()  # the topics the agents read (for the stall watch)
         self.expected: dict[Any, int] = {}
         self.progress: dict[Any, float] = {}  # when a record of the partition was last handled
+        self.last_any = float("-inf")  # when the worker last started or finished any record
         self.sought: dict[tuple[Any, int], tuple[int, float]] = {}  # hole -> (seeks, last seek)
         self.clock = time.monotonic
         self.since = self.clock()  # the last rebalance
@@ -66,8 +71,12 @@ class SkipGuard:
         committed = committed_offsets(self.app.consumer).get(tp)
         return int(committed) if committed is not None and committed <= offset else offset
 
+    def done(self, tp: Any) -> None:
+        """A record of ``tp`` is finished: the partition and the worker are moving."""
+        self.progress[tp] = self.last_any = self.clock()
+
     async def check(self, tp: Any, offset: int) -> None:
-        self.progress[tp] = self.clock()
+        self.progress[tp] = self.last_any = self.clock()
         expected = self.expected.get(tp)
         if expected is None:
             expected = self._start(tp, offset)
@@ -91,9 +100,11 @@ class SkipGuard:
         app = self.app
         if getattr(app, "rebalancing", False):
             return
+        now = self.clock()
+        if now - max(self.last_any, self.since) < STALL_AFTER:
+            return  # the worker handles records: a partition waiting its turn is slow, not stuck
         consumer = app.consumer
         tps, ends, starts = await read_positions(consumer, self.sources)
-        now = self.clock()
         for tp in tps:
             at, end = self.expected.get(tp, starts.get(tp)), ends.get(tp)
             if at is None or end is None or end <= at or now - self.progress.get(tp, self.since) < STALL_AFTER:

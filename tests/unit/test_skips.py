@@ -149,3 +149,24 @@ def test_a_partition_with_records_waiting_and_none_handled_is_resumed_and_sought
     assert sorted(app.consumer.resumed) == [RAW1, raw2]
     asyncio.run(guard.watch())
     assert len(app.consumer.seeks) == 2  # not again before another 15 s
+
+
+def test_a_slow_record_is_not_a_stall_and_nothing_is_read_again() -> None:
+    """One record that takes longer than STALL_AFTER (or partitions waiting their turn behind
+    others) must not be sought back: that re-reads and so duplicates what was handled."""
+    raw2 = TP("news.raw", 2)
+    app = App({})
+    app.consumer = WatchedConsumer({RAW1: 14}, {RAW1: 28, raw2: 43}, {raw2: 0})
+    app.timer = lambda **_: (lambda fn: fn)  # type: ignore[attr-defined]
+    guard = SkipGuard(app, {"news.raw"})
+    now = [1000.0]
+    guard.clock = lambda: now[0]
+    guard.since = now[0]
+    _feed(guard, [14])
+    now[0] += 60  # the record took a minute; raw[2] waited behind it
+    guard.done(RAW1)
+    asyncio.run(guard.watch())
+    assert app.consumer.seeks == [] and app.consumer.resumed == []
+    now[0] += 20  # then nothing at all for 20 s: that is a stall
+    asyncio.run(guard.watch())
+    assert sorted(app.consumer.seeks) == [(RAW1, 15), (raw2, 0)]
