@@ -33,7 +33,7 @@ from streams.app import Newswatch
 from streams.cleaning.fingerprint import NearDuplicateIndex
 from streams.errors import InvalidRecord
 from streams.models import Alert, CleanArticle, DeadLetter, from_dict, to_json
-from streams.rules.engine import Candidate, candidates, settle
+from streams.rules.engine import Candidate, candidates, published_before, settle
 from streams.skips import SkipGuard
 
 log = logging.getLogger("newswatch.agents")
@@ -203,7 +203,7 @@ def attach(nw: Newswatch) -> None:
 
     def settle_step(key: bytes | None, value: bytes, timestamp: float | None) -> Iterable[Output]:
         c = _load_candidate(value)
-        known = _published(nw.state.get(c.key), c)
+        known = published_before(c, rules, nw.state)
         for aid, alert in settle(c, rules, nw.state):
             if observe:
                 _count(c, aid, alert, aid not in known)
@@ -213,15 +213,6 @@ def attach(nw: Newswatch) -> None:
     for name, source, step in (("clean", topics.raw, clean_step), ("tag", topics.clean, tag_step),
                                ("settle", topics.candidates, settle_step)):
         app.agent(source, name=name)(_agent(name, nw, step, send, guard))
-
-
-def _published(state: Any, c: Candidate) -> set[str]:
-    """Alert ids this candidate's state had published before it: the rest are new."""
-    if not state:
-        return set()
-    if c.alert is not None:
-        return {c.key}
-    return set(state.get("published", ()))
 
 
 def _seconds_since(stamp: str | None, now: datetime) -> float | None:

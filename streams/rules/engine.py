@@ -377,6 +377,26 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
     return outcomes
 
 
+def published_before(candidate: Candidate, ruleset: RuleSet, state: MutableMapping[str, Any]) -> set[str]:
+    """The alert ids this candidate could touch that are already out (not retracted): what
+    the worker counts as updated rather than new. Call it before :func:`settle`."""
+    if candidate.alert is not None:
+        return {candidate.key} if state.get(candidate.key) else set()
+    ob = candidate.observation or {}
+    rule = ruleset.by_id.get(ob.get("rule", ""))
+    if rule is None or rule.aggregate is None:
+        return set()
+    target = from_dict(Target, ob["target"])
+    step = timedelta(seconds=rule.aggregate.window_seconds / BUCKETS)
+    b0 = bucket_start(datetime.fromisoformat(ob["at"]), step)
+    out = set()
+    for j in range(-2 * BUCKETS, BUCKETS + 1):
+        start = iso(b0 + j * step)
+        if isinstance(state.get(f"{candidate.key}|{start}|pub"), list):
+            out.add(alert_id(rule.id, target.country or target.entity_id, start))
+    return out
+
+
 def _window_alert(rule: Rule, target: Target, start: str, win: dict[str, Any]) -> Alert | None:
     assert rule.aggregate is not None
     firsts = {cc: o for cc, o in win["countries"].items() if cc != target.country}

@@ -10,7 +10,7 @@ import orjson
 from streams import stages
 from streams.models import RawArticle
 from streams.pipeline import Pipeline
-from streams.rules.engine import candidates, settle
+from streams.rules.engine import candidates, published_before, settle
 
 WARNING_ID = ("Germany's foreign ministry warned on Tuesday that Russia's deployment of troops near the "
               "Polish border would be a dangerous escalation, spokesperson Anna Lindqvist told reporters.")
@@ -153,3 +153,20 @@ def test_redelivered_observation_publishes_again_what_a_crash_may_have_lost(pipe
     assert alert is not None and first is not None
     assert alert.sources_count == 3
     assert alert.id == first.id
+
+
+def test_published_before_tells_new_aggregate_alerts_from_updates(pipeline: Pipeline) -> None:
+    """What the worker counts as raised vs updated: an id is new until it has been published."""
+    state: dict[str, Any] = {}
+    news: list[bool] = []
+    for aid, phrase, at in (("p-jp", "Japan's foreign ministry", "2025-03-03T08:00:00Z"),
+                            ("p-au", "Australia's foreign ministry", "2025-03-03T20:00:00Z"),
+                            ("p-kr", "South Korea's foreign ministry", "2025-03-04T09:00:00Z"),
+                            ("p-de", "Germany's foreign ministry", "2025-03-04T10:00:00Z")):
+        tagged = stages.tag(stages.clean(_concern(aid, phrase, at), now=pipeline.clock()), pipeline.kb)
+        for c in candidates(tagged, pipeline.rules, pipeline.kb.countries):
+            if c.observation is None:
+                continue
+            known = published_before(c, pipeline.rules, state)
+            news += [out_id not in known for out_id, a in settle(c, pipeline.rules, state) if a is not None]
+    assert news == [True, False]  # raised by the third country, updated by the fourth
