@@ -86,8 +86,59 @@ class Settings:
     # under <cache>/replay).
     archive_dir: Path = field(default_factory=lambda: _archive_dir())
 
+    def __post_init__(self) -> None:
+        problems = security_problems(self)
+        if problems:
+            raise SystemExit("newswatch: refusing to start: " + "; ".join(problems))
+
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
+
+
+# Kafka security: what aiokafka can do with a username and password (GSSAPI and
+# OAUTHBEARER need settings newswatch does not pass, so they are refused, not ignored).
+PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+
+
+def security_problems(s: Settings) -> list[str]:
+    """Every KAFKA_* security setting that would not do what it says, each naming the
+    variable to fix: a typo such as TLS must not fall back to PLAINTEXT, credentials or
+    files must not be silently ignored, and a missing file must not fail at first connect."""
+    protocol = s.security_protocol.upper()  # app.py upper-cases it too
+    if protocol not in PROTOCOLS:
+        return [f"KAFKA_SECURITY_PROTOCOL={s.security_protocol!r} is not a Kafka security protocol; "
+                f"use one of {', '.join(PROTOCOLS)}"]
+    problems: list[str] = []
+    sasl, tls = protocol.startswith("SASL_"), protocol.endswith("SSL")
+    if sasl:
+        if s.sasl_mechanism not in SASL_MECHANISMS:  # passed to aiokafka as written
+            problems.append(f"KAFKA_SASL_MECHANISM={s.sasl_mechanism!r} is not supported; "
+                            f"use one of {', '.join(SASL_MECHANISMS)}")
+        empty = [name for name, value in (("KAFKA_SASL_USERNAME", s.sasl_username),
+                                          ("KAFKA_SASL_PASSWORD", s.sasl_password)) if not value.strip()]
+        if empty:
+            problems.append(f"{' and '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty; "
+                            f"KAFKA_SECURITY_PROTOCOL={protocol} needs a username and password")
+    elif s.sasl_username or s.sasl_password:
+        problems.append(f"KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD are set but KAFKA_SECURITY_PROTOCOL={protocol} "
+                        "would not use them; set KAFKA_SECURITY_PROTOCOL=SASL_SSL (or SASL_PLAINTEXT)")
+    files = (("KAFKA_SSL_CAFILE", s.ssl_cafile), ("KAFKA_SSL_CERTFILE", s.ssl_certfile),
+             ("KAFKA_SSL_KEYFILE", s.ssl_keyfile))
+    if tls:
+        for name, value in files:
+            if value and not os.access(value, os.R_OK):
+                what = "does not exist" if not os.path.exists(value) else "is not readable"
+                problems.append(f"{name}={value!r} {what}; give the path of a PEM file or unset it")
+        if s.ssl_keyfile and not s.ssl_certfile:
+            problems.append("KAFKA_SSL_KEYFILE is set without KAFKA_SSL_CERTFILE; set both for a client "
+                            "certificate, or neither")
+    else:
+        unused = [name for name, value in files if value]
+        if unused:
+            problems.append(f"{', '.join(unused)} set but KAFKA_SECURITY_PROTOCOL={protocol} would not use TLS; "
+                            "set KAFKA_SECURITY_PROTOCOL=SSL (or SASL_SSL)")
+    return problems
 
 
 def _archive_dir() -> Path:
