@@ -1,6 +1,9 @@
 # newswatch: `make run` runs the main job, `make test` runs every test.
-# The virtualenv lives outside the repo so clean clones reuse it.
-VENV ?= $(HOME)/.cache/newswatch/venv
+# The virtualenv lives in the checkout (.venv, gitignored): its editable install must run this
+# clone's code, not another clone's. Downloads stay shared under ~/.cache, so a clean clone is
+# still quick: pip's wheel cache (~/.cache/pip), the Kafka jars and the broker image
+# (~/.cache/newswatch or $NEWSWATCH_CACHE_DIR).
+VENV ?= $(CURDIR)/.venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.newswatch-installed
 FEED := tests/fixtures/feed/sample.jsonl
