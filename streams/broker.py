@@ -91,12 +91,61 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether the broker could listen on ``port``. SO_REUSEADDR, as the JVM's own server
+    sockets use: connections left in TIME-WAIT by a broker that just died do not hold the
+    port, a process listening on it does."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, port))
         except OSError:
             return False
         return True
+
+
+_TCP_LISTEN = "0A"  # the state column of /proc/net/tcp
+
+
+def port_holder(port: int) -> str | None:
+    """``pid N (command line)`` of the process listening on TCP ``port``, from /proc (Linux;
+    None when it cannot be told, e.g. another user's process or no /proc)."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text(encoding="ascii").splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            cols = row.split()
+            if len(cols) > 9 and cols[3] == _TCP_LISTEN and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{cols[9]}]")
+    if not inodes:
+        return None
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            held = any(os.readlink(fd) in inodes for fd in (proc / "fd").iterdir())
+        except OSError:  # gone, or not ours to read
+            continue
+        if held:
+            try:
+                cmd = " ".join((proc / "cmdline").read_bytes().decode("utf-8", "replace").replace("\0", " ").split())
+            except OSError:
+                cmd = ""
+            cmd = cmd if len(cmd) <= 80 else cmd[:77] + "..."
+            return f"pid {proc.name} ({cmd})" if cmd else f"pid {proc.name}"
+    return None
+
+
+def port_in_use_message(port: int, broker_port: int) -> str:
+    """One line: which port, who holds it, and what to change."""
+    holder = port_holder(port)
+    who = f" by {holder}" if holder else ""
+    stop = f"stop it (kill {holder.split()[1]}), " if holder else ""
+    return (f"{HOST}:{port} is already in use{who}: {stop}pick another --port (the broker uses --port and "
+            f"--port + 1), or set KAFKA_BOOTSTRAP_SERVERS={HOST}:{broker_port} if a Kafka broker is already "
+            "listening there")
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -270,10 +319,7 @@ class LocalBroker:
         libs = fetch_jars(self.version)
         for p in (self.port, self.controller_port):
             if not port_is_free(p):
-                raise BrokerError(
-                    f"{HOST}:{p} is already in use (another broker?): pick another --port, or set "
-                    f"KAFKA_BOOTSTRAP_SERVERS={HOST}:{self.port} if a Kafka broker is already listening there"
-                )
+                raise BrokerError(port_in_use_message(p, self.port))
         self.data_dir.mkdir(parents=True, exist_ok=True)
         props = self.data_dir / "server.properties"
         props.write_text(
