@@ -233,12 +233,18 @@ class Archive:
         self.pending += 1
         return True
 
+    def full(self) -> bool:
+        """A size limit is reached: checked after every record, so ``max_records`` is a hard
+        limit per part (a poll brings up to 5,000 at once) and a part passes ``max_bytes`` by at
+        most one record."""
+        return bool(self.pending) and (
+            self.pending >= self.max_records or len(self.parts) > MAX_OPEN_PARTS
+            or any(p.raw_bytes >= self.max_bytes for p in self.parts.values()))
+
     def due(self) -> bool:
         if not self.pending:
             return False
-        return (self.pending >= self.max_records or len(self.parts) > MAX_OPEN_PARTS
-                or (self.since is not None and self.clock() - self.since >= self.roll_seconds)
-                or any(p.raw_bytes >= self.max_bytes for p in self.parts.values()))
+        return self.full() or (self.since is not None and self.clock() - self.since >= self.roll_seconds)
 
     def checkpoint(self) -> list[Entry]:
         """Finish every open part, then list them: after this, ``durable`` covers all records added."""
@@ -340,8 +346,7 @@ class ArchiveRun:
                         say(f"{tp.topic}[{tp.partition}]: offsets {want}..{messages[0].offset - 1} are no longer "
                             "on the broker (retention or compaction); archived from "
                             f"{messages[0].offset}")
-                    for m in messages:
-                        arch.add(_record(m))
+                    await self.take(consumer, messages)
                     if messages:
                         last = time.monotonic()
                 if arch.due():
@@ -360,6 +365,13 @@ class ArchiveRun:
         say(f"archive {self.root}: {arch.total} records archived in this run; next offsets "
             + (", ".join(f"{p}:{o}" for p, o in sorted(arch.durable.items())) or "none"))
         return 0
+
+    async def take(self, consumer: Any, messages: Any) -> None:
+        """Archive one partition's share of a poll, checkpointing as soon as a part is full."""
+        for m in messages:
+            self.archive.add(_record(m))
+            if self.archive.full():
+                await self._checkpoint(consumer)
 
     async def _checkpoint(self, consumer: Any) -> None:
         from aiokafka import TopicPartition
@@ -427,7 +439,8 @@ def add_parser(sub: Any) -> None:
                     help="where a partition the archive has never seen starts (default earliest)")
     ar.add_argument("--roll-seconds", type=float, default=ROLL_SECONDS,
                     help=f"finish and list parts this long after their first record (default {ROLL_SECONDS:.0f})")
-    ar.add_argument("--max-records", type=int, default=MAX_RECORDS, help="finish parts after this many records")
+    ar.add_argument("--max-records", type=int, default=MAX_RECORDS,
+                    help="finish parts after this many records (a hard limit)")
     ar.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="finish a part at this many uncompressed bytes")
     ar.add_argument("--exit-idle", type=float, default=None, metavar="SECONDS",
                     help="stop after this many seconds without a new record (a one-off backfill)")
