@@ -1,10 +1,13 @@
 """Hostile rule and data files are refused fast, with file, line and a short reason."""
 
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import streams.tagging
 from streams import yamlio
@@ -77,3 +80,23 @@ def test_ordinary_yaml_keeps_safe_load_semantics(tmp_path: Path) -> None:
     p = tmp_path / "x.yaml"
     p.write_text(text, encoding="utf-8")
     assert yamlio.load_yaml(p).data == yaml.safe_load(text)
+
+
+# Hostile rule files: nesting, anchors/aliases, huge scalars and junk mixed into real YAML.
+_pieces = st.sampled_from(["[", "]", "{", "}", "- ", ": ", "&a ", "*a", "&b ", "*b", "<<: ", "\n", "  ", ",", "'",
+                           '"', "!!str ", "!!python/object:os.system ", "x" * 2000, "rules:", "version: 1", "#", "?"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_pieces, max_size=200), st.integers(min_value=0, max_value=60))
+def test_any_hostile_rule_file_loads_or_is_refused_fast_with_a_short_reason(pieces: list[str], depth: int) -> None:
+    text = "[" * depth + "".join(pieces) + "]" * depth
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "rules.yaml"
+        p.write_text(text, encoding="utf-8")
+        start = time.perf_counter()
+        try:
+            load_file(p, _CLASSES["classes"], _CLASSES["terms"])
+        except DataFileError as exc:
+            assert len(exc.reason) <= yamlio.MAX_REASON + 40
+        assert time.perf_counter() - start < 1.0
