@@ -192,8 +192,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         )
         out.append(st)
         prev = st
-    _merge_speakers(out, kb)
     _context(out, article, sentence_hits, text)
+    _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb)
+    _merge_speakers(out, kb)
     day = (article.published_at or "")[:10]  # no date (an undated excerpt): no check
     if day:
         for st in out:
@@ -499,3 +500,156 @@ def _merge_speakers(statements: list[Statement], kb: KnowledgeBase) -> None:
             if sp.kind == "body" and other.kind == "body" and other.entity_id == sp.entity_id and other.voice:
                 st.speaker = other
                 break
+
+
+# An unnamed speaker ("he added", "katanya", "der Diplomat", "发言人") whose state is named in what
+# they said as the subject of a commitment: "China will take …", "Rusia podría …", "wird China …".
+# Per language: words that, right after a state's name, make it the subject of a future action or
+# of readiness (the voice of that state's own official speaking of it in the third person).
+_SELF_FUTURE = {
+    "en": r"will|would|shall|won['’]t|is ready|stands ready|is prepared|reserves",
+    "de": r"wird|werde|würde|werden|ist bereit|behält sich",
+    "fr": r"va|ne va|sera|prendra|répondra|ripostera|est prête?|se réserve|ne restera",
+    "es": r"va a|podría|tomará|responderá|está dispuesta|está preparada|está lista|se reserva|no dudará",
+    "pt": r"vai|irá|poderá|tomará|responderá|está pronta|está preparada|se reserva|não hesitará",
+    "it": r"farà|prenderà|risponderà|è pronta|si riserva|non esiterà",
+    "id": r"pasti akan|akan|tidak akan|siap|bakal",
+    "vi": r"sẽ|sẵn sàng|không ngần ngại",
+    "ru": r"будет|готова|готов|примет|ответит|не оставит|оставляет за собой",
+    "uk": r"буде|готова|готовий|вживе|відповість|залишає за собою",
+    "pl": r"będzie|jest gotowa|podejmie|odpowie",
+    "zh": r"将|必将|必然|会|必定|一定",
+}
+# (a closing or opening quote mark may stand between: 'Korut "tidak akan …"')
+_SELF_AFTER = {k: re.compile(rf"\s*[\"“”«»„]?\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in _SELF_FUTURE.items()}
+_SELF_AFTER["zh"] = re.compile(rf"(?:{_SELF_FUTURE['zh']})")
+# ... unless what follows makes the state the one that suffers the threat ("Israel will pay a price",
+# "AS harus membayar", "Trung Quốc sẽ phải trả giá"): that is the target, not the speaker.
+_PATIENT = {
+    "en": r"pay|face|bear|regret|suffer|be held|be responsible|have to|be made",
+    "de": r"zahlen|tragen|bereuen|verantwortlich|müssen|erleiden|spüren",
+    "fr": r"payer|subir|assumer|regretter|devra|faire face|être tenu",
+    "es": r"pagar|enfrentar|asumir|lamentar|sufrir|tendrá que|arrepentir",
+    "pt": r"pagar|enfrentar|arcar|sofrer|terá de|terá que|arrepender",
+    "it": r"pagare|affrontare|subire|pentir|dovrà|assumer",
+    "id": r"menghadapi|membayar|menanggung|bertanggung jawab|harus|menyesal|menderita",
+    "vi": r"phải|trả giá|gánh chịu|đối mặt|hối hận",
+    "ru": r"заплат|понес|столкн|пожале|ответственност|придётся|придется",
+    "uk": r"заплат|понес|зіткн|пошкоду|відповідальн|доведеться",
+    "pl": r"zapłac|ponies|zmierzy|żałowa|odpowiedzialn|musiał",
+    "zh": r"付出|承担|承擔|自食|后悔|後悔|面临|面臨",
+}
+# right after the future word, or one word on ("will certainly pay", "sẽ phải trả giá")
+_PATIENT_RE = {k: re.compile(rf"\s*(?:\S+\s+)?(?:{v})", re.IGNORECASE) for k, v in _PATIENT.items()}
+# German puts the auxiliary before the subject after an opening clause: "…, wird China Maßnahmen ergreifen".
+_SELF_BEFORE = {"de": re.compile(r"(?:wird|würde|werde)\s*$")}
+# Forms that only the state itself uses of itself: "中方" (the Chinese side) in a spokesperson's words.
+_SELF_FORMS = frozenset({"中方", "我国政府"})
+_OFFICE_FREE = frozenset({"party_official"})  # titles that hold no office of state
+# A state's name as subject is its own voice only in talk of force and security: "Ireland will
+# not …" from a coach, "Japan would be the first market" from a firm are not.
+_SECURITY_TERMS = frozenset({"escalation", "red_line", "grave_consequences", "grave_threat", "retaliation",
+                             "consequences", "response", "party_to_conflict", "threat_of_force"})
+_OFF_TOPIC = frozenset({"economic_context", "sports_context", "other_context"})
+
+
+def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention],
+                    qspans: Sequence[tuple[int, int]], quoted_only: bool) -> str | None:
+    """The one state that what was said (text[a:b]) names as its own: the subject of a future
+    action or readiness ("China will …"), or a self-only form ("中方"). None when there is none,
+    or more than one (not confident)."""
+    after = _SELF_AFTER.get(lang)
+    before = _SELF_BEFORE.get(lang)
+    found: set[str] = set()
+    for m in mentions:
+        if not a <= m.start < b or m.country is None or m.type not in ("country", "city"):
+            continue
+        if m.type == "city" and m.role != "capital":
+            continue
+        if quoted_only and not _inside(m.start, qspans):
+            continue
+        if m.text in _SELF_FORMS:
+            found.add(m.country)
+            continue
+        fut = after.match(text, m.end) if after is not None else None
+        pre = before.search(text, max(a, m.start - 8), m.start) if before is not None else None
+        if fut is None and pre is None:
+            continue
+        verb_at = fut.end() if fut is not None else m.end
+        patient = _PATIENT_RE.get(lang)
+        if patient is not None and patient.match(text, verb_at, b):
+            return None  # a state made to undergo something: whose voice this is stays open
+        found.add(m.country)
+    return found.pop() if len(found) == 1 else None
+
+
+_NEXT_WORD = re.compile(r"[ \t,]*(\w+)")
+_PREV_TOKEN = re.compile(r"(\S+)\s+$")
+_OWNER = re.compile(r"[A-Z][\w.&-]*['’]s\s+(?:[a-z-]+\s+){0,2}$")  # "IBM's senior vice president"
+
+
+def _bare_title(text: str, h: Hit) -> bool:
+    """A title that stands alone ("the Foreign Minister said", "der Diplomat", "发言人"), not one
+    that a name follows ("President Bush") or a company or body owns ("IBM's vice president")."""
+    nxt = _NEXT_WORD.match(text, h.end)
+    if nxt is not None and nxt.group(1)[:1].isupper() and not text[h.end:nxt.start(1)].strip(" \t"):
+        return False
+    if _OWNER.search(text, max(0, h.start - 40), h.start):
+        return False
+    prev = _PREV_TOKEN.search(text, max(0, h.start - 30), h.start)
+    return prev is None or not (prev.group(1)[:1].isupper() and prev.group(1).lower() not in _NOT_NAMES)
+
+
+def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentions: list[Mention],
+                      sentence_hits: dict[int, list[Hit]], qspans: Sequence[tuple[int, int]],
+                      kb: KnowledgeBase) -> None:
+    """A speaker that is a pronoun or a bare title with no antecedent in the text ("he added",
+    "katanya", "the Foreign Minister said", "der Diplomat"): the office follows from the title,
+    the state from how the speech refers to itself. A pronoun holds no office of its own: it
+    speaks for a state only when its own quoted words name that state as acting."""
+    i = 0
+    while i < len(statements):
+        st = statements[i]
+        if st.speaker is not None:
+            i += 1
+            continue
+        # The run of speakerless statements that follow one another: one voice.
+        j = i
+        while j + 1 < len(statements) and statements[j + 1].speaker is None and \
+                statements[j + 1].sentence - statements[j].sentence <= 2:
+            j += 1
+        run = statements[i:j + 1]
+        classes = {c for s in run for c in (*s.terms, *s.context)}
+        if not classes & _SECURITY_TERMS or classes & _OFF_TOPIC:
+            i = j + 1
+            continue
+        text, sents = article.text, article.sentences
+        a, b = run[0].start, max(s.end for s in run)
+        # '"China pasti akan …, katanya': a sentence that opens with a quote mark is quoted up to
+        # its attribution even where the closing mark is missing or mismatched.
+        said = [*qspans, *((s.start, run[-1].cue_start) for s in run if _OPENING.match(text, s.start))]
+        role = None
+        for s in run:
+            sq = [(x, y) for x, y in qspans if x < s.end and y > s.start]
+            titles = [h for h in sentence_hits.get(s.sentence, ()) if h.phrase.layer == "role"
+                      and not _inside(h.start, sq) and _bare_title(text, h)]
+            if titles:
+                role = min(titles, key=lambda h: h.start)
+                break
+        if role is not None:
+            if role.phrase.value in _OFFICE_FREE:
+                i = j + 1
+                continue
+            # A title's words often go on in the next sentence ("发言人强调 …。任何 … 中方 …").
+            last = run[-1].sentence + 1
+            end = sents[last].end if last < len(sents) else b
+            country = _self_reference(text, st.language, a, max(b, end), mentions, said, quoted_only=False)
+        else:
+            country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=True)
+        if country is not None:
+            name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
+            person = Speaker(name, "person", None, None, role.phrase.value if role else None, None, True)
+            speaker = _adopt(person, country, kb)
+            for s in run:
+                s.speaker = speaker
+        i = j + 1

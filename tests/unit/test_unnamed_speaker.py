@@ -1,0 +1,52 @@
+"""Unnamed speakers (a pronoun or a bare title with no antecedent): the office comes from the
+title, the state from how what was said names itself; where that is not clear, no speaker."""
+
+from __future__ import annotations
+
+from streams import stages
+from streams.models import Speaker
+from streams.pipeline import Pipeline
+
+
+def _speakers(pipeline: Pipeline, body: str, lang: str) -> list[Speaker | None]:
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    pipeline.duplicates.__init__()  # type: ignore[misc]
+    result = pipeline.process(stages.parse_raw({"id": "u1", "body": body, "language": lang}))
+    assert result.tagged is not None
+    return [st.speaker for st in result.tagged.statements]
+
+
+def test_bare_title_takes_the_state_that_speaks_of_itself(pipeline: Pipeline) -> None:
+    body = ("«Wir verurteilen diesen Schritt», sagte der Diplomat am Abend. «Russland wird mit "
+            "militärischen Gegenmaßnahmen antworten.»")
+    sp = _speakers(pipeline, body, "de")[0]
+    assert sp is not None and sp.country == "RU" and sp.government
+
+
+def test_pronoun_with_a_quoted_self_reference_is_that_states_voice(pipeline: Pipeline) -> None:
+    body = '"China will take all necessary military measures to respond to this provocation," he said.'
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "CN" and sp.government
+
+
+def test_the_state_that_will_pay_is_the_target_not_the_speaker(pipeline: Pipeline) -> None:
+    body = '"Japan will pay a heavy price for this military provocation," he warned.'
+    assert _speakers(pipeline, body, "en")[0] is None
+
+
+def test_a_country_in_reported_speech_does_not_make_a_pronoun_a_government(pipeline: Pipeline) -> None:
+    body = "He warned that Germany will send more troops and respond to any military attack."
+    assert _speakers(pipeline, body, "en")[0] is None
+
+
+def test_sport_talk_is_no_state_voice(pipeline: Pipeline) -> None:
+    body = '"France will win the match and respond to the critics," he said after the football training.'
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is None or not sp.government
+
+
+def test_a_named_title_is_not_bare(pipeline: Pipeline) -> None:
+    body = "President Smithson said Canada will respond to any military attack."
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is None or sp.country != "CA" or sp.name != "President"
