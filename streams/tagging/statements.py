@@ -276,8 +276,11 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     else:  # what follows a cue is its object ("warned Washington"), not its subject
         chosen = _pick(tail, text) or _pick([m for m in before if not _after_preposition(text, m)], text)
         if chosen is not None and chosen.type in ("country", "city") and \
-                anchor.start - chosen.end > (90 if lang in VERB_FINAL or lang == "de" else 60):
-            chosen = None  # a country named far from the cue is a place in the sentence, not its subject
+                anchor.start - chosen.end > (90 if lang in VERB_FINAL or lang == "de" else 60) and \
+                not _opens_clause(text, clause, chosen):
+            # a country named far from the cue is a place in the sentence, not its subject, unless
+            # it opens the clause ("La Chine a fait part … de son opposition … et averti que …")
+            chosen = None
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
     # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
     content = list(sq)
@@ -298,9 +301,11 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             subject = ng_after[0]
     elif ng_before and (chosen is None or chosen.start > anchor.end or ng_before[-1].start < chosen.start
                         or (chosen.type in ("country", "organization", "city")
-                            and 0 <= ng_before[-1].start - chosen.end <= 3)):
-        # the subject is the non-government noun: it comes first, or a country qualifies it ("Russian analysts")
-        subject = ng_before[-1]
+                            and any(0 <= h.start - chosen.end <= 3 for h in ng_before))):
+        # the subject is the non-government noun: it comes first, or a country qualifies it ("Russian
+        # analysts", "Hong Kong police … and threatened")
+        subject = next((h for h in ng_before if chosen is not None and chosen.type in ("country", "organization",
+                        "city") and 0 <= h.start - chosen.end <= 3), ng_before[-1])
     elif chosen is not None and chosen.type == "person" and any(0 <= chosen.start - h.end <= 3 for h in ng):
         # "NATO Secretary General Mark Rutte", "the opposition leader X": who they speak for is not a government
         subject = next(h for h in ng if 0 <= chosen.start - h.end <= 3)
@@ -366,6 +371,16 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
 
 
 _CLOSES = re.compile(r"[,—–:!?]")
+_ARTICLE = re.compile(r"[\s\"“”«»„]*(?:(?:the|la|le|l['’]|el|die|der|das|a|o)\s*)?", re.IGNORECASE)
+
+
+def _opens_clause(text: str, clause: int, m: Mention) -> bool:
+    """The name is the first words of its clause and no possessive or genitive follows
+    ("China's economy …", "Russlands Armee …" are not China or Russia speaking)."""
+    lead = _ARTICLE.match(text, clause, m.start)
+    if lead is None or lead.end() != m.start:
+        return False
+    return not re.match(r"['’]s\b|\s+(?:of|de|du|des|del|der|da|do)\b", text[m.end:m.end + 5])
 
 
 def _listed(text: str, before: list[Mention], comma: int, first: Mention) -> bool:
@@ -510,8 +525,8 @@ _SELF_FUTURE = {
     "en": r"will|would|shall|won['’]t|is ready|stands ready|is prepared|reserves",
     "de": r"wird|werde|würde|werden|ist bereit|behält sich",
     "fr": r"va|ne va|sera|prendra|répondra|ripostera|est prête?|se réserve|ne restera",
-    "es": r"va a|podría|tomará|responderá|está dispuesta|está preparada|está lista|se reserva|no dudará",
-    "pt": r"vai|irá|poderá|tomará|responderá|está pronta|está preparada|se reserva|não hesitará",
+    "es": r"va a|tomará|responderá|está dispuesta|está preparada|está lista|se reserva|no dudará",
+    "pt": r"vai|irá|tomará|responderá|está pronta|está preparada|se reserva|não hesitará",
     "it": r"farà|prenderà|risponderà|è pronta|si riserva|non esiterà",
     "id": r"pasti akan|akan|tidak akan|siap|bakal",
     "vi": r"sẽ|sẵn sàng|không ngần ngại",
@@ -545,6 +560,16 @@ _PATIENT_RE = {k: re.compile(rf"\s*(?:\S+\s+)?(?:{v})", re.IGNORECASE) for k, v 
 _SELF_BEFORE = {"de": re.compile(r"(?:wird|würde|werde)\s*$")}
 # Forms that only the state itself uses of itself: "中方" (the Chinese side) in a spokesperson's words.
 _SELF_FORMS = frozenset({"中方", "我国政府"})
+# First person plural: a quote in which the speaker says "we" speaks for a collective; the state
+# their reported words then name as acting ('"… those who threaten us," he said, warning that
+# Russia could …') is that collective.
+_WE = {
+    "en": r"we|us|our|ours", "de": r"wir|uns|unser\w*", "fr": r"nous|notre|nos",
+    "es": r"nos|nosotros|nuestr[oa]s?", "pt": r"nós|nos|noss[oa]s?", "it": r"noi|ci|nostr[oaie]",
+    "id": r"kami|kita", "vi": r"chúng tôi|chúng ta", "ru": r"мы|нас|нам|наш\w*", "uk": r"ми|нас|нам|наш\w*",
+    "pl": r"my|nas|nam|nasz\w*",
+}
+_WE_RE = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)", re.IGNORECASE) for k, v in _WE.items()}
 _OFFICE_FREE = frozenset({"party_official"})  # titles that hold no office of state
 # A state's name as subject is its own voice only in talk of force and security: "Ireland will
 # not …" from a coach, "Japan would be the first market" from a firm are not.
@@ -566,7 +591,8 @@ def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention
             continue
         if m.type == "city" and m.role != "capital":
             continue
-        if quoted_only and not _inside(m.start, qspans):
+        # 'Korut "tidak akan …"': a subject set just before the quote of its own predicate
+        if quoted_only and not _inside(m.start, qspans) and not any(0 < x - m.end <= 3 for x, _ in qspans):
             continue
         if m.text in _SELF_FORMS:
             found.add(m.country)
@@ -646,6 +672,10 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
             country = _self_reference(text, st.language, a, max(b, end), mentions, said, quoted_only=False)
         else:
             country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=True)
+            we = _WE_RE.get(st.language)
+            if country is None and we is not None and any(
+                    we.search(text, x, y) for x, y in qspans if a <= x < b):
+                country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=False)
         if country is not None:
             name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
             person = Speaker(name, "person", None, None, role.phrase.value if role else None, None, True)

@@ -50,3 +50,29 @@ def test_a_named_title_is_not_bare(pipeline: Pipeline) -> None:
     body = "President Smithson said Canada will respond to any military attack."
     sp = _speakers(pipeline, body, "en")[0]
     assert sp is None or sp.country != "CA" or sp.name != "President"
+
+
+def test_we_in_the_quote_lets_the_reported_state_speak(pipeline: Pipeline) -> None:
+    body = '"Those who threaten us will see a military answer," he said, warning that Turkey will deploy missiles.'
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "TR" and sp.government
+
+
+def test_subject_set_just_before_its_quote(pipeline: Pipeline) -> None:
+    body = 'Dia menambahkan bahwa Iran "akan mengambil tindakan balasan militer yang keras."'
+    sp = _speakers(pipeline, body, "id")[0]
+    assert sp is not None and sp.country == "IR" and sp.government
+
+
+def test_a_country_opening_its_clause_stays_the_subject_far_from_the_cue(pipeline: Pipeline) -> None:
+    body = ("La Russie a exprimé jeudi sa vive opposition au déploiement de nouveaux missiles en Europe "
+            "et averti que l'Otan en subirait toutes les conséquences militaires.")
+    sp = _speakers(pipeline, body, "fr")[0]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_a_country_qualifying_a_non_government_noun_is_no_speaker(pipeline: Pipeline) -> None:
+    body = ("Ruritania police surrounded the building where the crowd of students had gathered for days "
+            "and threatened to use live ammunition.")
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is None or not sp.government
