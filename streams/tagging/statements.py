@@ -156,8 +156,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         speaker = _known_surname(speaker, mentions, s0, kb)
         for later in outside[1:]:  # "In a stern warning to X, the Chinese government warned …"
-            if speaker is not None:
-                break
+            if speaker is not None or _PRONOUN_BEFORE.search(text, max(s0, anchor.start - 24), anchor.start):
+                break  # "Ông cảnh báo Trung Quốc … sẽ phải trả giá": a pronoun speaks, not the object
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
             content += more
         if speaker is None and prev is not None and prev.sentence >= si - 2 and \
@@ -371,6 +371,11 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
 
 
 _CLOSES = re.compile(r"[,—–:!?]")
+# A personal pronoun right before the cue (perhaps with "also"): the subject is somebody named earlier.
+_PRONOUN_BEFORE = re.compile(
+    r"(?<!\w)(?:he|she|er|sie|il|elle|él|ella|lui|lei|ele|ela|ia|dia|beliau|ông|bà|он|она|він|вона|on|ona)"
+    r"(?:\s+(?:also|then|later|auch|aussi|también|também|anche|juga|cũng|còn|также|тоже|також|też))?\s*$",
+    re.IGNORECASE)
 _ARTICLE = re.compile(r"[\s\"“”«»„]*(?:(?:the|la|le|l['’]|el|die|der|das|a|o)\s*)?", re.IGNORECASE)
 
 
@@ -668,7 +673,10 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
                 continue
             # A title's words often go on in the next sentence ("发言人强调 …。任何 … 中方 …").
             last = run[-1].sentence + 1
-            end = sents[last].end if last < len(sents) else b
+            after = next((s for s in statements[j + 1:j + 2] if s.sentence == last), None)
+            # not into the words of somebody else named there ("…. Russia will respond, Lavrov said")
+            own = after is None or after.speaker is None or after.speaker.kind == "country"
+            end = sents[last].end if last < len(sents) and own else b
             country = _self_reference(text, st.language, a, max(b, end), mentions, said, quoted_only=False)
         else:
             country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=True)

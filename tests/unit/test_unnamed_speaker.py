@@ -76,3 +76,10 @@ def test_a_country_qualifying_a_non_government_noun_is_no_speaker(pipeline: Pipe
             "and threatened to use live ammunition.")
     sp = _speakers(pipeline, body, "en")[0]
     assert sp is None or not sp.government
+
+
+def test_a_pronoun_before_the_cue_keeps_the_object_from_speaking(pipeline: Pipeline) -> None:
+    body = ("Thủ tướng Thụy Điển Stefan Löfven đã có bài phát biểu dài. Trong đó ông nhắc lại nhiều vấn đề. "
+            "Ông cảnh báo Đức sẽ phải trả giá cho các hành động quân sự.")
+    sp = _speakers(pipeline, body, "vi")[-1]
+    assert sp is not None and sp.country == "SE"
