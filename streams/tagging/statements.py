@@ -281,6 +281,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             # a country named far from the cue is a place in the sentence, not its subject, unless
             # it opens the clause ("La Chine a fait part … de son opposition … et averti que …")
             chosen = None
+        if chosen is not None and chosen.type in ("country", "city") and \
+                _SUBJECT_PRONOUN.search(text, chosen.end, anchor.start):
+            chosen = None  # "… as Japan rebuilt after the war, he has described …": the pronoun is the subject
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
     # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
     content = list(sq)
@@ -371,6 +374,10 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
 
 
 _CLOSES = re.compile(r"[,—–:!?]")
+# Subject pronouns (not "it", not "sie"/"ông" before a name): one between a country and the cue is the subject.
+_SUBJECT_PRONOUN = re.compile(
+    r"(?<!\w)(?:he|she|they|er|il|elle|ils|elles|él|ella|ellos|ellas|ele|ela|eles|lui|lei|ia|dia|mereka|"
+    r"beliau|он|она|они|він|вона|вони|(?:ông|bà|họ)(?!\s+[A-ZĐ]))(?!\w)", re.IGNORECASE)
 # A personal pronoun right before the cue (perhaps with "also"): the subject is somebody named earlier.
 _PRONOUN_BEFORE = re.compile(
     r"(?<!\w)(?:he|she|er|sie|il|elle|él|ella|lui|lei|ele|ela|ia|dia|beliau|ông|bà|он|она|він|вона|on|ona)"

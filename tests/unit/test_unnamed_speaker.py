@@ -83,3 +83,10 @@ def test_a_pronoun_before_the_cue_keeps_the_object_from_speaking(pipeline: Pipel
             "Ông cảnh báo Đức sẽ phải trả giá cho các hành động quân sự.")
     sp = _speakers(pipeline, body, "vi")[-1]
     assert sp is not None and sp.country == "SE"
+
+
+def test_a_pronoun_between_a_country_and_the_cue_is_the_subject(pipeline: Pipeline) -> None:
+    body = ("Raised in a village while Norway was building its oil industry, she warned of escalation "
+            "in the family feud.")
+    sps = _speakers(pipeline, body, "en")
+    assert sps and all(sp is None or sp.country != "NO" for sp in sps)
