@@ -324,6 +324,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ][\w'’-]*\.?"
 _NAME_BEFORE = re.compile(rf"(?<![\w'’-])((?:{_CAP}\s+){{0,3}}{_CAP})\s*$")
 _NAME_AFTER = re.compile(rf"\s*((?:{_CAP}\s+){{0,3}}{_CAP})")
+_NAME_APPOSED = re.compile(rf"[\s\"“”«»„]*((?:{_CAP}\s+){{1,3}}{_CAP}),")
 _HONORIFIC = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sir", "lord", "lady", "dr", "dr.", "dame", "m.", "mme",
               "sr.", "sra.", "herr", "frau", "pak", "bu", "ông", "bà", "г-н", "г-жа", "signor", "sig."}
 # Capitalised words that open a sentence or a title, not a name
@@ -352,6 +353,12 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
         a, b = m.span(1)
     else:
         m = _NAME_BEFORE.search(text, max(s0, anchor.start - 60), anchor.start)
+        if m is None and text[s0:anchor.start].rstrip().endswith(","):
+            # "Ashish Jha, dean of …, warned": a name, then its apposition closed by a comma
+            m = _NAME_APPOSED.match(text, s0, anchor.start)
+            if m is not None and (any(m.end() <= h.start < anchor.start for h in layers.roles) or any(
+                    m.end() <= x.start < anchor.start and x.type in ("person", "body") for x in free)):
+                return None  # "X, the Russian foreign ministry's spokeswoman, warned": the office speaks
         if m is None:
             return None
         a, b = m.span(1)

@@ -90,3 +90,18 @@ def test_a_pronoun_between_a_country_and_the_cue_is_the_subject(pipeline: Pipeli
             "in the family feud.")
     sps = _speakers(pipeline, body, "en")
     assert sps and all(sp is None or sp.country != "NO" for sp in sps)
+
+
+def test_an_unknown_name_with_its_apposition_speaks_for_itself(pipeline: Pipeline) -> None:
+    body = ("Le ministre britannique des Affaires étrangères a déclaré lundi que la situation restait calme. "
+            "Jonas Verhulst, professeur à "
+            "l'université de Gand, a averti d'une escalade militaire.")
+    sp = _speakers(pipeline, body, "fr")[-1]
+    assert sp is None or not sp.government
+
+
+def test_an_unknown_name_before_an_office_keeps_the_office(pipeline: Pipeline) -> None:
+    body = ("Jonas Verhulst, porte-parole du ministère russe des Affaires étrangères, a averti d'une "
+            "escalade militaire.")
+    sp = _speakers(pipeline, body, "fr")[-1]
+    assert sp is not None and sp.government and sp.country == "RU"
