@@ -156,8 +156,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         speaker = _known_surname(speaker, mentions, s0, kb)
         for later in outside[1:]:  # "In a stern warning to X, the Chinese government warned …"
-            if speaker is not None:
-                break
+            if speaker is not None or _PRONOUN_BEFORE.search(text, max(s0, anchor.start - 24), anchor.start):
+                break  # "Ông cảnh báo Trung Quốc … sẽ phải trả giá": a pronoun speaks, not the object
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
             content += more
         if speaker is None and prev is not None and prev.sentence >= si - 2 and \
@@ -192,8 +192,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         )
         out.append(st)
         prev = st
-    _merge_speakers(out, kb)
     _context(out, article, sentence_hits, text)
+    _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb)
+    _merge_speakers(out, kb)
     day = (article.published_at or "")[:10]  # no date (an undated excerpt): no check
     if day:
         for st in out:
@@ -275,8 +276,14 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     else:  # what follows a cue is its object ("warned Washington"), not its subject
         chosen = _pick(tail, text) or _pick([m for m in before if not _after_preposition(text, m)], text)
         if chosen is not None and chosen.type in ("country", "city") and \
-                anchor.start - chosen.end > (90 if lang in VERB_FINAL or lang == "de" else 60):
-            chosen = None  # a country named far from the cue is a place in the sentence, not its subject
+                anchor.start - chosen.end > (90 if lang in VERB_FINAL or lang == "de" else 60) and \
+                not _opens_clause(text, clause, chosen):
+            # a country named far from the cue is a place in the sentence, not its subject, unless
+            # it opens the clause ("La Chine a fait part … de son opposition … et averti que …")
+            chosen = None
+        if chosen is not None and chosen.type in ("country", "city") and \
+                _SUBJECT_PRONOUN.search(text, chosen.end, anchor.start):
+            chosen = None  # "… as Japan rebuilt after the war, he has described …": the pronoun is the subject
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
     # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
     content = list(sq)
@@ -297,9 +304,11 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             subject = ng_after[0]
     elif ng_before and (chosen is None or chosen.start > anchor.end or ng_before[-1].start < chosen.start
                         or (chosen.type in ("country", "organization", "city")
-                            and 0 <= ng_before[-1].start - chosen.end <= 3)):
-        # the subject is the non-government noun: it comes first, or a country qualifies it ("Russian analysts")
-        subject = ng_before[-1]
+                            and any(0 <= h.start - chosen.end <= 3 for h in ng_before))):
+        # the subject is the non-government noun: it comes first, or a country qualifies it ("Russian
+        # analysts", "Hong Kong police … and threatened")
+        subject = next((h for h in ng_before if chosen is not None and chosen.type in ("country", "organization",
+                        "city") and 0 <= h.start - chosen.end <= 3), ng_before[-1])
     elif chosen is not None and chosen.type == "person" and any(0 <= chosen.start - h.end <= 3 for h in ng):
         # "NATO Secretary General Mark Rutte", "the opposition leader X": who they speak for is not a government
         subject = next(h for h in ng if 0 <= chosen.start - h.end <= 3)
@@ -315,6 +324,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ][\w'’-]*\.?"
 _NAME_BEFORE = re.compile(rf"(?<![\w'’-])((?:{_CAP}\s+){{0,3}}{_CAP})\s*$")
 _NAME_AFTER = re.compile(rf"\s*((?:{_CAP}\s+){{0,3}}{_CAP})")
+_NAME_APPOSED = re.compile(rf"[\s\"“”«»„]*((?:{_CAP}\s+){{1,3}}{_CAP}),")
 _HONORIFIC = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sir", "lord", "lady", "dr", "dr.", "dame", "m.", "mme",
               "sr.", "sra.", "herr", "frau", "pak", "bu", "ông", "bà", "г-н", "г-жа", "signor", "sig."}
 # Capitalised words that open a sentence or a title, not a name
@@ -343,6 +353,12 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
         a, b = m.span(1)
     else:
         m = _NAME_BEFORE.search(text, max(s0, anchor.start - 60), anchor.start)
+        if m is None and text[s0:anchor.start].rstrip().endswith(","):
+            # "Ashish Jha, dean of …, warned": a name, then its apposition closed by a comma
+            m = _NAME_APPOSED.match(text, s0, anchor.start)
+            if m is not None and (any(m.end() <= h.start < anchor.start for h in layers.roles) or any(
+                    m.end() <= x.start < anchor.start and x.type in ("person", "body") for x in free)):
+                return None  # "X, the Russian foreign ministry's spokeswoman, warned": the office speaks
         if m is None:
             return None
         a, b = m.span(1)
@@ -365,6 +381,25 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
 
 
 _CLOSES = re.compile(r"[,—–:!?]")
+# Subject pronouns (not "it", not "sie"/"ông" before a name): one between a country and the cue is the subject.
+_SUBJECT_PRONOUN = re.compile(
+    r"(?<!\w)(?:he|she|they|er|il|elle|ils|elles|él|ella|ellos|ellas|ele|ela|eles|lui|lei|ia|dia|mereka|"
+    r"beliau|он|она|они|він|вона|вони|(?:ông|bà|họ)(?!\s+[A-ZĐ]))(?!\w)", re.IGNORECASE)
+# A personal pronoun right before the cue (perhaps with "also"): the subject is somebody named earlier.
+_PRONOUN_BEFORE = re.compile(
+    r"(?<!\w)(?:he|she|er|sie|il|elle|él|ella|lui|lei|ele|ela|ia|dia|beliau|ông|bà|он|она|він|вона|on|ona)"
+    r"(?:\s+(?:also|then|later|auch|aussi|también|também|anche|juga|cũng|còn|также|тоже|також|też))?\s*$",
+    re.IGNORECASE)
+_ARTICLE = re.compile(r"[\s\"“”«»„]*(?:(?:the|la|le|l['’]|el|die|der|das|a|o)\s*)?", re.IGNORECASE)
+
+
+def _opens_clause(text: str, clause: int, m: Mention) -> bool:
+    """The name is the first words of its clause and no possessive or genitive follows
+    ("China's economy …", "Russlands Armee …" are not China or Russia speaking)."""
+    lead = _ARTICLE.match(text, clause, m.start)
+    if lead is None or lead.end() != m.start:
+        return False
+    return not re.match(r"['’]s\b|\s+(?:of|de|du|des|del|der|da|do)\b", text[m.end:m.end + 5])
 
 
 def _listed(text: str, before: list[Mention], comma: int, first: Mention) -> bool:
@@ -499,3 +534,174 @@ def _merge_speakers(statements: list[Statement], kb: KnowledgeBase) -> None:
             if sp.kind == "body" and other.kind == "body" and other.entity_id == sp.entity_id and other.voice:
                 st.speaker = other
                 break
+
+
+# An unnamed speaker ("he added", "katanya", "der Diplomat", "发言人") whose state is named in what
+# they said as the subject of a commitment: "China will take …", "Rusia podría …", "wird China …".
+# Per language: words that, right after a state's name, make it the subject of a future action or
+# of readiness (the voice of that state's own official speaking of it in the third person).
+_SELF_FUTURE = {
+    "en": r"will|would|shall|won['’]t|is ready|stands ready|is prepared|reserves",
+    "de": r"wird|werde|würde|werden|ist bereit|behält sich",
+    "fr": r"va|ne va|sera|prendra|répondra|ripostera|est prête?|se réserve|ne restera",
+    "es": r"va a|tomará|responderá|está dispuesta|está preparada|está lista|se reserva|no dudará",
+    "pt": r"vai|irá|tomará|responderá|está pronta|está preparada|se reserva|não hesitará",
+    "it": r"farà|prenderà|risponderà|è pronta|si riserva|non esiterà",
+    "id": r"pasti akan|akan|tidak akan|siap|bakal",
+    "vi": r"sẽ|sẵn sàng|không ngần ngại",
+    "ru": r"будет|готова|готов|примет|ответит|не оставит|оставляет за собой",
+    "uk": r"буде|готова|готовий|вживе|відповість|залишає за собою",
+    "pl": r"będzie|jest gotowa|podejmie|odpowie",
+    "zh": r"将|必将|必然|会|必定|一定",
+}
+# (a closing or opening quote mark may stand between: 'Korut "tidak akan …"')
+_SELF_AFTER = {k: re.compile(rf"\s*[\"“”«»„]?\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in _SELF_FUTURE.items()}
+_SELF_AFTER["zh"] = re.compile(rf"(?:{_SELF_FUTURE['zh']})")
+# ... unless what follows makes the state the one that suffers the threat ("Israel will pay a price",
+# "AS harus membayar", "Trung Quốc sẽ phải trả giá"): that is the target, not the speaker.
+_PATIENT = {
+    "en": r"pay|face|bear|regret|suffer|be held|be responsible|have to|be made",
+    "de": r"zahlen|tragen|bereuen|verantwortlich|müssen|erleiden|spüren",
+    "fr": r"payer|subir|assumer|regretter|devra|faire face|être tenu",
+    "es": r"pagar|enfrentar|asumir|lamentar|sufrir|tendrá que|arrepentir",
+    "pt": r"pagar|enfrentar|arcar|sofrer|terá de|terá que|arrepender",
+    "it": r"pagare|affrontare|subire|pentir|dovrà|assumer",
+    "id": r"menghadapi|membayar|menanggung|bertanggung jawab|harus|menyesal|menderita",
+    "vi": r"phải|trả giá|gánh chịu|đối mặt|hối hận",
+    "ru": r"заплат|понес|столкн|пожале|ответственност|придётся|придется",
+    "uk": r"заплат|понес|зіткн|пошкоду|відповідальн|доведеться",
+    "pl": r"zapłac|ponies|zmierzy|żałowa|odpowiedzialn|musiał",
+    "zh": r"付出|承担|承擔|自食|后悔|後悔|面临|面臨",
+}
+# right after the future word, or one word on ("will certainly pay", "sẽ phải trả giá")
+_PATIENT_RE = {k: re.compile(rf"\s*(?:\S+\s+)?(?:{v})", re.IGNORECASE) for k, v in _PATIENT.items()}
+# German puts the auxiliary before the subject after an opening clause: "…, wird China Maßnahmen ergreifen".
+_SELF_BEFORE = {"de": re.compile(r"(?:wird|würde|werde)\s*$")}
+# Forms that only the state itself uses of itself: "中方" (the Chinese side) in a spokesperson's words.
+_SELF_FORMS = frozenset({"中方", "我国政府"})
+# First person plural: a quote in which the speaker says "we" speaks for a collective; the state
+# their reported words then name as acting ('"… those who threaten us," he said, warning that
+# Russia could …') is that collective.
+_WE = {
+    "en": r"we|us|our|ours", "de": r"wir|uns|unser\w*", "fr": r"nous|notre|nos",
+    "es": r"nos|nosotros|nuestr[oa]s?", "pt": r"nós|nos|noss[oa]s?", "it": r"noi|ci|nostr[oaie]",
+    "id": r"kami|kita", "vi": r"chúng tôi|chúng ta", "ru": r"мы|нас|нам|наш\w*", "uk": r"ми|нас|нам|наш\w*",
+    "pl": r"my|nas|nam|nasz\w*",
+}
+_WE_RE = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)", re.IGNORECASE) for k, v in _WE.items()}
+_OFFICE_FREE = frozenset({"party_official"})  # titles that hold no office of state
+# A state's name as subject is its own voice only in talk of force and security: "Ireland will
+# not …" from a coach, "Japan would be the first market" from a firm are not.
+_SECURITY_TERMS = frozenset({"escalation", "red_line", "grave_consequences", "grave_threat", "retaliation",
+                             "consequences", "response", "party_to_conflict", "threat_of_force"})
+_OFF_TOPIC = frozenset({"economic_context", "sports_context", "other_context"})
+
+
+def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention],
+                    qspans: Sequence[tuple[int, int]], quoted_only: bool) -> str | None:
+    """The one state that what was said (text[a:b]) names as its own: the subject of a future
+    action or readiness ("China will …"), or a self-only form ("中方"). None when there is none,
+    or more than one (not confident)."""
+    after = _SELF_AFTER.get(lang)
+    before = _SELF_BEFORE.get(lang)
+    found: set[str] = set()
+    for m in mentions:
+        if not a <= m.start < b or m.country is None or m.type not in ("country", "city"):
+            continue
+        if m.type == "city" and m.role != "capital":
+            continue
+        # 'Korut "tidak akan …"': a subject set just before the quote of its own predicate
+        if quoted_only and not _inside(m.start, qspans) and not any(0 < x - m.end <= 3 for x, _ in qspans):
+            continue
+        if m.text in _SELF_FORMS:
+            found.add(m.country)
+            continue
+        fut = after.match(text, m.end) if after is not None else None
+        pre = before.search(text, max(a, m.start - 8), m.start) if before is not None else None
+        if fut is None and pre is None:
+            continue
+        verb_at = fut.end() if fut is not None else m.end
+        patient = _PATIENT_RE.get(lang)
+        if patient is not None and patient.match(text, verb_at, b):
+            return None  # a state made to undergo something: whose voice this is stays open
+        found.add(m.country)
+    return found.pop() if len(found) == 1 else None
+
+
+_NEXT_WORD = re.compile(r"[ \t,]*(\w+)")
+_PREV_TOKEN = re.compile(r"(\S+)\s+$")
+_OWNER = re.compile(r"[A-Z][\w.&-]*['’]s\s+(?:[a-z-]+\s+){0,2}$")  # "IBM's senior vice president"
+
+
+def _bare_title(text: str, h: Hit) -> bool:
+    """A title that stands alone ("the Foreign Minister said", "der Diplomat", "发言人"), not one
+    that a name follows ("President Bush") or a company or body owns ("IBM's vice president")."""
+    nxt = _NEXT_WORD.match(text, h.end)
+    if nxt is not None and nxt.group(1)[:1].isupper() and not text[h.end:nxt.start(1)].strip(" \t"):
+        return False
+    if _OWNER.search(text, max(0, h.start - 40), h.start):
+        return False
+    prev = _PREV_TOKEN.search(text, max(0, h.start - 30), h.start)
+    return prev is None or not (prev.group(1)[:1].isupper() and prev.group(1).lower() not in _NOT_NAMES)
+
+
+def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentions: list[Mention],
+                      sentence_hits: dict[int, list[Hit]], qspans: Sequence[tuple[int, int]],
+                      kb: KnowledgeBase) -> None:
+    """A speaker that is a pronoun or a bare title with no antecedent in the text ("he added",
+    "katanya", "the Foreign Minister said", "der Diplomat"): the office follows from the title,
+    the state from how the speech refers to itself. A pronoun holds no office of its own: it
+    speaks for a state only when its own quoted words name that state as acting."""
+    i = 0
+    while i < len(statements):
+        st = statements[i]
+        if st.speaker is not None:
+            i += 1
+            continue
+        # The run of speakerless statements that follow one another: one voice.
+        j = i
+        while j + 1 < len(statements) and statements[j + 1].speaker is None and \
+                statements[j + 1].sentence - statements[j].sentence <= 2:
+            j += 1
+        run = statements[i:j + 1]
+        classes = {c for s in run for c in (*s.terms, *s.context)}
+        if not classes & _SECURITY_TERMS or classes & _OFF_TOPIC:
+            i = j + 1
+            continue
+        text, sents = article.text, article.sentences
+        a, b = run[0].start, max(s.end for s in run)
+        # '"China pasti akan …, katanya': a sentence that opens with a quote mark is quoted up to
+        # its attribution even where the closing mark is missing or mismatched.
+        said = [*qspans, *((s.start, run[-1].cue_start) for s in run if _OPENING.match(text, s.start))]
+        role = None
+        for s in run:
+            sq = [(x, y) for x, y in qspans if x < s.end and y > s.start]
+            titles = [h for h in sentence_hits.get(s.sentence, ()) if h.phrase.layer == "role"
+                      and not _inside(h.start, sq) and _bare_title(text, h)]
+            if titles:
+                role = min(titles, key=lambda h: h.start)
+                break
+        if role is not None:
+            if role.phrase.value in _OFFICE_FREE:
+                i = j + 1
+                continue
+            # A title's words often go on in the next sentence ("发言人强调 …。任何 … 中方 …").
+            last = run[-1].sentence + 1
+            after = next((s for s in statements[j + 1:j + 2] if s.sentence == last), None)
+            # not into the words of somebody else named there ("…. Russia will respond, Lavrov said")
+            own = after is None or after.speaker is None or after.speaker.kind == "country"
+            end = sents[last].end if last < len(sents) and own else b
+            country = _self_reference(text, st.language, a, max(b, end), mentions, said, quoted_only=False)
+        else:
+            country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=True)
+            we = _WE_RE.get(st.language)
+            if country is None and we is not None and any(
+                    we.search(text, x, y) for x, y in qspans if a <= x < b):
+                country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=False)
+        if country is not None:
+            name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
+            person = Speaker(name, "person", None, None, role.phrase.value if role else None, None, True)
+            speaker = _adopt(person, country, kb)
+            for s in run:
+                s.speaker = speaker
+        i = j + 1
