@@ -55,3 +55,24 @@ def test_unknown_context_none_class_is_refused(tmp_path: Path) -> None:
                     "    summary: s\n    match: {cues: [warn], context_none: [diplomatic_contxt]}\n")
     with pytest.raises(DataFileError, match="context_none"):
         load_file(path, ["warn"], ["diplomatic_context"])
+
+
+def test_a_call_not_to_play_with_red_lines_is_a_warning(pipeline: Pipeline) -> None:
+    body = "Russia's foreign minister urged Japan not to play with Russia's red lines over the islands."
+    assert _alerts(pipeline, body) == ["gov-warns-red-line"]
+
+
+def test_a_call_for_restraint_is_still_no_warning(pipeline: Pipeline) -> None:
+    body = "Russia's foreign minister urged Japan to show restraint over the islands."
+    assert _alerts(pipeline, body) == []
+
+
+def test_a_response_over_sovereignty_needs_no_troops(pipeline: Pipeline) -> None:
+    body = ("China's foreign ministry said Beijing would take all necessary measures against Japan to defend its "
+            "territorial integrity.")
+    assert _alerts(pipeline, body) == ["gov-warns-consequences"]
+
+
+def test_destroying_supplied_weapons_is_a_threat(pipeline: Pipeline) -> None:
+    body = "Russia's ambassador said Russian forces would destroy any weapons that Britain sends to the region."
+    assert _alerts(pipeline, body) == ["gov-threatens-retaliation"]
