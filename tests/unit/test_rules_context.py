@@ -76,3 +76,9 @@ def test_a_response_over_sovereignty_needs_no_troops(pipeline: Pipeline) -> None
 def test_destroying_supplied_weapons_is_a_threat(pipeline: Pipeline) -> None:
     body = "Russia's ambassador said Russian forces would destroy any weapons that Britain sends to the region."
     assert _alerts(pipeline, body) == ["gov-threatens-retaliation"]
+
+
+def test_all_means_at_our_disposal_with_troops_is_a_response(pipeline: Pipeline) -> None:
+    body = ("Russia's defence ministry said it would use all means at its disposal against Finland if NATO "
+            "troops were deployed on the border.")
+    assert _alerts(pipeline, body) == ["gov-warns-consequences"]
