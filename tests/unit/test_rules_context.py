@@ -82,3 +82,8 @@ def test_all_means_at_our_disposal_with_troops_is_a_response(pipeline: Pipeline)
     body = ("Russia's defence ministry said it would use all means at its disposal against Finland if NATO "
             "troops were deployed on the border.")
     assert _alerts(pipeline, body) == ["gov-warns-consequences"]
+
+
+def test_refrain_from_crossing_a_red_line_is_no_call_for_restraint(pipeline: Pipeline) -> None:
+    body = "Russia's foreign ministry warned Finland to refrain from crossing Russia's red lines in the Arctic."
+    assert _alerts(pipeline, body) == ["gov-warns-escalation"]
