@@ -140,6 +140,9 @@ def why_not(rule: Rule, st: Statement) -> str | None:
     if rule.context_any and not rule.context_unless_cues.intersection(cues) and \
             not rule.context_any.intersection(st.context):
         return f"no {' or '.join(sorted(rule.context_any))} context around the statement"
+    barred = rule.context_none.intersection(st.context)
+    if barred:  # "will respond to the expulsion of its diplomats": diplomatic, not military
+        return f"{' and '.join(sorted(barred))} context around the statement"
     if rule.negated is not None and st.negated != rule.negated:
         return "the cue or term is negated" if st.negated else "not negated"
     if rule.modality and st.modality not in rule.modality:

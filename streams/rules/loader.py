@@ -41,6 +41,7 @@ class Rule:
     terms_any: frozenset[str] = frozenset()
     terms_none: frozenset[str] = frozenset()
     context_any: frozenset[str] = frozenset()
+    context_none: frozenset[str] = frozenset()
     cues_none: frozenset[str] = frozenset()
     context_unless_cues: frozenset[str] = frozenset()
     negated: bool | None = False
@@ -97,6 +98,7 @@ def load_file(path: str | Path, cue_classes: Iterable[str], term_classes: Iterab
             raise doc.error(["rules", i, "id"], f"duplicate rule id {spec['id']}")
         seen.add(spec["id"])
         for key, known in (("cues", cues), ("terms_any", terms), ("terms_none", terms), ("context_any", terms),
+                           ("context_none", terms),
                            ("context_unless_cues", cues), ("cues_none", cues)):
             unknown = sorted(set(m.get(key) or ()) - known)
             if unknown:
@@ -112,6 +114,7 @@ def load_file(path: str | Path, cue_classes: Iterable[str], term_classes: Iterab
             id=spec["id"], title=spec["title"], version=spec["version"], severity=spec["severity"],
             summary=spec["summary"], cues=_frozen(m["cues"]), terms_any=_frozen(m.get("terms_any")),
             terms_none=_frozen(m.get("terms_none")), context_any=_frozen(m.get("context_any")),
+            context_none=_frozen(m.get("context_none")),
             context_unless_cues=_frozen(m.get("context_unless_cues")), cues_none=_frozen(m.get("cues_none")),
             negated=m.get("negated", False),
             modality=_frozen(m.get("modality")), government=sp.get("government"),

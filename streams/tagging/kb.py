@@ -38,7 +38,8 @@ DATA = Path(__file__).parent / "data"
 # source: a cue whose speaker follows it ("according to"); recap: a sentence that attributes
 # what the one before said ("That's according to", "Об этом заявил").
 # prohibitive: a negation that makes a warning ("do not test our red lines", "jangan").
-MARKERS = {"conditional": 0, "hypothetical": 1, "negation": 2, "clause": 3, "source": 4, "recap": 5, "prohibitive": 6}
+MARKERS = {"conditional": 0, "hypothetical": 1, "negation": 2, "clause": 3, "source": 4, "recap": 5, "prohibitive": 6,
+           "background": 7}
 BODY_KINDS = (
     "foreign_ministry",
     "defence_ministry",

@@ -25,6 +25,7 @@ SPEAKER_TYPES = ("person", "body", "country", "organization", "city")
 _QUOTES = re.compile(
     r'“([^”\n]{1,3000})”|"([^"\n]{1,3000})"|«([^»\n]{1,3000})»|„([^“”\n]{1,3000})[“”]|「([^」\n]{1,3000})」'
 )
+WIDE_REACH = 3  # sentences either side where an expulsion of diplomats sets the scene
 NEGATION_REACH = 24  # characters before a cue or term where a negation still applies
 
 
@@ -165,6 +166,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
             speaker = prev.speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)]
+        sterms = _foreground(text, article.language, layers.mods, sterms, sq, s0, s1)
         negated_terms = _negated_terms(text, layers.mods, sterms, layers.cues + layers.terms)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
         start = s0
@@ -222,7 +224,20 @@ def _context(statements: list[Statement], article: CleanArticle, sentence_hits: 
             layers = _Layers.of(sentence_hits.get(si, []))
             negated = _negated_terms(text, layers.mods, layers.terms, layers.cues + layers.terms)
             found.update(t.phrase.value for t in layers.terms if t not in negated)
+        # a story of expelled diplomats sets its scene for several sentences: a threatened
+        # "response" a few sentences on still answers the expulsion
+        for si in range(st.sentence - WIDE_REACH, st.sentence + WIDE_REACH + 1):
+            found |= _diplomatic(sentence_hits.get(si, ()))
         st.context = sorted(found)
+
+
+def _diplomatic(hits: Sequence[Hit]) -> set[str]:
+    """diplomatic_context of one sentence: a phrase of it ("persona non grata"), or an expulsion
+    and diplomats together ("expelled ten Russian diplomats"); "expelled migrants" is no such thing."""
+    classes = {h.phrase.value for h in hits if h.phrase.layer == "term"}
+    if "diplomatic_context" in classes or {"expulsion", "diplomats"} <= classes:
+        return {"diplomatic_context"}
+    return set()
 
 
 def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, free: list[Mention],
@@ -416,6 +431,30 @@ def _clause_start(text: str, s0: int, at: int, bounds: list[int]) -> int:
             start = max(start, b)
     semi = max(text.rfind(";", s0, at), text.rfind(":", s0, at), text.rfind("؛", s0, at))
     return max(start, semi + 1) if semi >= 0 else start
+
+
+_CLAUSE_END = re.compile(r"[,;،、，；]")
+
+
+def _foreground(text: str, lang: str, mods: list[Hit], terms: list[Hit], sq: list[tuple[int, int]], s0: int,
+                s1: int) -> list[Hit]:
+    """Drop terms of a narrative background phrase ("amid rising tensions", "на фоне эскалации",
+    "trong bối cảnh căng thẳng leo thang"): the journalist's scene, not what the speaker said.
+    Such a phrase, outside quotes, runs from its marker to the next comma or the sentence end;
+    in verb-final languages and Chinese the marker closes it ("緊張が高まる中", "紧张升级之际")."""
+    spans = []
+    for h in mods:
+        if h.phrase.value != "background" or _inside(h.start, sq):
+            continue
+        if lang in VERB_FINAL or lang == "zh":
+            opened = max([m.end() for m in _CLAUSE_END.finditer(text, s0, h.start)], default=s0)
+            spans.append((opened, h.end))
+        else:
+            end = _CLAUSE_END.search(text, h.end, s1)
+            spans.append((h.start, end.start() if end else s1))
+    if not spans:
+        return terms
+    return [t for t in terms if not any(a <= t.start < b for a, b in spans)]
 
 
 def _evidence_quote(sq: list[tuple[int, int]], terms: list[Hit]) -> tuple[int, int] | None:
