@@ -307,7 +307,13 @@ class _Builder:
 
     # -- people
     def people_file(self) -> None:
-        for doc in _files("people.yaml", self.settings.kb_path):
+        docs = list(_files("people.yaml", self.settings.kb_path))
+        courtesy = Courtesy()
+        for doc in docs:
+            courtesy.read(doc, self.roles)
+        # surface form of a family name -> the people who bear it (see _compose)
+        family: dict[str, list[tuple[Entity, bool]]] = {}
+        for doc in docs:
             data = _mapping(doc, [], doc.data)
             self.versions["people"] = str(data.get("version", "?"))
             for i, person in enumerate(data.get("people") or []):
@@ -329,9 +335,49 @@ class _Builder:
                              (role is not None and role != "party_official") or p["country"] == "KP", held)
                 if p["id"] in self.entities and self.entities[p["id"]] != ent:
                     raise doc.error(["people", i, "id"], f"duplicate person id {p['id']}")
-                self.entity(ent, [p["name"], *_strings(doc, ["people", i, "aliases"], p.get("aliases"))])
-                for short in _strings(doc, ["people", i, "short"], p.get("short")):
-                    self.add(short, "short", ent.id, proper=True)
+                aliases = _strings(doc, ["people", i, "aliases"], p.get("aliases"))
+                self.entity(ent, [p["name"], *aliases])
+                shorts = _strings(doc, ["people", i, "short"], p.get("short"))
+                for short in shorts:
+                    if distinctive(short):
+                        self.add(short, "short", ent.id, proper=True)
+                    family.setdefault(short, []).append((ent, True))
+                # family names too common to stand alone ("Wang", "김", "岸"): only with a title
+                for name in {*_strings(doc, ["people", i, "surname"], p.get("surname")),
+                             *_derived_surnames(ent.country or "", [p["name"], *aliases])} - set(shorts):
+                    family.setdefault(name, []).append((ent, False))
+        self._compose(family, courtesy)
+
+    def _compose(self, family: dict[str, list[tuple[Entity, bool]]], courtesy: Courtesy) -> None:
+        """A family name with a courtesy title or an office word ("ông Lavrov", "M. Wang",
+        "岸防衛相", "윤 대통령") names a known official as surely as the full name. Where
+        several officials of one country share it, it stands for them together (a group
+        entity holding all their offices, so the date check still works); where they are of
+        different countries ("Mr Kim"), the form is dropped as undecidable."""
+        forms: dict[str, set[str]] = {}
+        for name, bearers in family.items():
+            script = _script(name)
+            for ent, _ in bearers:
+                for surface in courtesy.forms(name, script, {r for r, _, _ in ent.offices} | {ent.role or ""}):
+                    forms.setdefault(surface, set()).add(ent.id)
+        for surface, ids in forms.items():
+            people = sorted((self.entities[i] for i in ids), key=lambda e: e.id)
+            if len({e.country for e in people}) != 1:
+                continue
+            ent = people[0] if len(people) == 1 else self._group(people)
+            self.add(surface, "entity", ent.id, proper=True)
+
+    def _group(self, people: list[Entity]) -> Entity:
+        country = people[0].country or "xx"
+        eid = f"p:{country.lower()}:" + "+".join(e.id.rsplit(":", 1)[-1] for e in people)  # "p:cn:wang-wenbin+wang-yi"
+        ent = self.entities.get(eid)
+        if ent is None:
+            offices = tuple(o for e in people for o in e.offices)
+            role = next((e.role for e in people if e.government), people[0].role)
+            name = " / ".join(e.name for e in people)
+            ent = self.entities[eid] = Entity(eid, "person", name, country, None, role,
+                                              any(e.government for e in people), offices)
+        return ent
 
     # -- roles and classes (language-independent)
     def roles_file(self) -> None:
@@ -441,6 +487,98 @@ class _Builder:
                 phrase = Phrase("ambiguous", phrase.value, phrase.lang, surfaces[key], False)
             out.append((key, phrase))
         return out
+
+
+@dataclass(slots=True)
+class Courtesy:
+    """people.yaml ``courtesy``: titles written before a family name per script ("Mr",
+    "ông", "г-н", "السيد") and after it ("氏", "씨"), and office words after it that fit
+    only a holder of that office ("防衛相", " 대통령")."""
+
+    before: dict[str, list[str]] = field(default_factory=dict)  # script -> titles
+    after: list[str] = field(default_factory=list)
+    office_after: dict[str, list[str]] = field(default_factory=dict)  # role -> words
+
+    def read(self, doc: Located, roles: dict[str, str | None]) -> None:
+        data = _mapping(doc, [], doc.data).get("courtesy")
+        if data is None:
+            return
+        data = _mapping(doc, ["courtesy"], data)
+        for title in _strings(doc, ["courtesy", "before"], data.get("before")):
+            self.before.setdefault(_script(title), []).append(title)
+        self.after += _strings(doc, ["courtesy", "after"], data.get("after"))
+        for role, words in _mapping(doc, ["courtesy", "office_after"], data.get("office_after") or {}).items():
+            if role not in roles:
+                raise doc.error(["courtesy", "office_after", role], "unknown role; see roles.yaml for the ids")
+            self.office_after.setdefault(role, []).extend(_strings(doc, ["courtesy", "office_after", role], words))
+
+    def forms(self, name: str, script: str, roles: set[str]) -> Iterator[str]:
+        stem = name.endswith("*")
+        base = name[:-1] if stem else name
+        if script != "cjk":  # "г-н Медведев*" stays a stem; a title after a stem cannot be placed
+            for title in self.before.get(script, ()):
+                yield f"{title} {name}"
+        if stem:
+            return
+        for word in self.after:
+            if script == "cjk" or word.startswith(" "):
+                yield base + word
+        for role in roles:
+            for word in self.office_after.get(role, ()):
+                if script == "cjk" or word.startswith(" "):
+                    yield base + word
+
+
+def _script(text: str) -> str:
+    """The script family a title or a name is written in: titles combine only with names of
+    the same script."""
+    for ch in text:
+        if is_cjk(ch):
+            return "cjk"
+        if "\u0400" <= ch <= "\u052f":
+            return "cyrillic"
+        if "\u0600" <= ch <= "\u06ff":
+            return "arabic"
+        if ch.isalpha():
+            return "latin" if ch < "\u0370" or "\u1e00" <= ch <= "\u1eff" else "other"
+    return "other"
+
+
+def distinctive(name: str) -> bool:
+    """A family name that may stand alone (next to a cue, after an office title): two letters or
+    more and, in Chinese, Japanese or Korean, two characters or more. A single character ("梅"
+    May, "汗" Khan, "岸" Kishi, "林" Hayashi) is a word or anyone's surname as often and counts
+    only with a courtesy title or an office word (people.yaml ``courtesy``) or via the full name;
+    capitalised Latin, Cyrillic names of two letters ("Xi", "Юн") are names."""
+    letters = [c for c in name.rstrip("*") if c.isalpha()]
+    return len(letters) >= 2 and not (len(letters) == 2 and all(c.isupper() for c in letters))
+
+
+# Chinese and Korean names put the family name first: "Wang Yi", "Ван И", "王毅", "김정은".
+_FAMILY_FIRST = {"CN", "TW", "KR", "KP", "HK", "MO"}
+
+
+def _derived_surnames(country: str, names: list[str]) -> set[str]:
+    """Family names read off the full names of Chinese and Korean officials: the first word
+    of a romanised name, the first character of a two- or three-character Han or Hangul name.
+    Vietnamese officials are called by the last word, their given name ("ông Chính")."""
+    out: set[str] = set()
+    if country == "VN":
+        for name in names:
+            words = name.split()
+            if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and _script(name) == "latin":
+                out.add(words[-1])
+        return out
+    if country not in _FAMILY_FIRST:
+        return out
+    for name in names:
+        words = name.split()
+        if all(is_cjk(c) for c in name) and 2 <= len(name) <= 3:
+            out.add(name[0])
+        elif 2 <= len(words) <= 3 and not any(is_cjk(c) for c in name) and "*" not in name \
+                and words[0][:1].isupper() and len(words[0]) >= 2:
+            out.add(words[0])
+    return out
 
 
 def _day(value: Any) -> str | None:

@@ -250,3 +250,43 @@ def test_every_mention_in_the_sample_feed_is_well_formed(pipeline_factory: Calla
                 countries.add(m.country)
     assert total > 500
     assert {"DE", "RU", "US", "KP", "UA", "ID", "VN"} <= countries
+
+
+# ---- family names with a courtesy title or an office word (people.yaml `courtesy`)
+
+def _speaker_ids(kb: KnowledgeBase, text: str, lang: str) -> set[str]:
+    return {m.entity_id for m in mentions(kb, text, lang) if m.type == "person"}
+
+
+@pytest.mark.parametrize(("text", "lang", "eid"), [
+    ("Hier, ông Lavrov a fait une déclaration.", "vi", "p:ru:sergey-lavrov"),
+    ("Tại cuộc họp, ông Chính phát biểu.", "vi", "p:vn:pham-minh-chinh"),
+    ("Le matin, г-н Лавров ответил.", "ru", "p:ru:sergey-lavrov"),
+    ("朝の会見で岸防衛相は述べた。", "ja", "p:jp:nobuo-kishi"),
+    ("오늘 윤 대통령은 말했다.", "ko", "p:kr:yoon-suk-yeol"),
+])
+def test_title_and_family_name_name_the_official(kb: KnowledgeBase, text: str, lang: str, eid: str) -> None:
+    assert eid in _speaker_ids(kb, text, lang)
+
+
+def test_family_name_shared_in_one_country_is_a_group(kb: KnowledgeBase) -> None:
+    found = [m for m in mentions(kb, "Lors du point presse, M. Wang a répondu.", "fr") if m.type == "person"]
+    assert len(found) == 1 and found[0].country == "CN"
+    group = kb.entities[found[0].entity_id]
+    assert group.government and len(group.offices) >= 2  # every bearer's offices, for the date check
+
+
+def test_title_needs_a_capitalised_name(kb: KnowledgeBase) -> None:
+    # "ông cảnh báo" is "he warned", not Mr Geng (Cảnh Sảng)
+    assert not _speaker_ids(kb, "Trong bài phát biểu, ông cảnh báo về nguy cơ.", "vi")
+
+
+def test_bare_one_character_surname_is_nobody(kb: KnowledgeBase) -> None:
+    assert "p:jp:nobuo-kishi" not in _speaker_ids(kb, "川の岸は静かだと述べた。", "ja")
+    assert "p:jp:yoshimasa-hayashi" not in _speaker_ids(kb, "林は静かだと述べた。", "ja")
+
+
+def test_title_with_surname_of_two_countries_is_dropped(kb: KnowledgeBase) -> None:
+    # Kim: North and South Korean officials alike
+    assert not any(m.country in ("KP", "KR") for m in mentions(kb, "Yesterday Mr Kim said nothing.", "en")
+                   if m.type == "person" and m.via == "kb")
