@@ -337,7 +337,8 @@ class _Builder:
                     raise doc.error(["people", i, "id"], f"duplicate person id {p['id']}")
                 aliases = _strings(doc, ["people", i, "aliases"], p.get("aliases"))
                 self.entity(ent, [p["name"], *aliases])
-                shorts = _strings(doc, ["people", i, "short"], p.get("short"))
+                listed = _strings(doc, ["people", i, "short"], p.get("short"))
+                shorts = list(dict.fromkeys(f for short in listed for f in (short, *inflections(short))))
                 for short in shorts:
                     if distinctive(short):
                         self.add(short, "short", ent.id, proper=True)
@@ -552,6 +553,33 @@ def distinctive(name: str) -> bool:
     capitalised Latin, Cyrillic names of two letters ("Xi", "Юн") are names."""
     letters = [c for c in name.rstrip("*") if c.isalpha()]
     return len(letters) >= 2 and not (len(letters) == 2 and all(c.isupper() for c in letters))
+
+
+# Case endings of Slavic surnames (Russian, Ukrainian; Polish spelling of Russian names): a
+# surname written in the nominative ("Лавров", "Захарова", "Ławrow", "Zacharowa", "Sikorski")
+# also names its holder in the other cases ("Лаврова", "Захаровой", "Ławrowem", "Zacharowej").
+_SLAVIC_CASES: tuple[tuple[tuple[str, ...], int, tuple[str, ...]], ...] = (
+    # (nominative endings, letters to drop, endings to add)
+    (("ов", "ев", "ёв", "ин", "ын"), 0, ("а", "у", "ым", "е", "им", "і")),
+    (("ова", "ева", "ина", "ына"), 1, ("ой", "у", "ою", "ої", "ій")),
+    (("ский", "цкий", "ской"), 2, ("ого", "ому", "им", "ом")),
+    (("ський", "цький"), 2, ("ого", "ому", "им", "ім")),
+    (("ow", "ew", "in", "yn"), 0, ("a", "owi", "em", "ie")),
+    (("owa", "ewa", "ina", "yna"), 1, ("ej", "ą")),
+    (("ski", "cki"), 0, ("ego", "emu", "m")),
+)
+
+
+def inflections(short: str) -> list[str]:
+    """Case forms of a Slavic surname in the nominative; nothing for other names or stems."""
+    if short.endswith("*") or " " in short or len(short) < 5 or not short[:1].isupper():
+        return []
+    low = short.lower()
+    for endings, drop, added in _SLAVIC_CASES:
+        if low.endswith(endings) and (_script(short) == "cyrillic") == (endings[0][0] >= "\u0400"):
+            base = short[:-drop] if drop else short
+            return [base + a for a in added if base + a != short]
+    return []
 
 
 # Chinese and Korean names put the family name first: "Wang Yi", "Ван И", "王毅", "김정은".

@@ -290,3 +290,22 @@ def test_title_with_surname_of_two_countries_is_dropped(kb: KnowledgeBase) -> No
     # Kim: North and South Korean officials alike
     assert not any(m.country in ("KP", "KR") for m in mentions(kb, "Yesterday Mr Kim said nothing.", "en")
                    if m.type == "person" and m.via == "kb")
+
+
+def test_slavic_surnames_are_found_in_other_cases() -> None:
+    from streams.tagging.kb import distinctive, inflections
+
+    assert {"Лаврова", "Лавровым", "Лавровим"} <= set(inflections("Лавров"))
+    assert {"Захаровой", "Захаровою", "Захарової"} <= set(inflections("Захарова"))
+    assert {"Ławrowa", "Ławrowem"} <= set(inflections("Ławrow"))
+    assert {"Zacharowej", "Zacharową"} <= set(inflections("Zacharowa"))
+    assert "Sikorskiego" in inflections("Sikorski")
+    assert inflections("Wang") == [] and inflections("Медведев*") == []
+    assert distinctive("Xi") and distinctive("拜登") and not distinctive("林") and not distinctive("II")
+
+
+@pytest.mark.parametrize("text", ["Podczas briefingu Zacharowej nie było.", "Он встретился с Лавровым вчера."])
+def test_inflected_surname_after_full_name(kb: KnowledgeBase, text: str) -> None:
+    full = "Maria Zacharowa przyjechała. " if "Zachar" in text else "Сергей Лавров приехал. "
+    assert len({m.entity_id for m in mentions(kb, full + text) if m.type == "person"}) == 1
+    assert len([m for m in mentions(kb, full + text) if m.type == "person"]) == 2
