@@ -312,7 +312,10 @@ class _Builder:
         for doc in docs:
             courtesy.read(doc, self.roles)
         # surface form of a family name -> the people who bear it (see _compose)
-        family: dict[str, list[tuple[Entity, bool]]] = {}
+        family: dict[str, list[tuple[Entity, str]]] = {}  # kind: short | surname | blocker
+        genders: dict[str, str] = {}
+        full_names: list[tuple[str, str]] = []  # (alias, person id), for titles before full names
+        western: set[str] = set()  # given names of people whose names put the given name first
         for doc in docs:
             data = _mapping(doc, [], doc.data)
             self.versions["people"] = str(data.get("version", "?"))
@@ -337,36 +340,61 @@ class _Builder:
                     raise doc.error(["people", i, "id"], f"duplicate person id {p['id']}")
                 aliases = _strings(doc, ["people", i, "aliases"], p.get("aliases"))
                 self.entity(ent, [p["name"], *aliases])
+                genders[ent.id] = str(p.get("gender") or "")
+                full_names += [(a, ent.id) for a in [p["name"], *aliases] if " " in a]
+                if ent.country not in _FAMILY_FIRST:
+                    western.add(p["name"].split()[0])
                 listed = _strings(doc, ["people", i, "short"], p.get("short"))
                 shorts = list(dict.fromkeys(f for short in listed for f in (short, *inflections(short))))
                 for short in shorts:
                     if distinctive(short):
                         self.add(short, "short", ent.id, proper=True)
-                    family.setdefault(short, []).append((ent, True))
+                    family.setdefault(short, []).append((ent, "short"))
                 # family names too common to stand alone ("Wang", "김", "岸"): only with a title
                 for name in {*_strings(doc, ["people", i, "surname"], p.get("surname")),
                              *_derived_surnames(ent.country or "", [p["name"], *aliases])} - set(shorts):
-                    family.setdefault(name, []).append((ent, False))
-        self._compose(family, courtesy)
+                    family.setdefault(name, []).append((ent, "surname"))
+                # Vietnamese officials go by their given name ("ông Lâm" is Tô Lâm), and given names
+                # are too common to name anyone; they only stop a foreign namesake ("Lâm" for Lin Jian)
+                for name in _vietnamese_given(ent.country or "", [p["name"], *aliases]) - set(shorts):
+                    family.setdefault(name, []).append((ent, "blocker"))
+        # "Joseph Wu", "Lee Hsien Loong": a romanised name that opens with a Western given name
+        # is given-name-first, so its first word is no family name
+        for name in western & set(family):
+            family[name] = [b for b in family[name] if b[1] != "surname" or b[0].country not in _FAMILY_FIRST]
+        self._compose(family, courtesy, genders, full_names)
 
-    def _compose(self, family: dict[str, list[tuple[Entity, bool]]], courtesy: Courtesy) -> None:
+    def _compose(self, family: dict[str, list[tuple[Entity, str]]], courtesy: Courtesy,
+                 genders: dict[str, str], full_names: list[tuple[str, str]]) -> None:
         """A family name with a courtesy title or an office word ("ông Lavrov", "M. Wang",
         "岸防衛相", "윤 대통령") names a known official as surely as the full name. Where
         several officials of one country share it, it stands for them together (a group
         entity holding all their offices, so the date check still works); where they are of
         different countries ("Mr Kim"), the form is dropped as undecidable."""
         forms: dict[str, set[str]] = {}
+        blockers: set[str] = set()
+        titles_of: dict[str, set[str]] = {}  # family name -> titles used with it
         for name, bearers in family.items():
             script = _script(name)
-            for ent, _ in bearers:
-                for surface in courtesy.forms(name, script, {r for r, _, _ in ent.offices} | {ent.role or ""}):
+            for ent, kind in bearers:
+                roles = {r for r, _, _ in ent.offices} | {ent.role or ""}
+                for title, surface in courtesy.forms(name, script, roles, genders.get(ent.id, "")):
                     forms.setdefault(surface, set()).add(ent.id)
+                    if kind == "blocker":
+                        blockers.add(ent.id)
+                    if title:
+                        titles_of.setdefault(name, set()).add(title)
         for surface, ids in forms.items():
             people = sorted((self.entities[i] for i in ids), key=lambda e: e.id)
-            if len({e.country for e in people}) != 1:
+            if len({e.country for e in people}) != 1 or all(e.id in blockers for e in people):
                 continue
             ent = people[0] if len(people) == 1 else self._group(people)
             self.add(surface, "entity", ent.id, proper=True)
+        # "ông Tô Lâm": the title with a full name that opens with someone's family name
+        # ("ông Tô", Su Tseng-chang) is that full name's person (longest match wins)
+        for alias, pid in full_names:
+            for title in titles_of.get(alias.split()[0], ()):
+                self.add(f"{title} {alias}", "entity", pid, proper=True)
 
     def _group(self, people: list[Entity]) -> Entity:
         country = people[0].country or "xx"
@@ -496,7 +524,7 @@ class Courtesy:
     "ông", "г-н", "السيد") and after it ("氏", "씨"), and office words after it that fit
     only a holder of that office ("防衛相", " 대통령")."""
 
-    before: dict[str, list[str]] = field(default_factory=dict)  # script -> titles
+    before: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (script, gender) -> titles
     after: list[str] = field(default_factory=list)
     office_after: dict[str, list[str]] = field(default_factory=dict)  # role -> words
 
@@ -505,29 +533,35 @@ class Courtesy:
         if data is None:
             return
         data = _mapping(doc, ["courtesy"], data)
-        for title in _strings(doc, ["courtesy", "before"], data.get("before")):
-            self.before.setdefault(_script(title), []).append(title)
+        # before: {m: [...], f: [...], any: [...]}: "ông"/"Mr" only for men, "bà"/"Mrs" only for women
+        for gender, titles in _mapping(doc, ["courtesy", "before"], data.get("before") or {}).items():
+            if gender not in ("m", "f", "any"):
+                raise doc.error(["courtesy", "before", gender], "use m, f or any")
+            for title in _strings(doc, ["courtesy", "before", gender], titles):
+                self.before.setdefault((_script(title), gender), []).append(title)
         self.after += _strings(doc, ["courtesy", "after"], data.get("after"))
         for role, words in _mapping(doc, ["courtesy", "office_after"], data.get("office_after") or {}).items():
             if role not in roles:
                 raise doc.error(["courtesy", "office_after", role], "unknown role; see roles.yaml for the ids")
             self.office_after.setdefault(role, []).extend(_strings(doc, ["courtesy", "office_after", role], words))
 
-    def forms(self, name: str, script: str, roles: set[str]) -> Iterator[str]:
+    def forms(self, name: str, script: str, roles: set[str], gender: str) -> Iterator[tuple[str, str]]:
+        """(title written before the name or "", surface) for one family name."""
         stem = name.endswith("*")
         base = name[:-1] if stem else name
         if script != "cjk":  # "г-н Медведев*" stays a stem; a title after a stem cannot be placed
-            for title in self.before.get(script, ()):
-                yield f"{title} {name}"
+            for sex in {"any", gender or "m", gender or "f"}:
+                for title in self.before.get((script, sex), ()):
+                    yield title, f"{title} {name}"
         if stem:
             return
         for word in self.after:
             if script == "cjk" or word.startswith(" "):
-                yield base + word
+                yield "", base + word
         for role in roles:
             for word in self.office_after.get(role, ()):
                 if script == "cjk" or word.startswith(" "):
-                    yield base + word
+                    yield "", base + word
 
 
 def _script(text: str) -> str:
@@ -586,17 +620,21 @@ def inflections(short: str) -> list[str]:
 _FAMILY_FIRST = {"CN", "TW", "KR", "KP", "HK", "MO"}
 
 
-def _derived_surnames(country: str, names: list[str]) -> set[str]:
-    """Family names read off the full names of Chinese and Korean officials: the first word
-    of a romanised name, the first character of a two- or three-character Han or Hangul name.
-    Vietnamese officials are called by the last word, their given name ("ông Chính")."""
+def _vietnamese_given(country: str, names: list[str]) -> set[str]:
+    """The given name (last word) of a Vietnamese official: "ông Chính" is Phạm Minh Chính."""
     out: set[str] = set()
     if country == "VN":
         for name in names:
             words = name.split()
             if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and _script(name) == "latin":
                 out.add(words[-1])
-        return out
+    return out
+
+
+def _derived_surnames(country: str, names: list[str]) -> set[str]:
+    """Family names read off the full names of Chinese and Korean officials: the first word
+    of a romanised name, the first character of a two- or three-character Han or Hangul name."""
+    out: set[str] = set()
     if country not in _FAMILY_FIRST:
         return out
     for name in names:

@@ -260,7 +260,7 @@ def _speaker_ids(kb: KnowledgeBase, text: str, lang: str) -> set[str]:
 
 @pytest.mark.parametrize(("text", "lang", "eid"), [
     ("Hier, ông Lavrov a fait une déclaration.", "vi", "p:ru:sergey-lavrov"),
-    ("Tại cuộc họp, ông Chính phát biểu.", "vi", "p:vn:pham-minh-chinh"),
+    ("Tại cuộc họp, ông Vương phát biểu.", "vi", "p:cn:wang-yi"),
     ("Le matin, г-н Лавров ответил.", "ru", "p:ru:sergey-lavrov"),
     ("朝の会見で岸防衛相は述べた。", "ja", "p:jp:nobuo-kishi"),
     ("오늘 윤 대통령은 말했다.", "ko", "p:kr:yoon-suk-yeol"),
@@ -309,3 +309,9 @@ def test_inflected_surname_after_full_name(kb: KnowledgeBase, text: str) -> None
     full = "Maria Zacharowa przyjechała. " if "Zachar" in text else "Сергей Лавров приехал. "
     assert len({m.entity_id for m in mentions(kb, full + text) if m.type == "person"}) == 1
     assert len([m for m in mentions(kb, full + text) if m.type == "person"]) == 2
+
+
+def test_vietnamese_given_names_name_nobody_but_block_namesakes(kb: KnowledgeBase) -> None:
+    assert not _speaker_ids(kb, "Tại cuộc họp, ông Dũng phát biểu.", "vi")  # a common given name
+    assert not _speaker_ids(kb, "Tại cuộc họp, ông Lâm phát biểu.", "vi")  # Tô Lâm or Lin Jian (Lâm Kiếm)
+    assert not _speaker_ids(kb, "Tại cuộc họp, bà Lai phát biểu.", "vi")  # Lai Ching-te is a man
