@@ -379,6 +379,8 @@ class _Builder:
             for ent, kind in bearers:
                 roles = {r for r, _, _ in ent.offices} | {ent.role or ""}
                 for title, surface in courtesy.forms(name, script, roles, genders.get(ent.id, "")):
+                    if title and script == "latin" and ent.country not in _NON_LATIN_HOME and kind != "blocker":
+                        continue  # "Mr Blair", "Mr Johnson": a Western surname with a title is anyone's
                     forms.setdefault(surface, set()).add(ent.id)
                     if kind == "blocker":
                         blockers.add(ent.id)
@@ -614,6 +616,14 @@ def inflections(short: str) -> list[str]:
             base = short[:-drop] if drop else short
             return [base + a for a in added if base + a != short]
     return []
+
+
+# Countries whose officials' names are not written in Latin letters at home: transliterated
+# into Latin script with a title ("Mr Lavrov", "ông Vương"), they name one person; the Latin
+# names of Western officials ("Mr Blair", "Mr Johnson") are shared with too many others.
+_NON_LATIN_HOME = frozenset(
+    "RU BY UA KZ KG TJ UZ TM MN GE AM AZ RS BG MK GR CY CN TW HK MO KR KP JP TH LA KH MM IN PK BD NP LK AF "
+    "IR IQ SY LB JO SA AE QA KW BH OM YE EG LY DZ MA TN SD PS IL ET ER".split())
 
 
 # Chinese and Korean names put the family name first: "Wang Yi", "Ван И", "王毅", "김정은".

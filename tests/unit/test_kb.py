@@ -315,3 +315,8 @@ def test_vietnamese_given_names_name_nobody_but_block_namesakes(kb: KnowledgeBas
     assert not _speaker_ids(kb, "Tại cuộc họp, ông Dũng phát biểu.", "vi")  # a common given name
     assert not _speaker_ids(kb, "Tại cuộc họp, ông Lâm phát biểu.", "vi")  # Tô Lâm or Lin Jian (Lâm Kiếm)
     assert not _speaker_ids(kb, "Tại cuộc họp, bà Lai phát biểu.", "vi")  # Lai Ching-te is a man
+
+
+def test_western_surname_with_title_is_no_full_name(kb: KnowledgeBase) -> None:
+    hits = [h for h in kb.matcher.scan("Later Mr Johnson and Mr Lavrov met.") if h.phrase.layer == "entity"]
+    assert [h.phrase.value for h in hits] == ["p:ru:sergey-lavrov"]
