@@ -41,6 +41,9 @@ def is_cjk(ch: str) -> bool:
     return 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0x0E00 <= o <= 0x0EFF
 
 
+_CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0eff]")  # is_cjk, for whole keys
+
+
 # Arabic writes conjunctions, prepositions and the article onto the next word ("والتصعيد",
 # "للتصعيد", "بالرد"): a phrase listed without them ("تصعيد") still starts a word after them.
 _PROCLITICS = frozenset({"و", "ف", "ب", "ل", "ك", "ال", "لل", "وال", "فال", "بال", "كال", "ول", "وب", "فب",
@@ -115,7 +118,7 @@ def _family(key: str) -> str:
 def _automaton(table: dict[str, list[Phrase]]) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for key, bucket in table.items():
-        cjk = any(is_cjk(c) for c in key)
+        cjk = _CJK.search(key) is not None
         automaton.add_word(key, (len(key), cjk, tuple(bucket)))
     if table:
         automaton.make_automaton()
