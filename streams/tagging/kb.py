@@ -345,7 +345,8 @@ class _Builder:
                 if ent.country not in _FAMILY_FIRST:
                     western.add(p["name"].split()[0])
                 listed = _strings(doc, ["people", i, "short"], p.get("short"))
-                shorts = list(dict.fromkeys(f for short in listed for f in (short, *inflections(short))))
+                shorts = list(dict.fromkeys(f for short in listed
+                                            for f in (short, *inflections(short, ent.country or ""))))
                 for short in shorts:
                     if distinctive(short):
                         self.add(short, "short", ent.id, proper=True)
@@ -606,13 +607,20 @@ _SLAVIC_CASES: tuple[tuple[tuple[str, ...], int, tuple[str, ...]], ...] = (
 )
 
 
-def inflections(short: str) -> list[str]:
-    """Case forms of a Slavic surname in the nominative; nothing for other names or stems."""
+_SLAVIC_HOME = frozenset({"RU", "UA", "BY", "PL"})
+
+
+def inflections(short: str, country: str) -> list[str]:
+    """Case forms of a Slavic surname in the nominative; nothing for other names or stems. Latin
+    forms only for Slavic officials ("Kalin", Turkish, is no "Kalina")."""
     if short.endswith("*") or " " in short or len(short) < 5 or not short[:1].isupper():
         return []
     low = short.lower()
+    cyrillic = _script(short) == "cyrillic"
+    if not cyrillic and country not in _SLAVIC_HOME:
+        return []
     for endings, drop, added in _SLAVIC_CASES:
-        if low.endswith(endings) and (_script(short) == "cyrillic") == (endings[0][0] >= "\u0400"):
+        if low.endswith(endings) and cyrillic == (endings[0][0] >= "\u0400"):
             base = short[:-drop] if drop else short
             return [base + a for a in added if base + a != short]
     return []
