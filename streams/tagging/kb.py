@@ -308,7 +308,16 @@ class _Builder:
 
     # -- people
     def people_file(self) -> None:
-        for doc in _files("people.yaml", self.settings.kb_path):
+        docs = list(_files("people.yaml", self.settings.kb_path))
+        courtesy = Courtesy()
+        for doc in docs:
+            courtesy.read(doc, self.roles)
+        # surface form of a family name -> the people who bear it (see _compose)
+        family: dict[str, list[tuple[Entity, str]]] = {}  # kind: short | surname | blocker
+        genders: dict[str, str] = {}
+        full_names: list[tuple[str, str]] = []  # (alias, person id), for titles before full names
+        western: set[str] = set()  # given names of people whose names put the given name first
+        for doc in docs:
             data = _mapping(doc, [], doc.data)
             self.versions["people"] = str(data.get("version", "?"))
             for i, person in enumerate(data.get("people") or []):
@@ -330,9 +339,78 @@ class _Builder:
                              (role is not None and role != "party_official") or p["country"] == "KP", held)
                 if p["id"] in self.entities and self.entities[p["id"]] != ent:
                     raise doc.error(["people", i, "id"], f"duplicate person id {p['id']}")
-                self.entity(ent, [p["name"], *_strings(doc, ["people", i, "aliases"], p.get("aliases"))])
-                for short in _strings(doc, ["people", i, "short"], p.get("short")):
-                    self.add(short, "short", ent.id, proper=True)
+                aliases = _strings(doc, ["people", i, "aliases"], p.get("aliases"))
+                self.entity(ent, [p["name"], *aliases])
+                genders[ent.id] = str(p.get("gender") or "")
+                full_names += [(a, ent.id) for a in [p["name"], *aliases] if " " in a]
+                if ent.country not in _FAMILY_FIRST:
+                    western.add(p["name"].split()[0])
+                listed = _strings(doc, ["people", i, "short"], p.get("short"))
+                shorts = list(dict.fromkeys(f for short in listed
+                                            for f in (short, *inflections(short, ent.country or ""))))
+                for short in shorts:
+                    if distinctive(short):
+                        self.add(short, "short", ent.id, proper=True)
+                    family.setdefault(short, []).append((ent, "short"))
+                # family names too common to stand alone ("Wang", "김", "岸"): only with a title
+                for name in {*_strings(doc, ["people", i, "surname"], p.get("surname")),
+                             *_derived_surnames(ent.country or "", [p["name"], *aliases])} - set(shorts):
+                    family.setdefault(name, []).append((ent, "surname"))
+                # Vietnamese officials go by their given name ("ông Lâm" is Tô Lâm), and given names
+                # are too common to name anyone; they only stop a foreign namesake ("Lâm" for Lin Jian)
+                for name in _vietnamese_given(ent.country or "", [p["name"], *aliases]) - set(shorts):
+                    family.setdefault(name, []).append((ent, "blocker"))
+        # "Joseph Wu", "Lee Hsien Loong": a romanised name that opens with a Western given name
+        # is given-name-first, so its first word is no family name
+        for name in western & set(family):
+            family[name] = [b for b in family[name] if b[1] != "surname" or b[0].country not in _FAMILY_FIRST]
+        self._compose(family, courtesy, genders, full_names)
+
+    def _compose(self, family: dict[str, list[tuple[Entity, str]]], courtesy: Courtesy,
+                 genders: dict[str, str], full_names: list[tuple[str, str]]) -> None:
+        """A family name with a courtesy title or an office word ("ông Lavrov", "M. Wang",
+        "岸防衛相", "윤 대통령") names a known official as surely as the full name. Where
+        several officials of one country share it, it stands for them together (a group
+        entity holding all their offices, so the date check still works); where they are of
+        different countries ("Mr Kim"), the form is dropped as undecidable."""
+        forms: dict[str, set[str]] = {}
+        blockers: set[str] = set()
+        titles_of: dict[str, set[str]] = {}  # family name -> titles used with it
+        for name, bearers in family.items():
+            script = _script(name)
+            for ent, kind in bearers:
+                roles = {r for r, _, _ in ent.offices} | {ent.role or ""}
+                for title, surface in courtesy.forms(name, script, roles, genders.get(ent.id, "")):
+                    if title and script == "latin" and ent.country not in _NON_LATIN_HOME and kind != "blocker":
+                        continue  # "Mr Blair", "Mr Johnson": a Western surname with a title is anyone's
+                    forms.setdefault(surface, set()).add(ent.id)
+                    if kind == "blocker":
+                        blockers.add(ent.id)
+                    if title:
+                        titles_of.setdefault(name, set()).add(title)
+        for surface, ids in forms.items():
+            people = sorted((self.entities[i] for i in ids), key=lambda e: e.id)
+            if len({e.country for e in people}) != 1 or all(e.id in blockers for e in people):
+                continue
+            ent = people[0] if len(people) == 1 else self._group(people)
+            self.add(surface, "entity", ent.id, proper=True)
+        # "ông Tô Lâm": the title with a full name that opens with someone's family name
+        # ("ông Tô", Su Tseng-chang) is that full name's person (longest match wins)
+        for alias, pid in full_names:
+            for title in titles_of.get(alias.split()[0], ()):
+                self.add(f"{title} {alias}", "entity", pid, proper=True)
+
+    def _group(self, people: list[Entity]) -> Entity:
+        country = people[0].country or "xx"
+        eid = f"p:{country.lower()}:" + "+".join(e.id.rsplit(":", 1)[-1] for e in people)  # "p:cn:wang-wenbin+wang-yi"
+        ent = self.entities.get(eid)
+        if ent is None:
+            offices = tuple(o for e in people for o in e.offices)
+            role = next((e.role for e in people if e.government), people[0].role)
+            name = " / ".join(e.name for e in people)
+            ent = self.entities[eid] = Entity(eid, "person", name, country, None, role,
+                                              any(e.government for e in people), offices)
+        return ent
 
     # -- roles and classes (language-independent)
     def roles_file(self) -> None:
@@ -442,6 +520,150 @@ class _Builder:
                 phrase = Phrase("ambiguous", phrase.value, phrase.lang, surfaces[key], False)
             out.append((key, phrase))
         return out
+
+
+@dataclass(slots=True)
+class Courtesy:
+    """people.yaml ``courtesy``: titles written before a family name per script ("Mr",
+    "ông", "г-н", "السيد") and after it ("氏", "씨"), and office words after it that fit
+    only a holder of that office ("防衛相", " 대통령")."""
+
+    before: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (script, gender) -> titles
+    after: list[str] = field(default_factory=list)
+    office_after: dict[str, list[str]] = field(default_factory=dict)  # role -> words
+
+    def read(self, doc: Located, roles: dict[str, str | None]) -> None:
+        data = _mapping(doc, [], doc.data).get("courtesy")
+        if data is None:
+            return
+        data = _mapping(doc, ["courtesy"], data)
+        # before: {m: [...], f: [...], any: [...]}: "ông"/"Mr" only for men, "bà"/"Mrs" only for women
+        for gender, titles in _mapping(doc, ["courtesy", "before"], data.get("before") or {}).items():
+            if gender not in ("m", "f", "any"):
+                raise doc.error(["courtesy", "before", gender], "use m, f or any")
+            for title in _strings(doc, ["courtesy", "before", gender], titles):
+                self.before.setdefault((_script(title), gender), []).append(title)
+        self.after += _strings(doc, ["courtesy", "after"], data.get("after"))
+        for role, words in _mapping(doc, ["courtesy", "office_after"], data.get("office_after") or {}).items():
+            if role not in roles:
+                raise doc.error(["courtesy", "office_after", role], "unknown role; see roles.yaml for the ids")
+            self.office_after.setdefault(role, []).extend(_strings(doc, ["courtesy", "office_after", role], words))
+
+    def forms(self, name: str, script: str, roles: set[str], gender: str) -> Iterator[tuple[str, str]]:
+        """(title written before the name or "", surface) for one family name."""
+        stem = name.endswith("*")
+        base = name[:-1] if stem else name
+        if script != "cjk":  # "г-н Медведев*" stays a stem; a title after a stem cannot be placed
+            for sex in {"any", gender or "m", gender or "f"}:
+                for title in self.before.get((script, sex), ()):
+                    yield title, f"{title} {name}"
+        if stem:
+            return
+        for word in self.after:
+            if script == "cjk" or word.startswith(" "):
+                yield "", base + word
+        for role in roles:
+            for word in self.office_after.get(role, ()):
+                if script == "cjk" or word.startswith(" "):
+                    yield "", base + word
+
+
+def _script(text: str) -> str:
+    """The script family a title or a name is written in: titles combine only with names of
+    the same script."""
+    for ch in text:
+        if is_cjk(ch):
+            return "cjk"
+        if "\u0400" <= ch <= "\u052f":
+            return "cyrillic"
+        if "\u0600" <= ch <= "\u06ff":
+            return "arabic"
+        if ch.isalpha():
+            return "latin" if ch < "\u0370" or "\u1e00" <= ch <= "\u1eff" else "other"
+    return "other"
+
+
+def distinctive(name: str) -> bool:
+    """A family name that may stand alone (next to a cue, after an office title): two letters or
+    more and, in Chinese, Japanese or Korean, two characters or more. A single character ("梅"
+    May, "汗" Khan, "岸" Kishi, "林" Hayashi) is a word or anyone's surname as often and counts
+    only with a courtesy title or an office word (people.yaml ``courtesy``) or via the full name;
+    capitalised Latin, Cyrillic names of two letters ("Xi", "Юн") are names."""
+    letters = [c for c in name.rstrip("*") if c.isalpha()]
+    return len(letters) >= 2 and not (len(letters) == 2 and all(c.isupper() for c in letters))
+
+
+# Case endings of Slavic surnames (Russian, Ukrainian; Polish spelling of Russian names): a
+# surname written in the nominative ("Лавров", "Захарова", "Ławrow", "Zacharowa", "Sikorski")
+# also names its holder in the other cases ("Лаврова", "Захаровой", "Ławrowem", "Zacharowej").
+_SLAVIC_CASES: tuple[tuple[tuple[str, ...], int, tuple[str, ...]], ...] = (
+    # (nominative endings, letters to drop, endings to add)
+    (("ов", "ев", "ёв", "ин", "ын"), 0, ("а", "у", "ым", "е", "им", "і")),
+    (("ова", "ева", "ина", "ына"), 1, ("ой", "у", "ою", "ої", "ій")),
+    (("ский", "цкий", "ской"), 2, ("ого", "ому", "им", "ом")),
+    (("ський", "цький"), 2, ("ого", "ому", "им", "ім")),
+    (("ow", "ew", "in", "yn"), 0, ("a", "owi", "em", "ie")),
+    (("owa", "ewa", "ina", "yna"), 1, ("ej", "ą")),
+    (("ski", "cki"), 0, ("ego", "emu", "m")),
+)
+
+
+_SLAVIC_HOME = frozenset({"RU", "UA", "BY", "PL"})
+
+
+def inflections(short: str, country: str) -> list[str]:
+    """Case forms of a Slavic surname in the nominative; nothing for other names or stems. Latin
+    forms only for Slavic officials ("Kalin", Turkish, is no "Kalina")."""
+    if short.endswith("*") or " " in short or len(short) < 5 or not short[:1].isupper():
+        return []
+    low = short.lower()
+    cyrillic = _script(short) == "cyrillic"
+    if not cyrillic and country not in _SLAVIC_HOME:
+        return []
+    for endings, drop, added in _SLAVIC_CASES:
+        if low.endswith(endings) and cyrillic == (endings[0][0] >= "\u0400"):
+            base = short[:-drop] if drop else short
+            return [base + a for a in added if base + a != short]
+    return []
+
+
+# Countries whose officials' names are not written in Latin letters at home: transliterated
+# into Latin script with a title ("Mr Lavrov", "ông Vương"), they name one person; the Latin
+# names of Western officials ("Mr Blair", "Mr Johnson") are shared with too many others.
+_NON_LATIN_HOME = frozenset(
+    "RU BY UA KZ KG TJ UZ TM MN GE AM AZ RS BG MK GR CY CN TW HK MO KR KP JP TH LA KH MM IN PK BD NP LK AF "
+    "IR IQ SY LB JO SA AE QA KW BH OM YE EG LY DZ MA TN SD PS IL ET ER".split())
+
+
+# Chinese and Korean names put the family name first: "Wang Yi", "Ван И", "王毅", "김정은".
+_FAMILY_FIRST = {"CN", "TW", "KR", "KP", "HK", "MO"}
+
+
+def _vietnamese_given(country: str, names: list[str]) -> set[str]:
+    """The given name (last word) of a Vietnamese official: "ông Chính" is Phạm Minh Chính."""
+    out: set[str] = set()
+    if country == "VN":
+        for name in names:
+            words = name.split()
+            if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and _script(name) == "latin":
+                out.add(words[-1])
+    return out
+
+
+def _derived_surnames(country: str, names: list[str]) -> set[str]:
+    """Family names read off the full names of Chinese and Korean officials: the first word
+    of a romanised name, the first character of a two- or three-character Han or Hangul name."""
+    out: set[str] = set()
+    if country not in _FAMILY_FIRST:
+        return out
+    for name in names:
+        words = name.split()
+        if all(is_cjk(c) for c in name) and 2 <= len(name) <= 3:
+            out.add(name[0])
+        elif 2 <= len(words) <= 3 and not any(is_cjk(c) for c in name) and "*" not in name \
+                and words[0][:1].isupper() and len(words[0]) >= 2:
+            out.add(words[0])
+    return out
 
 
 def _day(value: Any) -> str | None:

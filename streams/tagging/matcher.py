@@ -27,6 +27,7 @@ class Phrase:
     exact: str | None = None  # case-sensitive surface, when folding is not allowed
     stem: bool = False
     cap: bool = False  # a proper name: the text must capitalise it too ("Того" the country, not "того")
+    cap_at: int = 0  # where the capital is due: "ông Triệu" (Mr Zhao) is not "ông triệu" (a million)
 
 
 class Hit(NamedTuple):  # a tuple: made ~100 times per article, cheaper than a frozen dataclass
@@ -38,6 +39,9 @@ class Hit(NamedTuple):  # a tuple: made ~100 times per article, cheaper than a f
 def is_cjk(ch: str) -> bool:
     o = ord(ch)
     return 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0x0E00 <= o <= 0x0EFF
+
+
+_CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u0e00-\u0eff]")  # is_cjk, for whole keys
 
 
 # Arabic writes conjunctions, prepositions and the article onto the next word ("والتصعيد",
@@ -84,7 +88,12 @@ def make_phrase(surface: str, layer: str, value: Any, lang: str | None = None,
     if not text:
         return None
     exact = text if (not stem and needs_exact(text)) else None
-    return fold(text), Phrase(layer, value, lang, exact, stem, proper and text[0].isupper())
+    # A proper name is capitalised where the data capitalises it first: at its start, or after
+    # a lower-case title ("ông Cảnh", Mr Geng, must not match "ông cảnh báo", he warned).
+    cap_at = next((i for i, c in enumerate(text) if c.isupper()), -1) if proper else -1
+    if cap_at > 0 and not text[:cap_at].rstrip()[-1:].isalpha() and not text[:cap_at].endswith(" "):
+        cap_at = -1  # "al-Sisi", "d'Estaing": a capital inside a word is not a name start
+    return fold(text), Phrase(layer, value, lang, exact, stem, cap_at >= 0, max(cap_at, 0))
 
 
 # pyahocorasick looks a transition up by scanning a node's children, so a root with
@@ -109,7 +118,7 @@ def _family(key: str) -> str:
 def _automaton(table: dict[str, list[Phrase]]) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for key, bucket in table.items():
-        cjk = any(is_cjk(c) for c in key)
+        cjk = _CJK.search(key) is not None
         automaton.add_word(key, (len(key), cjk, tuple(bucket)))
     if table:
         automaton.make_automaton()
@@ -153,9 +162,8 @@ class Matcher:
                 continue
             # "de l'" + "Ukraine": an elided article ends a word by itself.
             surface_ok_end = cjk or end >= n or not folded[end].isalnum() or folded[end - 1] == "'"
-            upper = text[start].isupper()
             for phrase in bucket:
-                if phrase.cap and not upper:
+                if phrase.cap and not text[start + phrase.cap_at].isupper():
                     continue
                 if phrase.stem:
                     stop = end

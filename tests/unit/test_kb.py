@@ -250,3 +250,74 @@ def test_every_mention_in_the_sample_feed_is_well_formed(pipeline_factory: Calla
                 countries.add(m.country)
     assert total > 500
     assert {"DE", "RU", "US", "KP", "UA", "ID", "VN"} <= countries
+
+
+# ---- family names with a courtesy title or an office word (people.yaml `courtesy`)
+
+def _speaker_ids(kb: KnowledgeBase, text: str, lang: str) -> set[str]:
+    return {m.entity_id for m in mentions(kb, text, lang) if m.type == "person"}
+
+
+@pytest.mark.parametrize(("text", "lang", "eid"), [
+    ("Hier, ông Lavrov a fait une déclaration.", "vi", "p:ru:sergey-lavrov"),
+    ("Tại cuộc họp, ông Vương phát biểu.", "vi", "p:cn:wang-yi"),
+    ("Le matin, г-н Лавров ответил.", "ru", "p:ru:sergey-lavrov"),
+    ("朝の会見で岸防衛相は述べた。", "ja", "p:jp:nobuo-kishi"),
+    ("오늘 윤 대통령은 말했다.", "ko", "p:kr:yoon-suk-yeol"),
+])
+def test_title_and_family_name_name_the_official(kb: KnowledgeBase, text: str, lang: str, eid: str) -> None:
+    assert eid in _speaker_ids(kb, text, lang)
+
+
+def test_family_name_shared_in_one_country_is_a_group(kb: KnowledgeBase) -> None:
+    found = [m for m in mentions(kb, "Lors du point presse, M. Wang a répondu.", "fr") if m.type == "person"]
+    assert len(found) == 1 and found[0].country == "CN"
+    group = kb.entities[found[0].entity_id]
+    assert group.government and len(group.offices) >= 2  # every bearer's offices, for the date check
+
+
+def test_title_needs_a_capitalised_name(kb: KnowledgeBase) -> None:
+    # "ông cảnh báo" is "he warned", not Mr Geng (Cảnh Sảng)
+    assert not _speaker_ids(kb, "Trong bài phát biểu, ông cảnh báo về nguy cơ.", "vi")
+
+
+def test_bare_one_character_surname_is_nobody(kb: KnowledgeBase) -> None:
+    assert "p:jp:nobuo-kishi" not in _speaker_ids(kb, "川の岸は静かだと述べた。", "ja")
+    assert "p:jp:yoshimasa-hayashi" not in _speaker_ids(kb, "林は静かだと述べた。", "ja")
+
+
+def test_title_with_surname_of_two_countries_is_dropped(kb: KnowledgeBase) -> None:
+    # Kim: North and South Korean officials alike
+    assert not any(m.country in ("KP", "KR") for m in mentions(kb, "Yesterday Mr Kim said nothing.", "en")
+                   if m.type == "person" and m.via == "kb")
+
+
+def test_slavic_surnames_are_found_in_other_cases() -> None:
+    from streams.tagging.kb import distinctive, inflections
+
+    assert {"Лаврова", "Лавровым", "Лавровим"} <= set(inflections("Лавров", "RU"))
+    assert {"Захаровой", "Захаровою", "Захарової"} <= set(inflections("Захарова", "RU"))
+    assert {"Ławrowa", "Ławrowem"} <= set(inflections("Ławrow", "RU"))
+    assert {"Zacharowej", "Zacharową"} <= set(inflections("Zacharowa", "RU"))
+    assert "Sikorskiego" in inflections("Sikorski", "PL")
+    assert inflections("Wang", "CN") == [] and inflections("Медведев*", "RU") == []
+    assert inflections("Kalin", "TR") == []
+    assert distinctive("Xi") and distinctive("拜登") and not distinctive("林") and not distinctive("II")
+
+
+@pytest.mark.parametrize("text", ["Podczas briefingu Zacharowej nie było.", "Он встретился с Лавровым вчера."])
+def test_inflected_surname_after_full_name(kb: KnowledgeBase, text: str) -> None:
+    full = "Maria Zacharowa przyjechała. " if "Zachar" in text else "Сергей Лавров приехал. "
+    assert len({m.entity_id for m in mentions(kb, full + text) if m.type == "person"}) == 1
+    assert len([m for m in mentions(kb, full + text) if m.type == "person"]) == 2
+
+
+def test_vietnamese_given_names_name_nobody_but_block_namesakes(kb: KnowledgeBase) -> None:
+    assert not _speaker_ids(kb, "Tại cuộc họp, ông Dũng phát biểu.", "vi")  # a common given name
+    assert not _speaker_ids(kb, "Tại cuộc họp, ông Lâm phát biểu.", "vi")  # Tô Lâm or Lin Jian (Lâm Kiếm)
+    assert not _speaker_ids(kb, "Tại cuộc họp, bà Lai phát biểu.", "vi")  # Lai Ching-te is a man
+
+
+def test_western_surname_with_title_is_no_full_name(kb: KnowledgeBase) -> None:
+    hits = [h for h in kb.matcher.scan("Later Mr Johnson and Mr Lavrov met.") if h.phrase.layer == "entity"]
+    assert [h.phrase.value for h in hits] == ["p:ru:sergey-lavrov"]

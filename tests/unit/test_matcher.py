@@ -49,3 +49,17 @@ def test_fold_keeps_offsets() -> None:
 def test_cyrillic_and_vietnamese() -> None:
     m = _matcher(("России", "entity", "RU"), ("Triều Tiên", "entity", "KP"))
     assert _found(m, "МИД России заявил; Triều Tiên cảnh báo") == [("России", "RU"), ("Triều Tiên", "KP")]
+
+
+def _proper(surface: str) -> Matcher:
+    made = make_phrase(surface, "entity", surface, proper=True)
+    assert made is not None
+    return Matcher([made])
+
+
+def test_proper_name_after_a_lower_case_title_must_be_capitalised() -> None:
+    m = _proper("ông Cảnh")
+    assert [h.start for h in m.scan("Hôm qua ông Cảnh nói")] == [8]
+    assert m.scan("Hôm qua ông cảnh báo") == []
+    assert _proper("al-Sisi").scan("president al-sisi") != []  # a capital inside a word is not required
+    assert _proper("Lavrov").scan("lavrov") == []
