@@ -28,7 +28,7 @@ import orjson
 from aiokafka.errors import KafkaError
 from faust.streams import _current_event
 
-from streams import metrics, stages
+from streams import metrics, stages, timestamps
 from streams.app import Newswatch
 from streams.cleaning.fingerprint import NearDuplicateIndex
 from streams.errors import InvalidRecord
@@ -185,7 +185,7 @@ def attach(nw: Newswatch) -> None:
         # Ingestion is the record's arrival on news.raw: a replay that keeps the original
         # Kafka timestamp reproduces it, and with it every alert's content.
         now = datetime.fromtimestamp(timestamp, UTC) if timestamp and timestamp > 0 else datetime.now(UTC)
-        article = stages.clean(raw, now=now, max_chars=nw.settings.max_article_chars)
+        article = stages.clean_article(raw, now, nw.settings)
         article.duplicate_of = duplicates.add(article.id, article.fingerprint)
         if observe:
             metrics.cleaned(article.language, article.duplicate_of is not None)
@@ -193,7 +193,7 @@ def attach(nw: Newswatch) -> None:
 
     def tag_step(key: bytes | None, value: bytes, timestamp: float | None) -> Iterable[Output | Then]:
         article = _load(CleanArticle, value)
-        tagged = stages.tag(article, kb)
+        tagged = stages.tag_article(article, kb, nw.settings)
         if observe:
             metrics.tagged(m.type for m in tagged.mentions)
         yield topics.tagged, article.id.encode(), to_json(tagged)
@@ -218,11 +218,8 @@ def attach(nw: Newswatch) -> None:
 def _seconds_since(stamp: str | None, now: datetime) -> float | None:
     if not stamp:
         return None
-    try:
-        t = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (now - (t if t.tzinfo else t.replace(tzinfo=UTC))).total_seconds()
+    t = timestamps.parse(stamp, assume_utc=True)
+    return None if t is None else (now - t).total_seconds()
 
 
 def _count(c: Candidate, aid: str, alert: Alert | None, new: bool) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from streams import timestamps
 from streams.errors import DataFileError, InvalidRecord
 from streams.models import Alert, to_dict
 
@@ -41,13 +42,10 @@ def _backtest(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     fixed: datetime | None = None
     if args.now:
-        try:
-            fixed = datetime.fromisoformat(args.now.replace("Z", "+00:00"))
-        except ValueError:
+        fixed = timestamps.parse(args.now, assume_utc=True)
+        if fixed is None:
             _say(f"--now {args.now!r} is not an RFC 3339 time; write e.g. --now 2025-01-01T00:00:00Z")
             return EXIT_USAGE
-        if fixed.tzinfo is None:
-            fixed = fixed.replace(tzinfo=UTC)
     rejects_path = Path(args.rejects)
     if not rejects_path.parent.is_dir():
         _say(f"--rejects {args.rejects}: folder {rejects_path.parent} does not exist; create it or pick another path")

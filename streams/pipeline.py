@@ -51,9 +51,9 @@ class Pipeline:
         return cls(kb, rules, clock or (lambda: datetime.now(UTC)), settings)
 
     def process(self, raw: RawArticle) -> Result:
-        clean = stages.clean(raw, now=self.clock(), max_chars=self.settings.max_article_chars)
+        clean = stages.clean_article(raw, self.clock(), self.settings)
         clean.duplicate_of = self.duplicates.add(clean.id, clean.fingerprint)
-        tagged = stages.tag(clean, self.kb)
+        tagged = stages.tag_article(clean, self.kb, self.settings)
         raised = []
         for aid, alert in stages.alert(tagged, self.rules, self.state, self.kb.countries):
             if alert is None:

@@ -36,10 +36,9 @@ def validator(name: str) -> Callable[[Any], Any]:
 
 
 def _is_datetime(value: str) -> bool:
-    from datetime import datetime
 
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    from streams.timestamps import well_formed
+
+    if not well_formed(value):
         return False
     return "T" in value or " " in value

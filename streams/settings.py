@@ -37,6 +37,15 @@ def _float(name: str, default: float) -> float:
     return value
 
 
+def _time(name: str, default: str) -> str:
+    from streams.timestamps import parse
+
+    raw = _env(name, "") or default
+    if parse(raw) is None:
+        raise SystemExit(f"{name}={raw!r} is not an RFC 3339 time with an offset; give e.g. {name}={default}")
+    return raw
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     cache_dir: Path = field(
@@ -47,6 +56,14 @@ class Settings:
     # Extra knowledge-base folders whose people/countries files extend the shipped ones.
     kb_path: str = field(default_factory=lambda: _env("NEWSWATCH_KB", ""))
     max_article_chars: int = field(default_factory=lambda: _int("NEWSWATCH_MAX_ARTICLE_CHARS", 200_000))
+    # Reliability: CPU seconds one article may spend in the clean (and then the tag) stage before it
+    # is dead-lettered as `too_slow` instead of holding its partition (0 = no budget); the
+    # plausible published_at range is [NEWSWATCH_EARLIEST_PUBLISHED, ingestion + NEWSWATCH_FUTURE_SLACK_HOURS].
+    article_budget: float = field(default_factory=lambda: _float("NEWSWATCH_ARTICLE_BUDGET", 2.0))
+    earliest_published: str = field(
+        default_factory=lambda: _time("NEWSWATCH_EARLIEST_PUBLISHED", "1990-01-01T00:00:00Z")
+    )
+    future_slack_hours: float = field(default_factory=lambda: _float("NEWSWATCH_FUTURE_SLACK_HOURS", 24.0))
 
     # Kafka: an existing cluster, or the managed local broker's default address.
     bootstrap_servers: str = field(default_factory=lambda: _env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"))

@@ -8,8 +8,8 @@ Every offset points into the final ``CleanArticle.text``.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from streams.cleaning.boilerplate import caption_credit, strip_boilerplate
@@ -21,10 +21,13 @@ from streams.cleaning.normalize import normalize_inline, normalize_lines, safe_s
 from streams.cleaning.segment import segment
 from streams.errors import InvalidRecord
 from streams.models import CleanArticle, RawArticle, Removal, Source
+from streams.timestamps import published as plausible_published
 
 MAX_RAW_CHARS = 10_000_000  # refused before any parsing (characters, not bytes)
 DEFAULT_MAX_CHARS = 200_000  # text after HTML extraction
 MAX_TITLE = 1_000
+DEFAULT_EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # published_at before this is implausible
+DEFAULT_FUTURE = timedelta(days=1)  # ... and so is one more than a day after ingestion (settings)
 
 _STR_FIELDS = ("body", "html", "id", "url", "title", "language", "published_at")
 _WORD_CHAR = re.compile(r"\w")
@@ -62,22 +65,6 @@ def _opt(value: str | None, limit: int) -> str | None:
     return safe_str(value, limit) or None
 
 
-def _rfc3339(value: str) -> str | None:
-    s = value.strip()
-    if not s or len(s) > 64:
-        return None
-    try:
-        dt = datetime.fromisoformat(s)
-    except ValueError:
-        try:
-            dt = parsedate_to_datetime(s)  # RSS: "Tue, 12 Mar 2024 08:00:00 +0700"
-        except Exception:
-            return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.isoformat().replace("+00:00", "Z")
-
-
 def _timestamp(now: datetime) -> str:
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
@@ -109,7 +96,26 @@ def _source(raw: RawArticle, canonical: str | None) -> Source | None:
     return Source(name=name, domain=domain)
 
 
-def _clean(raw: RawArticle, now: datetime, max_chars: int) -> CleanArticle:
+class Budget:
+    """CPU seconds (of this thread) an article may use; ``check`` between steps raises
+    ``too_slow``. Every step is linear, so the overshoot is at most one step on a bounded input;
+    thread time, not wall time, so a busy machine does not dead-letter a normal article."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds if seconds and seconds > 0 else None
+        self.start = time.thread_time()
+
+    def check(self, step: str) -> None:
+        if self.seconds is None:
+            return
+        used = time.thread_time() - self.start
+        if used > self.seconds:
+            raise InvalidRecord("too_slow", f"{used:.2f} s of CPU after {step} (budget {self.seconds:g} s)")
+
+
+def _clean(
+    raw: RawArticle, now: datetime, max_chars: int, budget: Budget, earliest: datetime, future: timedelta | None
+) -> CleanArticle:
     raw = _check_types(raw)
     body, html = raw.body, raw.html
     for name, value in (("body", body), ("html", html)):
@@ -126,12 +132,14 @@ def _clean(raw: RawArticle, now: datetime, max_chars: int) -> CleanArticle:
         headline, captions = extracted.title, extracted.captions
     else:
         raise InvalidRecord("empty_body", "the record has neither body nor html")
+    budget.check("HTML extraction")
     if len(source_text) > max_chars:
         raise InvalidRecord("too_large", f"text has {len(source_text)} characters (limit {max_chars})")
 
     lines = normalize_lines(source_text, decode_entities=not from_html)
     bp = strip_boilerplate(lines)
     text = "\n".join(bp.lines)
+    budget.check("normalisation and boilerplate")
     if _WORD_CHAR.search(text) is None:
         raise InvalidRecord("empty_body", "nothing is left after cleaning")
 
@@ -148,7 +156,9 @@ def _clean(raw: RawArticle, now: datetime, max_chars: int) -> CleanArticle:
 
     hint = _opt(raw.language, 64)
     language, confidence = detect_language(text, hint)
+    budget.check("language identification")
     paragraphs, sentences = segment(text, language)
+    budget.check("segmentation")
     url = _opt(raw.url, 8192)
 
     metadata: dict[str, Any] = dict(raw.metadata) if raw.metadata else {}
@@ -158,10 +168,16 @@ def _clean(raw: RawArticle, now: datetime, max_chars: int) -> CleanArticle:
     if canonical is not None:
         metadata["canonical_url"] = canonical
     published_at = None
-    if raw.published_at is not None:
-        published_at = _rfc3339(safe_str(raw.published_at))
-        if published_at is None and raw.published_at.strip():
+    if raw.published_at is not None and raw.published_at.strip():
+        # Implausible or unreadable: no published_at, so the event time is the ingestion time,
+        # and the flag and the raw value say why (a dead letter would lose the article's alerts).
+        when, flag = plausible_published(safe_str(raw.published_at), now, earliest, future)
+        if when is not None:
+            published_at = when.isoformat().replace("+00:00", "Z")
+        else:
             metadata["published_at_raw"] = safe_str(raw.published_at, 200)
+        if flag is not None:
+            metadata["published_at_flag"] = flag
 
     return CleanArticle(
         id=article_id(raw.id, url, text, canonical=canonical),
@@ -184,19 +200,34 @@ def _clean(raw: RawArticle, now: datetime, max_chars: int) -> CleanArticle:
     )
 
 
-def clean(raw: RawArticle, *, now: datetime, max_chars: int = DEFAULT_MAX_CHARS) -> CleanArticle:
+def clean(
+    raw: RawArticle,
+    *,
+    now: datetime,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    budget: float | None = None,
+    earliest: datetime = DEFAULT_EARLIEST,
+    future: timedelta | None = None,
+) -> CleanArticle:
     """Clean one raw article.
 
     Raises ``InvalidRecord`` with kind ``wrong_type`` (a field of the wrong type),
     ``too_large`` (over 10 M characters raw, or over ``max_chars`` of text after HTML
-    extraction) or ``empty_body`` (neither body nor html, or nothing left after cleaning).
+    extraction), ``empty_body`` (neither body nor html, or nothing left after cleaning) or
+    ``too_slow`` (over ``budget`` CPU seconds, checked between steps).
+    ``published_at`` outside ``[earliest, now + future]`` (no upper bound when ``future`` is
+    None) is dropped and flagged in ``metadata["published_at_flag"]`` (``out_of_range``), so
+    the event time is the ingestion time; so is an unreadable one
+    (``unparseable``); one with no offset is read as UTC and flagged ``no_offset``.
     Nothing else escapes: an unexpected failure is reported as kind ``internal_error``
     (a bug to fix, never expected; the property tests check it does not happen).
     """
     if not isinstance(now, datetime):
         raise TypeError("now must be a datetime")
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
     try:
-        return _clean(raw, now, max_chars)
+        return _clean(raw, now, max_chars, Budget(budget), earliest, future)
     except InvalidRecord:
         raise
     except Exception as exc:

@@ -152,9 +152,12 @@ _BY_LANGUAGE = {lang: {**_ALL, **table} for lang, table in ABBREVIATIONS.items()
 
 _OPENERS = "\"'“‘«„‚‹([{¿¡—–-"
 _CLOSERS = "\"'”’»“›)]}"
-# "." (or "..."), then more marks, then closers, then a space: literal first char => fast scan
-_DOT = re.compile(r"\.[.!?…]*[\"'”’»“›)\]}]* ")
-_OTHER = re.compile(r"[!?…][.!?…]*[\"'”’»“›)\]}]* ")
+# "." (or "..."), then more marks, then closers, then a space: literal first char => fast scan.
+# Linear on any input: a candidate starts only at the first mark of a run (the look-behind),
+# so a run of n marks with no space after it is scanned once, not n times, and the
+# possessive quantifiers never give back (nothing after a run of marks is a mark).
+_DOT = re.compile(r"(?<![.!?…])\.[.!?…]*+[\"'”’»“›)\]}]*+ ")
+_OTHER = re.compile(r"(?<![.!?…])[!?…][.!?…]*+[\"'”’»“›)\]}]*+ ")
 _WORD = re.compile(r"[^\W\d_]+")
 _QUOTE = re.compile('["«»“”„]')
 MAX_QUOTE = 600  # a longer "quotation" is more likely a stray quote mark: split inside it

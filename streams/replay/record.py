@@ -26,6 +26,8 @@ from typing import Any
 
 import orjson
 
+from streams import timestamps
+
 FORMAT_KEY = "nw_archive"
 FORMAT_VERSION = 1
 
@@ -82,13 +84,8 @@ def rfc3339_ms(text: Any) -> int | None:
     """Milliseconds since the epoch of an RFC 3339 time (UTC when it names no zone), or None."""
     if not isinstance(text, str) or not text:
         return None
-    try:
-        t = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=UTC)
-    return int(t.timestamp() * 1000)
+    t = timestamps.parse(text, assume_utc=True)
+    return None if t is None else int(t.timestamp() * 1000)
 
 
 def iso_ms(ms: int | None) -> str | None:

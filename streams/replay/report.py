@@ -27,6 +27,7 @@ from typing import IO, Any
 
 import orjson
 
+from streams import timestamps
 from streams.models import Alert, TaggedArticle
 
 # ---------------------------------------------------------------------- labels
@@ -271,11 +272,7 @@ class Collector:
 
 
 def _parse(stamp: str) -> datetime | None:
-    try:
-        t = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
+    return timestamps.parse(stamp, assume_utc=True)
 
 
 def _floor(t: datetime, unit: str) -> datetime:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from streams import timestamps
 from streams.models import (
     Alert,
     AlertSpeaker,
@@ -44,11 +45,9 @@ def event_time(tagged: TaggedArticle) -> datetime:
     art = tagged.article
     for value in (art.published_at, art.ingested_at):
         if value:
-            try:
-                t = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
-                continue
-            return t if t.tzinfo else t.replace(tzinfo=UTC)
+            t = timestamps.parse(value, assume_utc=True)
+            if t is not None:
+                return t
     return datetime.now(UTC)
 
 
@@ -332,7 +331,7 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
     assert rule.aggregate is not None
     target = from_dict(Target, ob["target"])
     step = timedelta(seconds=rule.aggregate.window_seconds / BUCKETS)
-    b0 = bucket_start(datetime.fromisoformat(ob["at"]), step)
+    b0 = bucket_start(timestamps.require(ob["at"]), step)
     bkey = f"{key}|{iso(b0)}"
     bucket: dict[str, Any] = state.get(bkey) or _empty()
     ident = f"{ob['evidence']['article_id']}@{ob['evidence']['start']}"
@@ -391,7 +390,7 @@ def published_before(candidate: Candidate, ruleset: RuleSet, state: MutableMappi
         return set()
     target = from_dict(Target, ob["target"])
     step = timedelta(seconds=rule.aggregate.window_seconds / BUCKETS)
-    b0 = bucket_start(datetime.fromisoformat(ob["at"]), step)
+    b0 = bucket_start(timestamps.require(ob["at"]), step)
     out = set()
     for j in range(-2 * BUCKETS, BUCKETS + 1):
         start = iso(b0 + j * step)
@@ -412,7 +411,7 @@ def _window_alert(rule: Rule, target: Target, start: str, win: dict[str, Any]) -
               "terms": "", "targets": target.name, "target": target.name, "modality": "asserted",
               "count": str(len(firsts)), "speakers": _join(names), "cue": ""}
     evidence = [from_dict(Evidence, e["evidence"]) for e in win["evidence"]]
-    first, last = iso(datetime.fromisoformat(win["first"])), iso(datetime.fromisoformat(win["last"]))
+    first, last = iso(timestamps.require(win["first"])), iso(timestamps.require(win["last"]))
     return Alert(alert_id(rule.id, target.country or target.entity_id, start),
                  RuleRef(rule.id, rule.title, rule.version), rule.severity, render(rule.summary, fields),
                  speakers[0], [target], "asserted", evidence, len(win["articles"]),
