@@ -154,7 +154,8 @@ _OPENERS = "\"'“‘«„‚‹([{¿¡—–-"
 _CLOSERS = "\"'”’»“›)]}"
 # "." (or "..."), then more marks, then closers, then a space: literal first char => fast scan
 _DOT = re.compile(r"\.[.!?…]*[\"'”’»“›)\]}]* ")
-_OTHER = re.compile(r"[!?…][.!?…]*[\"'”’»“›)\]}]* ")
+# "।" (danda) is the full stop of Hindi and other Devanagari writing
+_OTHER = re.compile(r"[!?…।][.!?…।]*[\"'”’»“›)\]}]* ")
 _WORD = re.compile(r"[^\W\d_]+")
 _QUOTE = re.compile('["«»“”„]')
 MAX_QUOTE = 600  # a longer "quotation" is more likely a stray quote mark: split inside it
@@ -304,7 +305,7 @@ def sentence_spans(text: str, language: str | None = None, paragraphs: list[Span
         paragraphs = paragraph_spans(text)
     table = _BY_LANGUAGE.get(language or "", _ALL)
     candidates = [(m.start(), m.end() - 1) for m in _DOT.finditer(text)]
-    if "!" in text or "?" in text or "…" in text:
+    if "!" in text or "?" in text or "…" in text or "।" in text:
         candidates.extend((m.start(), m.end() - 1) for m in _OTHER.finditer(text))
         candidates.sort(key=lambda c: (c[1], c[0]))
         # "?." is found by both patterns: keep one candidate per space
