@@ -73,15 +73,32 @@ _HINT_ALIASES = {
     "chi": "zh",
     "jpn": "ja",
     "kor": "ko",
+    "nb": "no",  # Bokmål and Nynorsk are read as one Norwegian
+    "nn": "no",
+    "nob": "no",
+    "nno": "no",
+    "nor": "no",
+    "swe": "sv",
+    "ces": "cs",
+    "cze": "cs",
+    "ron": "ro",
+    "rum": "ro",
+    "mo": "ro",
+    "hun": "hu",
+    "hin": "hi",
+    "iw": "he",
+    "heb": "he",
+    "bul": "bg",
 }
 
 _QUOTED_MARK = re.compile('["“«„]')
 _QUOTED = re.compile('"[^"\n]{1,600}"|“[^”“\n]{1,600}[”“]|«[^»\n]{1,600}»|„[^“”\n]{1,600}[“”]')
 _LETTER = re.compile(r"[^\W\d_]")
 # letters of scripts none of the supported languages is written in (not Latin, Cyrillic,
-# Arabic, Han, kana or Hangul)
+# Arabic, Hebrew, Devanagari, Han, kana or Hangul)
 _FOREIGN_LETTER = re.compile(
     r"[^\W\d_A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u0400-\u052f\u1e00-\u1eff"
+    r"\u0590-\u05ff\ufb1d-\ufb4f\u0900-\u097f\ua8e0-\ua8ff"
     r"\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
     r"\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]"
 )

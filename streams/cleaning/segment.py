@@ -156,8 +156,9 @@ _CLOSERS = "\"'”’»“›)]}"
 # Linear on any input: a candidate starts only at the first mark of a run (the look-behind),
 # so a run of n marks with no space after it is scanned once, not n times, and the
 # possessive quantifiers never give back (nothing after a run of marks is a mark).
-_DOT = re.compile(r"(?<![.!?…])\.[.!?…]*+[\"'”’»“›)\]}]*+ ")
-_OTHER = re.compile(r"(?<![.!?…])[!?…][.!?…]*+[\"'”’»“›)\]}]*+ ")
+# "।" (danda) is the full stop of Hindi and other Devanagari writing.
+_DOT = re.compile(r"(?<![.!?…।])\.[.!?…।]*+[\"'”’»“›)\]}]*+ ")
+_OTHER = re.compile(r"(?<![.!?…।])[!?…।][.!?…।]*+[\"'”’»“›)\]}]*+ ")
 _WORD = re.compile(r"[^\W\d_]+")
 _QUOTE = re.compile('["«»“”„]')
 MAX_QUOTE = 600  # a longer "quotation" is more likely a stray quote mark: split inside it
@@ -307,7 +308,7 @@ def sentence_spans(text: str, language: str | None = None, paragraphs: list[Span
         paragraphs = paragraph_spans(text)
     table = _BY_LANGUAGE.get(language or "", _ALL)
     candidates = [(m.start(), m.end() - 1) for m in _DOT.finditer(text)]
-    if "!" in text or "?" in text or "…" in text:
+    if "!" in text or "?" in text or "…" in text or "।" in text:
         candidates.extend((m.start(), m.end() - 1) for m in _OTHER.finditer(text))
         candidates.sort(key=lambda c: (c[1], c[0]))
         # "?." is found by both patterns: keep one candidate per space

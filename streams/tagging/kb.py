@@ -123,7 +123,9 @@ def body_entity(eid: str, kind: str, country: str, countries: dict[str, Entity])
 
 def _cldr_names(cache_dir: Path) -> dict[str, Any]:
     """Country and exemplar-city names from every Babel locale, cached per version."""
-    path = cache_dir / f"cldr-names-{CLDR_CACHE_FORMAT}-{babel.__version__}.json"
+    # the planned languages decide which short names are kept: a new language is a new cache
+    langs = hashlib.blake2b(",".join(LANGUAGES).encode(), digest_size=3).hexdigest()
+    path = cache_dir / f"cldr-names-{CLDR_CACHE_FORMAT}-{babel.__version__}-{langs}.json"
     try:
         return dict(orjson.loads(path.read_bytes()))
     except (OSError, orjson.JSONDecodeError):

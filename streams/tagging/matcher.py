@@ -10,6 +10,7 @@ phrase ending in ``*`` is a bounded stem; word boundaries are checked per hit.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -50,13 +51,37 @@ _PROCLITICS = frozenset({"و", "ف", "ب", "ل", "ك", "ال", "لل", "وال",
                          "ولل", "فلل", "س", "وس"})
 
 
+# Hebrew writes "and", "the", "in", "to", "from", "that", "as" onto the next word ("והסלמה",
+# "בישראל", "שאיראן"): a phrase listed without them still starts a word after them.
+_HE_PROCLITICS = frozenset(
+    a + b for a in ("", "ו", "ש", "כש", "וכש", "מ", "ומ") for b in ("", "ה", "ב", "ל", "מ", "כ")
+) - {""}
+
+
 def _proclitic(folded: str, start: int) -> bool:
-    if not "\u0600" <= folded[start] <= "\u06ff":
+    first = folded[start]
+    if "\u0600" <= first <= "\u06ff":
+        lo, hi, table = "\u0600", "\u06ff", _PROCLITICS
+    elif "\u05d0" <= first <= "\u05ea":
+        lo, hi, table = "\u05d0", "\u05ea", _HE_PROCLITICS
+    else:
         return False
     i = start
-    while i > 0 and start - i < 3 and "\u0600" <= folded[i - 1] <= "\u06ff":
+    while i > 0 and start - i < 3 and lo <= folded[i - 1] <= hi:
         i -= 1
-    return (i == 0 or not folded[i - 1].isalnum()) and folded[i:start] in _PROCLITICS
+    return (i == 0 or not _word_char(folded[i - 1])) and folded[i:start] in table
+
+
+def _word_char(ch: str) -> bool:
+    """A letter, digit or Indic vowel sign: Devanagari vowel signs, anusvara and virama are inside
+    a word ("कहा" is not "कह" + a boundary) although str.isalnum() says no. Arabic harakat keep
+    ending a match, as before ("رد" in "ردّ")."""
+    return ch.isalnum() or ("\u0900" <= ch <= "\u0dff" and unicodedata.category(ch)[0] == "M")
+
+
+def _tail_char(ch: str) -> bool:
+    """A character a stem may run on with: a letter or an Indic vowel sign."""
+    return ch.isalpha() or ("\u0900" <= ch <= "\u0dff" and unicodedata.category(ch)[0] == "M")
 
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
@@ -158,19 +183,19 @@ class Matcher:
         for last, (length, cjk, bucket) in automaton.iter(folded):
             start = last - length + 1
             end = last + 1
-            if not cjk and start > 0 and folded[start - 1].isalnum() and not _proclitic(folded, start):
+            if not cjk and start > 0 and _word_char(folded[start - 1]) and not _proclitic(folded, start):
                 continue
             # "de l'" + "Ukraine": an elided article ends a word by itself.
-            surface_ok_end = cjk or end >= n or not folded[end].isalnum() or folded[end - 1] == "'"
+            surface_ok_end = cjk or end >= n or not _word_char(folded[end]) or folded[end - 1] == "'"
             for phrase in bucket:
                 if phrase.cap and not text[start + phrase.cap_at].isupper():
                     continue
                 if phrase.stem:
                     stop = end
                     limit = min(n, end + MAX_STEM_TAIL)
-                    while stop < limit and folded[stop].isalpha():
+                    while stop < limit and _tail_char(folded[stop]):
                         stop += 1
-                    if stop < n and folded[stop].isalpha():
+                    if stop < n and _tail_char(folded[stop]):
                         continue
                     hits.append(Hit(start, stop, phrase))
                 elif surface_ok_end:

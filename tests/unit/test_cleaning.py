@@ -473,11 +473,33 @@ def test_language_of_a_quote_only_text() -> None:
     assert detect_language("“Wir lehnen das ab und werden weiter verhandeln.”")[0] == "de"
 
 
+# Own sentences, one per language added after the first sixteen: each is identified as its
+# language, not as a neighbour the identifier knew before (Swedish and Norwegian were German,
+# Czech was Polish, Bulgarian Russian; Hebrew and Devanagari were not read at all).
+NEW_LANGUAGE_TEXTS = {
+    "no": "Regjeringen sier at den vil svare på angrepet, og forsvarsministeren advarer mot en farlig opptrapping.",
+    "sv": "Regeringen säger att den kommer att svara på attacken och varnar för en farlig upptrappning.",
+    "cs": "Vláda uvedla, že na útok odpoví, a ministr obrany varoval před nebezpečnou eskalací konfliktu.",
+    "ro": "Guvernul a declarat că va răspunde atacului, iar ministrul apărării a avertizat asupra unei escaladări.",
+    "hu": "A kormány közölte, hogy válaszolni fog a támadásra, a védelmi miniszter pedig eszkalációra figyelmeztetett.",
+    "hi": "सरकार ने कहा कि वह हमले का जवाब देगी और रक्षा मंत्री ने खतरनाक तनाव बढ़ने की चेतावनी दी।",
+    "he": "הממשלה אמרה כי תגיב למתקפה, ושר הביטחון הזהיר מפני הסלמה מסוכנת.",
+    "bg": "Правителството заяви, че ще отговори на нападението, а министърът на отбраната предупреди за ескалация.",
+}
+
+
+def test_language_of_the_added_languages() -> None:
+    for lang, text in NEW_LANGUAGE_TEXTS.items():
+        assert lang in SUPPORTED_LANGUAGES
+        assert detect_language(text)[0] == lang, text
+
+
 def test_language_undetermined_and_hints() -> None:
     assert detect_language("12 345 — 67,8 % !!!") == ("und", 0.0)
     assert detect_language("") == ("und", 0.0)
     assert detect_language("中华人民共和国外交部发言人今天表示，双方将继续保持沟通。")[0] == "zh"
-    assert detect_language("שר החוץ הישראלי אמר היום כי המדינה תגיב בתקיפות.")[0] == "und"  # Hebrew: not read
+    greek = "Ο υπουργός Εξωτερικών δήλωσε σήμερα ότι η χώρα θα απαντήσει."
+    assert detect_language(greek)[0] == "und"  # Greek: not read
     # the hint breaks a tie on a text too short to decide, and only then
     assert detect_language("Jakarta", "id")[0] == "id"
     assert detect_language("Jakarta", "in-ID")[0] == "id"
@@ -495,7 +517,12 @@ def test_normalize_hint() -> None:
     assert normalize_hint("in") == "id"
     assert normalize_hint("vie") == "vi"
     assert normalize_hint("zh-Hant") == "zh"
-    assert normalize_hint("he") is None
+    assert normalize_hint("el") is None
+    assert normalize_hint("he") == "he"
+    assert normalize_hint("iw") == "he"  # the old code for Hebrew
+    assert normalize_hint("nb-NO") == "no"  # Bokmål and Nynorsk are read as Norwegian
+    assert normalize_hint("nn") == "no"
+    assert normalize_hint("rum") == "ro"
     assert normalize_hint("") is None
 
 

@@ -213,3 +213,9 @@ def test_paragraph_spans_trim_and_skip_blank_lines() -> None:
     assert paragraph_spans("  a b \n\n \nc") == [Span(2, 5), Span(10, 11)]
     assert paragraph_spans("") == []
     assert sentence_spans("") == []
+
+
+def test_devanagari_danda_ends_a_sentence() -> None:
+    text = "मंत्री ने कहा कि हम जवाब देंगे। उन्होंने चेतावनी दी।"
+    _, sentences = segment(text, "hi")
+    assert [text[s.start : s.end] for s in sentences] == ["मंत्री ने कहा कि हम जवाब देंगे।", "उन्होंने चेतावनी दी।"]

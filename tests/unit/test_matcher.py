@@ -63,3 +63,19 @@ def test_proper_name_after_a_lower_case_title_must_be_capitalised() -> None:
     assert m.scan("Hôm qua ông cảnh báo") == []
     assert _proper("al-Sisi").scan("president al-sisi") != []  # a capital inside a word is not required
     assert _proper("Lavrov").scan("lavrov") == []
+
+
+def test_devanagari_vowel_signs_are_inside_a_word() -> None:
+    # "कहा" (said) is not the start of "कहां" (where): the anusvara after it continues the word,
+    # and "ताया" does not start inside "चेताया" after the vowel sign "े".
+    m = _matcher(("कहा", "cue", "say"), ("ताया", "cue", "x"), ("चेता*", "cue", "warn"))
+    assert _found(m, "मंत्री ने कहा कि वह कहां है") == [("कहा", "say")]
+    assert _found(m, "उन्होंने चेताया कि") == [("चेताया", "warn")]
+
+
+def test_hebrew_prefixed_particles() -> None:
+    # "and said", "in Israel", "to the escalation": the particle is written onto the word
+    m = _matcher(("אמר", "cue", "say"), ("ישראל", "entity", "IL"), ("הסלמה", "term", "escalation"))
+    assert _found(m, "ואמר כי בישראל חוששים מהסלמה") == [("אמר", "say"), ("ישראל", "IL"), ("הסלמה", "escalation")]
+    # a longer word that only starts with the same letters is not a match
+    assert _found(m, "אמרה ישראלית") == []
