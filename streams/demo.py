@@ -54,6 +54,7 @@ def broker_for(settings: Settings, port: int) -> Iterator[str]:
 
 WORKER_STOP_SECONDS = 3.0  # SIGTERM, then SIGKILL: `run` stops within 5 s whatever happens
 BROKER_STOP_SECONDS = 2.0
+CLIENT_STOP_SECONDS = 1.0  # the alert reader and feed writer: nothing to commit, nothing worth waiting for
 
 
 @contextlib.contextmanager
@@ -114,11 +115,16 @@ async def _group_assigned(settings: Settings) -> bool:
         await admin.close()
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 @contextlib.contextmanager
 def _signals_stop() -> Iterator[None]:
     """SIGTERM and SIGHUP (a closed terminal) stop `run` the way Ctrl-C does, so the
-    worker and broker are stopped, never orphaned."""
-    previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    worker and broker are stopped, never orphaned. Outside the event loop the signal
+    raises KeyboardInterrupt; inside it, _replay_and_watch takes them over (see there)."""
+    previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+    _interrupt_on_stop_signals()
     try:
         yield
     finally:
@@ -126,7 +132,48 @@ def _signals_stop() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-async def _replay_and_watch(settings: Settings, feed: Path, idle: float, follow: bool, started: float) -> int:
+def _interrupt_on_stop_signals() -> None:
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.default_int_handler)
+
+
+class Stop:
+    """A stop signal seen by the event loop, and when it came (for "stopped in")."""
+
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+        self.at: float | None = None
+
+    def set(self) -> None:
+        self.at = self.at or time.monotonic()
+        self.event.set()
+
+    def __bool__(self) -> bool:
+        return self.event.is_set()
+
+
+async def _replay_and_watch(settings: Settings, feed: Path, idle: float, follow: bool, started: float,
+                            stop: Stop) -> int:
+    """Send the feed, then print alerts until idle (or a stop signal with --follow).
+
+    A stop signal is taken by the loop, not raised as KeyboardInterrupt: an interrupt
+    raised inside the loop makes asyncio.run cancel every task at once, the Kafka
+    clients' own reader tasks included, and the consumer's stop then waits out a
+    request timeout for replies nobody reads (that is how `run` once took over 30 s
+    to stop)."""
+    loop = asyncio.get_running_loop()
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        return await _send_and_print(settings, feed, idle, follow, started, stop)
+    finally:
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
+        _interrupt_on_stop_signals()  # the loop's removal left SIG_DFL: a second signal must still stop cleanly
+
+
+async def _send_and_print(settings: Settings, feed: Path, idle: float, follow: bool, started: float,
+                          stop: Stop) -> int:
     from rich.console import Console
     from rich.markup import escape
 
@@ -134,8 +181,10 @@ async def _replay_and_watch(settings: Settings, feed: Path, idle: float, follow:
     if not console.is_terminal:
         console.width = max(console.width, 200)  # one alert, one line, also in logs
     options = kafka_client_options(settings)
-    consumer = AIOKafkaConsumer(settings.topic("news.alerts"), auto_offset_reset="latest",
-                                group_id=f"{settings.app_id}-run-{os.getpid()}", **options)
+    # No consumer group: every partition is read from the end, and stopping has no group to
+    # leave and no offsets to commit, so it is immediate.
+    consumer = AIOKafkaConsumer(settings.topic("news.alerts"), auto_offset_reset="latest", group_id=None,
+                                enable_auto_commit=False, **options)
     await consumer.start()
     # Start reading at the end before sending, so this run's alerts are all seen.
     await consumer.seek_to_end()
@@ -144,21 +193,26 @@ async def _replay_and_watch(settings: Settings, feed: Path, idle: float, follow:
     sent = 0
     try:
         for line in iter_lines(feed):
+            if stop:
+                break
             if line.data is None:
                 console.print(f"[yellow]{escape(line.path)}:{line.lineno}: {escape(line.error or '')}[/]")
                 continue
             key = str(orjson.loads(line.data).get("id") or line.lineno).encode()
             await producer.send(settings.topic("news.raw"), key=key, value=line.data)
             sent += 1
-        await producer.flush()
+        if not stop:  # stopping drops what is unsent: the user asked to stop, not to finish the feed
+            await producer.flush()
     finally:
-        await producer.stop()
-    console.print(f"sent {sent} articles from {feed} to {settings.topic('news.raw')}; alerts as they arrive:")
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(producer.stop(), CLIENT_STOP_SECONDS)
+    if not stop:
+        console.print(f"sent {sent} articles from {feed} to {settings.topic('news.raw')}; alerts as they arrive:")
     seen: dict[str, dict[str, Any]] = {}
     last = time.monotonic()
     try:
-        while follow or time.monotonic() - last < idle:
-            batch = await consumer.getmany(timeout_ms=500)
+        while not stop and (follow or time.monotonic() - last < idle):
+            batch = await consumer.getmany(timeout_ms=200)
             for messages in batch.values():
                 for m in messages:
                     last = time.monotonic()
@@ -177,7 +231,8 @@ async def _replay_and_watch(settings: Settings, feed: Path, idle: float, follow:
                                   f"{tag:6} {escape(alert['summary'])} "
                                   f"[dim]({alert['sources_count']} source(s), {alert['id']})[/]")
     finally:
-        await consumer.stop()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(consumer.stop(), CLIENT_STOP_SECONDS)
     console.print(f"{len(seen)} alerts from {sent} articles")
     return len(seen)
 
@@ -199,8 +254,12 @@ def main(args: argparse.Namespace) -> int:
                         _wait_ready(proc, log, settings)
                         print(f"worker ready; web and metrics at http://{settings.web_bind}:{settings.web_port}/",
                               flush=True)
+                        stop = Stop()
                         seen = asyncio.run(_replay_and_watch(settings, Path(args.feed), args.idle, args.follow,
-                                                             started))
+                                                             started, stop))
+                        if stop:
+                            stopping = stop.at
+                            print("interrupted: stopping", flush=True)
                     except KeyboardInterrupt:
                         stopping = time.monotonic()
                         print("interrupted: stopping", flush=True)

@@ -51,7 +51,13 @@ def test_run_stops_worker_within_five_seconds_on_signal(kafka_bootstrap: str, to
         time.sleep(0.5)
     sent = time.monotonic()
     proc.send_signal(sig)
-    code = proc.wait(30)
+    try:
+        code = proc.wait(30)
+    except subprocess.TimeoutExpired:
+        for pid in (proc.pid, _worker_pid(log)):
+            if pid is not None:
+                os.killpg(pid, signal.SIGKILL)
+        raise AssertionError(f"still running 30 s after {sig.name}:\n{log.read_text(errors='replace')}") from None
     took = time.monotonic() - sent
     text = log.read_text(errors="replace")
     assert code == 130, text

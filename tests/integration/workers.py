@@ -79,7 +79,18 @@ class Worker:
         raise TimeoutError(f"worker {self.name} not ready in {timeout}s: {self.tail()}")
 
     def tail(self, lines: int = 40) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        """The worker's last rebalance (what a failed failover test needs) and its last lines,
+        without the per-alert lines and with repeated warnings shown once."""
+        text = self.log.read_text(errors="replace").splitlines()
+        starts = [i for i, line in enumerate(text) if "Revoking previously assigned" in line]
+        since = [line for line in text[starts[-1]:] if "newswatch.agents" not in line][:60] if starts else []
+        last, seen = [], set()
+        for line in text[-lines:]:
+            message = line.split('"message":', 1)[-1][:90]
+            if message not in seen:
+                seen.add(message)
+                last.append(line[:400])
+        return "\n".join(["-- since the last rebalance --", *(s[:400] for s in since), "-- last lines --", *last])
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int | None:
         if self.proc is None or self.proc.poll() is not None:
