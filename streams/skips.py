@@ -31,7 +31,7 @@ import logging
 import time
 from typing import Any
 
-from streams.app import committed_offsets, read_positions
+from streams.app import committed_offsets, read_positions, recovery_report, recovery_stalled_for
 
 log = logging.getLogger("newswatch.skips")
 
@@ -99,6 +99,10 @@ class SkipGuard:
         """Resume and seek a partition that has records waiting and has handled none for a while."""
         app = self.app
         if getattr(app, "rebalancing", False):
+            stalled = recovery_stalled_for(app)
+            if stalled >= STALL_AFTER:
+                log.warning("table recovery has read no changelog record for %.0f s:\n%s", stalled,
+                            await recovery_report(app))
             return
         now = self.clock()
         if now - max(self.last_any, self.since) < STALL_AFTER:

@@ -1,0 +1,37 @@
+"""The stuck-recovery report (streams/app.py) reads faust's recovery and consumer state
+through private names: run against the real library so a rename fails here, not silently
+in a worker's log when it is needed."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from faust.types import TP
+
+from streams.app import recovery_report, recovery_stalled_for
+from streams.transport import App
+
+
+def test_recovery_report_reads_the_real_faust_state(tmp_path: Path) -> None:
+    async def report() -> tuple[float, float, str]:
+        app = App("nw-recovery-test", broker="kafka://127.0.0.1:1", datadir=str(tmp_path))
+        recovery = app.tables.recovery
+        idle = recovery_stalled_for(app)
+        tp = TP("nw-recovery-test-state-changelog", 0)
+        recovery._set_recovery_started()
+        recovery._recovery_started_at = time.monotonic() - 30  # under way for 30 s, nothing read
+        recovery.active_highwaters[tp] = 41
+        recovery.active_offsets[tp] = 3
+        stalled = recovery_stalled_for(app)
+        text = await recovery_report(app)
+        recovery._active_events_received_at[tp] = time.monotonic()  # one record read: not stalled
+        assert recovery_stalled_for(app) == 0.0
+        return idle, stalled, text
+
+    idle, stalled, text = asyncio.run(report())
+    assert idle == 0.0
+    assert 29 < stalled < 60
+    assert "flow_active=" in text and "fetcher=" in text
+    assert "nw-recovery-test-state-changelog[0] remaining=38 target=41 read=3" in text
