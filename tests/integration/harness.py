@@ -40,6 +40,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -762,6 +763,19 @@ class KafkaHarness:
                     f"the Kafka container did not log {READY_LINE!r} within {timeout:.0f} s of a restart"
                 )
             time.sleep(0.3)
+
+    def kill_broker(self) -> None:
+        """SIGKILL the broker (a crash: no controlled shutdown), keeping its data."""
+        if self._local_broker is not None:
+            pid = self._local_broker.pid
+            if pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pid, signal.SIGKILL)
+            self._local_broker.stop()
+        elif self._container is not None:
+            self._container.get_wrapped_container().kill()
+        else:
+            raise HarnessError(f"cannot kill the broker of '{self.path}'")
 
     def restart_broker(self) -> None:
         self.stop_broker()

@@ -124,3 +124,43 @@ def test_a_worker_whose_broker_is_gone_still_stops_on_sigterm(kafka_harness: Kaf
             kafka_harness.start_broker()
     finally:
         worker.stop(signal.SIGKILL)
+
+
+def test_repeated_worker_kills_and_a_broker_kill_change_no_id(kafka_harness: KafkaHarness, topic_prefix: str,
+                                                               tmp_path: Path, pipeline_factory: Callable[[], Pipeline],
+                                                               monkeypatch: Any) -> None:
+    """Two workers; a third of the feed, one worker SIGKILLed and replaced; a third, the other
+    SIGKILLed and the broker SIGKILLed and started again; the last third to the survivors.
+    Every article reaches news.tagged and the alert ids are those of the in-process run."""
+    for k, v in FAST_FAILOVER.items():
+        monkeypatch.setenv(k, v)
+    bootstrap = kafka_harness.bootstrap
+    declare(bootstrap, topic_prefix)
+    records = _feed()
+    third = len(records) // 3
+    parts = [records[:third], records[third:2 * third], records[2 * third:]]
+    raw = f"{topic_prefix}news.raw"
+    workers = [Worker(bootstrap, topic_prefix, tmp_path, name).start() for name in ("w1", "w2")]
+    try:
+        produce(bootstrap, raw, [article(r) for r in parts[0]])
+        time.sleep(1.0)  # work in flight, offsets not yet committed
+        workers[0].kill()
+        workers.append(Worker(bootstrap, topic_prefix, tmp_path, "w3").start())
+        produce(bootstrap, raw, [article(r) for r in parts[1]])
+        time.sleep(1.0)
+        workers[1].kill()
+        kafka_harness.kill_broker()
+        kafka_harness.start_broker()
+        workers.append(Worker(bootstrap, topic_prefix, tmp_path, "w4").start())
+        produce(bootstrap, raw, [article(r) for r in parts[2]])
+        ids = {r["id"] for r in records}
+        want = _expected_alert_ids(pipeline_factory, records)
+        tagged, alerts = _outputs(bootstrap, topic_prefix, ids, want, 240)
+        survivors = "\n".join(w.tail() for w in workers[2:])
+        if not ids <= tagged:
+            missing = set(sorted(ids - tagged)[:10])
+            raise AssertionError(f"untagged: {sorted(missing)}\n{where(bootstrap, topic_prefix, missing)}\n{survivors}")
+        assert set(alerts) == want, (sorted(set(alerts) ^ want), survivors)
+    finally:
+        for w in workers:
+            w.stop(signal.SIGKILL)

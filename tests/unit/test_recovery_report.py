@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from typing import Any, cast
 
 from faust.types import TP
 
@@ -17,7 +18,7 @@ from streams.transport import App
 def test_recovery_report_reads_the_real_faust_state(tmp_path: Path) -> None:
     async def report() -> tuple[float, float, str]:
         app = App("nw-recovery-test", broker="kafka://127.0.0.1:1", datadir=str(tmp_path))
-        recovery = app.tables.recovery
+        recovery = cast(Any, app.tables).recovery  # TableManager, typed as its interface
         idle = recovery_stalled_for(app)
         tp = TP("nw-recovery-test-state-changelog", 0)
         recovery._set_recovery_started()
