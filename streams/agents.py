@@ -19,19 +19,18 @@ import asyncio
 import base64
 import logging
 import time
-import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import orjson
 from aiokafka.errors import KafkaError
-from faust.streams import _current_event
 
 from streams import metrics, stages, timestamps
 from streams.app import Newswatch
 from streams.cleaning.fingerprint import NearDuplicateIndex
 from streams.errors import InvalidRecord
+from streams.faust_internals import set_current_event
 from streams.models import Alert, CleanArticle, DeadLetter, from_dict, to_json
 from streams.rules.engine import Candidate, candidates, published_before, settle
 from streams.skips import SkipGuard
@@ -111,7 +110,7 @@ async def run_stage(name: str, nw: Newswatch, stream: Any, step: Stage,
         for event in events:
             # Table writes look up the event being processed (its partition is the changelog's);
             # take_events hands over a batch, so name each event in this task's context.
-            _current_event.set(weakref.ref(event))
+            set_current_event(event)
             await guard.check(event.message.tp, event.message.offset)
             await _handle(name, nw, event, step, send, meters)
             guard.done(event.message.tp)

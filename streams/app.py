@@ -12,10 +12,8 @@ in one partition of the ``alert-state`` table, whatever article it came from.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import ssl
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,13 +24,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from streams import metrics
 from streams.cleaning import load_model
+from streams.faust_internals import App, committed_offsets, monitor
 from streams.pipeline import load_ruleset
 from streams.rules.loader import RuleSet
 from streams.settings import Settings
 from streams.settings import load as load_settings
 from streams.tagging.kb import KnowledgeBase
 from streams.tagging.kb import load as load_kb
-from streams.transport import App
 
 TOPICS = ("news.raw", "news.clean", "news.tagged", "news.alert-candidates", "news.alerts", "news.deadletter")
 
@@ -154,7 +152,7 @@ def serve_metrics(nw: Newswatch) -> None:
     """/metrics on the worker's web port: newswatch's metrics and faust's own sensor
     (commit latency, rebalances, send latency) in one registry, plus a consumer-lag reading."""
     app = nw.app
-    app.monitor = metrics.faust_monitor()
+    app.monitor = monitor(metrics.faust_sensor())
 
     @app.page("/metrics")
     async def metrics_page(view: Any, request: Any) -> Any:
@@ -170,49 +168,6 @@ def serve_metrics(nw: Newswatch) -> None:
         metrics.set_lag(_lag_rows(tps, ends, starts))
 
     app.timer(interval=LAG_INTERVAL, name="consumer_lag")(consumer_lag)
-
-
-def recovery_stalled_for(app: Any) -> float:
-    """Seconds faust's table recovery has been under way without one changelog record read
-    (0 when it is not under way or is reading)."""
-    recovery = app.tables.recovery
-    started = recovery._recovery_started_at
-    if not recovery.in_recovery or started is None or recovery._active_events_received_at:
-        return 0.0
-    return float(time.monotonic() - started)
-
-
-async def recovery_report(app: Any) -> str:
-    """What a table recovery that reads nothing is waiting for: each changelog partition's
-    target and position as faust and aiokafka see them, the consumer's flow state, and where
-    the fetcher and the changelog reader tasks are suspended. Logged by the stall watch
-    (streams/skips.py) so that a stuck recovery explains itself in the worker's log."""
-    recovery, consumer = app.tables.recovery, app.consumer
-    active = consumer._get_active_partitions()
-    lines = [f"flow_active={consumer.flow_active} app_flow={app.flow_control.is_active()} "
-             f"fetcher={app._fetcher.state} flags={sorted(consumer.diag.flags)} "
-             f"buffered={sorted(str(tp) for tp in consumer._buffered_partitions)}"]
-    for tp, remaining in sorted(recovery.active_remaining().items()):
-        try:
-            position = await asyncio.wait_for(consumer.position(tp), 2.0)
-        except Exception as exc:  # a report must not fail where it explains a failure
-            position = repr(exc)
-        lines.append(f"{tp.topic}[{tp.partition}] remaining={remaining} target={recovery.active_highwaters[tp]} "
-                     f"read={recovery.active_offsets[tp]} position={position} active={tp in active} "
-                     f"paused={tp in consumer._paused_partitions}")
-    for task in asyncio.all_tasks():
-        name = getattr(task.get_coro(), "__qualname__", "")
-        if any(k in name for k in ("_fetcher", "_drain_messages", "_slurp_changelogs", "_restart_recovery")):
-            stack = " <- ".join(f"{f.f_code.co_name}:{f.f_lineno}" for f in reversed(task.get_stack(limit=12)))
-            lines.append(f"task {name}: {stack or 'not suspended'}")
-    return "\n".join(lines)
-
-
-def committed_offsets(consumer: Any) -> Mapping[Any, int | None]:
-    """The group's committed offset per partition, as faust keeps it: the broker's from the
-    last seek, and every commit since (faust's private ``_committed_offset``, read here only)."""
-    committed: Mapping[Any, int | None] = getattr(consumer, "_committed_offset", {})
-    return committed
 
 
 async def read_positions(consumer: Any, sources: set[str]) -> tuple[list[Any], Mapping[Any, int], dict[Any, int]]:

@@ -91,28 +91,6 @@ def faust_sensor() -> Any:
     return FaustMetrics.create(REGISTRY, "newswatch")
 
 
-def faust_monitor() -> Any:
-    """faust's Prometheus sensor for what only faust sees (commits, rebalances, assignment,
-    send errors, web), without its per-record series: the stage counters above already count
-    records, and a dozen labelled updates per record per stage cost more than the goal allows."""
-    from faust.sensors import Monitor
-    from faust.sensors.prometheus import PrometheusMonitor
-
-    class Sensor(PrometheusMonitor):
-        on_message_in = Monitor.on_message_in
-        on_message_out = Monitor.on_message_out
-        on_stream_event_in = Monitor.on_stream_event_in
-        on_stream_event_out = Monitor.on_stream_event_out
-        on_send_initiated = Monitor.on_send_initiated
-        on_send_completed = Monitor.on_send_completed
-        on_table_get = Monitor.on_table_get
-        on_table_set = Monitor.on_table_set
-        on_table_del = Monitor.on_table_del
-        track_tp_end_offset = Monitor.track_tp_end_offset  # newswatch_partition_end_offset has it
-
-    return Sensor(metrics=faust_sensor())
-
-
 def language(code: str) -> str:
     """The language label: one of the planned seven, or ``other`` (bounded cardinality)."""
     return code if code in LANGUAGES else "other"

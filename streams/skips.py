@@ -31,7 +31,8 @@ import logging
 import time
 from typing import Any
 
-from streams.app import committed_offsets, read_positions, recovery_report, recovery_stalled_for
+from streams.app import read_positions
+from streams.faust_internals import committed_offsets, recovery_report, recovery_stalled_for
 
 log = logging.getLogger("newswatch.skips")
 

@@ -11,8 +11,7 @@ from typing import Any, cast
 
 from faust.types import TP
 
-from streams.app import recovery_report, recovery_stalled_for
-from streams.transport import App
+from streams.faust_internals import App, recovery_report, recovery_stalled_for
 
 
 def test_recovery_report_reads_the_real_faust_state(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The worker's consumer gets newswatch's fetch settings (streams/transport.py)."""
+"""The worker's consumer gets newswatch's fetch settings (streams/faust_internals.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer
 
+from streams.faust_internals import App, Consumer, ConsumerThread
 from streams.settings import Settings
-from streams.transport import App, Consumer, ConsumerThread
 
 
 def test_aiokafka_still_keeps_the_fetch_settings_where_the_transport_sets_them() -> None:

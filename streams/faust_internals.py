@@ -1,0 +1,143 @@
+"""Every reach into faust-streaming's and aiokafka's private API, in one module.
+
+Each touch below is tested against the installed libraries (tests/unit/test_faust_internals.py),
+so an upgrade that renames one fails there, loudly, instead of silently in a worker.
+pyproject.toml bounds both libraries above for the same reason.
+
+- The transport: faust builds its worker consumer with ``fetch_max_wait_ms=1500``, fixed.
+  aiokafka leaves out of a fetch request every partition whose records are still buffered,
+  so records that reach such a partition meanwhile wait for the request in flight to come
+  back: up to 1.5 s when the partitions it asked for stay empty. A worker's agents feed each
+  other, so this stalled the later stages behind the earlier ones (BENCHMARKS.md). Only the
+  two fetch settings change, and one shutdown fault is caught (below).
+- ``set_current_event``: table writes look up the event being processed through faust's
+  context variable; ``take_events`` hands over a batch, so each event is named by hand.
+- ``committed_offsets``: the group's committed offsets as faust keeps them (the skip guard).
+- ``recovery_stalled_for``/``recovery_report``: a table recovery that reads nothing explains
+  itself (the stall watch in streams/skips.py).
+- ``monitor``: faust's Prometheus sensor with its per-record hooks switched off.
+"""
+
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from collections.abc import Mapping
+from typing import Any, cast
+
+import faust
+from faust.streams import _current_event
+from faust.transport.drivers import aiokafka as driver
+
+log = logging.getLogger("newswatch.transport")
+
+
+class ConsumerThread(driver.AIOKafkaConsumerThread):
+    async def on_thread_stop(self) -> None:
+        try:
+            await super().on_thread_stop()
+        except asyncio.CancelledError:
+            # With the broker gone, aiokafka's Fetcher.close() cancels a fetch that is backing
+            # off after a failed request, and its CancelledError escapes consumer.stop(). The
+            # consumer thread then died before it reported stopped, and the worker waited for
+            # it for ever: SIGTERM did nothing. The thread is stopping anyway: let it finish.
+            log.warning("consumer stopped while the broker was unreachable")
+
+    def _create_worker_consumer(self, transport: Any) -> Any:
+        consumer = super()._create_worker_consumer(transport)
+        app = cast(App, self.app)  # only newswatch's App builds this transport
+        # aiokafka keeps its constructor arguments in these attributes and hands them to its
+        # Fetcher on start(); tests/unit/test_transport.py fails if that ever changes.
+        consumer._fetch_max_wait_ms = app.fetch_max_wait_ms
+        consumer._fetch_min_bytes = app.fetch_min_bytes
+        return consumer
+
+
+class Consumer(driver.Consumer):
+    def _new_consumer_thread(self) -> driver.AIOKafkaConsumerThread:
+        return ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+
+class Transport(driver.Transport):
+    Consumer = Consumer
+
+
+class App(faust.App):
+    """A faust App whose stream consumer fetches with newswatch's wait and size."""
+
+    def __init__(self, *args: Any, fetch_max_wait_ms: int = 1500, fetch_min_bytes: int = 1, **kwargs: Any) -> None:
+        self.fetch_max_wait_ms = fetch_max_wait_ms
+        self.fetch_min_bytes = fetch_min_bytes
+        super().__init__(*args, **kwargs)
+
+    def _new_transport(self) -> Any:
+        return Transport(self.conf.broker_consumer, self, loop=self.loop)
+
+
+def set_current_event(event: Any) -> None:
+    """Name ``event`` as the one this task is processing, as faust does for one-at-a-time streams."""
+    _current_event.set(weakref.ref(event))
+
+
+def recovery_stalled_for(app: Any) -> float:
+    """Seconds faust's table recovery has been under way without one changelog record read
+    (0 when it is not under way or is reading)."""
+    recovery = app.tables.recovery
+    started = recovery._recovery_started_at
+    if not recovery.in_recovery or started is None or recovery._active_events_received_at:
+        return 0.0
+    return float(time.monotonic() - started)
+
+
+async def recovery_report(app: Any) -> str:
+    """What a table recovery that reads nothing is waiting for: each changelog partition's
+    target and position as faust and aiokafka see them, the consumer's flow state, and where
+    the fetcher and the changelog reader tasks are suspended. Logged by the stall watch
+    (streams/skips.py) so that a stuck recovery explains itself in the worker's log."""
+    recovery, consumer = app.tables.recovery, app.consumer
+    active = consumer._get_active_partitions()
+    lines = [f"flow_active={consumer.flow_active} app_flow={app.flow_control.is_active()} "
+             f"fetcher={app._fetcher.state} flags={sorted(consumer.diag.flags)} "
+             f"buffered={sorted(str(tp) for tp in consumer._buffered_partitions)}"]
+    for tp, remaining in sorted(recovery.active_remaining().items()):
+        try:
+            position = await asyncio.wait_for(consumer.position(tp), 2.0)
+        except Exception as exc:  # a report must not fail where it explains a failure
+            position = repr(exc)
+        lines.append(f"{tp.topic}[{tp.partition}] remaining={remaining} target={recovery.active_highwaters[tp]} "
+                     f"read={recovery.active_offsets[tp]} position={position} active={tp in active} "
+                     f"paused={tp in consumer._paused_partitions}")
+    for task in asyncio.all_tasks():
+        name = getattr(task.get_coro(), "__qualname__", "")
+        if any(k in name for k in ("_fetcher", "_drain_messages", "_slurp_changelogs", "_restart_recovery")):
+            stack = " <- ".join(f"{f.f_code.co_name}:{f.f_lineno}" for f in reversed(task.get_stack(limit=12)))
+            lines.append(f"task {name}: {stack or 'not suspended'}")
+    return "\n".join(lines)
+
+
+def committed_offsets(consumer: Any) -> Mapping[Any, int | None]:
+    """The group's committed offset per partition, as faust keeps it: the broker's from the
+    last seek, and every commit since (faust's private ``_committed_offset``, read here only)."""
+    committed: Mapping[Any, int | None] = consumer._committed_offset
+    return committed
+
+
+# PrometheusMonitor's per-record hooks, switched back to the base Monitor's: streams/metrics.py's
+# stage counters already count records, and a dozen labelled updates per record per stage cost
+# more than the latency goal allows. newswatch_partition_end_offset has the end offsets.
+SWITCHED_OFF = ("on_message_in", "on_message_out", "on_stream_event_in", "on_stream_event_out",
+                "on_send_initiated", "on_send_completed", "on_table_get", "on_table_set", "on_table_del",
+                "track_tp_end_offset")
+
+
+def monitor(sensor_metrics: Any) -> Any:
+    """faust's Prometheus sensor for what only faust sees (commits, rebalances, assignment,
+    send errors, web), with the per-record hooks in SWITCHED_OFF doing nothing."""
+    from faust.sensors import Monitor
+    from faust.sensors.prometheus import PrometheusMonitor
+
+    sensor = type("Sensor", (PrometheusMonitor,), {name: getattr(Monitor, name) for name in SWITCHED_OFF})
+    return sensor(metrics=sensor_metrics)
