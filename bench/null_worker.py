@@ -1,10 +1,10 @@
 """A newswatch worker whose stages do nothing: the framework's own cost per article.
 
 The same App, topics, table, transport settings, agent loop (``run_stage``: skip guard,
-metrics, dead-letter routing) and the three agents' shape, but each step passes the
-record it read on unchanged: news.raw → news.clean; news.clean → news.tagged and
+metrics, dead-letter routing) and the two agents' shape, but each step passes the
+record it read on unchanged: news.raw → news.clean, news.tagged (the side outputs) and
 news.alert-candidates; news.alert-candidates → news.alerts. What a backlog costs this
-worker is faust's and aiokafka's per-record work on three hops, with no stage in it.
+worker is faust's and aiokafka's per-record work on two hops, with no stage in it.
 
     KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19392 python bench/drain.py --null
 
@@ -38,10 +38,10 @@ def attach_passthrough(nw: Newswatch) -> None:
                 yield target, key or b"", value
         return step
 
-    for name, source, targets in (("clean", topics.raw, (topics.clean,)),
-                                  ("tag", topics.clean, (topics.tagged, topics.candidates)),
-                                  ("settle", topics.candidates, (topics.alerts,))):
-        nw.app.agent(source, name=name)(agents._agent(name, nw, forward(*targets), send, guard))
+    for name, first, source, targets in (
+            ("process", "clean", topics.raw, (topics.clean, topics.tagged, topics.candidates)),
+            ("settle", "settle", topics.candidates, (topics.alerts,))):
+        nw.app.agent(source, name=name)(agents._agent(first, nw, forward(*targets), send, guard))
 
 
 if __name__ == "__main__":

@@ -1,16 +1,19 @@
 """The agents: thin loops that move records between topics and call the stage functions.
 
-Three agents run the four stages: ``clean`` (news.raw → news.clean), ``tag`` (news.clean →
-news.tagged, then the alert stage on the same article → news.alert-candidates) and
-``settle`` (news.alert-candidates → news.alerts). Each agent takes events one at a time as
-they arrive (or in batches with faust's ``take_events``), runs the stage on each event,
-sends the outputs without awaiting each delivery, and routes any failure (parse, schema, a
-stage raising, an output the broker refuses) to the dead-letter topic with the stage, error
-kind, message, source position and the original bytes. Offsets are committed by faust after
-the events are acknowledged and the producer flushed, so delivery is at least once; alert
-ids and idempotent settling make a redelivery harmless. Metrics (streams/metrics.py) are
-counted here, around the stage functions, which stay pure; alerts sent and dead letters are
-also logged with their ids.
+Two agents run the four stages, one consumer hop each, a hop only where the key changes
+(as Kafka Streams builds a topology): ``process`` reads news.raw (keyed by article id) and
+runs clean → tag → alert on each article in process, writing news.clean and news.tagged as
+side outputs for whoever taps them (``NEWSWATCH_WRITE_CLEAN``/``NEWSWATCH_WRITE_TAGGED``) and
+news.alert-candidates re-keyed by alert id or aggregate window; ``settle`` reads the
+candidates and keeps the alert-state table. Each agent takes events one at a time as they
+arrive (or in batches with faust's ``take_events``), runs the stages on each event, sends the
+outputs without awaiting each delivery, and routes any failure (parse, schema, a stage
+raising, an output the broker refuses) to the dead-letter topic with the stage, error kind,
+message, source position and the original bytes. Offsets are committed by faust after the
+events are acknowledged and the producer flushed, so delivery is at least once; alert ids
+and idempotent settling make a redelivery harmless. Metrics (streams/metrics.py) are
+counted here, per stage, around the stage functions, which stay pure; alerts sent and dead
+letters are also logged with their ids.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from streams.app import Newswatch
 from streams.cleaning.fingerprint import NearDuplicateIndex
 from streams.errors import InvalidRecord
 from streams.faust_internals import set_current_event
-from streams.models import Alert, CleanArticle, DeadLetter, from_dict, to_json
+from streams.models import Alert, DeadLetter, from_dict, to_json
 from streams.rules.engine import Candidate, candidates, published_before, settle
 from streams.skips import SkipGuard
 
@@ -44,9 +47,9 @@ Output = tuple[Any, bytes, bytes | None]
 class Then(NamedTuple):
     """Yielded by a step between two stages it runs in a row: the next stage's name.
 
-    The tag agent runs the alert stage on the tagged article it has in hand, so no agent
-    reads news.tagged back (one hop and one parse fewer per article); news.tagged is still
-    written for whoever taps it. Each stage keeps its own timing, counts and dead letters.
+    The process agent runs clean, tag and alert on the article it has in hand, so no agent
+    reads news.clean or news.tagged back (two hops and two parses fewer per article). Each
+    stage keeps its own timing, counts and dead letters.
     """
 
     stage: str
@@ -169,33 +172,33 @@ async def _reject(name: str, nw: Newswatch, send: Callable[[Any, bytes, bytes | 
 
 
 def attach(nw: Newswatch) -> None:
-    """Register the three agents on the App: each a loop of run_stage over one step."""
-    app, topics, kb, rules = nw.app, nw.topics, nw.kb, nw.rules
+    """Register the two agents on the App: each a loop of run_stage over one step."""
+    app, topics, kb, rules, settings = nw.app, nw.topics, nw.kb, nw.rules, nw.settings
     duplicates = NearDuplicateIndex(max_items=MAX_DUPLICATE_INDEX)
     guard = SkipGuard(app, topics.inputs())
 
     async def send(topic: Any, key: bytes, value: bytes | None) -> Any:
         return await topic.send(key=key, value=value)
 
-    observe = nw.settings.metrics
+    observe = settings.metrics
 
-    def clean_step(key: bytes | None, value: bytes, timestamp: float | None) -> Iterable[Output]:
+    def process_step(key: bytes | None, value: bytes, timestamp: float | None) -> Iterable[Output | Then]:
         raw = stages.parse_raw(value)
         # Ingestion is the record's arrival on news.raw: a replay that keeps the original
         # Kafka timestamp reproduces it, and with it every alert's content.
         now = datetime.fromtimestamp(timestamp, UTC) if timestamp and timestamp > 0 else datetime.now(UTC)
-        article = stages.clean_article(raw, now, nw.settings)
+        article = stages.clean_article(raw, now, settings)
         article.duplicate_of = duplicates.add(article.id, article.fingerprint)
         if observe:
             metrics.cleaned(article.language, article.duplicate_of is not None)
-        yield topics.clean, article.id.encode(), to_json(article)
-
-    def tag_step(key: bytes | None, value: bytes, timestamp: float | None) -> Iterable[Output | Then]:
-        article = _load(CleanArticle, value)
-        tagged = stages.tag_article(article, kb, nw.settings)
+        if settings.write_clean:
+            yield topics.clean, article.id.encode(), to_json(article)
+        yield Then("tag")
+        tagged = stages.tag_article(article, kb, settings)
         if observe:
             metrics.tagged(m.type for m in tagged.mentions)
-        yield topics.tagged, article.id.encode(), to_json(tagged)
+        if settings.write_tagged:
+            yield topics.tagged, article.id.encode(), to_json(tagged)
         yield Then("alert")
         for c in candidates(tagged, rules, kb.countries):
             yield topics.candidates, c.key.encode(), to_json(c)
@@ -209,9 +212,10 @@ def attach(nw: Newswatch) -> None:
             # None is a tombstone: the compacted topic forgets a retracted alert.
             yield topics.alerts, aid.encode(), to_json(alert) if alert is not None else None
 
-    for name, source, step in (("clean", topics.raw, clean_step), ("tag", topics.clean, tag_step),
-                               ("settle", topics.candidates, settle_step)):
-        app.agent(source, name=name)(_agent(name, nw, step, send, guard))
+    # (agent, its first stage, source, step): a topic hop only where the key changes
+    for name, first, source, step in (("process", "clean", topics.raw, process_step),
+                                      ("settle", "settle", topics.candidates, settle_step)):
+        app.agent(source, name=name)(_agent(first, nw, step, send, guard))
 
 
 def _seconds_since(stamp: str | None, now: datetime) -> float | None:
@@ -237,26 +241,13 @@ def _count(c: Candidate, aid: str, alert: Alert | None, new: bool) -> None:
         "sources_count": alert.sources_count})
 
 
-def _agent(name: str, nw: Newswatch, step: Stage, send: Callable[[Any, bytes, bytes | None], Awaitable[Any]],
+def _agent(first: str, nw: Newswatch, step: Stage, send: Callable[[Any, bytes, bytes | None], Awaitable[Any]],
            guard: SkipGuard) -> Callable[[Any], Awaitable[None]]:
     async def agent(stream: Any) -> None:
-        await run_stage(name, nw, stream, step, send, guard)
+        await run_stage(first, nw, stream, step, send, guard)
 
-    agent.__name__ = agent.__qualname__ = f"{name}_agent"
+    agent.__name__ = agent.__qualname__ = f"{first}_agent"
     return agent
-
-
-def _load(cls: type[Any], value: bytes) -> Any:
-    try:
-        data = orjson.loads(value)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidRecord("invalid_json", f"not JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise InvalidRecord("schema", f"expected a JSON object, got {type(data).__name__}")
-    try:
-        return from_dict(cls, data)
-    except (TypeError, KeyError) as exc:
-        raise InvalidRecord("schema", f"not a {cls.__name__}: {exc}") from exc
 
 
 def _load_candidate(value: bytes) -> Candidate:

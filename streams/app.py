@@ -1,9 +1,11 @@
 """The faust App: settings from the environment, the topics, the alert-state table.
 
-    news.raw ─clean─► news.clean ─tag─► news.tagged ─alert─► news.alert-candidates ─settle─► news.alerts
-        └──────────────┴─────────────────┴──────────────────────┴──► news.deadletter
+    news.raw ══process: clean → tag → alert══► news.alert-candidates ══settle══► news.alerts
+                   ├─► news.clean, news.tagged (side outputs)      └─► news.deadletter
+                   └─► news.deadletter
 
-(tag and alert run in one agent, on the article in hand: nothing reads news.tagged back)
+Two consumer hops, one per key: ``process`` reads articles keyed by article id and runs
+three stages in process; ``settle`` reads candidates keyed by alert or window.
 
 ``news.alert-candidates`` is internal: it re-keys what a statement contributes by the
 state it updates (an alert id, or a rule+target window) so that each key's state lives
@@ -73,7 +75,7 @@ class Topics:
 
     def inputs(self) -> set[str]:
         """The names of the topics the agents read."""
-        return {t.get_topic_name() for t in (self.raw, self.clean, self.candidates)}
+        return {t.get_topic_name() for t in (self.raw, self.candidates)}
 
 
 @dataclass(slots=True)

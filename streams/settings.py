@@ -82,6 +82,12 @@ class Settings:
     replication: int = field(default_factory=lambda: _int("NEWSWATCH_REPLICATION", 1))
     batch_size: int = field(default_factory=lambda: _int("NEWSWATCH_BATCH_SIZE", 200))
     batch_wait: float = field(default_factory=lambda: _float("NEWSWATCH_BATCH_WAIT", 0.0))
+    # Side outputs of the fused clean → tag → alert agent, for whoever taps them: off saves a
+    # serialisation and a produce per article and stage, and nothing in newswatch reads them.
+    write_clean: bool = field(default_factory=lambda: _env("NEWSWATCH_WRITE_CLEAN", "on").lower()
+                              not in ("off", "0", "false"))
+    write_tagged: bool = field(default_factory=lambda: _env("NEWSWATCH_WRITE_TAGGED", "on").lower()
+                               not in ("off", "0", "false"))
     fetch_max_wait_ms: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MAX_WAIT_MS", 10))
     fetch_min_bytes: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MIN_BYTES", 1))
     producer_linger_ms: float = field(default_factory=lambda: _float("NEWSWATCH_PRODUCER_LINGER_MS", 5.0))

@@ -107,13 +107,13 @@ def test_same_warning_in_two_languages_is_one_alert_with_two_sources(kafka_boots
 
 def test_bad_records_go_to_the_dead_letter_topic_and_the_worker_goes_on(kafka_bootstrap: str, topic_prefix: str,
                                                                          worker: Worker) -> None:
-    raw, clean = f"{topic_prefix}news.raw", f"{topic_prefix}news.clean"
+    raw, candidates = f"{topic_prefix}news.raw", f"{topic_prefix}news.alert-candidates"
     produce(kafka_bootstrap, raw, [(b"broken", b'{"id": "broken", "body": '),          # not JSON
                                    (b"nobody", orjson.dumps({"id": "nobody", "title": "no body"}))])  # schema
-    # A clean record whose text is not a string makes the tagging stage raise.
-    boom = {"id": "boom", "text": None, "language": "en", "language_confidence": 1.0, "paragraphs": [],
-            "sentences": [{"start": 0, "end": 3}], "fingerprint": "0" * 16, "ingested_at": "2025-01-01T00:00:00Z"}
-    produce(kafka_bootstrap, clean, [(b"boom", orjson.dumps(boom))])
+    # A candidate whose observation is not an object passes the loader and makes the settle stage raise.
+    boom = {"key": "agg|boom", "alert": None, "observation": "not an observation",
+            "ingested_at": "2025-01-01T00:00:00Z", "published_at": "2025-01-01T00:00:00Z"}
+    produce(kafka_bootstrap, candidates, [(b"boom", orjson.dumps(boom))])
     produce(kafka_bootstrap, raw, [article(WARNING_EN)])  # what follows is still processed
 
     def complete(ms: list[Any]) -> bool:
@@ -129,7 +129,7 @@ def test_bad_records_go_to_the_dead_letter_topic_and_the_worker_goes_on(kafka_bo
         validator.validate(record)
     assert (dead["broken"]["stage"], dead["broken"]["error_kind"]) == ("clean", "invalid_json")
     assert (dead["nobody"]["stage"], dead["nobody"]["error_kind"]) == ("clean", "schema")
-    assert (dead["boom"]["stage"], dead["boom"]["error_kind"]) == ("tag", "exception")
+    assert (dead["boom"]["stage"], dead["boom"]["error_kind"]) == ("settle", "exception")
     assert base64.b64decode(dead["broken"]["original"]) == b'{"id": "broken", "body": '
-    assert dead["boom"]["topic"] == clean and dead["boom"]["offset"] is not None
+    assert dead["boom"]["topic"] == candidates and dead["boom"]["offset"] is not None
     assert latest_alerts(messages), "the valid article after the bad ones raised no alert"

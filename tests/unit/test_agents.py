@@ -119,9 +119,19 @@ def _letter(sent: Sent) -> dict[str, Any]:
     return record
 
 
+def _outputs(h: Harness, raw: bytes) -> list[tuple[str, bytes]]:
+    """What the process agent sends for one valid raw article: clean, tagged, candidates."""
+    kb, rules = h.nw.kb, h.nw.rules
+    article = _clean(raw)
+    tagged = stages.tag(article, kb)
+    return [(h.name("clean"), article.id.encode()), (h.name("tagged"), article.id.encode())] + [
+        (h.name("candidates"), c.key.encode()) for c in candidates(tagged, rules, kb.countries)]
+
+
 def test_clean_sends_the_clean_article_keyed_by_id_ingested_at_the_kafka_timestamp(h: Harness) -> None:
-    sent = h.drive("clean", [{"value": SAMPLE, "key": b"sf-001", "timestamp": KAFKA_TS}], expect=1)
-    assert [(s.topic, s.key) for s in sent] == [(h.name("clean"), b"sf-001")]
+    want = _outputs(h, SAMPLE)
+    sent = h.drive("process", [{"value": SAMPLE, "key": b"sf-001", "timestamp": KAFKA_TS}], expect=len(want))
+    assert [(s.topic, s.key) for s in sent] == want
     assert sent[0].value is not None
     record = orjson.loads(sent[0].value)
     validator("clean_article")(record)
@@ -131,11 +141,12 @@ def test_clean_sends_the_clean_article_keyed_by_id_ingested_at_the_kafka_timesta
 
 def test_clean_dead_letters_bad_records_and_goes_on(h: Harness) -> None:
     broken, nobody = b'{"id": "broken", "body": ', orjson.dumps({"id": "nobody", "title": "no body"})
-    sent = h.drive("clean", [{"value": broken, "key": b"broken", "partition": 2},
-                             {"value": nobody, "key": b"nobody", "partition": 2},
-                             {"value": SAMPLE, "key": b"sf-001", "partition": 2}], expect=3)
-    dead, clean = h.name("deadletter"), h.name("clean")
-    assert [(s.topic, s.key) for s in sent] == [(dead, b"broken"), (dead, b"nobody"), (clean, b"sf-001")]
+    want = _outputs(h, SAMPLE)
+    sent = h.drive("process", [{"value": broken, "key": b"broken", "partition": 2},
+                               {"value": nobody, "key": b"nobody", "partition": 2},
+                               {"value": SAMPLE, "key": b"sf-001", "partition": 2}], expect=2 + len(want))
+    dead = h.name("deadletter")
+    assert [(s.topic, s.key) for s in sent] == [(dead, b"broken"), (dead, b"nobody"), *want]
     letter = _letter(sent[0])
     assert (letter["stage"], letter["error_kind"]) == ("clean", "invalid_json")
     assert base64.b64decode(letter["original"]) == broken
@@ -145,25 +156,35 @@ def test_clean_dead_letters_bad_records_and_goes_on(h: Harness) -> None:
     assert base64.b64decode(letter["original"]) == nobody
 
 
-def test_tag_dead_letters_an_exception_and_tags_the_next_record(h: Harness, knowledge: tuple[KnowledgeBase, RuleSet]
-                                                                ) -> None:
-    boom = orjson.dumps({"id": "boom", "text": None, "language": "en", "language_confidence": 1.0,
-                         "paragraphs": [], "sentences": [{"start": 0, "end": 3}], "fingerprint": "0" * 16,
-                         "ingested_at": "2025-01-01T00:00:00Z"})
+def test_tag_dead_letters_an_exception_and_tags_the_next_record(h: Harness, knowledge: tuple[KnowledgeBase, RuleSet],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    real = stages.tag_article
+
+    def tag_stage(article: Any, *args: Any) -> Any:
+        if article.id == "boom":
+            raise TypeError("expected string or bytes-like object")
+        return real(article, *args)
+
+    monkeypatch.setattr(stages, "tag_article", tag_stage)
+    boom = orjson.dumps(orjson.loads(WARNING) | {"id": "boom"})  # not a near-duplicate of the next
     article = _clean(SAMPLE)
     tagged = stages.tag(article, knowledge[0])
     expected = candidates(tagged, knowledge[1], knowledge[0].countries)
-    sent = h.drive("tag", [{"value": boom, "key": b"boom", "partition": 1},
-                           {"value": to_json(article), "key": b"sf-001", "partition": 1}], expect=2 + len(expected))
-    assert [(s.topic, s.key) for s in sent] == [(h.name("deadletter"), b"boom"), (h.name("tagged"), b"sf-001")] + [
+    sent = h.drive("process", [{"value": boom, "key": b"boom", "partition": 1, "timestamp": KAFKA_TS},
+                               {"value": SAMPLE, "key": b"sf-001", "partition": 1, "timestamp": KAFKA_TS}],
+                   expect=4 + len(expected))
+    # the failing article's clean record went out before its tag stage failed: each stage keeps its outputs
+    assert [(s.topic, s.key) for s in sent] == [(h.name("clean"), b"boom"), (h.name("deadletter"), b"boom"),
+                                                (h.name("clean"), b"sf-001"), (h.name("tagged"), b"sf-001")] + [
         (h.name("candidates"), c.key.encode()) for c in expected]
-    letter = _letter(sent[0])
-    assert (letter["stage"], letter["error_kind"]) == ("tag", "exception")
-    assert (letter["topic"], letter["partition"], letter["offset"]) == (h.name("clean"), 1, 0)
+    letter = _letter(sent[1])
+    assert (letter["stage"], letter["error_kind"], letter["article_id"]) == ("tag", "exception", "boom")
+    # the dead letter carries the raw record and its position: it can be replayed as it is
+    assert (letter["topic"], letter["partition"], letter["offset"]) == (h.name("raw"), 1, 0)
     assert base64.b64decode(letter["original"]) == boom
-    assert sent[1].value is not None
-    validator("tagged_article")(orjson.loads(sent[1].value))
-    assert sent[1].value == to_json(tagged)
+    assert sent[3].value is not None
+    validator("tagged_article")(orjson.loads(sent[3].value))
+    assert sent[3].value == to_json(tagged)
 
 
 def test_tag_runs_the_alert_stage_and_settle_raises_one_alert_a_redelivery_adds_no_other(h: Harness) -> None:
@@ -172,13 +193,15 @@ def test_tag_runs_the_alert_stage_and_settle_raises_one_alert_a_redelivery_adds_
     tagged = [stages.tag(a, kb) for a in clean]
     per_article = [candidates(t, rules, kb.countries) for t in tagged]
     assert [len(cs) for cs in per_article] == [1, 2]
-    sent = h.drive("tag", [{"value": to_json(a), "key": a.id.encode()} for a in clean], expect=5)
-    # each article's tagged record, then the candidates the alert stage drew from it
+    raws = (WARNING, TWO_CANDIDATES)
+    sent = h.drive("process", [{"value": raw, "key": a.id.encode(), "timestamp": KAFKA_TS}
+                               for raw, a in zip(raws, clean, strict=True)], expect=7)
+    # each article's clean and tagged records, then the candidates the alert stage drew from it
     assert [(s.topic, s.key, s.value) for s in sent] == [
-        out for t, cs in zip(tagged, per_article, strict=True) for out in (
-            [(h.name("tagged"), t.article.id.encode(), to_json(t))]
+        out for a, t, cs in zip(clean, tagged, per_article, strict=True) for out in (
+            [(h.name("clean"), a.id.encode(), to_json(a)), (h.name("tagged"), t.article.id.encode(), to_json(t))]
             + [(h.name("candidates"), c.key.encode(), to_json(c)) for c in cs])]
-    c = sent[1]  # the warning's one candidate: a high escalation alert
+    c = sent[2]  # the warning's one candidate: a high escalation alert
     assert c.value is not None and orjson.loads(c.value)["alert"]["rule"]["id"] == "gov-warns-escalation"
     aid = c.key.decode()
 
@@ -206,17 +229,18 @@ def test_the_alert_stage_failing_keeps_the_tagged_record_and_dead_letters_as_ale
         return real(tagged, *args)
 
     monkeypatch.setattr(streams.agents, "candidates", alert_stage)
-    warning, other = _clean(WARNING), _clean(TWO_CANDIDATES)
-    sent = h.drive("tag", [{"value": to_json(warning), "key": b"it-en-1", "partition": 2},
-                           {"value": to_json(other), "key": other.id.encode(), "partition": 2}], expect=5)
-    assert [(s.topic, s.key) for s in sent][:3] == [
-        (h.name("tagged"), b"it-en-1"), (h.name("deadletter"), b"it-en-1"), (h.name("tagged"), other.id.encode())]
-    assert [s.topic for s in sent[3:]] == [h.name("candidates")] * 2  # the next article went through
-    letter = _letter(sent[1])
+    other = _clean(TWO_CANDIDATES)
+    sent = h.drive("process", [{"value": WARNING, "key": b"it-en-1", "partition": 2},
+                               {"value": TWO_CANDIDATES, "key": other.id.encode(), "partition": 2}], expect=7)
+    assert [(s.topic, s.key) for s in sent][:5] == [
+        (h.name("clean"), b"it-en-1"), (h.name("tagged"), b"it-en-1"), (h.name("deadletter"), b"it-en-1"),
+        (h.name("clean"), other.id.encode()), (h.name("tagged"), other.id.encode())]
+    assert [s.topic for s in sent[5:]] == [h.name("candidates")] * 2  # the next article went through
+    letter = _letter(sent[2])
     assert (letter["stage"], letter["error_kind"], letter["article_id"]) == ("alert", "exception", "it-en-1")
-    assert (letter["topic"], letter["partition"], letter["offset"]) == (h.name("clean"), 2, 0)
+    assert (letter["topic"], letter["partition"], letter["offset"]) == (h.name("raw"), 2, 0)
     assert "ValueError: a rule could not be evaluated" in letter["message"]
-    assert base64.b64decode(letter["original"]) == to_json(warning)
+    assert base64.b64decode(letter["original"]) == WARNING
 
 
 def test_an_output_the_broker_refuses_sends_its_input_aside_and_the_agent_goes_on(h: Harness) -> None:
@@ -235,9 +259,11 @@ def test_an_output_the_broker_refuses_sends_its_input_aside_and_the_agent_goes_o
     h.nw.topics.clean.send = refuse_first
     # under the 200,000-character limit of the clean stage, but 570 KB of UTF-8
     big = orjson.loads(SAMPLE) | {"id": "big", "body": orjson.loads(SAMPLE)["body"] + "\n\n" + "中" * 190_000}
-    sent = h.drive("clean", [{"value": orjson.dumps(big), "key": b"big"},
-                             {"value": SAMPLE, "key": b"sf-001"}], expect=2)
-    assert [(s.topic, s.key) for s in sent] == [(h.name("deadletter"), b"big"), (h.name("clean"), b"sf-001")]
+    want = _outputs(h, SAMPLE)
+    sent = h.drive("process", [{"value": orjson.dumps(big), "key": b"big"},
+                               {"value": SAMPLE, "key": b"sf-001"}], expect=1 + len(want))
+    # the refused article goes no further than its dead letter; the next goes through
+    assert [(s.topic, s.key) for s in sent] == [(h.name("deadletter"), b"big"), *want]
     letter = _letter(sent[0])
     assert (letter["stage"], letter["error_kind"], letter["article_id"]) == ("clean", "send_failed", "big")
     assert "MessageSizeTooLargeError" in letter["message"]
@@ -252,3 +278,20 @@ def test_a_malformed_candidate_is_a_dead_letter_of_its_kind(h: Harness) -> None:
                               {"value": orjson.dumps({"alert": None}), "key": b"al-2"}], expect=2)
     kinds = [(s.topic, _letter(s)["stage"], _letter(s)["error_kind"]) for s in sent]
     assert kinds == [(h.name("deadletter"), "settle", "invalid_json"), (h.name("deadletter"), "settle", "schema")]
+
+
+def test_side_outputs_switched_off_leave_only_the_candidates(knowledge: tuple[KnowledgeBase, RuleSet],
+                                                             tmp_path: Path) -> None:
+    kb, rules = knowledge
+    settings = Settings(data_dir=tmp_path, metrics=False, rules_path="", kb_path="", write_clean=False,
+                        write_tagged=False)
+    nw = create_app(settings, kb=kb, rules=rules)
+    attach(nw)
+    harness = Harness(nw)
+    for f in fields(nw.topics):
+        topic = getattr(nw.topics, f.name)
+        topic.send = harness.recorder(topic.get_topic_name())
+    want = [(topic, key) for topic, key in _outputs(harness, WARNING) if topic == harness.name("candidates")]
+    assert want  # the warning raises a candidate
+    sent = harness.drive("process", [{"value": WARNING, "key": b"it-en-1", "timestamp": KAFKA_TS}], expect=len(want))
+    assert [(s.topic, s.key) for s in sent] == want
