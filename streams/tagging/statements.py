@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from streams.models import CleanArticle, Mention, Speaker, Statement, Voice
 from streams.tagging.kb import KnowledgeBase
 from streams.tagging.matcher import Hit, longest_first
+from streams.tagging.possession import foreign_owned
 
 CONTEXT_ONLY = frozenset({"threat_of_force"})  # term classes that say what a text is about, not what is said
 SPEAKER_TYPES = ("person", "body", "country", "organization", "city")
@@ -169,6 +170,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         sterms = _foreground(text, article.language, layers.mods, sterms, sq, s0, s1)
         negated_terms = _negated_terms(text, layers.mods, sterms, layers.cues + layers.terms)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
+        if speaker is not None:  # "the West's response", "Russia's red lines" in a Ukrainian's words
+            owned = foreign_owned(text, article.language, sterms, [mentions[i] for i in smentions], speaker.country)
+            sterms = [t for t in sterms if t not in owned]
         start = s0
         if not any(t.phrase.value not in CONTEXT_ONLY for t in sterms) and si > 0 and \
                 (prev is None or prev.sentence < si - 1) and \
@@ -491,8 +495,19 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
 
 
 def _continues_quote(text: str, s0: int, s1: int, qspans: list[tuple[int, int]]) -> bool:
-    """A sentence with no cue that opens with a quote mark or lies inside a quote."""
-    return _OPENING.match(text, s0) is not None or any(a <= s0 and s1 <= b + 1 for a, b in qspans)
+    """A sentence with no cue that opens with a quote mark or lies inside a quote. A quote that
+    opens the sentence but closes early is a quoted name or phrase the narrative goes on about
+    ('"Iron Dome" can intercept …', '"Rồng lửa" S-400 …'), not the speaker's words going on."""
+    if any(a <= s0 and s1 <= b + 1 for a, b in qspans):
+        return True
+    opening = _OPENING.match(text, s0)
+    if opening is None:
+        return False
+    closes = next((b for a, b in qspans if a == opening.end()), None)
+    return closes is None or len(text[closes:s1].split()) <= _QUOTE_TAIL
+
+
+_QUOTE_TAIL = 4  # words after a quote that opens a sentence: '"…," he said.' goes on; narrative does not
 
 
 def _extend(st: Statement, text: str, layers: _Layers, si: int, s1: int, mentions: list[int]) -> None:

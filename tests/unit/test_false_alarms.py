@@ -1,0 +1,91 @@
+"""False-alarm filters: a red line or response owned by another state than the speaker's, a quoted
+name that opens a sentence (not a quote going on), and legal or human-rights senses of
+"countermeasures" and "pay a price". Fixture sentences are the team's own."""
+
+from __future__ import annotations
+
+from streams.models import RawArticle
+from streams.pipeline import Pipeline
+
+
+def _alerts(pipeline: Pipeline, body: str, lang: str = "en") -> list[str]:
+    raw = RawArticle(body=body, id=f"fa-{abs(hash(body))}", language=lang, published_at="2025-03-04T10:00:00Z")
+    return sorted(a.rule.id for a in pipeline.process(raw).alerts)
+
+
+# --- whose red line, whose response
+
+
+def test_another_states_red_line_in_a_ministers_words_is_reported(pipeline: Pipeline) -> None:
+    body = "Ukraine's foreign minister said on Monday that Russia's red lines would not stop Kyiv's allies."
+    assert _alerts(pipeline, body) == []
+
+
+def test_the_speakers_own_red_line_still_fires(pipeline: Pipeline) -> None:
+    body = "Russia's foreign minister warned on Monday that Western troops in Ukraine would cross Russia's red lines."
+    assert _alerts(pipeline, body) == ["gov-warns-escalation"]
+
+
+def test_a_plain_red_line_still_fires(pipeline: Pipeline) -> None:
+    body = "China's foreign ministry warned Washington on Monday not to cross the red line on Taiwan."
+    assert _alerts(pipeline, body) == ["gov-warns-escalation"]
+
+
+def test_a_response_of_the_west_is_a_call_not_a_threat_vi(pipeline: Pipeline) -> None:
+    body = ("Ngoại trưởng Ukraine cho biết phản ứng mạnh mẽ của phương Tây lúc này rất quan trọng "
+            "để ngăn Nga tấn công quân sự.")
+    assert _alerts(pipeline, body, "vi") == []
+
+
+def test_the_speakers_own_response_in_vietnamese_still_fires(pipeline: Pipeline) -> None:
+    body = "Bộ Ngoại giao Nga cảnh báo phản ứng của Nga sẽ rất cứng rắn nếu NATO triển khai quân tới Ukraine."
+    assert _alerts(pipeline, body, "vi") != []
+
+
+def test_a_red_line_of_another_state_in_vietnamese(pipeline: Pipeline) -> None:
+    body = "Ngoại trưởng Ukraine cho biết phương Tây không cần quan tâm tới lằn ranh đỏ của Nga."
+    assert _alerts(pipeline, body, "vi") == []
+
+
+def test_a_state_before_a_crossing_verb_is_its_subject_not_its_owner(pipeline: Pipeline) -> None:
+    body = "China's defence ministry warned that if the US crosses a red line over Taiwan, China will respond."
+    assert "gov-warns-escalation" in _alerts(pipeline, body)
+
+
+# --- a sentence that opens with a quoted name is narrative
+
+
+def test_quoted_name_opening_a_sentence_does_not_continue_the_quote(pipeline: Pipeline) -> None:
+    body = ("According to the Turkish president's spokesman, the dispute with the US should be settled by talks. "
+            "\"Sky Shield\" is a missile system that can destroy any target in the air within 400 kilometres.")
+    assert _alerts(pipeline, body) == []
+
+
+def test_a_quote_that_runs_through_the_sentence_continues(pipeline: Pipeline) -> None:
+    body = ("\"We have no wish for conflict,\" Iran's foreign minister said. "
+            "\"If Israel attacks our territory, our retaliation will be immediate.\"")
+    assert _alerts(pipeline, body) == ["gov-threatens-retaliation"]
+
+
+# --- legal and human-rights senses
+
+
+def test_countermeasures_by_decree_taking_effect_are_no_threat(pipeline: Pipeline) -> None:
+    body = "The Kremlin said the decree takes effect at once and stays until the countermeasures are lifted."
+    assert _alerts(pipeline, body) == []
+
+
+def test_countermeasures_by_decree_in_vietnamese(pipeline: Pipeline) -> None:
+    body = "Điện Kremlin cho biết sắc lệnh có hiệu lực ngay, cùng với các biện pháp đáp trả."
+    assert _alerts(pipeline, body, "vi") == []
+
+
+def test_a_price_for_rights_abuses_is_no_military_threat(pipeline: Pipeline) -> None:
+    body = ("Tổng thống Mỹ cảnh báo Trung Quốc sẽ phải trả giá cho các hành động vi phạm nhân quyền, "
+            "đồng thời cam kết duy trì hiện diện quân sự ở châu Á.")
+    assert _alerts(pipeline, body, "vi") == []
+
+
+def test_a_price_for_an_attack_still_fires(pipeline: Pipeline) -> None:
+    body = "Tổng thống Mỹ cảnh báo Nga sẽ phải trả giá nếu tấn công quân sự Ukraine."
+    assert _alerts(pipeline, body, "vi") != []
