@@ -162,6 +162,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 break  # "Ông cảnh báo Trung Quốc … sẽ phải trả giá": a pronoun speaks, not the object
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
             content += more
+        speaker = _own_subject(speaker, anchor, best, free, sq, kb)
+        speaker = _media_source(speaker, text, anchor, layers, sq, s1)
         if speaker is None and prev is not None and prev.sentence >= si - 2 and \
                 not any(s0 <= h.start < anchor.start for h in layers.roles):
             # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
@@ -206,6 +208,47 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         for st in out:
             _date_check(st, kb, day)
     return out
+
+
+_OWN_SUBJECT_GAP = 3  # characters between a person or body and the cue they are the subject of
+
+
+def _own_subject(speaker: Speaker | None, anchor: Hit, best: Hit, free: list[Mention],
+                 sq: list[tuple[int, int]], kb: KnowledgeBase) -> Speaker | None:
+    """The warning of a sentence has its own subject when a person or body stands right before it,
+    after the first cue: "A and B criticised the move, with B's foreign minister warning of …",
+    "the ministry condemned it and its spokesman warned …". The subject of the first cue did not warn."""
+    if best is anchor or best.start <= anchor.end or _inside(best.start, sq):
+        return speaker
+    own = [m for m in free if m.type in ("person", "body") and m.start >= anchor.end
+           and 0 <= best.start - m.end <= _OWN_SUBJECT_GAP]
+    if not own:
+        return speaker
+    mine = speaker_of(max(own, key=lambda m: (m.end, -m.start)), kb)
+    if speaker is not None and mine.entity_id is not None and mine.entity_id == speaker.entity_id:
+        return speaker
+    return mine
+
+
+_MEDIA_REACH = 40  # characters between "quoting"/"citing" and the outlet's noun ("the official … newspaper")
+
+
+def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Layers, sq: list[tuple[int, int]],
+                  s1: int) -> Speaker | None:
+    """A state named as the speaker ("Pyongyang threatened …") on the word of a non-government
+    source the sentence then names ("…, quoting the official newspaper X", "citing state media"):
+    the threat is that outlet's, the country is the journalist's shorthand. A person or body that
+    speaks stays the speaker; the outlet only carried their words."""
+    if speaker is None or speaker.kind != "country":
+        return speaker
+    for h in layers.mods:
+        if h.phrase.value != "source" or h.start <= anchor.start or h.start >= s1 or _inside(h.start, sq):
+            continue
+        ng = next((n for n in layers.nongov if h.end <= n.start <= h.end + _MEDIA_REACH
+                   and not _PUNCT.search(text, h.end, n.start)), None)
+        if ng is not None:
+            return Speaker(text[ng.start:ng.end], "unknown", None, None, None, None, False)
+    return speaker
 
 
 def _date_check(st: Statement, kb: KnowledgeBase, day: str) -> None:

@@ -89,3 +89,41 @@ def test_a_price_for_rights_abuses_is_no_military_threat(pipeline: Pipeline) -> 
 def test_a_price_for_an_attack_still_fires(pipeline: Pipeline) -> None:
     body = "Tổng thống Mỹ cảnh báo Nga sẽ phải trả giá nếu tấn công quân sự Ukraine."
     assert _alerts(pipeline, body, "vi") != []
+
+
+# --- who warned: the warning's own subject, a state's threat on a newspaper's word
+
+
+def _speakers(pipeline: Pipeline, body: str, lang: str = "en") -> list[tuple[str, str | None]]:
+    raw = RawArticle(body=body, id=f"fa-{abs(hash(body))}", language=lang, published_at="2025-03-04T10:00:00Z")
+    return sorted({(a.rule.id, a.speaker.country) for a in pipeline.process(raw).alerts})
+
+
+def test_a_warning_with_its_own_subject_is_that_speakers(pipeline: Pipeline) -> None:
+    body = ("Norway and Finland criticised the deployment, with Finland's defence minister warning of "
+            "a dangerous escalation on the border.")
+    assert _speakers(pipeline, body) == [("gov-warns-escalation", "FI")]
+
+
+def test_a_states_threat_on_a_newspapers_word_is_the_newspapers(pipeline: Pipeline) -> None:
+    body = ("Pyongyang threatened to retaliate against the drills, a broadcaster reported, quoting the official "
+            "state newspaper.")
+    assert _alerts(pipeline, body) == []
+
+
+def test_a_states_threat_citing_its_ministry_still_fires(pipeline: Pipeline) -> None:
+    body = "Pyongyang threatened to retaliate against the drills, a broadcaster reported, citing the foreign ministry."
+    assert _alerts(pipeline, body) == ["gov-threatens-retaliation"]
+
+
+# --- escalation that benefits no one is a call to calm, not a warning
+
+
+def test_escalation_in_no_ones_interest_is_de_escalation(pipeline: Pipeline) -> None:
+    body = "\"Further escalation is in no one's interest,\" Japan's foreign minister said on Monday about Iran."
+    assert _alerts(pipeline, body) == []
+
+
+def test_escalation_benefits_no_one_in_indonesian(pipeline: Pipeline) -> None:
+    body = "\"Eskalasi tidak akan membawa manfaat bagi siapa pun,\" kata Menteri Luar Negeri Malaysia."
+    assert _alerts(pipeline, body, "id") == []
