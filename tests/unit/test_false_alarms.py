@@ -127,3 +127,13 @@ def test_escalation_in_no_ones_interest_is_de_escalation(pipeline: Pipeline) -> 
 def test_escalation_benefits_no_one_in_indonesian(pipeline: Pipeline) -> None:
     body = "\"Eskalasi tidak akan membawa manfaat bagi siapa pun,\" kata Menteri Luar Negeri Malaysia."
     assert _alerts(pipeline, body, "id") == []
+
+
+def test_the_situation_must_not_be_allowed_to_escalate_is_a_call(pipeline: Pipeline) -> None:
+    body = "Japan's prime minister said the situation in the Gulf must not be allowed to escalate further."
+    assert _alerts(pipeline, body) == []
+
+
+def test_cannot_let_the_situation_escalate_in_vietnamese_is_a_call(pipeline: Pipeline) -> None:
+    body = "Thủ tướng Nhật Bản nói: \"Không thể để tình hình tiếp tục leo thang ở vùng Vịnh\"."
+    assert _alerts(pipeline, body, "vi") == []
