@@ -48,8 +48,9 @@ GENITIVE_AFTER = frozenset({"de", "ru", "uk", "pl", "cs", "bg", "sv", "no", "hu"
 _GAP_BEFORE = re.compile(r"(?:['’]s?|s)?[\s\"“”«»„]{0,3}(?:的|の|의)?[\s\"“”«»„]{0,2}$")
 _VERB_FIRST = ("cross", "越", "踩", "触", "觸", "挑", "突", "碰", "逾", "一線", "선을", "레드라인을")
 # Owners that are no state of the knowledge base and never the speaker's own: the West, the
-# international community, "you" (after the genitive word, or before the term)
-_OTHERS = re.compile(r"(?:phương Tây|các nước phương Tây|cộng đồng quốc tế|bạn|các bạn|ngài|"
+# international community, the allies, "you" (after the genitive word, or before the term)
+_OTHERS = re.compile(r"(?:phương Tây|các nước phương Tây|cộng đồng quốc tế|bạn|các bạn|ngài|các đồng minh|đồng minh|"
+                     r"allies|alliés|aliados|alleati|sekutu|Verbündeten|союзников|союзників|sojuszników|"
                      r"West|Western countries|international community|you|"
                      r"l['’]Occident|Occident|Occidente|communauté internationale|comunidad internacional|"
                      r"comunidade internacional|comunità internazionale|vous|"

@@ -162,7 +162,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 break  # "Ông cảnh báo Trung Quốc … sẽ phải trả giá": a pronoun speaks, not the object
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
             content += more
-        speaker = _own_subject(speaker, anchor, best, free, sq, kb)
+        speaker = _own_subject(speaker, text, article.language, anchor, best, free, sq, kb)
         speaker = _media_source(speaker, text, anchor, layers, sq, s1)
         if speaker is None and prev is not None and prev.sentence >= si - 2 and \
                 not any(s0 <= h.start < anchor.start for h in layers.roles):
@@ -213,20 +213,20 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
 _OWN_SUBJECT_GAP = 3  # characters between a person or body and the cue they are the subject of
 
 
-def _own_subject(speaker: Speaker | None, anchor: Hit, best: Hit, free: list[Mention],
+def _own_subject(speaker: Speaker | None, text: str, lang: str, anchor: Hit, best: Hit, free: list[Mention],
                  sq: list[tuple[int, int]], kb: KnowledgeBase) -> Speaker | None:
     """The warning of a sentence has its own subject when a person or body stands right before it,
     after the first cue: "A and B criticised the move, with B's foreign minister warning of …",
     "the ministry condemned it and its spokesman warned …". The subject of the first cue did not warn."""
-    if best is anchor or best.start <= anchor.end or _inside(best.start, sq):
-        return speaker
+    if best is anchor or best.start <= anchor.end or _inside(best.start, sq) or lang in VERB_FINAL or lang == "de":
+        return speaker  # where the verb closes the clause, the name before it is as often its object
     own = [m for m in free if m.type in ("person", "body") and m.start >= anchor.end
-           and 0 <= best.start - m.end <= _OWN_SUBJECT_GAP]
+           and 0 <= best.start - m.end <= _OWN_SUBJECT_GAP and not text[m.end:best.start].strip()]
     if not own:
         return speaker
     mine = speaker_of(max(own, key=lambda m: (m.end, -m.start)), kb)
-    if speaker is not None and mine.entity_id is not None and mine.entity_id == speaker.entity_id:
-        return speaker
+    if speaker is not None and mine.country == speaker.country:
+        return speaker  # the same state either way: the first, often fuller, name stays
     return mine
 
 
