@@ -540,7 +540,7 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
 def _continues_quote(text: str, s0: int, s1: int, qspans: list[tuple[int, int]]) -> bool:
     """A sentence with no cue that opens with a quote mark or lies inside a quote. A quote that
     opens the sentence but closes early is a quoted name or phrase the narrative goes on about
-    ('"Iron Dome" can intercept …', '"Rồng lửa" S-400 …'), not the speaker's words going on."""
+    ('"Iron Dome" can intercept …', '"Tên lửa X" là …'), not the speaker's words going on."""
     if any(a <= s0 and s1 <= b + 1 for a, b in qspans):
         return True
     opening = _OPENING.match(text, s0)

@@ -4,6 +4,7 @@ name that opens a sentence (not a quote going on), and legal or human-rights sen
 
 from __future__ import annotations
 
+from streams import stages
 from streams.models import RawArticle
 from streams.pipeline import Pipeline
 
@@ -56,8 +57,11 @@ def test_a_state_before_a_crossing_verb_is_its_subject_not_its_owner(pipeline: P
 
 
 def test_quoted_name_opening_a_sentence_does_not_continue_the_quote(pipeline: Pipeline) -> None:
-    body = ("According to the Turkish president's spokesman, the dispute with the US should be settled by talks. "
-            "\"Sky Shield\" is a missile system that can destroy any target in the air within 400 kilometres.")
+    body = ("Greece's defence ministry said the purchase was a matter for the cabinet. "
+            "\"Blue Falcon\" is a radar that guides missiles in a swift response to any aircraft over the islands.")
+    tagged = stages.tag(stages.clean(RawArticle(body=body, id="fa-q", language="en"), now=pipeline.clock()),
+                        pipeline.kb)
+    assert [st.terms.get("response") for st in tagged.statements] == [None]
     assert _alerts(pipeline, body) == []
 
 
@@ -71,18 +75,18 @@ def test_a_quote_that_runs_through_the_sentence_continues(pipeline: Pipeline) ->
 
 
 def test_countermeasures_by_decree_taking_effect_are_no_threat(pipeline: Pipeline) -> None:
-    body = "The Kremlin said the decree takes effect at once and stays until the countermeasures are lifted."
+    body = "Belarus's president said the new countermeasures take effect on Friday under a law passed last month."
     assert _alerts(pipeline, body) == []
 
 
 def test_countermeasures_by_decree_in_vietnamese(pipeline: Pipeline) -> None:
-    body = "Điện Kremlin cho biết sắc lệnh có hiệu lực ngay, cùng với các biện pháp đáp trả."
+    body = "Chính phủ Belarus cho biết luật về các biện pháp đáp trả đối với hàng nhập khẩu có hiệu lực từ thứ Hai."
     assert _alerts(pipeline, body, "vi") == []
 
 
 def test_a_price_for_rights_abuses_is_no_military_threat(pipeline: Pipeline) -> None:
-    body = ("Tổng thống Mỹ cảnh báo Trung Quốc sẽ phải trả giá cho các hành động vi phạm nhân quyền, "
-            "đồng thời cam kết duy trì hiện diện quân sự ở châu Á.")
+    body = ("Thủ tướng Canada tuyên bố chính quyền Myanmar sẽ phải trả giá vì đàn áp nhân quyền và giam giữ "
+            "người biểu tình, trong lúc quân đội nước này tuần tra đường phố.")
     assert _alerts(pipeline, body, "vi") == []
 
 
@@ -125,7 +129,7 @@ def test_escalation_in_no_ones_interest_is_de_escalation(pipeline: Pipeline) -> 
 
 
 def test_escalation_benefits_no_one_in_indonesian(pipeline: Pipeline) -> None:
-    body = "\"Eskalasi tidak akan membawa manfaat bagi siapa pun,\" kata Menteri Luar Negeri Malaysia."
+    body = "Menteri Luar Negeri Malaysia mengatakan eskalasi di Laut China Selatan tidak menguntungkan siapa pun."
     assert _alerts(pipeline, body, "id") == []
 
 
@@ -135,5 +139,5 @@ def test_the_situation_must_not_be_allowed_to_escalate_is_a_call(pipeline: Pipel
 
 
 def test_cannot_let_the_situation_escalate_in_vietnamese_is_a_call(pipeline: Pipeline) -> None:
-    body = "Thủ tướng Nhật Bản nói: \"Không thể để tình hình tiếp tục leo thang ở vùng Vịnh\"."
+    body = "Ngoại trưởng Brazil nói chính phủ không được để tình hình ở biên giới leo thang hơn nữa."
     assert _alerts(pipeline, body, "vi") == []
