@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from streams.models import CleanArticle, Mention, Speaker, Statement, Voice
 from streams.tagging.kb import KnowledgeBase
 from streams.tagging.matcher import Hit, longest_first
+from streams.tagging.possession import foreign_owned
 
 CONTEXT_ONLY = frozenset({"threat_of_force"})  # term classes that say what a text is about, not what is said
 SPEAKER_TYPES = ("person", "body", "country", "organization", "city")
@@ -161,6 +162,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 break  # "Ông cảnh báo Trung Quốc … sẽ phải trả giá": a pronoun speaks, not the object
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
             content += more
+        speaker = _own_subject(speaker, text, article.language, anchor, best, free, sq, kb)
+        speaker = _media_source(speaker, text, anchor, layers, sq, s1)
         if speaker is None and prev is not None and prev.sentence >= si - 2 and \
                 not any(s0 <= h.start < anchor.start for h in layers.roles):
             # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
@@ -169,6 +172,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         sterms = _foreground(text, article.language, layers.mods, sterms, sq, s0, s1)
         negated_terms = _negated_terms(text, layers.mods, sterms, layers.cues + layers.terms)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
+        if speaker is not None:  # "the West's response", "Russia's red lines" in a Ukrainian's words
+            owned = foreign_owned(text, article.language, sterms, [mentions[i] for i in smentions], speaker.country)
+            sterms = [t for t in sterms if t not in owned]
         start = s0
         if not any(t.phrase.value not in CONTEXT_ONLY for t in sterms) and si > 0 and \
                 (prev is None or prev.sentence < si - 1) and \
@@ -202,6 +208,47 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         for st in out:
             _date_check(st, kb, day)
     return out
+
+
+_OWN_SUBJECT_GAP = 3  # characters between a person or body and the cue they are the subject of
+
+
+def _own_subject(speaker: Speaker | None, text: str, lang: str, anchor: Hit, best: Hit, free: list[Mention],
+                 sq: list[tuple[int, int]], kb: KnowledgeBase) -> Speaker | None:
+    """The warning of a sentence has its own subject when a person or body stands right before it,
+    after the first cue: "A and B criticised the move, with B's foreign minister warning of …",
+    "the ministry condemned it and its spokesman warned …". The subject of the first cue did not warn."""
+    if best is anchor or best.start <= anchor.end or _inside(best.start, sq) or lang in VERB_FINAL or lang == "de":
+        return speaker  # where the verb closes the clause, the name before it is as often its object
+    own = [m for m in free if m.type in ("person", "body") and m.start >= anchor.end
+           and 0 <= best.start - m.end <= _OWN_SUBJECT_GAP and not text[m.end:best.start].strip()]
+    if not own:
+        return speaker
+    mine = speaker_of(max(own, key=lambda m: (m.end, -m.start)), kb)
+    if speaker is not None and mine.country == speaker.country:
+        return speaker  # the same state either way: the first, often fuller, name stays
+    return mine
+
+
+_MEDIA_REACH = 40  # characters between "quoting"/"citing" and the outlet's noun ("the official … newspaper")
+
+
+def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Layers, sq: list[tuple[int, int]],
+                  s1: int) -> Speaker | None:
+    """A state named as the speaker ("Pyongyang threatened …") on the word of a non-government
+    source the sentence then names ("…, quoting the official newspaper X", "citing state media"):
+    the threat is that outlet's, the country is the journalist's shorthand. A person or body that
+    speaks stays the speaker; the outlet only carried their words."""
+    if speaker is None or speaker.kind != "country":
+        return speaker
+    for h in layers.mods:
+        if h.phrase.value != "source" or h.start <= anchor.start or h.start >= s1 or _inside(h.start, sq):
+            continue
+        ng = next((n for n in layers.nongov if h.end <= n.start <= h.end + _MEDIA_REACH
+                   and not _PUNCT.search(text, h.end, n.start)), None)
+        if ng is not None:
+            return Speaker(text[ng.start:ng.end], "unknown", None, None, None, None, False)
+    return speaker
 
 
 def _date_check(st: Statement, kb: KnowledgeBase, day: str) -> None:
@@ -491,8 +538,19 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
 
 
 def _continues_quote(text: str, s0: int, s1: int, qspans: list[tuple[int, int]]) -> bool:
-    """A sentence with no cue that opens with a quote mark or lies inside a quote."""
-    return _OPENING.match(text, s0) is not None or any(a <= s0 and s1 <= b + 1 for a, b in qspans)
+    """A sentence with no cue that opens with a quote mark or lies inside a quote. A quote that
+    opens the sentence but closes early is a quoted name or phrase the narrative goes on about
+    ('"Iron Dome" can intercept …', '"Tên lửa X" là …'), not the speaker's words going on."""
+    if any(a <= s0 and s1 <= b + 1 for a, b in qspans):
+        return True
+    opening = _OPENING.match(text, s0)
+    if opening is None:
+        return False
+    closes = next((b for a, b in qspans if a == opening.end()), None)
+    return closes is None or len(text[closes:s1].split()) <= _QUOTE_TAIL
+
+
+_QUOTE_TAIL = 4  # words after a quote that opens a sentence: '"…," he said.' goes on; narrative does not
 
 
 def _extend(st: Statement, text: str, layers: _Layers, si: int, s1: int, mentions: list[int]) -> None:

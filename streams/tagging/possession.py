@@ -1,0 +1,105 @@
+"""Whose red line, whose response: terms that belong to somebody other than the speaker.
+
+"Russia's red lines", "the red line of the Kremlin", "lằn ranh đỏ của Nga", "红线" after "中方":
+a red line, a response or a retaliation has an owner. When a speaker names one owned by another
+state ("the Ukrainian minister said the West's response matters", "Washington dismissed
+Moscow's red lines"), the speaker reports or answers it; they are not drawing it or threatening
+it. Such terms are not the speaker's words for the rules. A term owned by the speaker's own
+state ("Iran's response will be harsher" from Tehran) or by "us" ("our red lines") stays.
+
+Only the owning form counts: a state named right before the term (a possessive, an adjective,
+a bare genitive, 的/の/의), or after it with the language's genitive word ("of", "của", "de").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from streams.models import Mention
+from streams.tagging.matcher import Hit
+
+# term classes that have an owner; "escalation" has none that matters (calling Russia's moves an
+# escalation is the warning itself), "consequences" of X are what X brings about, not X's own
+OWNED = frozenset({"red_line", "response", "retaliation"})
+OWNER_TYPES = frozenset({"country", "city", "person", "body", "organization"})
+
+# The genitive word after a term, per language; where the language marks the genitive on the
+# name itself (Russian, German, Polish …) only a name right after the term counts ("линии России").
+_OF = {
+    "en": r"of(?:\s+the)?",
+    "fr": r"d['’]|de\s+la|de\s+l['’]|du|des|de",
+    "es": r"del|de\s+la|de\s+los|de\s+las|de",
+    "pt": r"da|do|das|dos|de",
+    "it": r"della|dello|dell['’]|del|dei|degli|delle|di",
+    "vi": r"của",
+    "id": r"dari|milik",
+    "ms": r"dari|milik",
+}
+# (in languages that put adjectives after the noun, up to two may stand between: "phản ứng đồng nhất
+# của phương Tây", "la réponse unie de l'Occident")
+_OF_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:[^\W\d]+[\s\"“”«»„']+){{0,{2 if k != 'en' else 0}}}(?:{v})(?!\w)"
+                        rf"[\s\"“”«»„']*", re.IGNORECASE) for k, v in _OF.items()}
+# Languages that put the owner after the noun (a name or an adjective), and those that mark a
+# genitive on the name after the noun ("Linien Russlands", "линии России")
+NOUN_FIRST = frozenset({"vi", "id", "ms", "fr", "es", "pt", "it", "ro", "ar", "he"})
+GENITIVE_AFTER = frozenset({"de", "ru", "uk", "pl", "cs", "bg", "sv", "no", "hu"})
+# Between an owner named first and its term: a possessive, nothing, or an attributive particle.
+_GAP_BEFORE = re.compile(r"(?:['’]s?|s)?[\s\"“”«»„]{0,3}(?:的|の|의)?[\s\"“”«»„]{0,2}$")
+_VERB_FIRST = ("cross", "越", "踩", "触", "觸", "挑", "突", "碰", "逾", "一線", "선을", "레드라인을")
+# Owners that are no state of the knowledge base and never the speaker's own: the West, the
+# international community, the allies, "you" (after the genitive word, or before the term)
+_OTHERS = re.compile(r"(?:phương Tây|các nước phương Tây|cộng đồng quốc tế|bạn|các bạn|ngài|các đồng minh|đồng minh|"
+                     r"allies|alliés|aliados|alleati|sekutu|Verbündeten|союзников|союзників|sojuszników|"
+                     r"West|Western countries|international community|you|"
+                     r"l['’]Occident|Occident|Occidente|communauté internationale|comunidad internacional|"
+                     r"comunidade internacional|comunità internazionale|vous|"
+                     r"Barat|negara-negara Barat|komunitas internasional|masyarakat internasional|Anda|kalian|"
+                     r"Запада|международного сообщества|Заходу|міжнародної спільноти|Zachodu|"
+                     r"Westens|internationalen Gemeinschaft)(?!\w)", re.IGNORECASE)
+_OTHERS_BEFORE = re.compile(r"(?<!\w)(?:Western|your|westliche\w*|occidental\w*|западн\w*|західн\w*|zachodni\w*|"
+                            r"西方的?|你们的?|西側の?|서방의?)[\s\"“”«»„]{0,2}$", re.IGNORECASE)
+
+
+def foreign_owned(text: str, lang: str, terms: Sequence[Hit], mentions: Sequence[Mention],
+                  speaker_country: str | None) -> set[Hit]:
+    """The terms of an owned class (red line, response, retaliation) whose owner is named and is
+    not the speaker's state: another state, an alliance, "the West", "you"."""
+    if speaker_country is None:
+        return set()
+    out: set[Hit] = set()
+    for t in terms:
+        if t.phrase.value not in OWNED:
+            continue
+        owner = _owner(text, lang, t, mentions)
+        if owner is not None and owner != speaker_country:
+            out.add(t)
+    return out
+
+
+def _owner(text: str, lang: str, t: Hit, mentions: Sequence[Mention]) -> str | None:
+    """The country (alpha-2, or an alliance id) that owns the term, "" for an owner that is no
+    state the knowledge base knows ("the West", "you"), None when no owner is named."""
+    # a state named before a verb form ("if the US crosses a red line", "美国越过红线") is its subject
+    if lang not in NOUN_FIRST and not text[t.start:t.end].lower().startswith(_VERB_FIRST):
+        for m in mentions:
+            if m.type in OWNER_TYPES and m.country and m.end <= t.start and t.start - m.end <= 6 and \
+                    _GAP_BEFORE.match(text[m.end:t.start]) is not None and \
+                    (text[m.end:t.start].strip(" \"“”«»„") != "" or m.type in ("country", "city")):
+                return m.country
+        if _OTHERS_BEFORE.search(text, max(0, t.start - 24), t.start) is not None:
+            return ""  # "the Western response", "your red lines"
+    of = _OF_RE.get(lang)
+    gap = of.match(text, t.end) if of is not None else None
+    if gap is not None:
+        at = gap.end()
+    elif lang in NOUN_FIRST or lang in GENITIVE_AFTER:  # "garis merah Rusia", "линии России", "lignes rouges russes"
+        at = t.end + len(text[t.end:t.end + 3]) - len(text[t.end:t.end + 3].lstrip(" \"“”«»„'"))
+    else:
+        return None
+    for m in mentions:
+        if m.start == at and m.type in OWNER_TYPES and m.country:
+            return m.country
+    if gap is not None and _OTHERS.match(text, at) is not None:
+        return ""  # "phản ứng của phương Tây", "the response of the international community"
+    return None
