@@ -58,7 +58,9 @@ def articles(n: int, run: str) -> list[tuple[bytes, bytes]]:
     """The sample feed repeated with fresh ids; each repetition is moved by a year (and the
     runs apart by a day), so its warnings are new alerts, not the 20th corroboration of an
     old one (whose evidence list is full: arrival times would no longer match its articles)."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
+
+    from streams import timestamps
 
     feed = [orjson.loads(line) for line in FEED.read_bytes().splitlines() if line.strip()]
     shift = {"ip": 0, "bt": 1, "lt": 2}.get(run, 3)
@@ -67,7 +69,7 @@ def articles(n: int, run: str) -> list[tuple[bytes, bytes]]:
         rec = dict(feed[i % len(feed)])
         rec["id"] = f"{run}-{i}"
         if rec.get("published_at"):
-            at = datetime.fromisoformat(rec["published_at"].replace("Z", "+00:00"))
+            at = timestamps.fromiso(rec["published_at"])
             rec["published_at"] = (at + timedelta(days=365 * (i // len(feed)) + shift)).isoformat()
         out.append((rec["id"].encode(), orjson.dumps(rec)))
     return out

@@ -15,7 +15,6 @@ in one partition of the ``alert-state`` table, whatever article it came from.
 from __future__ import annotations
 
 import gc
-import ssl
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,41 +26,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from streams import metrics
 from streams.cleaning import load_model
 from streams.faust_internals import App, committed_offsets, monitor
+from streams.kafka import credentials
 from streams.pipeline import load_ruleset
 from streams.rules.loader import RuleSet
 from streams.settings import Settings
 from streams.settings import load as load_settings
 from streams.tagging.kb import KnowledgeBase
 from streams.tagging.kb import load as load_kb
-
-TOPICS = ("news.raw", "news.clean", "news.tagged", "news.alert-candidates", "news.alerts", "news.deadletter")
-
-
-def credentials(settings: Settings) -> Any:
-    """SASL/TLS settings passed through from the environment (KAFKA_*)."""
-    protocol = settings.security_protocol.upper()
-    context: ssl.SSLContext | None = None
-    if protocol in ("SSL", "SASL_SSL"):
-        context = ssl.create_default_context(cafile=settings.ssl_cafile or None)
-        if settings.ssl_certfile:
-            context.load_cert_chain(settings.ssl_certfile, settings.ssl_keyfile or None)
-    if protocol.startswith("SASL"):
-        return faust.SASLCredentials(username=settings.sasl_username, password=settings.sasl_password,
-                                     mechanism=settings.sasl_mechanism, ssl_context=context)
-    return context
-
-
-def kafka_client_options(settings: Settings) -> dict[str, Any]:
-    """Connection options for plain aiokafka clients (admin, producers, consumers)."""
-    options: dict[str, Any] = {"bootstrap_servers": settings.bootstrap_servers,
-                               "security_protocol": settings.security_protocol.upper()}
-    creds = credentials(settings)
-    if isinstance(creds, faust.SASLCredentials):
-        options.update(sasl_mechanism=settings.sasl_mechanism, sasl_plain_username=settings.sasl_username,
-                       sasl_plain_password=settings.sasl_password, ssl_context=creds.ssl_context)
-    elif creds is not None:
-        options["ssl_context"] = creds
-    return options
 
 
 @dataclass(slots=True)

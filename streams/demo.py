@@ -24,8 +24,8 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from streams.app import kafka_client_options
 from streams.broker import BrokerError
+from streams.kafka import ALERTS, RAW, kafka_client_options
 from streams.replay.files import iter_lines
 from streams.settings import Settings
 from streams.settings import load as load_settings
@@ -183,7 +183,7 @@ async def _send_and_print(settings: Settings, feed: Path, idle: float, follow: b
     options = kafka_client_options(settings)
     # No consumer group: every partition is read from the end, and stopping has no group to
     # leave and no offsets to commit, so it is immediate.
-    consumer = AIOKafkaConsumer(settings.topic("news.alerts"), auto_offset_reset="latest", group_id=None,
+    consumer = AIOKafkaConsumer(settings.topic(ALERTS), auto_offset_reset="latest", group_id=None,
                                 enable_auto_commit=False, **options)
     await consumer.start()
     # Start reading at the end before sending, so this run's alerts are all seen.
@@ -199,7 +199,7 @@ async def _send_and_print(settings: Settings, feed: Path, idle: float, follow: b
                 console.print(f"[yellow]{escape(line.path)}:{line.lineno}: {escape(line.error or '')}[/]")
                 continue
             key = str(orjson.loads(line.data).get("id") or line.lineno).encode()
-            await producer.send(settings.topic("news.raw"), key=key, value=line.data)
+            await producer.send(settings.topic(RAW), key=key, value=line.data)
             sent += 1
         if not stop:  # stopping drops what is unsent: the user asked to stop, not to finish the feed
             await producer.flush()

@@ -17,6 +17,13 @@ OUT_OF_RANGE = "out_of_range"
 UNPARSEABLE = "unparseable"
 
 
+def fromiso(value: str) -> datetime:
+    """``datetime.fromisoformat`` that also reads RFC 3339's ``Z`` (or ``z``) for UTC: the time as
+    written, with its own offset, or naive when it has none. ``ValueError`` if it is not ISO 8601.
+    No range or offset checks: :func:`parse` is for times a producer wrote."""
+    return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
+
+
 def _aware(dt: datetime, assume_utc: bool) -> datetime | None:
     if dt.tzinfo is None:
         if not assume_utc:
@@ -36,10 +43,8 @@ def parse(value: object, *, assume_utc: bool = False) -> datetime | None:
     s = value.strip()
     if not s or len(s) > MAX_CHARS:
         return None
-    if s[-1] in "zZ":
-        s = s[:-1] + "+00:00"
     try:
-        dt = datetime.fromisoformat(s)
+        dt = fromiso(s)
     except ValueError:
         return None
     return _aware(dt, assume_utc)
@@ -52,7 +57,7 @@ def well_formed(value: str) -> bool:
     if not s or len(s) > MAX_CHARS:
         return False
     try:
-        datetime.fromisoformat(s[:-1] + "+00:00" if s[-1] in "zZ" else s)
+        fromiso(s)
     except ValueError:
         return False
     return True
@@ -84,7 +89,7 @@ def published(
         return None, UNPARSEABLE
     dt: datetime | None
     try:
-        dt = datetime.fromisoformat(s[:-1] + "+00:00" if s[-1] in "zZ" else s)
+        dt = fromiso(s)
     except ValueError:
         try:
             dt = parsedate_to_datetime(s)  # RSS: "Tue, 12 Mar 2024 08:00:00 +0700"

@@ -10,10 +10,8 @@ from __future__ import annotations
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
-from streams.app import TOPICS, kafka_client_options
+from streams.kafka import COMPACTED, TOPICS, kafka_client_options
 from streams.settings import Settings
-
-COMPACTED = {"news.alerts"}  # keyed by alert id: the latest state of an alert is what matters
 
 
 async def ensure_topics(settings: Settings, names: tuple[str, ...] = TOPICS) -> list[str]:

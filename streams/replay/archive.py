@@ -42,6 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from streams.kafka import RAW
 from streams.replay import manifest
 from streams.replay.manifest import PART_SUFFIX, Entry
 from streams.replay.record import Record, to_line
@@ -301,7 +302,7 @@ class ArchiveRun:
     async def run(self) -> int:
         from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener
 
-        from streams.app import kafka_client_options
+        from streams.kafka import kafka_client_options
 
         self.archive = Archive(self.root, self.topic, max_records=self.max_records, max_bytes=self.max_bytes,
                                roll_seconds=self.roll_seconds)
@@ -402,7 +403,7 @@ def main(args: argparse.Namespace) -> int:
     settings = load_settings()
     quiet_client_logs()
     root = Path(args.dir) if args.dir else settings.archive_dir
-    topic = args.topic or settings.topic("news.raw")
+    topic = args.topic or settings.topic(RAW)
     say = (lambda m: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     for name in ("max_records", "max_bytes"):
         if getattr(args, name) < 1:

@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from streams.kafka import RAW
 from streams.replay.files import Problem
 from streams.replay.inputs import InputError, Plan, outside, read, resolve, verify
 from streams.replay.pacing import Pacer
@@ -393,7 +394,7 @@ async def ensure_target(settings: Any, topic: str) -> None:
     """Create the target topic (all of the pipeline's, when it is the pipeline's news.raw)."""
     from streams.topics import ensure_topics
 
-    if topic == settings.topic("news.raw"):
+    if topic == settings.topic(RAW):
         await ensure_topics(settings)
     else:
         await ensure_topics(dataclasses.replace(settings, topic_prefix=""), (topic,))
@@ -462,8 +463,8 @@ async def _main(args: argparse.Namespace, settings: Any, topic: str, state_path:
     from aiokafka import AIOKafkaProducer
     from aiokafka.errors import KafkaError
 
-    from streams.app import kafka_client_options
     from streams.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
+    from streams.kafka import kafka_client_options
     from streams.replay import resume
 
     options = kafka_client_options(settings)
@@ -604,7 +605,7 @@ def main(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     settings = load_settings()
     quiet_client_logs()
-    topic = args.topic or settings.topic("news.raw")
+    topic = args.topic or settings.topic(RAW)
     key = resume.key_for(args.archives, topic, settings.bootstrap_servers, args.from_, args.to)
     state_path = Path(args.state) if args.state else settings.cache_dir / "replay" / f"{key}.json"
     from aiokafka.errors import KafkaError

@@ -82,7 +82,7 @@ def test_dead_letter_and_raw_contract() -> None:
 def test_asyncapi_describes_every_public_topic_with_its_schema() -> None:
     import yaml
 
-    from streams.app import TOPICS
+    from streams.kafka import TOPICS
     from streams.schemas import SCHEMA_DIR
 
     doc = yaml.safe_load((SCHEMA_DIR / "asyncapi.yaml").read_text(encoding="utf-8"))
