@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
         alerts=topic("news.alerts", compacting=True),  # keyed by alert id: latest state wins
         deadletter=topic("news.deadletter"),
     )
+    app.gapless_topics = topics.inputs()
     state = app.Table(t("alert-state"), partitions=settings.partitions, key_type=str, value_type=None,
                       help="alert id or aggregate window key -> JSON state")
     nw = Newswatch(settings, kb, rules, app, topics, state)

@@ -32,7 +32,14 @@ import time
 from typing import Any
 
 from streams.app import read_positions
-from streams.faust_internals import committed_offsets, recovery_report, recovery_stalled_for
+from streams.faust_internals import (
+    accept_gap,
+    acknowledged,
+    committed_offsets,
+    hole_at_head,
+    recovery_report,
+    recovery_stalled_for,
+)
 
 log = logging.getLogger("newswatch.skips")
 
@@ -52,6 +59,7 @@ class SkipGuard:
         self.progress: dict[Any, float] = {}  # when a record of the partition was last handled
         self.last_any = float("-inf")  # when the worker last started or finished any record
         self.sought: dict[tuple[Any, int], tuple[int, float]] = {}  # hole -> (seeks, last seek)
+        self.holes: dict[Any, tuple[int, int]] = {}  # tp -> (committed offset of its hole, seeks)
         self.clock = time.monotonic
         self.since = self.clock()  # the last rebalance
 
@@ -60,6 +68,7 @@ class SkipGuard:
             # after a rebalance faust starts again from the committed offsets
             self.expected.clear()
             self.sought.clear()
+            self.holes.clear()
             self.progress.clear()
             self.since = self.clock()
 
@@ -96,6 +105,37 @@ class SkipGuard:
         else:
             self.expected[tp] = expected  # a record again (a redelivery): nothing missing
 
+    async def fill_holes(self) -> None:
+        """Read again the records between a partition's committed offset and the lowest offset
+        its agent has acknowledged, when that hole is there two watches in a row: faust will not
+        commit past it (streams/faust_internals.py), so without this the partition's commits
+        would wait for the next rebalance. A hole that :data:`MAX_SEEKS` seeks do not fill is
+        real (transaction markers of a transactional producer) and is let through."""
+        consumer = self.app.consumer
+        for tp in sorted(consumer.assignment()):
+            if tp.topic not in self.sources or not hole_at_head(consumer, tp):
+                self.holes.pop(tp, None)
+                continue
+            committed = committed_offsets(consumer)[tp]
+            assert committed is not None  # hole_at_head says so
+            first = min(acknowledged(consumer, tp))
+            seen, seeks = self.holes.get(tp, (None, 0))
+            if seen != committed:  # first sighting: the records may be in flight
+                self.holes[tp] = (committed, 0)
+                continue
+            where = {"topic": tp.topic, "partition": tp.partition, "offset": committed}
+            if seeks >= MAX_SEEKS:
+                log.warning("records %s-%s of %s[%s] did not come again after %s seeks: a real gap, let through",
+                            committed, first - 1, tp.topic, tp.partition, seeks, extra=where)
+                await accept_gap(consumer, tp, committed, first - 1)
+                self.holes.pop(tp, None)
+                continue
+            self.holes[tp] = (committed, seeks + 1)
+            log.warning("records %s-%s of %s[%s] were never handled; reading them again", committed, first - 1,
+                        tp.topic, tp.partition, extra=where)
+            self.expected[tp] = committed
+            await consumer.seek(tp, committed)
+
     async def watch(self) -> None:
         """Resume and seek a partition that has records waiting and has handled none for a while."""
         app = self.app
@@ -105,6 +145,7 @@ class SkipGuard:
                 log.warning("table recovery has read no changelog record for %.0f s:\n%s", stalled,
                             await recovery_report(app))
             return
+        await self.fill_holes()
         now = self.clock()
         if now - max(self.last_any, self.since) < STALL_AFTER:
             return  # the worker handles records: a partition waiting its turn is slow, not stuck

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from intervaltree import IntervalTree
 
 from streams.skips import SkipGuard
 
@@ -26,7 +29,12 @@ class Signal:
 class Consumer:
     def __init__(self, committed: dict[TP, int]) -> None:
         self._committed_offset = committed
+        self._acked: dict[TP, list[int]] = {}  # as faust keeps them: acknowledged, not yet committed
+        self._gap: dict[TP, Any] = defaultdict(IntervalTree)  # faust's own types
         self.seeks: list[tuple[TP, int]] = []
+
+    def assignment(self) -> set[TP]:
+        return set(self._committed_offset)
 
     async def seek(self, tp: TP, offset: int) -> None:
         self.seeks.append((tp, offset))
@@ -170,3 +178,36 @@ def test_a_slow_record_is_not_a_stall_and_nothing_is_read_again() -> None:
     now[0] += 20  # then nothing at all for 20 s: that is a stall
     asyncio.run(guard.watch())
     assert sorted(app.consumer.seeks) == [(RAW1, 15), (raw2, 0)]
+
+
+def test_a_hole_under_the_acknowledged_records_is_read_again_then_let_through_if_it_stays() -> None:
+    from streams import skips
+
+    app = App({RAW1: 12})
+    app.consumer._acked[RAW1] = [17, 18, 19]  # 12-16 never handled: faust will not commit
+    guard = SkipGuard(app)
+    guard.sources = {"news.raw"}  # (no timer: the test calls the watch's step itself)
+
+    def watch() -> None:
+        asyncio.run(guard.fill_holes())
+
+    watch()
+    assert app.consumer.seeks == []  # first sighting: the records may still be on their way
+    for n in range(1, skips.MAX_SEEKS + 1):
+        watch()
+        assert app.consumer.seeks == [(RAW1, 12)] * n
+    assert not app.consumer._gap
+    watch()  # still open after MAX_SEEKS seeks: a real hole, let through to faust's commit
+    assert app.consumer.seeks == [(RAW1, 12)] * skips.MAX_SEEKS
+    assert [(g.begin, g.end) for g in app.consumer._gap[RAW1]] == [(12, 17)]
+
+
+def test_a_filled_hole_is_forgotten() -> None:
+    app = App({RAW1: 12})
+    app.consumer._acked[RAW1] = [17]
+    guard = SkipGuard(app)
+    guard.sources = {"news.raw"}
+    asyncio.run(guard.fill_holes())
+    app.consumer._acked[RAW1] = [12, 13, 14, 15, 16, 17]  # read again and handled
+    asyncio.run(guard.fill_holes())
+    assert guard.holes == {} and app.consumer.seeks == []
