@@ -201,9 +201,9 @@ def _table(alerts: Sequence[Alert]) -> None:
 def _worker(args: argparse.Namespace) -> int:
     import faust
 
-    from streams.agents import attach
-    from streams.app import create_app
-    from streams.topics import ensure_topics
+    from streams.runtime.agents import attach
+    from streams.runtime.app import create_app
+    from streams.runtime.topics import ensure_topics
 
     try:
         nw = create_app()
@@ -217,7 +217,7 @@ def _worker(args: argparse.Namespace) -> int:
     _say(f"newswatch worker: Kafka {nw.settings.bootstrap_servers}, topics prefix {nw.settings.topic_prefix!r}, "
          f"web http://{nw.settings.web_bind}:{nw.settings.web_port}/"
          + (f", metrics http://{nw.settings.web_bind}:{nw.settings.web_port}/metrics" if nw.settings.metrics else ""))
-    from streams.logs import logging_config
+    from streams.runtime.logs import logging_config
 
     worker = faust.Worker(nw.app, loglevel=args.loglevel, quiet=True,
                           logging_config=logging_config(args.loglevel, nw.settings.log_format))

@@ -27,9 +27,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from streams.broker import BrokerError
 from streams.kafka import ALERTS, RAW, kafka_client_options
 from streams.replay.files import iter_lines
+from streams.runtime.topics import ensure_topics
 from streams.settings import Settings
 from streams.settings import load as load_settings
-from streams.topics import ensure_topics
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_FEED = REPO / "tests" / "fixtures" / "feed" / "sample.jsonl"

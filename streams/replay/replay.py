@@ -392,7 +392,7 @@ def _hash_partition(key: bytes | None, partitions: list[int]) -> int:
 
 async def ensure_target(settings: Any, topic: str) -> None:
     """Create the target topic (all of the pipeline's, when it is the pipeline's news.raw)."""
-    from streams.topics import ensure_topics
+    from streams.runtime.topics import ensure_topics
 
     if topic == settings.topic(RAW):
         await ensure_topics(settings)

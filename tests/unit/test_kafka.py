@@ -18,7 +18,7 @@ from streams.settings import Settings
 
 NO_WORKER = (
     "streams.kafka",
-    "streams.topics",
+    "streams.runtime.topics",
     "streams.demo",
     "streams.broker",
     "streams.replay",

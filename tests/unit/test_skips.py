@@ -1,4 +1,4 @@
-"""SkipGuard (streams/skips.py): a record beyond the next offset expected seeks back once."""
+"""SkipGuard (streams/runtime/skips.py): a record beyond the next offset expected seeks back once."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 
-from streams.skips import SkipGuard
+from streams.runtime.skips import SkipGuard
 
 
 class TP(NamedTuple):

@@ -23,12 +23,12 @@ import faust
 from aiohttp.web import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from streams import metrics
 from streams.cleaning import load_model
-from streams.faust_internals import App, committed_offsets, monitor
 from streams.kafka import credentials
 from streams.pipeline import load_ruleset
 from streams.rules.loader import RuleSet
+from streams.runtime import metrics
+from streams.runtime.faust_internals import App, committed_offsets, monitor
 from streams.settings import Settings
 from streams.settings import load as load_settings
 from streams.tagging.kb import KnowledgeBase
@@ -64,7 +64,7 @@ class Newswatch:
 
 def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None,
                rules: RuleSet | None = None) -> Newswatch:
-    """The App with its topics and table; :func:`streams.agents.attach` adds the agents."""
+    """The App with its topics and table; :func:`streams.runtime.agents.attach` adds the agents."""
     settings = settings or load_settings()
     (settings.data_dir / settings.app_id).mkdir(parents=True, exist_ok=True)
     kb = kb or load_kb(settings)

@@ -31,8 +31,8 @@ import logging
 import time
 from typing import Any
 
-from streams.app import read_positions
-from streams.faust_internals import committed_offsets, recovery_report, recovery_stalled_for
+from streams.runtime.app import read_positions
+from streams.runtime.faust_internals import committed_offsets, recovery_report, recovery_stalled_for
 
 log = logging.getLogger("newswatch.skips")
 
