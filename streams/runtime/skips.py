@@ -31,8 +31,8 @@ import logging
 import time
 from typing import Any
 
-from streams.runtime.app import read_positions
 from streams.runtime.faust_internals import committed_offsets, recovery_report, recovery_stalled_for
+from streams.runtime.lag import read_positions
 
 log = logging.getLogger("newswatch.skips")
 
