@@ -14,7 +14,8 @@ import orjson
 import pytest
 
 from streams import pipeline as pipeline_module
-from streams.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
+from streams.cli import main
+from streams.errors import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from streams.models import Alert, AlertSpeaker, Evidence, RuleRef, Target
 from streams.pipeline import Pipeline
 from streams.replay.report import (

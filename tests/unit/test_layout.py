@@ -78,3 +78,23 @@ def test_importing_the_domain_loads_no_runtime() -> None:
              + "assert not bad, bad\n")
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_only_the_cli_imports_the_cli() -> None:
+    # The commands import the library, never the other way round (replay once imported the
+    # exit codes from the cli, which imported replay: they are in streams/errors.py now).
+    bad = []
+    for path in sorted((REPO / "streams").rglob("*.py")):
+        if path.is_relative_to(REPO / "streams" / "cli"):
+            continue
+        imports = _imports(path.read_text(encoding="utf-8"), _module_name(path), path.name == "__init__.py")
+        bad += [f"{path.relative_to(REPO)}:{line}: {name}" for line, name in imports
+                if name == "streams.cli" or name.startswith("streams.cli.")]
+    assert not bad, "\n".join(bad)
+
+
+def test_python_m_streams_cli_lists_every_command() -> None:
+    result = subprocess.run([sys.executable, "-m", "streams.cli", "--help"], capture_output=True, text=True,
+                            timeout=60, cwd=REPO)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "{worker,broker,run,archive,replay,backtest}" in result.stdout
