@@ -32,13 +32,14 @@ from string import Template
 from types import TracebackType
 from typing import IO
 
+from streams import resources
+
 KAFKA_VERSION = "4.4.0"
 """The Apache Kafka release the project runs (the newest 4.x that Maven Central served and that
 aiokafka and faust were tried against). Keep in step with ``kafka.version`` in deploy/kafka/pom.xml."""
 
 HOST = "127.0.0.1"
 READY_LINE = "Kafka Server started"
-DEPLOY_DIR = Path(__file__).resolve().parents[1] / "deploy" / "kafka"
 INSTALL_HINT = "install a Java 17+ runtime and Maven (Debian: apt-get install default-jre-headless maven)"
 MIN_JAVA = 17
 
@@ -57,7 +58,8 @@ def cache_root() -> Path:
 
 
 def deploy_file(name: str) -> Path:
-    path = DEPLOY_DIR / name
+    """A file of deploy/kafka/, shipped in the package (streams/resources.py)."""
+    path = resources.path("kafka", name)
     if not path.is_file():
         raise BrokerError(f"{path} is missing: the local broker needs deploy/kafka/ from a newswatch source checkout")
     return path
