@@ -1,6 +1,6 @@
 """Every reach into faust-streaming's and aiokafka's private API, in one module.
 
-Each touch below is tested against the installed libraries (tests/unit/test_faust_internals.py),
+Each touch below is tested against the installed libraries (tests/unit/runtime/test_faust_internals.py),
 so an upgrade that renames one fails there, loudly, instead of silently in a worker.
 pyproject.toml bounds both libraries above for the same reason.
 
@@ -50,7 +50,7 @@ class ConsumerThread(driver.AIOKafkaConsumerThread):
         consumer = super()._create_worker_consumer(transport)
         app = cast(App, self.app)  # only newswatch's App builds this transport
         # aiokafka keeps its constructor arguments in these attributes and hands them to its
-        # Fetcher on start(); tests/unit/test_transport.py fails if that ever changes.
+        # Fetcher on start(); tests/unit/runtime/test_transport.py fails if that ever changes.
         consumer._fetch_max_wait_ms = app.fetch_max_wait_ms
         consumer._fetch_min_bytes = app.fetch_min_bytes
         return consumer
