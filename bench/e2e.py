@@ -33,8 +33,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from streams.runtime.topics import ensure_topics  # noqa: E402
 from streams.settings import Settings  # noqa: E402
-from streams.topics import ensure_topics  # noqa: E402
 
 FEED = REPO / "tests" / "fixtures" / "feed" / "sample.jsonl"
 # The worker's topology: raw → (clean, tagged side outputs, candidates); candidates → alerts.

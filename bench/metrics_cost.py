@@ -29,8 +29,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.e2e import articles, cluster, drain, free_port, produce, start_worker  # noqa: E402
+from streams.runtime.topics import ensure_topics  # noqa: E402
 from streams.settings import Settings  # noqa: E402
-from streams.topics import ensure_topics  # noqa: E402
 from tests.integration.prometheus import Prometheus  # noqa: E402
 
 
@@ -73,7 +73,7 @@ async def drain_once(bootstrap: str, n: int, metrics: bool, png: Path | None) ->
 
 def metric_calls_per_article() -> float:
     """Microseconds the metric calls of one article take (4 stages, language, mentions, an alert)."""
-    from streams import metrics
+    from streams.runtime import metrics
 
     meters = [metrics.StageMeter(s) for s in metrics.STAGES]
     types = ["country"] * 6 + ["person"] * 2 + ["body"] * 2

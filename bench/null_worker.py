@@ -21,9 +21,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from streams import agents, cli
-from streams.app import Newswatch
-from streams.skips import SkipGuard
+from streams import cli
+from streams.runtime import agents
+from streams.runtime.app import Newswatch
+from streams.runtime.skips import SkipGuard
 
 
 def attach_passthrough(nw: Newswatch) -> None:

@@ -42,8 +42,8 @@ from streams.replay.pacing import Pacer  # noqa: E402
 from streams.replay.record import Record  # noqa: E402
 from streams.replay.replay import Replay, producer_options  # noqa: E402
 from streams.replay.resume import State, save  # noqa: E402
+from streams.runtime.topics import ensure_topics  # noqa: E402
 from streams.settings import Settings  # noqa: E402
-from streams.topics import ensure_topics  # noqa: E402
 
 FEED = REPO / "tests" / "fixtures" / "feed" / "sample.jsonl"
 

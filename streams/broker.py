@@ -9,13 +9,12 @@ start and keeps its data in a directory that survives restarts.
     with LocalBroker(port=9092) as broker:
         print(broker.bootstrap)          # "127.0.0.1:9092"
 
-``newswatch broker [--port 9092] [--data DIR]`` runs one in the foreground until Ctrl-C.
+``newswatch broker [--port 9092] [--data DIR]`` (streams/cli/broker.py) runs one in the foreground until Ctrl-C.
 Needs Java 17+ and Maven (Debian: ``apt-get install default-jre-headless maven``).
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
 import contextlib
 import fcntl
@@ -25,15 +24,15 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
-import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from string import Template
-from types import FrameType, TracebackType
+from types import TracebackType
 from typing import IO
+
+from streams import resources
 
 KAFKA_VERSION = "4.4.0"
 """The Apache Kafka release the project runs (the newest 4.x that Maven Central served and that
@@ -41,7 +40,6 @@ aiokafka and faust were tried against). Keep in step with ``kafka.version`` in d
 
 HOST = "127.0.0.1"
 READY_LINE = "Kafka Server started"
-DEPLOY_DIR = Path(__file__).resolve().parents[1] / "deploy" / "kafka"
 INSTALL_HINT = "install a Java 17+ runtime and Maven (Debian: apt-get install default-jre-headless maven)"
 MIN_JAVA = 17
 
@@ -60,7 +58,8 @@ def cache_root() -> Path:
 
 
 def deploy_file(name: str) -> Path:
-    path = DEPLOY_DIR / name
+    """A file of deploy/kafka/, shipped in the package (streams/resources.py)."""
+    path = resources.path("kafka", name)
     if not path.is_file():
         raise BrokerError(f"{path} is missing: the local broker needs deploy/kafka/ from a newswatch source checkout")
     return path
@@ -433,97 +432,3 @@ class LocalBroker:
     def __repr__(self) -> str:
         state = f"pid {self.pid}" if self.running() else "stopped"
         return f"LocalBroker({self.bootstrap}, data={self.data_dir}, kafka={self.version}, {state})"
-
-
-# --------------------------------------------------------------------------- command
-
-
-def _run(args: argparse.Namespace) -> int:
-    out = sys.stdout
-    existing = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    if existing:
-        print(
-            f"note: KAFKA_BOOTSTRAP_SERVERS={existing} is set, so the other newswatch commands use that "
-            "cluster, not this broker",
-            file=sys.stderr,
-        )
-    broker = LocalBroker(port=args.port, data_dir=args.data, version=args.kafka_version)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        print(
-            f"starting Kafka {broker.version} (KRaft, single node) on {broker.bootstrap}, data in {broker.data_dir}",
-            file=sys.stderr,
-            flush=True,
-        )
-        try:
-            broker.start()
-        except BrokerError as exc:
-            print(f"newswatch broker: {exc}", file=sys.stderr)
-            return 1
-        print(broker.bootstrap, file=out, flush=True)
-        print(
-            f"ready: export KAFKA_BOOTSTRAP_SERVERS={broker.bootstrap}  (log: {broker.log_path}; Ctrl-C stops)",
-            file=sys.stderr,
-            flush=True,
-        )
-        while not stop.wait(1.0):
-            if not broker.running():
-                code = broker.stop()
-                print(f"newswatch broker: the broker exited (code {code}); see {broker.log_path}", file=sys.stderr)
-                return 1
-        print("stopping the broker ...", file=sys.stderr, flush=True)
-        code = broker.stop()
-        # The JVM exits with 128 + SIGTERM after its shutdown hooks (Kafka's controlled shutdown) ran.
-        how = "cleanly" if code in (0, 128 + signal.SIGTERM) else f"with exit code {code}"
-        print(f"broker stopped {how}", file=sys.stderr, flush=True)
-        return 0
-    finally:
-        broker.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``broker`` subcommand to an argparse subparsers object (``parser.add_subparsers()``)."""
-    parser = sub.add_parser(
-        "broker",
-        help="run a local single-node Kafka broker on 127.0.0.1 until Ctrl-C",
-        description=(
-            "Run a single-node KRaft Kafka broker on 127.0.0.1 from Maven Central jars (needs Java 17+ and mvn). "
-            "Prints the bootstrap address; Ctrl-C or SIGTERM shuts it down cleanly. Data survives restarts."
-        ),
-    )
-    parser.add_argument(
-        "--port",
-        type=int,
-        default=9092,
-        help="client port on 127.0.0.1 (default 9092; the controller uses the next port)",
-    )
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=None,
-        help="data directory (default $NEWSWATCH_CACHE_DIR/broker-data/PORT, "
-        "NEWSWATCH_CACHE_DIR defaulting to ~/.cache/newswatch)",
-    )
-    parser.add_argument(
-        "--kafka-version", default=KAFKA_VERSION, help=f"Apache Kafka version (default {KAFKA_VERSION})"
-    )
-    parser.set_defaults(func=_run)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="newswatch")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["broker", *(sys.argv[1:] if argv is None else argv)])
-    code: int = args.func(args)
-    return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

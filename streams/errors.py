@@ -1,6 +1,13 @@
-"""Errors a stage raises for bad input; the agents route them to the dead-letter topic."""
+"""Errors a stage raises for bad input (the agents route them to the dead-letter topic), and
+the exit codes of the `newswatch` commands."""
 
 from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the cluster failed the run (replay: state saved)
+EXIT_USAGE = 2
+EXIT_REJECTED = 3  # done, but bad input was reported and skipped
+EXIT_INTERRUPTED = 130
 
 
 class InvalidRecord(ValueError):

@@ -1,6 +1,6 @@
 """The three stages run in process: what `newswatch backtest` and the tests use.
 
-The streaming worker (streams/agents.py) runs the same stage functions; the alert
+The streaming worker (streams/runtime/agents.py) runs the same stage functions; the alert
 state and aggregate windows kept here in ``state`` live in its faust table, and each
 worker process keeps its own near-duplicate index.
 """

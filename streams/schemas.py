@@ -1,25 +1,25 @@
-"""The JSON Schemas under schemas/ (the contract for consumers in any language),
-loaded once and compiled for validation on the hot path."""
+"""The JSON Schemas under schemas/ (the contract for consumers in any language), shipped in
+the package (streams/resources.py), loaded once and compiled for validation on the hot path."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import fastjsonschema
 import orjson
 
-SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
+from streams import resources
+
+SCHEMA_DIR = resources.path("schemas")
 BASE_URI = "https://newswatch.invalid/schemas/"
 NAMES = ("raw_article", "clean_article", "tagged_article", "alert", "dead_letter", "rules", "common")
 
 
 @cache
 def schema(name: str) -> dict[str, Any]:
-    path = SCHEMA_DIR / f"{name}.v1.json"
-    data: dict[str, Any] = orjson.loads(path.read_bytes())
+    data: dict[str, Any] = orjson.loads(resources.resource("schemas", f"{name}.v1.json").read_bytes())
     return data
 
 

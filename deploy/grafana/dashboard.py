@@ -5,8 +5,8 @@
 
 The JSON is committed (Grafana provisions it from deploy/grafana/provisioning) and is
 deterministic: keys sorted, fixed panel ids, no timestamps. Every query is filtered by the
-``job`` and ``instance`` variables; every metric comes from streams/metrics.py (faust's own
-sensor series are prefixed ``newswatch_`` too), which tests/unit/test_metrics_contract.py checks.
+``job`` and ``instance`` variables; every metric comes from streams/runtime/metrics.py (faust's own
+sensor series are prefixed ``newswatch_`` too), which tests/unit/runtime/test_metrics_contract.py checks.
 Importing this module has no side effects.
 """
 

@@ -8,7 +8,7 @@
    again: every article is on the target topic exactly once.
 
 Alert contents match because the worker takes ``ingested_at`` from the record's Kafka
-timestamp (streams/agents.py) and the replay restores it; the ids alone would match even
+timestamp (streams/runtime/agents.py) and the replay restores it; the ids alone would match even
 without that, since every sample article has a ``published_at``.
 """
 

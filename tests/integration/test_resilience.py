@@ -70,7 +70,7 @@ def _disrupt_mid_stream(bootstrap: str, prefix: str, pause: float, disrupt: Call
 
 
 # Both agent loops: one event at a time (the default) and faust's take_events batches, whose
-# table writes name the event by hand (streams/agents.py).
+# table writes name the event by hand (streams/runtime/agents.py).
 @pytest.mark.parametrize("batch_wait", ["0", "0.02"], ids=["per-event", "batched"])
 def test_killing_one_of_two_workers_loses_nothing(kafka_bootstrap: str, topic_prefix: str, tmp_path: Path,
                                                   pipeline_factory: Callable[[], Pipeline],

@@ -18,14 +18,21 @@ from streams.settings import Settings
 
 NO_WORKER = (
     "streams.kafka",
-    "streams.topics",
-    "streams.demo",
+    "streams.runtime",
+    "streams.runtime.topics",
+    "streams.runtime.logs",
     "streams.broker",
     "streams.replay",
     "streams.replay.archive",
     "streams.replay.replay",
     "streams.replay.report",
     "streams.cli",
+    "streams.cli.run",
+    "streams.cli.broker",
+    "streams.cli.archive",
+    "streams.cli.replay",
+    "streams.cli.backtest",
+    "streams.cli.worker",  # faust only once the worker runs
     "streams.pipeline",
 )
 

@@ -16,7 +16,8 @@ from typing import Any
 import orjson
 import pytest
 
-from streams.cli import EXIT_USAGE, main
+from streams.cli import main
+from streams.errors import EXIT_USAGE
 from streams.replay import inputs
 from streams.replay.archive import Archive
 from streams.replay.files import Problem

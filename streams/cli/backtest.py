@@ -1,9 +1,8 @@
-"""The `newswatch` command."""
+"""`newswatch backtest FILE...`: clean, tag and alert in process over archived articles, no broker."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
 import sys
 import time
@@ -15,10 +14,8 @@ from typing import Any
 import orjson
 
 from streams import timestamps
-from streams.errors import DataFileError, InvalidRecord
+from streams.errors import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, DataFileError, InvalidRecord
 from streams.models import Alert, to_dict
-
-EXIT_OK, EXIT_USAGE, EXIT_REJECTED = 0, 2, 3
 
 
 def _fixed_clock(at: datetime) -> Callable[[], datetime]:
@@ -198,47 +195,7 @@ def _table(alerts: Sequence[Alert]) -> None:
     console.print(table)
 
 
-def _worker(args: argparse.Namespace) -> int:
-    import faust
-
-    from streams.agents import attach
-    from streams.app import create_app
-    from streams.topics import ensure_topics
-
-    try:
-        nw = create_app()
-    except DataFileError as exc:
-        _say(f"refused: {exc}\nFix the file and start the worker again.")
-        return EXIT_USAGE
-    attach(nw)
-    created = asyncio.run(ensure_topics(nw.settings))
-    if created:
-        _say(f"created topics: {', '.join(created)}")
-    _say(f"newswatch worker: Kafka {nw.settings.bootstrap_servers}, topics prefix {nw.settings.topic_prefix!r}, "
-         f"web http://{nw.settings.web_bind}:{nw.settings.web_port}/"
-         + (f", metrics http://{nw.settings.web_bind}:{nw.settings.web_port}/metrics" if nw.settings.metrics else ""))
-    from streams.logs import logging_config
-
-    worker = faust.Worker(nw.app, loglevel=args.loglevel, quiet=True,
-                          logging_config=logging_config(args.loglevel, nw.settings.log_format))
-    worker.execute_from_commandline()  # returns only through SystemExit
-    return EXIT_OK
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newswatch", description="Streaming news-event pipeline.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    wk = sub.add_parser("worker", help="run the clean, tag, alert and settle agents on Kafka (KAFKA_BOOTSTRAP_SERVERS)")
-    wk.add_argument("--loglevel", default="warning", help="faust log level (debug, info, warning, error)")
-    wk.set_defaults(func=_worker)
-    from streams import broker, demo
-
-    broker.add_parser(sub)
-    demo.add_parser(sub)
-    from streams.replay import archive, replay
-
-    archive.add_parser(sub)
-    replay.add_parser(sub)
+def add_parser(sub: Any) -> None:
     bt = sub.add_parser("backtest", help="run clean, tag and alert in process over archived articles")
     bt.add_argument("files", nargs="+", help="JSON Lines (.jsonl, .jsonl.gz) or plain-text (.txt) articles")
     bt.add_argument("--json", action="store_true", help="print alerts as JSON Lines instead of a table")
@@ -256,14 +213,3 @@ def build_parser() -> argparse.ArgumentParser:
                     help="say why each statement did or did not fire each rule (with --labels: for every miss "
                          "and false alarm only), on stderr")
     bt.set_defaults(func=_backtest)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    code: int = args.func(args)
-    return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -11,7 +11,7 @@ outputs without awaiting each delivery, and routes any failure (parse, schema, a
 raising, an output the broker refuses) to the dead-letter topic with the stage, error kind,
 message, source position and the original bytes. Offsets are committed by faust after the
 events are acknowledged and the producer flushed, so delivery is at least once; alert ids
-and idempotent settling make a redelivery harmless. Metrics (streams/metrics.py) are
+and idempotent settling make a redelivery harmless. Metrics (streams/runtime/metrics.py) are
 counted here, per stage, around the stage functions, which stay pure; alerts sent and dead
 letters are also logged with their ids.
 """
@@ -29,14 +29,15 @@ from typing import Any, NamedTuple
 import orjson
 from aiokafka.errors import KafkaError
 
-from streams import metrics, stages, timestamps
-from streams.app import Newswatch
+from streams import stages, timestamps
 from streams.cleaning.fingerprint import NearDuplicateIndex
 from streams.errors import InvalidRecord
-from streams.faust_internals import set_current_event
 from streams.models import Alert, DeadLetter, from_dict, to_json
 from streams.rules.engine import Candidate, candidates, published_before, settle
-from streams.skips import SkipGuard
+from streams.runtime import metrics
+from streams.runtime.app import Newswatch
+from streams.runtime.faust_internals import set_current_event
+from streams.runtime.skips import SkipGuard
 
 log = logging.getLogger("newswatch.agents")
 

@@ -1,4 +1,4 @@
-"""The worker's consumer gets newswatch's fetch settings (streams/faust_internals.py)."""
+"""The worker's consumer gets newswatch's fetch settings (streams/runtime/faust_internals.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer
 
-from streams.faust_internals import App, Consumer, ConsumerThread
+from streams.runtime.faust_internals import App, Consumer, ConsumerThread
 from streams.settings import Settings
 
 

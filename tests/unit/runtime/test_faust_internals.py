@@ -1,4 +1,4 @@
-"""Each reach into faust's private API (streams/faust_internals.py), against the installed
+"""Each reach into faust's private API (streams/runtime/faust_internals.py), against the installed
 library: a rename in an upgrade fails here instead of silently in a worker."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from faust.sensors import Monitor
 from faust.sensors.prometheus import PrometheusMonitor
 from faust.streams import current_event
 
-from streams import metrics
-from streams.faust_internals import (
+from streams.runtime import metrics
+from streams.runtime.faust_internals import (
     SWITCHED_OFF,
     App,
     accept_gap,

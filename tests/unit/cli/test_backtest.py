@@ -15,7 +15,8 @@ import pytest
 from referencing import Registry, Resource
 
 from streams import pipeline as pipeline_module
-from streams.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
+from streams.cli import main
+from streams.errors import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from streams.pipeline import Pipeline
 from streams.schemas import BASE_URI, NAMES, schema
 

@@ -27,12 +27,12 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from streams.broker import BrokerError
 from streams.kafka import ALERTS, RAW, kafka_client_options
 from streams.replay.files import iter_lines
+from streams.resources import sample_feed
+from streams.runtime.topics import ensure_topics
 from streams.settings import Settings
 from streams.settings import load as load_settings
-from streams.topics import ensure_topics
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE_FEED = REPO / "tests" / "fixtures" / "feed" / "sample.jsonl"
+SAMPLE_FEED = sample_feed()  # tests/fixtures/feed/sample.jsonl, shipped in the package
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
 
 

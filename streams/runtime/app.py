@@ -15,7 +15,6 @@ in one partition of the ``alert-state`` table, whatever article it came from.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,12 +22,13 @@ import faust
 from aiohttp.web import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from streams import metrics
 from streams.cleaning import load_model
-from streams.faust_internals import App, committed_offsets, monitor
 from streams.kafka import credentials
 from streams.pipeline import load_ruleset
 from streams.rules.loader import RuleSet
+from streams.runtime import metrics
+from streams.runtime.faust_internals import App, monitor
+from streams.runtime.lag import lag_rows, read_positions
 from streams.settings import Settings
 from streams.settings import load as load_settings
 from streams.tagging.kb import KnowledgeBase
@@ -64,7 +64,7 @@ class Newswatch:
 
 def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None,
                rules: RuleSet | None = None) -> Newswatch:
-    """The App with its topics and table; :func:`streams.agents.attach` adds the agents."""
+    """The App with its topics and table; :func:`streams.runtime.agents.attach` adds the agents."""
     settings = settings or load_settings()
     (settings.data_dir / settings.app_id).mkdir(parents=True, exist_ok=True)
     kb = kb or load_kb(settings)
@@ -139,31 +139,6 @@ def serve_metrics(nw: Newswatch) -> None:
 
     async def consumer_lag() -> None:
         tps, ends, starts = await read_positions(app.consumer, sources)
-        metrics.set_lag(_lag_rows(tps, ends, starts))
+        metrics.set_lag(lag_rows(tps, ends, starts))
 
     app.timer(interval=LAG_INTERVAL, name="consumer_lag")(consumer_lag)
-
-
-async def read_positions(consumer: Any, sources: set[str]) -> tuple[list[Any], Mapping[Any, int], dict[Any, int]]:
-    """The worker's partitions of ``sources``, their end offsets, and where the group stands on
-    each: the committed offset, or the earliest offset for a partition never committed (where
-    faust starts)."""
-    tps = sorted(tp for tp in consumer.assignment() if tp.topic in sources)
-    if not tps:
-        return [], {}, {}
-    ends = await consumer.highwaters(*tps)
-    committed = committed_offsets(consumer)
-    starts = {tp: offset for tp in tps if (offset := committed.get(tp)) is not None}
-    never = [tp for tp in tps if tp not in starts]
-    if never:
-        starts.update(await consumer.earliest_offsets(*never))
-    return tps, ends, starts
-
-
-def _lag_rows(tps: Iterable[Any], ends: Mapping[Any, int],
-              starts: Mapping[Any, int]) -> Iterable[tuple[str, int, int, int]]:
-    for tp in tps:
-        end = ends.get(tp)
-        if end is None:
-            continue
-        yield tp.topic, tp.partition, end, max(end - starts.get(tp, 0), 0)

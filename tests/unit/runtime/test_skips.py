@@ -1,4 +1,4 @@
-"""SkipGuard (streams/skips.py): a record beyond the next offset expected seeks back once."""
+"""SkipGuard (streams/runtime/skips.py): a record beyond the next offset expected seeks back once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from intervaltree import IntervalTree
 
-from streams.skips import SkipGuard
+from streams.runtime.skips import SkipGuard
 
 
 class TP(NamedTuple):
@@ -181,7 +181,7 @@ def test_a_slow_record_is_not_a_stall_and_nothing_is_read_again() -> None:
 
 
 def test_a_hole_under_the_acknowledged_records_is_read_again_then_let_through_if_it_stays() -> None:
-    from streams import skips
+    from streams.runtime import skips
 
     app = App({RAW1: 12})
     app.consumer._acked[RAW1] = [17, 18, 19]  # 12-16 never handled: faust will not commit

@@ -17,7 +17,7 @@ nothing was committed for it within the timeout (300 s). A worker that really is
 logs it (checked with the timeout at 20 s: a worker idle for minutes after the feed, none);
 a worker that logs it looks idle because a partition is stalled with records waiting (after
 a worker's kill -9: news.clean[0] with 36 records waiting and none handled, which
-streams/skips.py resumes; a table recovery that never ends), which is worth an ERROR.
+streams/runtime/skips.py resumes; a table recovery that never ends), which is worth an ERROR.
 """
 
 from __future__ import annotations

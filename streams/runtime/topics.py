@@ -17,7 +17,7 @@ from streams.settings import Settings
 async def ensure_topics(settings: Settings, names: tuple[str, ...] = TOPICS) -> list[str]:
     """Create the missing topics; the names created. The alert-state table's changelog is left
     to faust, which creates it with the settings its table needs. (Creating it here seemed to make
-    the kill-a-worker test lose articles; the cause was faust's rebalance race: streams/skips.py.)"""
+    the kill-a-worker test lose articles; the cause was faust's rebalance race: streams/runtime/skips.py.)"""
     full = {settings.topic(n): n in COMPACTED for n in names}
     admin = AIOKafkaAdminClient(**kafka_client_options(settings))
     try:

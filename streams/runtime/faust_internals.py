@@ -1,6 +1,6 @@
 """Every reach into faust-streaming's and aiokafka's private API, in one module.
 
-Each touch below is tested against the installed libraries (tests/unit/test_faust_internals.py),
+Each touch below is tested against the installed libraries (tests/unit/runtime/test_faust_internals.py),
 so an upgrade that renames one fails there, loudly, instead of silently in a worker.
 pyproject.toml bounds both libraries above for the same reason.
 
@@ -14,7 +14,7 @@ pyproject.toml bounds both libraries above for the same reason.
   context variable; ``take_events`` hands over a batch, so each event is named by hand.
 - ``committed_offsets``: the group's committed offsets as faust keeps them (the skip guard).
 - ``recovery_stalled_for``/``recovery_report``: a table recovery that reads nothing explains
-  itself (the stall watch in streams/skips.py).
+  itself (the stall watch in streams/runtime/skips.py).
 - ``monitor``: faust's Prometheus sensor with its per-record hooks switched off.
 """
 
@@ -50,7 +50,7 @@ class ConsumerThread(driver.AIOKafkaConsumerThread):
         consumer = super()._create_worker_consumer(transport)
         app = cast(App, self.app)  # only newswatch's App builds this transport
         # aiokafka keeps its constructor arguments in these attributes and hands them to its
-        # Fetcher on start(); tests/unit/test_transport.py fails if that ever changes.
+        # Fetcher on start(); tests/unit/runtime/test_transport.py fails if that ever changes.
         consumer._fetch_max_wait_ms = app.fetch_max_wait_ms
         consumer._fetch_min_bytes = app.fetch_min_bytes
         return consumer
@@ -128,7 +128,7 @@ async def recovery_report(app: Any) -> str:
     """What a table recovery that reads nothing is waiting for: each changelog partition's
     target and position as faust and aiokafka see them, the consumer's flow state, and where
     the fetcher and the changelog reader tasks are suspended. Logged by the stall watch
-    (streams/skips.py) so that a stuck recovery explains itself in the worker's log."""
+    (streams/runtime/skips.py) so that a stuck recovery explains itself in the worker's log."""
     recovery, consumer = app.tables.recovery, app.consumer
     active = consumer._get_active_partitions()
     lines = [f"flow_active={consumer.flow_active} app_flow={app.flow_control.is_active()} "
@@ -183,7 +183,7 @@ def committed_offsets(consumer: Any) -> Mapping[Any, int | None]:
     return committed
 
 
-# PrometheusMonitor's per-record hooks, switched back to the base Monitor's: streams/metrics.py's
+# PrometheusMonitor's per-record hooks, switched back to the base Monitor's: streams/runtime/metrics.py's
 # stage counters already count records, and a dozen labelled updates per record per stage cost
 # more than the latency goal allows. newswatch_partition_end_offset has the end offsets.
 SWITCHED_OFF = ("on_message_in", "on_message_out", "on_stream_event_in", "on_stream_event_out",

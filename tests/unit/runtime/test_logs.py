@@ -5,7 +5,7 @@ import sys
 
 import orjson
 
-from streams.logs import JsonFormatter, TextFormatter, escape_controls, logging_config
+from streams.runtime.logs import JsonFormatter, TextFormatter, escape_controls, logging_config
 
 HOSTILE = "id-\x1b]0;pwned\x07\x1b[2J\x9b31m\u202eevil\nforged line\r"
 

@@ -1,5 +1,5 @@
 """Every metric name the alert rules and the dashboard query exists in what a worker exports:
-streams/metrics.py's REGISTRY (newswatch's own series and faust's sensor, both ``newswatch_*``),
+streams/runtime/metrics.py's REGISTRY (newswatch's own series and faust's sensor, both ``newswatch_*``),
 or Prometheus's own ``up``. A renamed metric fails here rather than as an empty panel."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 import yaml
 from prometheus_client.registry import CollectorRegistry
 
-from streams import metrics
+from streams.runtime import metrics
 from tests.conftest import REPO
 from tests.conftest import load_module as _load
 
@@ -135,7 +135,7 @@ def test_dashboard_metrics_exist(exported: set[str]) -> None:
 
 
 def test_every_newswatch_metric_is_used_somewhere(exported: set[str]) -> None:
-    """A metric defined in streams/metrics.py but neither alerted on nor plotted is dead weight."""
+    """A metric defined in streams/runtime/metrics.py but neither alerted on nor plotted is dead weight."""
     used = {m for _, expr in [*_rule_exprs(), *_dashboard_exprs()] for m in metric_names(expr)}
     ours: dict[str, set[str]] = {}
     for family in metrics.REGISTRY.collect():
@@ -147,5 +147,5 @@ def test_every_newswatch_metric_is_used_somewhere(exported: set[str]) -> None:
 
 
 def _defined_in_streams(name: str) -> bool:
-    source = (REPO / "streams" / "metrics.py").read_text()
+    source = (REPO / "streams" / "runtime" / "metrics.py").read_text()
     return f'"{name}"' in source

@@ -1,4 +1,4 @@
-"""The stuck-recovery report (streams/app.py) reads faust's recovery and consumer state
+"""The stuck-recovery report (streams/runtime/app.py) reads faust's recovery and consumer state
 through private names: run against the real library so a rename fails here, not silently
 in a worker's log when it is needed."""
 
@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from faust.types import TP
 
-from streams.faust_internals import App, recovery_report, recovery_stalled_for
+from streams.runtime.faust_internals import App, recovery_report, recovery_stalled_for
 
 
 def test_recovery_report_reads_the_real_faust_state(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ import orjson
 import pytest
 
 from streams import pipeline as pipeline_module
-from streams.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
+from streams.cli import main
+from streams.errors import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from streams.models import Alert, AlertSpeaker, Evidence, RuleRef, Target
 from streams.pipeline import Pipeline
 from streams.replay.report import (
@@ -201,7 +202,7 @@ def test_report_keeps_json_output_clean_and_works_without_labels(tmp_path: Path,
 @pytest.mark.usefixtures("shared_kb")
 def test_the_sample_feed_report_scores_as_the_feed_quality_test(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    feed_dir = Path(__file__).resolve().parents[1] / "fixtures" / "feed"
+    feed_dir = Path(__file__).resolve().parents[2] / "fixtures" / "feed"
     report = tmp_path / "sample.html"
     code = main(["backtest", "--report", str(report), "--labels", str(feed_dir / "labels.jsonl"),
                  "--labels", str(feed_dir / "aggregates.jsonl"), str(feed_dir / "sample.jsonl")])

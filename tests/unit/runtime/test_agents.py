@@ -1,4 +1,4 @@
-"""The agent loop (streams/agents.py) under faust's test context: no broker, no producer.
+"""The agent loop (streams/runtime/agents.py) under faust's test context: no broker, no producer.
 
 The knowledge base loads once per module; each test gets a fresh App on it (its own
 alert-state table and near-duplicate index) whose topics' ``send`` records instead of
@@ -21,12 +21,12 @@ import orjson
 import pytest
 
 from streams import stages
-from streams.agents import attach
-from streams.app import Newswatch, create_app
 from streams.models import to_json
 from streams.pipeline import load_ruleset
 from streams.rules.engine import candidates
 from streams.rules.loader import RuleSet
+from streams.runtime.agents import attach
+from streams.runtime.app import Newswatch, create_app
 from streams.schemas import validator
 from streams.settings import Settings
 from streams.tagging.kb import KnowledgeBase
@@ -219,7 +219,7 @@ def test_tag_runs_the_alert_stage_and_settle_raises_one_alert_a_redelivery_adds_
 
 def test_the_alert_stage_failing_keeps_the_tagged_record_and_dead_letters_as_alert(
         h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
-    import streams.agents
+    import streams.runtime.agents
 
     real = candidates
 
@@ -228,7 +228,7 @@ def test_the_alert_stage_failing_keeps_the_tagged_record_and_dead_letters_as_ale
             raise ValueError("a rule could not be evaluated")
         return real(tagged, *args)
 
-    monkeypatch.setattr(streams.agents, "candidates", alert_stage)
+    monkeypatch.setattr(streams.runtime.agents, "candidates", alert_stage)
     other = _clean(TWO_CANDIDATES)
     sent = h.drive("process", [{"value": WARNING, "key": b"it-en-1", "partition": 2},
                                {"value": TWO_CANDIDATES, "key": other.id.encode(), "partition": 2}], expect=7)

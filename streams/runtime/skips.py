@@ -31,8 +31,7 @@ import logging
 import time
 from typing import Any
 
-from streams.app import read_positions
-from streams.faust_internals import (
+from streams.runtime.faust_internals import (
     accept_gap,
     acknowledged,
     committed_offsets,
@@ -40,6 +39,7 @@ from streams.faust_internals import (
     recovery_report,
     recovery_stalled_for,
 )
+from streams.runtime.lag import read_positions
 
 log = logging.getLogger("newswatch.skips")
 

@@ -1,8 +1,8 @@
 """Micro-benchmark of the cleaning stage: prints µs per article, never asserts.
 
-    python -m streams.cleaning.bench              # the built-in 2.4 KB sample
-    python -m streams.cleaning.bench FILE ...     # plain-text articles of your own
-    python -m streams.cleaning.bench --fixtures   # also: the test fixtures, rotating
+    python bench/cleaning.py              # the built-in 2.4 KB sample
+    python bench/cleaning.py FILE ...     # plain-text articles of your own
+    python bench/cleaning.py --fixtures   # also: the test fixtures, rotating
 
 Figures: ``clean()`` with language id, ``clean()`` without it (language id replaced by
 a constant), and each step on its own, best of several rounds, one core. The same article
@@ -20,14 +20,17 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from streams.cleaning import pipeline
-from streams.cleaning.boilerplate import strip_boilerplate
-from streams.cleaning.fingerprint import simhash
-from streams.cleaning.ids import article_id
-from streams.cleaning.language import detect_language, load_model
-from streams.cleaning.normalize import normalize_lines
-from streams.cleaning.segment import segment
-from streams.models import RawArticle
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from streams.cleaning import pipeline  # noqa: E402
+from streams.cleaning.boilerplate import strip_boilerplate  # noqa: E402
+from streams.cleaning.fingerprint import simhash  # noqa: E402
+from streams.cleaning.ids import article_id  # noqa: E402
+from streams.cleaning.language import detect_language, load_model  # noqa: E402
+from streams.cleaning.normalize import normalize_lines  # noqa: E402
+from streams.cleaning.segment import segment  # noqa: E402
+from streams.models import RawArticle  # noqa: E402
 
 # An invented Indonesian article (2.5 KB) with the usual boilerplate.
 SAMPLE = """\
@@ -132,7 +135,7 @@ def main(argv: list[str]) -> None:
     if not paths:
         report(SAMPLE, "built-in sample")
     if fixtures:
-        from tests.unit.test_cleaning_fixtures import ARTICLES  # run from the repository root
+        from tests.unit.test_cleaning_fixtures import ARTICLES
 
         rotating([*ARTICLES.values(), SAMPLE])
 
