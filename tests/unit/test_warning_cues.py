@@ -1,0 +1,57 @@
+"""Warning, threat and retaliation phrasing across languages: the paradigms the term lexicons
+must cover (reported-speech conditionals, "will not go unanswered", the kind of a response,
+a direct clash), each with a near miss that must stay quiet. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams import stages
+from streams.pipeline import Pipeline
+
+
+def _rules(pipeline: Pipeline, body: str, lang: str) -> set[str]:
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    pipeline.duplicates.__init__()  # type: ignore[misc]
+    result = pipeline.process(stages.parse_raw({"id": "w1", "body": body, "language": lang}))
+    return {a.rule.id for a in result.alerts if not a.speakers}
+
+
+FIRES = [
+    # an act that will not be left without an answer
+    ("en", "The Kremlin warned that such a step against Russia would not go unanswered."),
+    ("en", "Iran's foreign minister warned Israel that any aggression will not go unpunished."),
+    # the kind of the answer
+    ("en", "The Russian foreign ministry warned of a symmetrical response to the new US missiles."),
+    ("en", "Russia's defence minister said Moscow would give a proportional response to any NATO attack."),
+    ("en", "The Kremlin warned that the strikes risked a direct clash between Russia and NATO."),
+    # French and Spanish put a reported threat in the conditional
+    ("fr", "Le ministère russe des Affaires étrangères a averti que cette attaque ne resterait pas sans réponse."),
+    ("fr", "Le Kremlin a prévenu que toute provocation de l'Otan ne resterait pas impunie."),
+    ("fr", "Le ministre iranien des Affaires étrangères a averti qu'Israël le paierait cher."),
+    ("fr", "Le porte-parole du Kremlin a averti que les pays de l'Otan deviendraient parties au conflit."),
+    ("es", "El Ministerio de Asuntos Exteriores ruso advirtió que el ataque no quedaría sin respuesta."),
+    ("es", "El canciller iraní advirtió que Israel lo pagaría caro."),
+    ("es", "El canciller iraní advirtió que Israel se arrepentiría de cualquier nuevo ataque."),
+    ("es", "La cancillería rusa prometió una respuesta simétrica al despliegue de misiles estadounidenses."),
+]
+
+QUIET = [
+    ("en", "The foreign ministry urged both sides to exercise restraint and avoid escalation."),
+    ("en", "China's commerce ministry vowed a symmetrical response to the new US tariffs."),
+    ("en", "Analysts warned that the strikes risked a direct clash between Russia and NATO."),
+    ("fr", "Le ministère français des Affaires étrangères a appelé à la retenue et à la désescalade."),
+    ("es", "El Ministerio de Exteriores dijo que España lamentaría que no hubiera acuerdo comercial."),
+    ("es", "Pekín advirtió que los aranceles estadounidenses no quedarían sin respuesta."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), FIRES, ids=[f"{c[0]}-{i}" for i, c in enumerate(FIRES)])
+def test_warning_fires(pipeline: Pipeline, lang: str, text: str) -> None:
+    assert _rules(pipeline, text, lang)
+
+
+@pytest.mark.parametrize(("lang", "text"), QUIET, ids=[f"{c[0]}-{i}" for i, c in enumerate(QUIET)])
+def test_near_miss_stays_quiet(pipeline: Pipeline, lang: str, text: str) -> None:
+    assert not _rules(pipeline, text, lang)
