@@ -35,6 +35,16 @@ FIRES = [
     ("es", "El canciller iraní advirtió que Israel lo pagaría caro."),
     ("es", "El canciller iraní advirtió que Israel se arrepentiría de cualquier nuevo ataque."),
     ("es", "La cancillería rusa prometió una respuesta simétrica al despliegue de misiles estadounidenses."),
+    ("pl", "Kreml ostrzegł, że taki krok wobec Rosji nie pozostanie bez odpowiedzi."),
+    ("pl", "Kreml ostrzegł, że doprowadzi to do bezpośredniego starcia Rosji z NATO."),
+    ("uk", "Кремль попередив, що це призведе до прямого зіткнення Росії з НАТО."),
+    ("ar", "حذرت وزارة الخارجية الروسية من أن الهجوم على قواتها لن يمر دون رد."),
+    ("id", "Kementerian Luar Negeri China memperingatkan AS agar tidak bermain api soal Taiwan."),
+    ("id", "Korea Utara memperingatkan bahwa AS akan menghadapi serangan balik yang kuat."),
+    ("id", "Kremlin memperingatkan bahwa hal itu akan memicu bentrokan langsung antara Rusia dan NATO."),
+    ("ko", "러시아 외무부는 러시아와 나토의 직접 충돌로 이어질 것이라고 경고했다."),
+    ("ko", "러시아 외무부는 미국의 미사일 배치에 상응하는 대응을 하겠다고 경고했다."),
+    ("ja", "ロシア外務省は、ロシアとNATOの直接衝突につながると警告した。"),
 ]
 
 QUIET = [
@@ -44,6 +54,9 @@ QUIET = [
     ("fr", "Le ministère français des Affaires étrangères a appelé à la retenue et à la désescalade."),
     ("es", "El Ministerio de Exteriores dijo que España lamentaría que no hubiera acuerdo comercial."),
     ("es", "Pekín advirtió que los aranceles estadounidenses no quedarían sin respuesta."),
+    ("pl", "Analitycy ostrzegają, że to może doprowadzić do bezpośredniego starcia Rosji z NATO."),
+    ("id", "Kementerian Luar Negeri menyerukan semua pihak untuk menahan diri dan menghindari eskalasi."),
+    ("ko", "전문가들은 러시아와 나토의 직접 충돌 가능성을 경고했다."),
 ]
 
 
