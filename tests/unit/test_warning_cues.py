@@ -45,6 +45,13 @@ FIRES = [
     ("ko", "러시아 외무부는 러시아와 나토의 직접 충돌로 이어질 것이라고 경고했다."),
     ("ko", "러시아 외무부는 미국의 미사일 배치에 상응하는 대응을 하겠다고 경고했다."),
     ("ja", "ロシア外務省は、ロシアとNATOの直接衝突につながると警告した。"),
+    # "far from calming": the de-escalation word is denied, not said
+    ("es", "Lejos de calmar los ánimos, el presidente de Irán prometió venganza contra Estados Unidos."),
+    # an answer promised (weak words that count with a warning verb and a target)
+    ("uk", "МЗС Росії попередило, що Москва дасть відповідь на розміщення ракет США."),
+    ("pl", "Rosyjskie MSZ ostrzegło, że Moskwa zareaguje na rozmieszczenie amerykańskich rakiet."),
+    ("ar", "حذرت وزارة الخارجية الإيرانية من أن إيران لن تتردد في الدفاع عن نفسها أمام إسرائيل."),
+    ("ko", "북한 외무성은 미국이 도발을 계속하면 전쟁도 불사하겠다고 경고했다."),
 ]
 
 QUIET = [
