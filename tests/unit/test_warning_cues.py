@@ -52,6 +52,19 @@ FIRES = [
     ("pl", "Rosyjskie MSZ ostrzegło, że Moskwa zareaguje na rozmieszczenie amerykańskich rakiet."),
     ("ar", "حذرت وزارة الخارجية الإيرانية من أن إيران لن تتردد في الدفاع عن نفسها أمام إسرائيل."),
     ("ko", "북한 외무성은 미국이 도발을 계속하면 전쟁도 불사하겠다고 경고했다."),
+    # "(warned X) not to play with fire / cross red lines": the negation belongs to the prohibition
+    ("en", "The Chinese foreign ministry warned Washington not to cross red lines over Taiwan."),
+    ("en", "The Chinese foreign ministry warned Washington not to play with fire."),
+    ("pl", "Chińskie MSZ ostrzegło USA, by nie igrały z ogniem w sprawie Tajwanu."),
+    ("uk", "МЗС Китаю попередило США не гратися з вогнем щодо Тайваню."),
+    ("es", "La cancillería china advirtió a Estados Unidos que no juegue con fuego en el estrecho de Taiwán."),
+    ("id", "Iran memperingatkan Israel agar tidak salah perhitungan."),
+    # taking the conflict (not relations) to a new level; plural parties to it
+    ("en", "Russia's foreign ministry warned that the missile deliveries would take the conflict to a new level."),
+    ("fr", "Moscou a averti que ces livraisons porteraient le conflit à un nouveau niveau."),
+    ("ko", "러시아 외무부는 미사일 지원이 분쟁을 새로운 단계로 끌어올릴 것이라고 경고했다."),
+    ("pl", "Kreml ostrzegł, że państwa NATO staną się uczestnikami konfliktu."),
+    ("en", "The Kremlin warned NATO countries that they would become direct participants in the war."),
 ]
 
 QUIET = [
@@ -64,6 +77,8 @@ QUIET = [
     ("pl", "Analitycy ostrzegają, że to może doprowadzić do bezpośredniego starcia Rosji z NATO."),
     ("id", "Kementerian Luar Negeri menyerukan semua pihak untuk menahan diri dan menghindari eskalasi."),
     ("ko", "전문가들은 러시아와 나토의 직접 충돌 가능성을 경고했다."),
+    ("en", "The foreign minister said the visit would take relations with Japan to a new level."),
+    ("en", "The defence ministry said the new missiles do not cross any red lines."),
 ]
 
 
