@@ -65,6 +65,14 @@ FIRES = [
     ("ko", "러시아 외무부는 미사일 지원이 분쟁을 새로운 단계로 끌어올릴 것이라고 경고했다."),
     ("pl", "Kreml ostrzegł, że państwa NATO staną się uczestnikami konfliktu."),
     ("en", "The Kremlin warned NATO countries that they would become direct participants in the war."),
+    ("en", "China's defence ministry warned that it would crush any attempt at Taiwan independence."),
+    ("en", "Russia's foreign ministry warned that Moscow would not sit idly by as NATO deployed troops in Ukraine."),
+    ("en", "The Kremlin warned that Russia could strike decision-making centres in Kyiv."),
+    ("en", "Beijing warned that Taiwan independence means war."),
+    # imperfect and participle forms of the warning verb itself
+    ("es", "El canciller iraní advertía que Israel pagaría caro cualquier ataque."),
+    ("fr", "Le ministre iranien prévenait qu'Israël paierait cher toute nouvelle attaque."),
+    ("uk", "Речник Кремля виступив, попереджаючи, що відправлення військ НАТО стане небезпечною ескалацією."),
 ]
 
 QUIET = [
@@ -79,6 +87,8 @@ QUIET = [
     ("ko", "전문가들은 러시아와 나토의 직접 충돌 가능성을 경고했다."),
     ("en", "The foreign minister said the visit would take relations with Japan to a new level."),
     ("en", "The defence ministry said the new missiles do not cross any red lines."),
+    ("en", "Japan's foreign minister said Tokyo would respond calmly to China's seafood import ban."),
+    ("en", "The defence ministry said the army had crushed the rebel attack near the border."),
 ]
 
 
