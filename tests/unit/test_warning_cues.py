@@ -69,6 +69,9 @@ FIRES = [
     ("en", "Russia's foreign ministry warned that Moscow would not sit idly by as NATO deployed troops in Ukraine."),
     ("en", "The Kremlin warned that Russia could strike decision-making centres in Kyiv."),
     ("en", "Beijing warned that Taiwan independence means war."),
+    # "our answer": the speaker's own state answers (weak: with a warning verb and a target)
+    ("es", "El canciller iraní advirtió a Israel que nuestra respuesta será inmediata."),
+    ("ar", "حذر وزير الخارجية الإيراني إسرائيل من أن ردنا سيكون مؤلما."),
     # imperfect and participle forms of the warning verb itself
     ("es", "El canciller iraní advertía que Israel pagaría caro cualquier ataque."),
     ("fr", "Le ministre iranien prévenait qu'Israël paierait cher toute nouvelle attaque."),
@@ -89,6 +92,7 @@ QUIET = [
     ("en", "The defence ministry said the new missiles do not cross any red lines."),
     ("en", "Japan's foreign minister said Tokyo would respond calmly to China's seafood import ban."),
     ("en", "The defence ministry said the army had crushed the rebel attack near the border."),
+    ("es", "La ministra de Economía dijo que nuestra respuesta a la inflación será firme."),
 ]
 
 
