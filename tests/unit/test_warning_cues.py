@@ -72,6 +72,10 @@ FIRES = [
     # "our answer": the speaker's own state answers (weak: with a warning verb and a target)
     ("es", "El canciller iraní advirtió a Israel que nuestra respuesta será inmediata."),
     ("ar", "حذر وزير الخارجية الإيراني إسرائيل من أن ردنا سيكون مؤلما."),
+    # plain "consequences" with a warning verb (pl and uk had only the graded forms)
+    ("uk", "МЗС Росії попередило Польщу про наслідки розміщення американських ракет."),
+    ("pl", "Rosyjskie MSZ ostrzegło Polskę przed konsekwencjami rozmieszczenia amerykańskich rakiet."),
+    ("es", "La cancillería china advirtió que la visita a Taiwán supondría una amenaza para su seguridad."),
     # imperfect and participle forms of the warning verb itself
     ("es", "El canciller iraní advertía que Israel pagaría caro cualquier ataque."),
     ("fr", "Le ministre iranien prévenait qu'Israël paierait cher toute nouvelle attaque."),
@@ -93,6 +97,7 @@ QUIET = [
     ("en", "Japan's foreign minister said Tokyo would respond calmly to China's seafood import ban."),
     ("en", "The defence ministry said the army had crushed the rebel attack near the border."),
     ("es", "La ministra de Economía dijo que nuestra respuesta a la inflación será firme."),
+    ("pl", "Minister finansów ostrzegł przed konsekwencjami inflacji dla cen."),
 ]
 
 
