@@ -76,6 +76,8 @@ FIRES = [
     ("uk", "МЗС Росії попередило Польщу про наслідки розміщення американських ракет."),
     ("pl", "Rosyjskie MSZ ostrzegło Polskę przed konsekwencjami rozmieszczenia amerykańskich rakiet."),
     ("es", "La cancillería china advirtió que la visita a Taiwán supondría una amenaza para su seguridad."),
+    ("ja", "北朝鮮の国防省は、米韓が演習を続ければ対抗措置を取ると警告した。"),
+    ("ko", "북한 국방성은 한미가 연합훈련을 계속하면 보복하겠다고 경고했다."),
     # imperfect and participle forms of the warning verb itself
     ("es", "El canciller iraní advertía que Israel pagaría caro cualquier ataque."),
     ("fr", "Le ministre iranien prévenait qu'Israël paierait cher toute nouvelle attaque."),
@@ -98,6 +100,9 @@ QUIET = [
     ("en", "The defence ministry said the army had crushed the rebel attack near the border."),
     ("es", "La ministra de Economía dijo que nuestra respuesta a la inflación será firme."),
     ("pl", "Minister finansów ostrzegł przed konsekwencjami inflacji dla cen."),
+    # why a past act was done ("in retaliation for the drills") is no threat
+    ("ja", "北朝鮮の国防省は、米韓演習への対抗措置として弾道ミサイルを発射したと発表した。"),
+    ("ko", "북한 국방성은 한미 연합훈련에 대한 보복으로 탄도미사일을 발사했다고 밝혔다."),
 ]
 
 
