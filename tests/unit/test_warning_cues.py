@@ -78,6 +78,8 @@ FIRES = [
     ("es", "La cancillería china advirtió que la visita a Taiwán supondría una amenaza para su seguridad."),
     ("ja", "北朝鮮の国防省は、米韓が演習を続ければ対抗措置を取ると警告した。"),
     ("ko", "북한 국방성은 한미가 연합훈련을 계속하면 보복하겠다고 경고했다."),
+    ("fr", "Le Kremlin a averti que la Russie répondrait de manière symétrique au déploiement."),
+    ("es", "El presidente ruso advirtió que Rusia respondería de forma simétrica."),
     # imperfect and participle forms of the warning verb itself
     ("es", "El canciller iraní advertía que Israel pagaría caro cualquier ataque."),
     ("fr", "Le ministre iranien prévenait qu'Israël paierait cher toute nouvelle attaque."),
