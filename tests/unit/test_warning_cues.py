@@ -80,6 +80,8 @@ FIRES = [
     ("ko", "북한 국방성은 한미가 연합훈련을 계속하면 보복하겠다고 경고했다."),
     ("fr", "Le Kremlin a averti que la Russie répondrait de manière symétrique au déploiement."),
     ("es", "El presidente ruso advirtió que Rusia respondería de forma simétrica."),
+    ("pt", "O Kremlin advertiu que o ataque não ficaria sem resposta."),
+    ("it", "Il Cremlino ha avvertito che un simile attacco non resterebbe senza risposta."),
     # imperfect and participle forms of the warning verb itself
     ("es", "El canciller iraní advertía que Israel pagaría caro cualquier ataque."),
     ("fr", "Le ministre iranien prévenait qu'Israël paierait cher toute nouvelle attaque."),
