@@ -265,16 +265,29 @@ def _context(statements: list[Statement], article: CleanArticle, sentence_hits: 
              text: str) -> None:
     """Term classes in each statement's sentence and the ones before and after it: what a rule's
     context_any looks at ("consequences" counts only where troops or missiles are in the air)."""
+    terms: dict[int, set[str]] = {}  # per sentence, computed once: statements share their neighbours
+    diplomatic: dict[int, set[str]] = {}
+
+    def terms_of(si: int) -> set[str]:
+        if si not in terms:
+            layers = _Layers.of(sentence_hits.get(si, []))
+            negated = _negated_terms(text, layers.mods, layers.terms, layers.cues + layers.terms)
+            terms[si] = {t.phrase.value for t in layers.terms if t not in negated}
+        return terms[si]
+
+    def diplomatic_of(si: int) -> set[str]:
+        if si not in diplomatic:
+            diplomatic[si] = _diplomatic(sentence_hits.get(si, ()))
+        return diplomatic[si]
+
     for st in statements:
         found: set[str] = set()
         for si in (st.sentence - 1, st.sentence, st.sentence + 1):
-            layers = _Layers.of(sentence_hits.get(si, []))
-            negated = _negated_terms(text, layers.mods, layers.terms, layers.cues + layers.terms)
-            found.update(t.phrase.value for t in layers.terms if t not in negated)
+            found |= terms_of(si)
         # a story of expelled diplomats sets its scene for several sentences: a threatened
         # "response" a few sentences on still answers the expulsion
         for si in range(st.sentence - WIDE_REACH, st.sentence + WIDE_REACH + 1):
-            found |= _diplomatic(sentence_hits.get(si, ()))
+            found |= diplomatic_of(si)
         st.context = sorted(found)
 
 
