@@ -29,7 +29,8 @@ _JOIN = re.compile(r"(?:\s|['’]s\b|,|،|-|の)*")
 # Words that may stand between a title and what qualifies it: "Sprecherin des Auswärtigen
 # Amts", "spokesperson of the State Department", "portavoz del Gobierno", "người phát ngôn của".
 _LINK = re.compile(r"(?:\s|,|،|['’]s\b|\b(?:of|the|des|der|de|del|la|l'|du|von|của|di|dari|in|to|at|à|en|bei|beim|"
-                   r"tại|untuk|при|в|во|у|у|لدى|في|w|we|przy|a|em|no|na)\b)*", re.IGNORECASE)
+                   r"tại|untuk|при|в|во|у|у|لدى|في|w|we|przy|a|em|no|na|da|do|das|dos|della|dello|dei|degli|delle|dell'|"
+                   r"des|dem|den)\b)*", re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
 _PARTICLES = {"de", "da", "van", "von", "der", "den", "bin", "al", "el", "la", "le", "del", "dos", "di", "ibn"}
 MAX_NAME_TOKENS = 4

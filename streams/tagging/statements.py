@@ -21,21 +21,73 @@ from streams.tagging.matcher import Hit, longest_first
 
 CONTEXT_ONLY = frozenset({"threat_of_force"})  # term classes that say what a text is about, not what is said
 SPEAKER_TYPES = ("person", "body", "country", "organization", "city")
-# Quote pairs, bounded and never crossing a paragraph.
+# Quote pairs, bounded and never crossing a paragraph (the fallback where marks do not balance).
 _QUOTES = re.compile(
     r'“([^”\n]{1,3000})”|"([^"\n]{1,3000})"|«([^»\n]{1,3000})»|„([^“”\n]{1,3000})[“”]|「([^」\n]{1,3000})」'
 )
+_QUOTE_MARKS = re.compile(r'["“”«»„「」『』\n]')
+MAX_QUOTE = 3000
 WIDE_REACH = 3  # sentences either side where an expulsion of diplomats sets the scene
 NEGATION_REACH = 24  # characters before a cue or term where a negation still applies
+_LEFT_OPEN = frozenset(" \t\n([{—–-:,;/«„“\"「『")
+_RIGHT_CLOSED = frozenset(" \t\n)]}.,;:!?—–-…»”\"」』")
 
 
 def quotes(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted text (inside the marks)."""
-    out = []
-    for m in _QUOTES.finditer(text):
-        g = next(i for i in range(1, 6) if m.group(i) is not None)
-        out.append((m.start(g), m.end(g)))
+    """Spans of quoted text (inside the outermost marks). The marks are paired by direction, so
+    mixed pairs ('“…"', '"…”', '„…“', '“…“' where a closing mark is typed as an opening one) and
+    quotes nested in quotes ('"… our "red lines" …"') close where they should. A paragraph whose
+    marks do not balance falls back to pairing like marks only."""
+    out: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    para: list[tuple[int, int]] = []
+    p0 = 0
+    for m in _QUOTE_MARKS.finditer(text + "\n"):
+        i, c = m.start(), m.group()
+        if c == "\n":
+            if stack:  # unbalanced: like marks only, as before
+                para = [_span(q) for q in _QUOTES.finditer(text, p0, i)]
+            out.extend(para)
+            stack, para, p0 = [], [], i + 1
+            continue
+        before = text[i - 1] if i > p0 else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        opens = before in _LEFT_OPEN and after not in " \t\n"
+        closes = before not in " \t\n" and after in _RIGHT_CLOSED
+        top = stack[-1][0] if stack else ""
+        if c in "«„「『":
+            stack.append((c, i))
+            continue
+        if c in "」』»":
+            want = {"」": "「", "』": "『", "»": "«"}[c]
+            if not any(k == want for k, _ in stack):
+                continue
+            while stack and stack[-1][0] != want:
+                stack.pop()
+        elif c == "“":
+            if top == "„" or (top in ("“", '"') and closes and not opens):
+                pass  # „…“, and '“…“' typed for '“…”'
+            else:
+                stack.append((c, i))
+                continue
+        elif c == "”":
+            if top not in ("“", "„", '"', "”"):
+                if opens and not stack:
+                    stack.append((c, i))  # ”…” (Swedish, Finnish)
+                continue
+        else:  # '"': closes an open straight or curly quote unless it opens a nested one
+            if not stack or (opens and not closes) or top not in ('"', "“", "”", "„"):
+                stack.append((c, i))
+                continue
+        start = stack.pop()[1]
+        if not stack and 0 < i - start - 1 <= MAX_QUOTE:
+            para.append((start + 1, i))
     return out
+
+
+def _span(m: re.Match[str]) -> tuple[int, int]:
+    g = next(i for i in range(1, 6) if m.group(i) is not None)
+    return m.start(g), m.end(g)
 
 
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -157,8 +209,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         speaker = _known_surname(speaker, mentions, s0, kb)
         for later in outside[1:]:  # "In a stern warning to X, the Chinese government warned …"
-            if speaker is not None or _PRONOUN_BEFORE.search(text, max(s0, anchor.start - 24), anchor.start):
-                break  # "Ông cảnh báo Trung Quốc … sẽ phải trả giá": a pronoun speaks, not the object
+            if speaker is not None or _subject_taken(text, s0, anchor, layers):
+                break
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
             content += more
         if speaker is None and prev is not None and prev.sentence >= si - 2 and \
@@ -251,7 +303,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     after = [m for m in free if m.start >= anchor.end]
     # The clause of the cue: from the last boundary ("that", "bahwa", ";") before it.
     clause = _clause_start(text, s0, anchor.start, layers.bounds)
-    before = [m for m in before if m.start >= clause] or before[-1:]
+    # "…, pelo Conselho … do Irã, que afirmou …", "…, qui a déclaré": a relative pronoun opens the
+    # clause; its subject is the name before the comma
+    antecedent = _antecedent(text, clause, anchor, before, layers)
+    before = antecedent or [m for m in before if m.start >= clause] or before[-1:]
     # "…, the Chinese foreign ministry said": the subject between the last comma and the cue.
     comma = max(text.rfind(",", clause, anchor.start), text.rfind("،", clause, anchor.start),
                 text.rfind("、", clause, anchor.start))
@@ -263,7 +318,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     if lang in _TOPIC:  # Japanese, Korean: the subject carries は/が, 은/는/이/가; "…に対し" is no subject
         before = [m for m in before if _TOPIC[lang].match(text, m.end)]
     elif lang == "tr":  # "Polonya Dışişleri Bakanı'nın", "ABD'ye": a case suffix marks no subject
-        before = [m for m in before if not _SUFFIXED.match(text, m.end)]
+        # the suffix closes the whole name ("Polonya Dışişleri Bakanı'nın"): every part of it is no subject
+        spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
+        before = [m for m in before if not _SUFFIXED.match(text, _phrase_end(text, m.end, spans))]
     ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)]
     ng_after = [h for h in ng if anchor.end <= h.start <= anchor.end + 24]
     # "…, предупреждают экономисты", "…, dijo el ministro X": the subject follows the cue.
@@ -278,9 +335,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                            and not apposition and not text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-"))
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
     # before the cue in its clause, so its subject is what follows (up to the reported clause).
-    opening = (not [m for m in before if m.start >= clause] and text[clause:anchor.start].strip(
+    opening = not antecedent and ((not [m for m in before if m.start >= clause] and text[clause:anchor.start].strip(
         " \t\"“”«»„,،、—–-:") in ("", "و", "ف")) or (not before and role_after) or any(
-        h.phrase.value == "recap" and clause <= h.start < anchor.start for h in layers.mods)
+        h.phrase.value == "recap" and clause <= h.start < anchor.start for h in layers.mods))
     inverted = source or tag or opening
     if inverted:
         stop = min([b for b in layers.bounds if b > anchor.end] + [anchor.end + 90])
@@ -405,7 +462,45 @@ _PRONOUN_BEFORE = re.compile(
     r"(?<!\w)(?:he|she|er|sie|il|elle|él|ella|lui|lei|ele|ela|ia|dia|beliau|ông|bà|он|она|він|вона|on|ona)"
     r"(?:\s+(?:also|then|later|auch|aussi|también|também|anche|juga|cũng|còn|также|тоже|також|też))?\s*$",
     re.IGNORECASE)
+# Chinese, Japanese, Korean pronouns right before the cue ("他說", "她表示", "彼は述べた", "그는 말했다")
+_CJK_PRONOUN = re.compile(r"(?<!其)(?:他|她)(?:也|还|還|则|則|又|并|並)?$|(?:彼|彼女|同氏)(?:は|も)$|"
+                          r"(?:그는|그녀는)\s*$")
+
+
+def _subject_taken(text: str, s0: int, anchor: Hit, layers: _Layers) -> bool:
+    """The cue's subject is a pronoun ("Ông cảnh báo Trung Quốc … sẽ phải trả giá", "他說，…") or a bare
+    title ("وأضاف رئيس الوزراء أن …"), not a name further on: a later cue must not lend its own."""
+    if _PRONOUN_BEFORE.search(text, max(s0, anchor.start - 24), anchor.start) or \
+            _CJK_PRONOUN.search(text, max(s0, anchor.start - 6), anchor.start) or text[anchor.start] in "他她":
+        return True
+    return any(anchor.end <= h.start <= anchor.end + 8 or 0 <= anchor.start - h.end <= 3 for h in layers.roles)
 _ARTICLE = re.compile(r"[\s\"“”«»„]*(?:(?:the|la|le|l['’]|el|die|der|das|a|o)\s*)?", re.IGNORECASE)
+
+
+_RELATIVE_GAP = re.compile(r"\s*[,،]\s*$")
+
+
+def _antecedent(text: str, clause: int, anchor: Hit, before: list[Mention], layers: _Layers) -> list[Mention]:
+    """The names a relative clause hangs on: "X, que afirmou", "X, qui a averti", "X, yang
+    mengatakan" (the clause word right after a comma that closes a name, the cue right after it)."""
+    word = next((h for h in layers.mods if h.phrase.value == "clause" and h.end == clause), None)
+    if word is None or len(text[clause:anchor.start].strip()) > 12 or any(
+            clause <= m.start < anchor.start for m in before):
+        return []
+    gap = _RELATIVE_GAP.search(text, max(0, word.start - 4), word.start)
+    if gap is None:
+        return []
+    spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
+    return [m for m in before if m.end <= gap.start() and _phrase_end(text, m.end, spans) == gap.start()]
+
+
+def _phrase_end(text: str, end: int, spans: list[tuple[int, int]]) -> int:
+    """The end of the run of names and titles that a name ending at `end` belongs to
+    ("Polonya Dışişleri" + "Dışişleri Bakanı"), spans sorted by start."""
+    for a, b in spans:
+        if a <= end + 1 and b > end and not text[end:a].strip():
+            end = b
+    return end
 
 
 def _opens_clause(text: str, clause: int, m: Mention) -> bool:
