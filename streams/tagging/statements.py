@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from streams.models import CleanArticle, Mention, Speaker, Statement, Voice
+from streams.models import CleanArticle, Mention, Span, Speaker, Statement, Voice
 from streams.tagging.kb import KnowledgeBase
 from streams.tagging.matcher import Hit, longest_first
 
@@ -137,15 +137,17 @@ def _after_preposition(text: str, m: Mention) -> bool:
     return w is not None and _PREPOSITION.fullmatch(w.group(1)) is not None
 
 
-def _pick(cands: list[Mention], text: str = "") -> Mention | None:
+def _pick(cands: list[Mention], text: str = "", breaks: Sequence[Hit] = ()) -> Mention | None:
     """The subject: the first candidate in the clause, or a more specific one that
     stands with it ("Russian Foreign Minister Sergey Lavrov", "Kremlin spokesman
-    Dmitry Peskov", "Juru bicara Dewan Keamanan Nasional AS, John Kirby")."""
+    Dmitry Peskov", "Juru bicara Dewan Keamanan Nasional AS, John Kirby"); not one that a
+    verb or a clause word (`breaks`) separates from it ("Pékin a indiqué … si Kelly Craft")."""
     if not cands:
         return None
     first = min(cands, key=lambda m: (m.start, -m.end))
     group = [m for m in cands if (m.start <= first.end + SUBJECT_REACH and m.type not in ("country", "city")
-                                  and not (text and _PREPOSITION.search(text, first.end, max(first.end, m.start))))
+                                  and not (text and _PREPOSITION.search(text, first.end, max(first.end, m.start)))
+                                  and not any(first.end <= h.start and h.end <= m.start for h in breaks))
              or m is first]
     return min(group, key=lambda m: (SPECIFICITY.get(m.type, 9), m.start, -m.end))
 
@@ -213,6 +215,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 break
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
             content += more
+        if speaker is None and sq:  # 'Defence Minister X:\n«…»', "岸防衛相「…」": a name labels the quote
+            speaker = _label(text, article.sentences, si, sq[0][0], mentions, sentence_mentions, sentence_hits, kb)
         if speaker is None and prev is not None and prev.sentence >= si - 2 and \
                 not any(s0 <= h.start < anchor.start for h in layers.roles):
             # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
@@ -254,6 +258,42 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         for st in out:
             _date_check(st, kb, day)
     return out
+
+
+_LABEL_PUNCT = " \t\n:：-—–"
+MAX_LABEL = 80  # characters: a name with its title, not a sentence
+
+
+def _label(text: str, sents: Sequence[Span], si: int, q: int, mentions: list[Mention],
+           sentence_mentions: dict[int, list[int]], sentence_hits: dict[int, list[Hit]],
+           kb: KnowledgeBase) -> Speaker | None:
+    """The speaker of a quote introduced by a bare name or title with no verb, as in interviews,
+    live pages and TV transcripts: 'Lavrov: "…"', "Außenminister X:\n„…“", "岸防衛相\n「…」".
+    The label is what stands before the quote's opening mark in its sentence, or, where the quote
+    opens the sentence, the whole sentence before it; it must consist of names and titles only."""
+    s0 = sents[si].start
+    a = q - 1  # the opening mark
+    if text[s0:a].strip(_LABEL_PUNCT + "\"“”«»„「『"):
+        lo, hi, where = s0, a, si
+    elif si > 0:
+        lo, hi, where = sents[si - 1].start, sents[si - 1].end, si - 1
+        if any(h.phrase.layer == "cue" for h in sentence_hits.get(where, ())):
+            return None
+    else:
+        return None
+    if hi - lo > MAX_LABEL:
+        return None
+    names = [mentions[i] for i in sentence_mentions.get(where, ()) if lo <= mentions[i].start < hi and
+             mentions[i].type in ("person", "body")]
+    if not names:
+        return None
+    spans = [(m.start, m.end) for m in mentions if lo <= m.start < hi] + \
+            [(h.start, h.end) for h in sentence_hits.get(where, ()) if h.phrase.layer == "role" and lo <= h.start < hi]
+    rest = "".join(" " if any(x <= i < y for x, y in spans) else c for i, c in enumerate(text[lo:hi], lo))
+    if rest.strip(_LABEL_PUNCT + "\"“”«»„「『.。"):
+        return None
+    chosen = _pick(names, text)
+    return speaker_of(chosen, kb) if chosen is not None else None
 
 
 def _date_check(st: Statement, kb: KnowledgeBase, day: str) -> None:
@@ -344,7 +384,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         near = [m for m in after if m.start < stop]
         # '"…," he said', "…, katanya": a pronoun tag continues the speaker before; it is not a
         # country named inside the quote
-        chosen = _pick(near, text) or (None if tag else _pick(before, text))
+        breaks = [*layers.cues, *(h for h in layers.mods if h.phrase.value in ("clause", "conditional"))]
+        chosen = _pick(near, text, breaks) or (None if tag else _pick(before, text))
     else:  # what follows a cue is its object ("warned Washington"), not its subject
         chosen = _pick(tail, text) or _pick([m for m in before if not _after_preposition(text, m)], text)
         if chosen is not None and chosen.type in ("country", "city") and \
@@ -452,7 +493,7 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
     return a, b
 
 
-_CLOSES = re.compile(r"[,—–:!?]")
+_CLOSES = re.compile(r"[,—–:!?]|\s-\s")  # " - " typed for a dash: '"…" - powiedziała X
 # Subject pronouns (not "it", not "sie"/"ông" before a name): one between a country and the cue is the subject.
 _SUBJECT_PRONOUN = re.compile(
     r"(?<!\w)(?:he|she|they|er|il|elle|ils|elles|él|ella|ellos|ellas|ele|ela|eles|lui|lei|ia|dia|mereka|"
@@ -675,18 +716,23 @@ def _merge_speakers(statements: list[Statement], kb: KnowledgeBase) -> None:
 # Per language: words that, right after a state's name, make it the subject of a future action or
 # of readiness (the voice of that state's own official speaking of it in the third person).
 _SELF_FUTURE = {
-    "en": r"will|would|shall|won['’]t|is ready|stands ready|is prepared|reserves",
-    "de": r"wird|werde|würde|werden|ist bereit|behält sich",
-    "fr": r"va|ne va|sera|prendra|répondra|ripostera|est prête?|se réserve|ne restera",
-    "es": r"va a|tomará|responderá|está dispuesta|está preparada|está lista|se reserva|no dudará",
-    "pt": r"vai|irá|tomará|responderá|está pronta|está preparada|se reserva|não hesitará",
-    "it": r"farà|prenderà|risponderà|è pronta|si riserva|non esiterà",
-    "id": r"pasti akan|akan|tidak akan|siap|bakal",
-    "vi": r"sẽ|sẵn sàng|không ngần ngại",
-    "ru": r"будет|готова|готов|примет|ответит|не оставит|оставляет за собой",
-    "uk": r"буде|готова|готовий|вживе|відповість|залишає за собою",
-    "pl": r"będzie|jest gotowa|podejmie|odpowie",
-    "zh": r"将|必将|必然|会|必定|一定",
+    "en": r"will|would|could|shall|won['’]t|is ready|stands ready|is prepared|reserves|"
+          r"(?:firmly |strongly |resolutely )?opposes",
+    "de": r"wird|werde|würde|werden|könnte|ist bereit|behält sich",
+    "fr": r"va|ne va|sera|prendra|répondra|ripostera|est prête?|se réserve|ne restera|pourrait|pourra|"
+          r"ne permettra|ne tolérera|s['’]oppose",
+    "es": r"va a|tomará|responderá|está dispuesta|está preparada|está lista|se reserva|no dudará|podría|podrá|"
+          r"no permitirá|no tolerará|se opone",
+    "pt": r"vai|irá|tomará|responderá|está pronta|está preparada|se reserva|não hesitará|poderia|poderá|"
+          r"não permitirá|não tolerará|se opõe",
+    "it": r"farà|prenderà|risponderà|è pronta|si riserva|non esiterà|potrebbe|potrà|non permetterà|"
+          r"non tollererà|si oppone",
+    "id": r"pasti akan|akan|tidak akan|siap|bakal|dengan tegas menentang|menentang keras|menentang",
+    "vi": r"sẽ|sẵn sàng|không ngần ngại|kiên quyết phản đối|phản đối",
+    "ru": r"будет|готова|готов|примет|ответит|не оставит|оставляет за собой|может|могла бы|выступает против",
+    "uk": r"буде|готова|готовий|вживе|відповість|залишає за собою|може|виступає проти",
+    "pl": r"będzie|jest gotowa|podejmie|odpowie|może|mogłaby|sprzeciwia się",
+    "zh": r"将|必将|必然|会|必定|一定|坚决反对|堅決反對",
 }
 # (a closing or opening quote mark may stand between: 'Korut "tidak akan …"')
 _SELF_AFTER = {k: re.compile(rf"\s*[\"“”«»„]?\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in _SELF_FUTURE.items()}
@@ -713,6 +759,25 @@ _PATIENT_RE = {k: re.compile(rf"\s*(?:\S+\s+)?(?:{v})", re.IGNORECASE) for k, v 
 _SELF_BEFORE = {"de": re.compile(r"(?:wird|würde|werde)\s*$")}
 # Forms that only the state itself uses of itself: "中方" (the Chinese side) in a spokesperson's words.
 _SELF_FORMS = frozenset({"中方", "我国政府"})
+# "No one should underestimate the resolve of the Chinese people", "不要低估中国政府和中国人民…的决心":
+# the state whose resolve must not be underestimated is the speaker's own. Per language, the verb; the
+# first state named after it in the same sentence is that state.
+_UNDERESTIMATE = {
+    "en": r"underestimat\w*", "de": r"unterschätz\w*", "fr": r"sous-estim\w*", "es": r"subestim\w*",
+    "pt": r"subestim\w*", "it": r"sottovalut\w*", "id": r"meremehkan|remehkan", "vi": r"đánh giá thấp",
+    "ru": r"недооцени\w*|недооценива\w*", "uk": r"недооціню\w*|недооцінит\w*", "pl": r"lekceważ\w*|nie docenia\w*",
+    "tr": r"hafife al\w*|küçümse\w*", "ar": r"\w{0,3}استهان\w*|\w{0,3}يستهين\w*|\w{0,3}تستهين\w*",
+    "zh": r"低估", "ja": r"過小評価|見くび", "ko": r"과소평가",
+}
+_UNDERESTIMATE_RE = {k: re.compile(rf"(?<!\w)(?:{v})" if k not in ("zh", "ja", "ko") else v, re.IGNORECASE)
+                     for k, v in _UNDERESTIMATE.items()}
+RESOLVE_REACH = 200  # characters from "underestimate" to the state whose resolve it is
+_SENTENCE_END = re.compile(r"[.!?。！？]")
+# A sentence that opens with "I" or "we" speaking is the speaker's own words even without quote
+# marks (briefing transcripts: "我要强调，…", "I want to stress …").
+_FIRST_PERSON = re.compile(
+    r"\s*[\"“«„「]?\s*(?:(?:I|We|Ich|Wir|Je|Nous|Yo|Nosotros|Eu|Nós|Io|Noi|Saya|Kami|Kita|Tôi|Chúng tôi|Я|Мы|Ja|My)"
+    r"(?!\w)|我|私は|私たちは|われわれは|我々は|나는|저는|우리는)")
 # First person plural: a quote in which the speaker says "we" speaks for a collective; the state
 # their reported words then name as acting ('"… those who threaten us," he said, warning that
 # Russia could …') is that collective.
@@ -759,6 +824,13 @@ def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention
         if patient is not None and patient.match(text, verb_at, b):
             return None  # a state made to undergo something: whose voice this is stays open
         found.add(m.country)
+    resolve = _UNDERESTIMATE_RE.get(lang)
+    for r in resolve.finditer(text, a, b) if resolve is not None else ():
+        own = next((m for m in mentions if r.end() <= m.start <= r.end() + RESOLVE_REACH and m.start < b
+                    and m.country is not None and (m.type == "country" or m.role == "capital")
+                    and not (quoted_only and not _inside(m.start, qspans))), None)
+        if own is not None and own.country is not None and not _SENTENCE_END.search(text, r.end(), own.start):
+            found.add(own.country)
     return found.pop() if len(found) == 1 else None
 
 
@@ -806,7 +878,8 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
         a, b = run[0].start, max(s.end for s in run)
         # '"China pasti akan …, katanya': a sentence that opens with a quote mark is quoted up to
         # its attribution even where the closing mark is missing or mismatched.
-        said = [*qspans, *((s.start, run[-1].cue_start) for s in run if _OPENING.match(text, s.start))]
+        said = [*qspans, *((s.start, run[-1].cue_start) for s in run if _OPENING.match(text, s.start)),
+                *((s.start, s.end) for s in run if _FIRST_PERSON.match(text, s.start))]
         role = None
         for s in run:
             sq = [(x, y) for x, y in qspans if x < s.end and y > s.start]
@@ -827,6 +900,12 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
             end = sents[last].end if last < len(sents) and own else b
             country = _self_reference(text, st.language, a, max(b, end), mentions, said, quoted_only=False)
         else:
+            last = run[-1].sentence + 1
+            if _FIRST_PERSON.match(text, sents[run[-1].sentence].start) and last < len(sents) and \
+                    not any(s.sentence == last for s in statements[j + 1:j + 2]):
+                # "我要强调，…。任何国家都不要低估…": the words in the first person go on in the next sentence
+                said.append((sents[last].start, sents[last].end))
+                b = sents[last].end
             country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=True)
             we = _WE_RE.get(st.language)
             if country is None and we is not None and any(

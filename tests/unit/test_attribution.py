@@ -74,3 +74,45 @@ def test_bare_title_after_the_verb_is_not_replaced_by_a_later_object(pipeline: P
     body = "وأضاف رئيس الوزراء أن البلاد تنسق مع حلفائها في الناتو، مشددا على أن ذلك خط أحمر."
     sp = _speakers(pipeline, body, "ar")[0]
     assert sp is None or sp.country != "NATO"
+
+
+def test_a_name_line_labels_the_quote_below_it(pipeline: Pipeline) -> None:
+    body = 'Foreign Minister Sergei Lavrov\n"We warn that any strike on our bases will meet a military response."'
+    sp = _speakers(pipeline, body, "en")[-1]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_a_spaced_hyphen_closes_the_quote_before_the_verb(pipeline: Pipeline) -> None:
+    body = '"Takie kroki są niebezpieczne i grożą eskalacją" - powiedziała Zacharowa na briefingu.'
+    sp = _speakers(pipeline, body, "pl")[0]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_a_name_past_the_next_verb_is_not_part_of_the_subject(pipeline: Pipeline) -> None:
+    body = "Dans un communiqué publié lundi, Pékin a menacé de représailles si Kelly Craft se rendait à Taïwan."
+    sp = _speakers(pipeline, body, "fr")[0]
+    assert sp is not None and sp.country == "CN"
+
+
+def test_a_state_that_opposes_in_the_quote_is_the_voice(pipeline: Pipeline) -> None:
+    body = '"China se opone firmemente a esta venta de armas, que cruza una línea roja", ha dicho.'
+    sp = _speakers(pipeline, body, "es")[0]
+    assert sp is not None and sp.country == "CN" and sp.government
+
+
+def test_whose_resolve_must_not_be_underestimated_speaks(pipeline: Pipeline) -> None:
+    body = ('"No one should underestimate the resolve of the Chinese people to defend this red line," '
+            'he said.')
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "CN"
+
+
+def test_first_person_words_go_on_into_the_next_sentence(pipeline: Pipeline) -> None:
+    body = "我要强调，这是不可逾越的红线。任何国家都不要低估中国人民捍卫主权的决心。"
+    sp = _speakers(pipeline, body, "zh")[0]
+    assert sp is not None and sp.country == "CN"
+
+
+def test_underestimating_another_state_in_reported_speech_needs_a_quote(pipeline: Pipeline) -> None:
+    body = "He warned that nobody should underestimate the resolve of Germany, calling it a red line."
+    assert _speakers(pipeline, body, "en")[0] is None
