@@ -192,9 +192,10 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     prev: Statement | None = None
     for si, sent in enumerate(article.sentences):
         s0, s1 = sent.start, sent.end
-        shits = [h for h in sentence_hits.get(si, ()) if h.start < s1]
+        shits = [h for h in sentence_hits.get(si, ()) if h.start < s1 and not _nominal(text, article.language, h)]
         if not any(h.phrase.layer == "cue" for h in shits):
-            if prev is not None and prev.sentence == si - 1 and _continues_quote(text, s0, s1, qspans):
+            if prev is not None and prev.sentence == si - 1 and (_continues_quote(text, s0, s1, qspans) or
+                                                                _reports_on(text, article.language, prev, s0)):
                 # '"…," he said. "Our response will be swift."': the quote goes on.
                 _extend(prev, text, _Layers.of(shits), si, s1, sentence_mentions.get(si, []))
             continue
@@ -210,6 +211,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 and (mentions[i].type != "city" or mentions[i].role == "capital")]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         speaker = _known_surname(speaker, mentions, s0, kb)
+        cited = _cited(text, article.language, anchor, s1, sq, layers, free, kb)
+        if cited is not None:  # "…, CNN reported, quoting the newspaper X": X is the source
+            speaker = cited
         for later in outside[1:]:  # "In a stern warning to X, the Chinese government warned …"
             if speaker is not None or _subject_taken(text, s0, anchor, layers):
                 break
@@ -624,6 +628,47 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
         if len(parts) > 1 and speaker.name in (parts[0], parts[-1]):
             return speaker_of(m, kb)
     return speaker
+
+
+# Words by which a report names where its words come from, after them: "quoting", "citant".
+_CITING = {
+    "en": r"quoting|citing", "fr": r"citant", "es": r"citando", "pt": r"citando", "it": r"citando",
+    "de": r"unter Berufung auf", "ru": r"ссылаясь на|цитируя", "uk": r"посилаючись на|цитуючи",
+    "pl": r"cytując|powołując się na", "id": r"mengutip", "vi": r"dẫn lời",
+}
+_CITING_RE = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)", re.IGNORECASE) for k, v in _CITING.items()}
+CITED_REACH = 40  # characters from "quoting" to the name of the source
+
+
+def _cited(text: str, lang: str, anchor: Hit, s1: int, sq: list[tuple[int, int]], layers: _Layers,
+           free: list[Mention], kb: KnowledgeBase) -> Speaker | None:
+    """The source a report quotes after the cue ("…, CNN reported, quoting the official newspaper
+    X", "a déclaré l'agence Irna citant le vice-ministre"): a non-government source (a newspaper,
+    state media) is no government voice; a named official or body is the speaker."""
+    cite = _CITING_RE.get(lang)
+    m = cite.search(text, anchor.end, s1) if cite is not None else None
+    if m is None or _inside(m.start(), sq):
+        return None
+    ng = next((h for h in layers.nongov if m.end() <= h.start <= m.end() + CITED_REACH), None)
+    if ng is not None:
+        return Speaker(text[ng.start:ng.end], "unknown", None, None, None, None, False)
+    who = [x for x in free if m.end() <= x.start <= m.end() + CITED_REACH and x.type in ("person", "body")]
+    return speaker_of(who[0], kb) if who else None
+
+
+def _nominal(text: str, lang: str, h: Hit) -> bool:
+    """A Chinese cue made a noun by 所 ("所作承諾": the commitments made) is no speech act."""
+    return lang == "zh" and h.phrase.layer == "cue" and text[max(0, h.start - 2):h.start].endswith(
+        ("所", "所作", "所做"))
+
+
+def _reports_on(text: str, lang: str, prev: Statement, s0: int) -> bool:
+    """Chinese reported speech opened by "X說，" / "X表示：" runs on over the sentences after it
+    with no quote marks, until a new speech verb: they are still X's words."""
+    if lang != "zh" or prev.cue_start > prev.start + 40:
+        return False
+    end = prev.cue_start + len(prev.cue_text.rstrip("，,:：")) if prev.cue_text else prev.cue_start
+    return text[end:end + 1] in ("，", ",", ":", "：") and prev.end <= s0
 
 
 def _continues_quote(text: str, s0: int, s1: int, qspans: list[tuple[int, int]]) -> bool:

@@ -116,3 +116,29 @@ def test_first_person_words_go_on_into_the_next_sentence(pipeline: Pipeline) -> 
 def test_underestimating_another_state_in_reported_speech_needs_a_quote(pipeline: Pipeline) -> None:
     body = "He warned that nobody should underestimate the resolve of Germany, calling it a red line."
     assert _speakers(pipeline, body, "en")[0] is None
+
+
+def test_chinese_reported_speech_runs_on_past_its_verb(pipeline: Pipeline) -> None:
+    body = "中國外交部發言人林劍說，中方已表明嚴正立場。日方違背其所作承諾，踩踏中方紅線，必將付出代價。"
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    pipeline.duplicates.__init__()  # type: ignore[misc]
+    result = pipeline.process(stages.parse_raw({"id": "a2", "body": body, "language": "zh"}))
+    assert result.tagged is not None
+    sps = [st.speaker for st in result.tagged.statements]
+    assert len(sps) == 1 and sps[0] is not None and sps[0].country == "CN"  # 所作承諾 is no speech act
+    assert "red_line" in result.tagged.statements[0].terms
+
+
+def test_a_quoted_newspaper_is_the_source_not_the_capital(pipeline: Pipeline) -> None:
+    body = ("Moscow threatened a crushing military response to the drills, the agency reported, "
+            "quoting the state newspaper Pravda Weekly.")
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and not sp.government
+
+
+def test_a_quoted_official_is_the_speaker(pipeline: Pipeline) -> None:
+    body = ("« Toute attaque recevra une riposte immédiate », a déclaré l'agence officielle citant "
+            "le porte-parole du ministère iranien des Affaires étrangères.")
+    sp = _speakers(pipeline, body, "fr")[0]
+    assert sp is not None and sp.country == "IR"
