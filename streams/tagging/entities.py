@@ -202,6 +202,14 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             if nxt.type == "body":
                 body_kind = nxt.role
             pos = nxt.end
+        if country is None:  # "Russian Foreign Minister X", "Rusya Dışişleri Bakanı X": the country first;
+            # "北朝鮮外務省の報道官", "중국 외교부 대변인": the body first, perhaps sharing a word with the title
+            ahead = mention_before(hit.start, ("country", "body")) or next(
+                (x for x in everything if x.start < hit.start < x.end and x.type in ("country", "body")), None)
+            if ahead is not None and ahead.country is not None:
+                country = ahead.country
+                if ahead.type == "body" and body_kind is None:
+                    body_kind = ahead.role
         if role == "spokesperson":
             role = SPOKESPERSON_BY_BODY.get(body_kind or "", "spokesperson")
         m = _JOIN.match(text, pos)
@@ -211,9 +219,6 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             if known.role is None or role.endswith("spokesperson"):
                 known.role = role
             continue
-        if country is None:  # "Russian Foreign Minister X", "Rusya Dışişleri Bakanı X": the country first
-            ahead = mention_before(hit.start, ("country",))
-            country = ahead.country if ahead is not None else None
         span = _unknown_name(text, pos)
         if span is None:
             if country is not None and not any(x.start < hit.end and hit.start < x.end and x.type == "person"

@@ -360,7 +360,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         # ("Putin, NATO'nun … belirterek"); "Deutschland, Frankreich und …" is a list
         tail = []
     if lang in _TOPIC:  # Japanese, Korean: the subject carries は/が, 은/는/이/가; "…に対し" is no subject
-        before = [m for m in before if _TOPIC[lang].match(text, m.end)]
+        # after the whole name and title ("조태열 외교부 장관은", "ペスコフ報道官は")
+        spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
+        before = [m for m in before if _TOPIC[lang].match(text, _phrase_end(text, m.end, spans))]
     elif lang == "tr":  # "Polonya Dışişleri Bakanı'nın", "ABD'ye": a case suffix marks no subject
         # the suffix closes the whole name ("Polonya Dışişleri Bakanı'nın"): every part of it is no subject
         spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])

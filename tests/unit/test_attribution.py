@@ -142,3 +142,21 @@ def test_a_quoted_official_is_the_speaker(pipeline: Pipeline) -> None:
             "le porte-parole du ministère iranien des Affaires étrangères.")
     sp = _speakers(pipeline, body, "fr")[0]
     assert sp is not None and sp.country == "IR"
+
+
+def test_japanese_spokesperson_of_a_ministry_without_a_name(pipeline: Pipeline) -> None:
+    body = "北朝鮮外務省の報道官は「日本が軍事的な挑発を続ければ、断固とした対抗措置をとる」と警告した。"
+    sp = _speakers(pipeline, body, "ja")[0]
+    assert sp is not None and sp.country == "KP" and sp.government
+
+
+def test_korean_spokesperson_of_a_ministry_without_a_name(pipeline: Pipeline) -> None:
+    body = '중국 외교부 대변인은 "대만 문제는 넘어서는 안 될 레드라인"이라고 경고했다.'
+    sp = _speakers(pipeline, body, "ko")[0]
+    assert sp is not None and sp.country == "CN" and sp.government
+
+
+def test_korean_name_then_title_then_topic_particle(pipeline: Pipeline) -> None:
+    body = '조태열 외교부 장관은 "북한이 도발하면 단호히 대응할 것"이라고 경고했다.'
+    sp = _speakers(pipeline, body, "ko")[0]
+    assert sp is not None and sp.country == "KR" and sp.name == "Cho Tae-yul"
