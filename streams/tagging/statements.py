@@ -225,6 +225,17 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 not any(s0 <= h.start < anchor.start for h in layers.roles):
             # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
             speaker = prev.speaker
+        if speaker is None and si > 0 and (prev is None or prev.sentence < si - 1) and \
+                not any(s0 <= h.start < anchor.start for h in layers.roles):
+            # "Deputy Foreign Minister X spoke to reporters. '…,' he said.": the subject of the
+            # sentence before, which holds no statement of its own
+            speaker = _subject_before(text, article.sentences[si - 1], mentions, sentence_mentions.get(si - 1, []),
+                                      kb)
+        if speaker is not None and prev is not None and prev.speaker is None and prev.sentence == si - 1 and \
+                _OPENING.match(text, article.sentences[si - 1].start) and (
+                    _OPENING.match(text, s0) or any(h.phrase.value == "recap" for h in layers.mods)):
+            # '"…." "…," Lavrov said.', '"…." That was the message from X.': the quote before is theirs too
+            prev.speaker = speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)]
         sterms = _foreground(text, article.language, layers.mods, sterms, sq, s0, s1)
         negated_terms = _negated_terms(text, layers.mods, sterms, layers.cues + layers.terms)
@@ -236,6 +247,14 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # "That's according to X", "Об этом заявил X": what X said is the sentence before.
             before = _Layers.of(sentence_hits.get(si - 1, []))
             sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms, before.cues)]
+            start = article.sentences[si - 1].start
+            smentions = sentence_mentions.get(si - 1, []) + smentions
+        elif si > 0 and (prev is None or prev.sentence < si - 1) and _OPENING.match(text, s0) and \
+                _quoted_sentence(article.sentences[si - 1], qspans):
+            # '"Any strike is a red line." "We will respond," X said.': one speaker's quote, two sentences
+            before = _Layers.of(sentence_hits.get(si - 1, []))
+            sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms,
+                                                                          before.cues)] + sterms
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
         quote = _evidence_quote(sq, sterms)
@@ -264,6 +283,29 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     return out
 
 
+def _quoted_sentence(sent: Span, qspans: Sequence[tuple[int, int]]) -> bool:
+    """The whole sentence lies inside a quote ('"Any strike is a red line."')."""
+    return any(a <= sent.start + 2 and b >= sent.end - 3 for a, b in qspans)
+
+
+def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[int], kb: KnowledgeBase
+                    ) -> Speaker | None:
+    """The person or body that opens a sentence as its subject, when it speaks for a government."""
+    cands = [mentions[i] for i in idx if mentions[i].type in SPEAKER_TYPES and mentions[i].start < sent.end]
+    chosen = _pick(cands, text)
+    if chosen is None or chosen.type not in ("person", "body"):
+        return None
+    if chosen.type == "person" and chosen.via == "kb" and " " not in chosen.text.strip() and \
+            not _CJK.search(chosen.text):
+        return None  # a bare surname ("Morrison testified …") may be anybody of that name
+    first = min(cands, key=lambda m: (m.start, -m.end))
+    if not _opens_clause(text, sent.start, first):
+        return None
+    sp = speaker_of(chosen, kb)
+    return sp if sp.government and sp.country is not None else None
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _LABEL_PUNCT = " \t\n:：-—–"
 MAX_LABEL = 80  # characters: a name with its title, not a sentence
 
@@ -383,7 +425,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # before the cue in its clause, so its subject is what follows (up to the reported clause).
     opening = not antecedent and ((not [m for m in before if m.start >= clause] and text[clause:anchor.start].strip(
         " \t\"“”«»„,،、—–-:") in ("", "و", "ف")) or (not before and role_after) or any(
-        h.phrase.value == "recap" and clause <= h.start < anchor.start for h in layers.mods))
+        h.phrase.value == "recap" and (clause <= h.start < anchor.start or h.start <= anchor.start < h.end)
+        for h in layers.mods))
     inverted = source or tag or opening
     if inverted:
         stop = min([b for b in layers.bounds if b > anchor.end] + [anchor.end + 90])

@@ -160,3 +160,36 @@ def test_korean_name_then_title_then_topic_particle(pipeline: Pipeline) -> None:
     body = '조태열 외교부 장관은 "북한이 도발하면 단호히 대응할 것"이라고 경고했다.'
     sp = _speakers(pipeline, body, "ko")[0]
     assert sp is not None and sp.country == "KR" and sp.name == "Cho Tae-yul"
+
+
+def test_pronoun_after_a_sentence_whose_subject_is_an_official(pipeline: Pipeline) -> None:
+    body = ("Russian Deputy Foreign Minister Sergei Ryabkov met reporters in Moscow on Friday. "
+            '"Such a step would be a dangerous escalation," he said.')
+    sp = _speakers(pipeline, body, "en")[-1]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_a_bare_surname_opening_the_sentence_before_is_not_enough(pipeline: Pipeline) -> None:
+    body = ("Morrison testified before the committee on Tuesday. "
+            '"There would be serious consequences for the troops," he said.')
+    sp = _speakers(pipeline, body, "en")[-1]
+    assert sp is None or not sp.government
+
+
+def test_a_quote_then_a_recap_naming_the_speaker(pipeline: Pipeline) -> None:
+    body = ('"We will answer any strike with every means we have." That was the message from Russian '
+            "Foreign Minister Sergei Lavrov on Friday.")
+    sps = _speakers(pipeline, body, "en")
+    assert sps and all(sp is not None and sp.country == "RU" for sp in sps)
+
+
+def test_two_quoted_sentences_one_speaker(pipeline: Pipeline) -> None:
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    pipeline.duplicates.__init__()  # type: ignore[misc]
+    body = ('"Any strike on our bases is a red line." "We will respond," Russian Foreign Minister '
+            "Sergei Lavrov said of NATO.")
+    result = pipeline.process(stages.parse_raw({"id": "a3", "body": body, "language": "en"}))
+    assert result.tagged is not None
+    st = result.tagged.statements[-1]
+    assert st.speaker is not None and st.speaker.country == "RU" and "red_line" in st.terms
