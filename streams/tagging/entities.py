@@ -186,7 +186,19 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         inner = [m for m in everything if hit.start <= m.start and m.end <= hit.end and m.country]
         country: str | None = inner[-1].country if inner else None
         body_kind: str | None = next((m.role for m in inner if m.type == "body"), None)
-        for _ in range(2):  # up to two qualifiers: "juru bicara Kementerian Luar Negeri Jerman"
+        ahead = None
+        if country is None:  # "Russian Foreign Minister X", "Rusya Dışişleri Bakanı X": the country first;
+            # "北朝鮮外務省の報道官", "중국 외교부 대변인": the body first, perhaps sharing a word with the title.
+            # What qualifies a title from before, nothing after it qualifies again ("İran Dışişleri
+            # Bakanlığı Sözcüsü, İsrail'in …": Israel is what the spokesperson speaks of).
+            ahead = mention_before(hit.start, ("country", "body")) or next(
+                (x for x in everything if x.start < hit.start < x.end and x.type in ("country", "body")), None)
+            if ahead is not None and ahead.country is not None:
+                country = ahead.country
+                if ahead.type == "body":
+                    body_kind = ahead.role
+        for _ in range(0 if country is not None and ahead is not None else 2):
+            # up to two qualifiers: "juru bicara Kementerian Luar Negeri Jerman"
             i = bisect_left(all_starts, pos)
             nxt = None
             while i < len(everything) and everything[i].start <= pos + 12:
@@ -202,14 +214,6 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             if nxt.type == "body":
                 body_kind = nxt.role
             pos = nxt.end
-        if country is None:  # "Russian Foreign Minister X", "Rusya Dışişleri Bakanı X": the country first;
-            # "北朝鮮外務省の報道官", "중국 외교부 대변인": the body first, perhaps sharing a word with the title
-            ahead = mention_before(hit.start, ("country", "body")) or next(
-                (x for x in everything if x.start < hit.start < x.end and x.type in ("country", "body")), None)
-            if ahead is not None and ahead.country is not None:
-                country = ahead.country
-                if ahead.type == "body" and body_kind is None:
-                    body_kind = ahead.role
         if role == "spokesperson":
             role = SPOKESPERSON_BY_BODY.get(body_kind or "", "spokesperson")
         m = _JOIN.match(text, pos)

@@ -211,7 +211,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 and (mentions[i].type != "city" or mentions[i].role == "capital")]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         speaker = _known_surname(speaker, mentions, s0, kb)
-        cited = _cited(text, article.language, anchor, s1, sq, layers, free, kb)
+        cited = _cited(text, article.language, anchor, s0, s1, sq, layers, free, kb, speaker)
         if cited is not None:  # "…, CNN reported, quoting the newspaper X": X is the source
             speaker = cited
         for later in outside[1:]:  # "In a stern warning to X, the Chinese government warned …"
@@ -679,24 +679,34 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
 _CITING = {
     "en": r"quoting|citing", "fr": r"citant", "es": r"citando", "pt": r"citando", "it": r"citando",
     "de": r"unter Berufung auf", "ru": r"ссылаясь на|цитируя", "uk": r"посилаючись на|цитуючи",
-    "pl": r"cytując|powołując się na", "id": r"mengutip", "vi": r"dẫn lời",
+    "pl": r"cytując|powołując się na", "id": r"mengutip", "vi": r"dẫn lời", "zh": r"援引|引述",
 }
-_CITING_RE = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)", re.IGNORECASE) for k, v in _CITING.items()}
+_CITING_RE = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)" if k != "zh" else v, re.IGNORECASE) for k, v in _CITING.items()}
 CITED_REACH = 40  # characters from "quoting" to the name of the source
 
 
-def _cited(text: str, lang: str, anchor: Hit, s1: int, sq: list[tuple[int, int]], layers: _Layers,
-           free: list[Mention], kb: KnowledgeBase) -> Speaker | None:
+def _cited(text: str, lang: str, anchor: Hit, s0: int, s1: int, sq: list[tuple[int, int]], layers: _Layers,
+           free: list[Mention], kb: KnowledgeBase, speaker: Speaker | None) -> Speaker | None:
     """The source a report quotes after the cue ("…, CNN reported, quoting the official newspaper
     X", "a déclaré l'agence Irna citant le vice-ministre"): a non-government source (a newspaper,
     state media) is no government voice; a named official or body is the speaker."""
     cite = _CITING_RE.get(lang)
-    m = cite.search(text, anchor.end, s1) if cite is not None else None
+    if cite is None:
+        return None
+    m = cite.search(text, anchor.start, s1)  # the cue itself may be the citing word ("援引")
+    if m is not None and not _inside(m.start(), sq):
+        ng = next((h for h in layers.nongov if m.end() <= h.start <= m.end() + CITED_REACH), None)
+        if ng is not None:
+            return Speaker(text[ng.start:ng.end], "unknown", None, None, None, None, False)
+        who = [x for x in free if m.end() <= x.start <= m.end() + CITED_REACH and x.type in ("person", "body")]
+        return speaker_of(who[0], kb) if who else None
+    if speaker is not None and speaker.government:
+        return None
+    # "KCNA, quoting a defence ministry spokesman, warned …", "朝中社援引…发言人的话警告称": an agency
+    # (no government voice) passes on an official's words
+    m = cite.search(text, s0, anchor.start)
     if m is None or _inside(m.start(), sq):
         return None
-    ng = next((h for h in layers.nongov if m.end() <= h.start <= m.end() + CITED_REACH), None)
-    if ng is not None:
-        return Speaker(text[ng.start:ng.end], "unknown", None, None, None, None, False)
     who = [x for x in free if m.end() <= x.start <= m.end() + CITED_REACH and x.type in ("person", "body")]
     return speaker_of(who[0], kb) if who else None
 

@@ -193,3 +193,14 @@ def test_two_quoted_sentences_one_speaker(pipeline: Pipeline) -> None:
     assert result.tagged is not None
     st = result.tagged.statements[-1]
     assert st.speaker is not None and st.speaker.country == "RU" and "red_line" in st.terms
+
+
+def test_an_agency_passing_on_an_officials_words(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "朝中社援引朝鲜国防省发言人的话警告称，美国将承担一切后果。", "zh")[0]
+    assert sp is not None and sp.country == "KP" and sp.government
+
+
+def test_a_title_qualified_before_is_not_requalified_after(pipeline: Pipeline) -> None:
+    body = "İran Dışişleri Bakanlığı Sözcüsü, İsrail'in saldırısına sert karşılık verileceğini belirtti."
+    sp = _speakers(pipeline, body, "tr")[0]
+    assert sp is not None and sp.country == "IR"
