@@ -283,6 +283,25 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     return out
 
 
+# "former", "ex-": an office no longer held; it qualifies every title coordinated after it
+# ("the former UN commissioner and Irish president").
+_FORMER = re.compile(r"(?<!\w)(?:former|ex-|one-time|ehemalig\w*|frühere\w*|Ex-|ancien(?:ne)?|ex|antigu[oa]|"
+                     r"bývalý|бывш\w*|колишн\w*|mantan|cựu|były|byłego|byłym|eski)(?!\w)", re.IGNORECASE)
+FORMER_REACH = 60
+
+
+def _former(text: str, s0: int, chosen: Mention, layers: _Layers) -> int | None:
+    """Where a "former" stands before the subject in its noun phrase (no cue between)."""
+    if chosen.via not in ("role", "role_cue"):
+        return None  # a known person's dates decide (_date_check)
+    lo = max(s0, chosen.start - FORMER_REACH)
+    m = max(_FORMER.finditer(text, lo, chosen.start), key=lambda x: x.start(), default=None)
+    if m is None or any(m.end() <= h.start < chosen.start for h in layers.cues) or \
+            _PUNCT.search(text, m.end(), chosen.start):
+        return None
+    return m.start()
+
+
 def _quoted_sentence(sent: Span, qspans: Sequence[tuple[int, int]]) -> bool:
     """The whole sentence lies inside a quote ('"Any strike is a red line."')."""
     return any(a <= sent.start + 2 and b >= sent.end - 3 for a, b in qspans)
@@ -446,6 +465,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         if chosen is not None and chosen.type in ("country", "city") and \
                 _SUBJECT_PRONOUN.search(text, chosen.end, anchor.start):
             chosen = None  # "… as Japan rebuilt after the war, he has described …": the pronoun is the subject
+    former = _former(text, s0, chosen, layers) if chosen is not None and chosen.type == "person" else None
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
     # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
     content = list(sq)
@@ -476,6 +496,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         subject = next(h for h in ng if 0 <= chosen.start - h.end <= 3)
     if subject is not None:
         return Speaker(text[subject.start:subject.end], "unknown", None, None, None, None, False), content
+    if former is not None:  # "the former UN commissioner and Irish president": out of office
+        return Speaker(text[former:chosen.end] if chosen else "", "unknown", None, None, None, None, False), content
     if lang != "de":  # German capitalises every noun: a capitalised word is no sign of a name there
         name = _bare_name(text, s0, s1, anchor, inverted, free, layers)
         if name is not None:  # "Mr Howard said", '"…," said Lord Butler': somebody the KB does not know

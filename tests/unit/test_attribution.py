@@ -204,3 +204,21 @@ def test_a_title_qualified_before_is_not_requalified_after(pipeline: Pipeline) -
     body = "İran Dışişleri Bakanlığı Sözcüsü, İsrail'in saldırısına sert karşılık verileceğini belirtti."
     sp = _speakers(pipeline, body, "tr")[0]
     assert sp is not None and sp.country == "IR"
+
+
+def test_nationality_adjectives_of_smaller_states(pipeline: Pipeline) -> None:
+    cases = [("en", "The Lithuanian foreign minister warned of a dangerous escalation.", "LT"),
+             ("de", "Der armenische Außenminister warnte vor einer Eskalation.", "AM"),
+             ("fr", "Le ministère azerbaïdjanais de la Défense a menacé de riposter.", "AZ"),
+             ("es", "El canciller jordano advirtió de una escalada.", "JO"),
+             ("ru", "Глава МИД Латвии предупредил об эскалации.", "LV")]
+    for lang, body, cc in cases:
+        sp = _speakers(pipeline, body, lang)[0]
+        assert sp is not None and sp.country == cc, (lang, sp)
+
+
+def test_former_covers_a_coordinated_title(pipeline: Pipeline) -> None:
+    body = ("The former UN envoy and Irish president told the radio the response would be a military "
+            "escalation.")
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is None or not sp.government
