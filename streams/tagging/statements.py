@@ -90,6 +90,34 @@ def _span(m: re.Match[str]) -> tuple[int, int]:
     return m.start(g), m.end(g)
 
 
+INCISE_REACH = 80  # characters of an attribution set inside a quote
+INCISE_WORDS = 6
+_INCISE_LEAD = re.compile(r",\s*(?:[\w'’-]{1,8}\s*)?$")
+
+
+def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> list[tuple[int, int]]:
+    """French and other typography set the attribution inside the quote marks, between commas
+    ('« Toute attaque, a prévenu X, serait une escalade »', '"Any attack," he said, "…"' typed as one
+    pair): the incise is not quoted, so its speaker is seen; the quote is the two parts around it."""
+    out: list[tuple[int, int]] = []
+    for a, b in qspans:
+        parts = [(a, b)]
+        for c in cues:
+            x, y = parts[-1]
+            if not x < c.start < y:
+                continue
+            if c.phrase.value not in ("say", "warn"):
+                continue  # '…, kami akan membalas …': a threat in the quote is what was said
+            lead = _INCISE_LEAD.search(text, max(x, c.start - 12), c.start)
+            close = text.find(",", c.end, min(y, c.end + INCISE_REACH))
+            if lead is None or close < 0 or _QUOTE_MARKS.search(text, c.start, close) or \
+                    len(text[c.end:close].split()) > INCISE_WORDS:
+                continue  # an attribution is a verb and a name or title, no more
+            parts[-1:] = [(x, lead.start()), (close + 1, y)]
+        out.extend(p for p in parts if p[1] > p[0])
+    return out
+
+
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in spans)
 
@@ -178,7 +206,7 @@ class _Layers:
 
 def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], kb: KnowledgeBase) -> list[Statement]:
     text = article.text
-    qspans = quotes(text)
+    qspans = _incises(text, quotes(text), [h for h in hits if h.phrase.layer == "cue"])
     prio = kb.cue_priority
     starts = [s.start for s in article.sentences]
     # Hits and mentions bucketed by sentence once, so each sentence looks at its own.
@@ -204,6 +232,10 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans if a < s1 and b > s0]
         outside = [c for c in scues if not _inside(c.start, sq)]
         anchor = (outside or scues)[0]
+        if len(outside) > 1 and _introductory(text, s0, outside[0], outside[1]):
+            # "In a statement carried by state media, X warned …": the verb after the opening phrase
+            anchor = outside[1]
+            outside = outside[1:]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
         free = [mentions[i] for i in smentions
@@ -300,6 +332,22 @@ def _former(text: str, s0: int, chosen: Mention, layers: _Layers) -> int | None:
             _PUNCT.search(text, m.end(), chosen.start):
         return None
     return m.start()
+
+
+_INTRO = re.compile(r"(?<!\w)(?:in|on|dans|en|em|con|nel|nella|in einer|in einem|dalam|trong|w|we|в|во|у)"
+                    r"(?:\s+(?:a|an|the|un|une|une|la|le|el|um|uma|una|sebuah|một|bản|seiner|ihrer|der|its|his|her))?"
+                    r"\s*$", re.IGNORECASE)
+
+
+_INTRO_LEAD = re.compile(r"(?:in|on|dans|en|em|con|nel|nella|dalam|trong|w|we|в|во|у)\s", re.IGNORECASE)
+
+
+def _introductory(text: str, s0: int, cue: Hit, nxt: Hit) -> bool:
+    """A speech noun in an opening phrase ("In a statement, …", "Dans un communiqué, …", "Dalam
+    pernyataan, …", "В заявлении …,"): a preposition before it, a comma between it and the next cue."""
+    lead = _INTRO_LEAD.match(text, cue.start, cue.end) is not None  # the cue phrase "In a statement" itself
+    return (lead or _INTRO.search(text, max(s0, cue.start - 16), cue.start) is not None) and \
+        "," in text[cue.end:nxt.start]
 
 
 def _quoted_sentence(sent: Span, qspans: Sequence[tuple[int, int]]) -> bool:
@@ -480,6 +528,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # A non-government subject ("analysts warned", "— сказала экономист …") overrides a
     # country named nearby.
     ng_before = [h for h in ng if h.start < anchor.start and h.start >= clause]
+    if tail and chosen is not None and chosen.start > comma:
+        # "In a statement carried by state media, North Korea's defence ministry warned": an opening
+        # phrase before the comma holds no subject
+        ng_before = [h for h in ng_before if h.start > comma]
     subject = None
     if ng_after and (inverted or chosen is None or chosen.start > anchor.end):
         if chosen is None or chosen.start < anchor.start or ng_after[0].start < chosen.start:

@@ -222,3 +222,19 @@ def test_former_covers_a_coordinated_title(pipeline: Pipeline) -> None:
             "escalation.")
     sp = _speakers(pipeline, body, "en")[0]
     assert sp is None or not sp.government
+
+
+def test_polish_plural_of_a_nationality(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "Rosyjscy urzędnicy ostrzegli przed eskalacją.", "pl")[0]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_an_opening_phrase_with_a_speech_noun_is_not_the_clause(pipeline: Pipeline) -> None:
+    body = "In a statement carried by state media, North Korea's defence ministry warned of a merciless response."
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "KP" and sp.government
+
+
+def test_an_attribution_set_inside_the_quote_marks(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "« Toute attaque, a prévenu Sergueï Lavrov, serait une escalade. »", "fr")[0]
+    assert sp is not None and sp.country == "RU"
