@@ -262,7 +262,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # "Deputy Foreign Minister X spoke to reporters. '…,' he said.": the subject of the
             # sentence before, which holds no statement of its own
             speaker = _subject_before(text, article.sentences[si - 1], mentions, sentence_mentions.get(si - 1, []),
-                                      kb)
+                                      sentence_hits.get(si - 1, []), kb)
         if speaker is not None and prev is not None and prev.speaker is None and prev.sentence == si - 1 and \
                 _OPENING.match(text, article.sentences[si - 1].start) and (
                     _OPENING.match(text, s0) or any(h.phrase.value == "recap" for h in layers.mods)):
@@ -355,9 +355,10 @@ def _quoted_sentence(sent: Span, qspans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= sent.start + 2 and b >= sent.end - 3 for a, b in qspans)
 
 
-def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[int], kb: KnowledgeBase
-                    ) -> Speaker | None:
-    """The person or body that opens a sentence as its subject, when it speaks for a government."""
+def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[int], hits: Sequence[Hit],
+                    kb: KnowledgeBase) -> Speaker | None:
+    """The person or body that opens a sentence as its subject (perhaps after its title: "Prime
+    Minister X"), when it speaks for a government."""
     cands = [mentions[i] for i in idx if mentions[i].type in SPEAKER_TYPES and mentions[i].start < sent.end]
     chosen = _pick(cands, text)
     if chosen is None or chosen.type not in ("person", "body"):
@@ -366,7 +367,9 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
             not _CJK.search(chosen.text):
         return None  # a bare surname ("Morrison testified …") may be anybody of that name
     first = min(cands, key=lambda m: (m.start, -m.end))
-    if not _opens_clause(text, sent.start, first):
+    titles = [h for h in hits if h.phrase.layer == "role" and _opens_clause(text, sent.start, h) and
+              h.end <= first.start and not text[h.end:first.start].strip()]
+    if not _opens_clause(text, sent.start, first) and not titles:
         return None
     sp = speaker_of(chosen, kb)
     return sp if sp.government and sp.country is not None else None
@@ -667,7 +670,7 @@ def _phrase_end(text: str, end: int, spans: list[tuple[int, int]]) -> int:
     return end
 
 
-def _opens_clause(text: str, clause: int, m: Mention) -> bool:
+def _opens_clause(text: str, clause: int, m: Mention | Hit) -> bool:
     """The name is the first words of its clause and no possessive or genitive follows
     ("China's economy …", "Russlands Armee …" are not China or Russia speaking)."""
     lead = _ARTICLE.match(text, clause, m.start)
