@@ -910,6 +910,9 @@ _SELF_FUTURE = {
     "uk": r"буде|готова|готовий|вживе|відповість|залишає за собою|може|виступає проти",
     "pl": r"będzie|jest gotowa|podejmie|odpowie|może|mogłaby|sprzeciwia się",
     "zh": r"将|必将|必然|会|必定|一定|坚决反对|堅決反對",
+    # the future prefix sa- written onto the verb ("روسيا سترد"), except verbs of undergoing ("ستدفع الثمن")
+    "ar": r"(?!ستدفع|سيدفع|ستتحمل|سيتحمل|ستواجه|سيواجه|ستندم|سيندم)س[تين][\u0600-\u06ff]{2,}|سوف|لن|مستعد\w*|"
+          r"تحتفظ|ترفض بشدة",
 }
 # (a closing or opening quote mark may stand between: 'Korut "tidak akan …"')
 _SELF_AFTER = {k: re.compile(rf"\s*[\"“”«»„]?\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in _SELF_FUTURE.items()}

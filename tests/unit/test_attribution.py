@@ -238,3 +238,9 @@ def test_an_opening_phrase_with_a_speech_noun_is_not_the_clause(pipeline: Pipeli
 def test_an_attribution_set_inside_the_quote_marks(pipeline: Pipeline) -> None:
     sp = _speakers(pipeline, "« Toute attaque, a prévenu Sergueï Lavrov, serait une escalade. »", "fr")[0]
     assert sp is not None and sp.country == "RU"
+
+
+def test_arabic_future_prefix_makes_the_state_the_voice(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, 'وقال المتحدث: "روسيا سترد بحزم على أي هجوم عسكري".', "ar")[0]
+    assert sp is not None and sp.country == "RU"
+    assert _speakers(pipeline, 'وقال: "إسرائيل ستدفع ثمنا باهظا لأي هجوم عسكري".', "ar")[0] is None
