@@ -154,6 +154,7 @@ _PREPOSITION = re.compile(r"\b(?:of|by|from|against|with|to|in|at|von|gegen|mit|
 
 
 VERB_FINAL = frozenset({"ja", "ko", "tr"})
+_ACCORDING_TR = re.compile(r"['’](?:a|e|ya|ye|na|ne)\s+göre(?!\w)", re.IGNORECASE)
 _SUFFIXED = re.compile(r"['’]\w")
 _TOPIC = {"ja": re.compile(r"\s?[はが]"), "ko": re.compile(r"\s?(?:은|는|이|가|측은|측이)(?![가-힣])")}
 _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
@@ -478,7 +479,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     elif lang == "tr":  # "Polonya Dışişleri Bakanı'nın", "ABD'ye": a case suffix marks no subject
         # the suffix closes the whole name ("Polonya Dışişleri Bakanı'nın"): every part of it is no subject
         spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
-        before = [m for m in before if not _SUFFIXED.match(text, _phrase_end(text, m.end, spans))]
+        before = [m for m in before if not _SUFFIXED.match(text, _phrase_end(text, m.end, spans))
+                  or _ACCORDING_TR.match(text, _phrase_end(text, m.end, spans))]  # "Peskov'a göre": the source
     ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)]
     ng_after = [h for h in ng if anchor.end <= h.start <= anchor.end + 24]
     # "…, предупреждают экономисты", "…, dijo el ministro X": the subject follows the cue.

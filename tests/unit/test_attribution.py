@@ -244,3 +244,16 @@ def test_arabic_future_prefix_makes_the_state_the_voice(pipeline: Pipeline) -> N
     sp = _speakers(pipeline, 'وقال المتحدث: "روسيا سترد بحزم على أي هجوم عسكري".', "ar")[0]
     assert sp is not None and sp.country == "RU"
     assert _speakers(pipeline, 'وقال: "إسرائيل ستدفع ثمنا باهظا لأي هجوم عسكري".', "ar")[0] is None
+
+
+def test_polish_as_clause_and_recap_name_the_source(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "Jak oświadczył Pieskow, taki krok byłby eskalacją.", "pl")[0]
+    assert sp is not None and sp.country == "RU"
+    body = '"Każdy atak spotka się z odpowiedzią." Powiedział to rzecznik Kremla Dmitrij Pieskow.'
+    sps = _speakers(pipeline, body, "pl")
+    assert sps[-1] is not None and sps[-1].country == "RU"
+
+
+def test_turkish_dative_before_gore_is_the_source(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "Kremlin Sözcüsü Peskov'a göre, bu adım tırmanma anlamına gelir.", "tr")[0]
+    assert sp is not None and sp.country == "RU"
