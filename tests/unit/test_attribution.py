@@ -257,3 +257,8 @@ def test_polish_as_clause_and_recap_name_the_source(pipeline: Pipeline) -> None:
 def test_turkish_dative_before_gore_is_the_source(pipeline: Pipeline) -> None:
     sp = _speakers(pipeline, "Kremlin Sözcüsü Peskov'a göre, bu adım tırmanma anlamına gelir.", "tr")[0]
     assert sp is not None and sp.country == "RU"
+
+
+def test_ukrainian_recap_names_the_speaker_of_the_quote_before(pipeline: Pipeline) -> None:
+    sps = _speakers(pipeline, "«Це буде пряма ескалація». Про це заявив речник Кремля Дмитро Пєсков.", "uk")
+    assert sps[-1] is not None and sps[-1].country == "RU"
