@@ -155,6 +155,9 @@ _PREPOSITION = re.compile(r"\b(?:of|by|from|against|with|to|in|at|von|gegen|mit|
 
 VERB_FINAL = frozenset({"ja", "ko", "tr"})
 _ACCORDING_TR = re.compile(r"['’](?:a|e|ya|ye|na|ne)\s+göre(?!\w)", re.IGNORECASE)
+# Head-final "according to": the source stands before the postposition ("X によると", "X에 따르면")
+_ACCORDING = {"ja": re.compile(r"\s?(?:によると|によれば|の話では)"), "ko": re.compile(r"\s?에\s?(?:따르면|의하면)"),
+              "tr": _ACCORDING_TR}
 _SUFFIXED = re.compile(r"['’]\w")
 _TOPIC = {"ja": re.compile(r"\s?[はが]"), "ko": re.compile(r"\s?(?:은|는|이|가|측은|측이)(?![가-힣])")}
 _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
@@ -233,8 +236,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans if a < s1 and b > s0]
         outside = [c for c in scues if not _inside(c.start, sq)]
         anchor = (outside or scues)[0]
-        if len(outside) > 1 and _introductory(text, s0, outside[0], outside[1]):
-            # "In a statement carried by state media, X warned …": the verb after the opening phrase
+        if len(outside) > 1 and (_introductory(text, s0, outside[0], outside[1]) or _according_first(
+                text, article.language, outside[0], outside[1], mentions, sentence_mentions.get(si, []))):
+            # "In a statement carried by state media, X warned …": the verb after the opening phrase;
+            # the phrase ends where the clause of that verb starts
+            layers.bounds.append(anchor.end)
             anchor = outside[1]
             outside = outside[1:]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
@@ -341,6 +347,15 @@ _INTRO = re.compile(r"(?<!\w)(?:in|on|dans|en|em|con|nel|nella|in einer|in einem
 
 
 _INTRO_LEAD = re.compile(r"(?:in|on|dans|en|em|con|nel|nella|dalam|trong|w|we|в|во|у)\s", re.IGNORECASE)
+
+
+def _according_first(text: str, lang: str, cue: Hit, nxt: Hit, mentions: list[Mention], idx: list[int]) -> bool:
+    """"조선중앙통신에 따르면 북한 국방성 대변인은 … 경고했다": the report's source comes first, the
+    speaker (with its topic particle) and their verb after it."""
+    acc, topic = _ACCORDING.get(lang), _TOPIC.get(lang)
+    if acc is None or topic is None or acc.search(text, max(0, cue.start - 1), cue.end) is None:
+        return False
+    return any(cue.end <= mentions[i].start < nxt.start and topic.match(text, mentions[i].end) for i in idx)
 
 
 def _introductory(text: str, s0: int, cue: Hit, nxt: Hit) -> bool:
@@ -475,7 +490,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     if lang in _TOPIC:  # Japanese, Korean: the subject carries は/が, 은/는/이/가; "…に対し" is no subject
         # after the whole name and title ("조태열 외교부 장관은", "ペスコフ報道官は")
         spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
-        before = [m for m in before if _TOPIC[lang].match(text, _phrase_end(text, m.end, spans))]
+        before = [m for m in before if _TOPIC[lang].match(text, _phrase_end(text, m.end, spans))
+                  or _ACCORDING[lang].match(text, _phrase_end(text, m.end, spans))]
     elif lang == "tr":  # "Polonya Dışişleri Bakanı'nın", "ABD'ye": a case suffix marks no subject
         # the suffix closes the whole name ("Polonya Dışişleri Bakanı'nın"): every part of it is no subject
         spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])

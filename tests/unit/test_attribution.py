@@ -262,3 +262,16 @@ def test_turkish_dative_before_gore_is_the_source(pipeline: Pipeline) -> None:
 def test_ukrainian_recap_names_the_speaker_of_the_quote_before(pipeline: Pipeline) -> None:
     sps = _speakers(pipeline, "«Це буде пряма ескалація». Про це заявив речник Кремля Дмитро Пєсков.", "uk")
     assert sps[-1] is not None and sps[-1].country == "RU"
+
+
+def test_head_final_according_to_names_its_source(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "中国外務省によれば、台湾問題は越えてはならないレッドラインだ。", "ja")[0]
+    assert sp is not None and sp.country == "CN"
+    sp = _speakers(pipeline, "중국 외교부에 따르면 대만 문제는 레드라인이다.", "ko")[0]
+    assert sp is not None and sp.country == "CN"
+
+
+def test_the_speaker_after_a_korean_according_to_phrase(pipeline: Pipeline) -> None:
+    body = '조선중앙통신에 따르면 북한 국방성 대변인은 "강력한 대응 조치를 취할 것"이라고 경고했다.'
+    sp = _speakers(pipeline, body, "ko")[0]
+    assert sp is not None and sp.country == "KP" and sp.government
