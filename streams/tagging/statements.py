@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from streams.models import CleanArticle, Mention, Span, Speaker, Statement, Voice
 from streams.tagging.kb import KnowledgeBase
-from streams.tagging.matcher import Hit, longest_first
+from streams.tagging.matcher import Hit, Phrase, longest_first
 
 CONTEXT_ONLY = frozenset({"threat_of_force"})  # term classes that say what a text is about, not what is said
 SPEAKER_TYPES = ("person", "body", "country", "organization", "city")
@@ -93,6 +93,23 @@ def _span(m: re.Match[str]) -> tuple[int, int]:
 INCISE_REACH = 80  # characters of an attribution set inside a quote
 INCISE_WORDS = 6
 _INCISE_LEAD = re.compile(r",\s*(?:[\w'’-]{1,8}\s*)?$")
+
+
+_TAG_GAP = re.compile(r"[\"“”»«„」』]?\s*[,—–-]?\s*$")
+_TAG_SAY = Phrase("cue", "say")
+
+
+def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]]) -> list[Hit]:
+    """A source word right after a quote stands for the speech verb ('„…“, so Kremlsprecher X',
+    '«…», selon le ministre'): it gets a say cue where it has none of its own."""
+    cue_at = {h.start for h in hits if h.phrase.layer == "cue"}
+    out = []
+    for h in hits:
+        if h.phrase.layer != "modality" or h.phrase.value != "source" or h.start in cue_at:
+            continue
+        if any(0 <= h.start - b <= 4 and _TAG_GAP.fullmatch(text, b, h.start) for _, b in qspans):
+            out.append(Hit(h.start, h.end, _TAG_SAY))
+    return out
 
 
 def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> list[tuple[int, int]]:
@@ -215,7 +232,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     starts = [s.start for s in article.sentences]
     # Hits and mentions bucketed by sentence once, so each sentence looks at its own.
     sentence_hits: dict[int, list[Hit]] = {}
-    for h in hits:
+    for h in [*hits, *_tag_cues(text, hits, qspans)]:
         sentence_hits.setdefault(bisect_right(starts, h.start) - 1, []).append(h)
     sentence_mentions: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):

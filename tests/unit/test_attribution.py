@@ -275,3 +275,15 @@ def test_the_speaker_after_a_korean_according_to_phrase(pipeline: Pipeline) -> N
     body = '조선중앙통신에 따르면 북한 국방성 대변인은 "강력한 대응 조치를 취할 것"이라고 경고했다.'
     sp = _speakers(pipeline, body, "ko")[0]
     assert sp is not None and sp.country == "KP" and sp.government
+
+
+def test_a_source_word_after_a_quote_tags_it(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "„Das wäre eine rote Linie“, so Kremlsprecher Peskow.", "de")[0]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_an_english_recap_of_a_warning(pipeline: Pipeline) -> None:
+    body = ('"We will answer any attack with all means at our disposal." That was the warning from Russian '
+            "Foreign Minister Sergei Lavrov.")
+    sps = _speakers(pipeline, body, "en")
+    assert sps and all(sp is not None and sp.country == "RU" for sp in sps)
