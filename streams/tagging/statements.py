@@ -955,7 +955,7 @@ _SELF_AFTER["zh"] = re.compile(rf"(?:{_SELF_FUTURE['zh']})")
 # ... unless what follows makes the state the one that suffers the threat ("Israel will pay a price",
 # "AS harus membayar", "Trung Quốc sẽ phải trả giá"): that is the target, not the speaker.
 _PATIENT = {
-    "en": r"pay|face|bear|regret|suffer|be held|be responsible|have to|be made",
+    "en": r"pay|face|bear|share|regret|suffer|be held|be responsible|have to|be made",
     "de": r"zahlen|tragen|bereuen|verantwortlich|müssen|erleiden|spüren",
     "fr": r"payer|subir|assumer|regretter|devra|faire face|être tenu",
     "es": r"pagar|enfrentar|asumir|lamentar|sufrir|tendrá que|arrepentir",
@@ -1066,6 +1066,23 @@ def _bare_title(text: str, h: Hit) -> bool:
     return prev is None or not (prev.group(1)[:1].isupper() and prev.group(1).lower() not in _NOT_NAMES)
 
 
+def _stateless_official(st: Statement, article: CleanArticle, mentions: list[Mention],
+                        qspans: Sequence[tuple[int, int]], kb: KnowledgeBase) -> None:
+    """A titled official the knowledge base does not know and no country qualifies ("Defence
+    Minister Jan Kowalczyk said: 'Poland will respond …'"): their state is the one their words
+    name as their own, as for a bare title."""
+    sp = st.speaker
+    if sp is None or sp.kind != "person" or sp.country is not None or not sp.government or not sp.role \
+            or sp.role in _OFFICE_FREE:
+        return
+    classes = {*st.terms, *st.context}
+    if not classes & _SECURITY_TERMS or classes & _OFF_TOPIC:
+        return
+    country = _self_reference(article.text, st.language, st.start, st.end, mentions, qspans, quoted_only=False)
+    if country is not None:
+        st.speaker = _adopt(sp, country, kb)
+
+
 def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentions: list[Mention],
                       sentence_hits: dict[int, list[Hit]], qspans: Sequence[tuple[int, int]],
                       kb: KnowledgeBase) -> None:
@@ -1077,6 +1094,10 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
     while i < len(statements):
         st = statements[i]
         if st.speaker is not None:
+            near = [x.speaker for x in statements if x is not st and abs(x.sentence - st.sentence) <= 1]
+            if not any(x is not None and x.kind == "country" and x.country for x in near):
+                # (a state speaking a sentence before or after is theirs: _merge_speakers)
+                _stateless_official(st, article, mentions, qspans, kb)
             i += 1
             continue
         # The run of speakerless statements that follow one another: one voice.

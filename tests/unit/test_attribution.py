@@ -287,3 +287,12 @@ def test_an_english_recap_of_a_warning(pipeline: Pipeline) -> None:
             "Foreign Minister Sergei Lavrov.")
     sps = _speakers(pipeline, body, "en")
     assert sps and all(sp is not None and sp.country == "RU" for sp in sps)
+
+
+def test_a_titled_official_of_no_named_state_takes_the_state_of_his_words(pipeline: Pipeline) -> None:
+    body = '"Poland will respond to any military attack," Defence Minister Jan Kowalczyk said.'
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "PL" and sp.government
+    body = '"Poland will win the final," Sports Minister Jan Kowalczyk said after the match.'
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is None or sp.country is None
