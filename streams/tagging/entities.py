@@ -29,7 +29,8 @@ _JOIN = re.compile(r"(?:\s|['’]s\b|,|،|-|の)*")
 # Words that may stand between a title and what qualifies it: "Sprecherin des Auswärtigen
 # Amts", "spokesperson of the State Department", "portavoz del Gobierno", "người phát ngôn của".
 _LINK = re.compile(r"(?:\s|,|،|['’]s\b|\b(?:of|the|des|der|de|del|la|l'|du|von|của|di|dari|in|to|at|à|en|bei|beim|"
-                   r"tại|untuk|при|в|во|у|у|لدى|في|w|we|przy|a|em|no|na)\b)*", re.IGNORECASE)
+                   r"tại|untuk|при|в|во|у|у|لدى|في|w|we|przy|a|em|no|na|da|do|das|dos|della|dello|dei|degli|delle|dell'|"
+                   r"des|dem|den)\b)*", re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
 _PARTICLES = {"de", "da", "van", "von", "der", "den", "bin", "al", "el", "la", "le", "del", "dos", "di", "ibn"}
 MAX_NAME_TOKENS = 4
@@ -185,7 +186,19 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         inner = [m for m in everything if hit.start <= m.start and m.end <= hit.end and m.country]
         country: str | None = inner[-1].country if inner else None
         body_kind: str | None = next((m.role for m in inner if m.type == "body"), None)
-        for _ in range(2):  # up to two qualifiers: "juru bicara Kementerian Luar Negeri Jerman"
+        ahead = None
+        if country is None:  # "Russian Foreign Minister X", "Rusya Dışişleri Bakanı X": the country first;
+            # "北朝鮮外務省の報道官", "중국 외교부 대변인": the body first, perhaps sharing a word with the title.
+            # What qualifies a title from before, nothing after it qualifies again ("İran Dışişleri
+            # Bakanlığı Sözcüsü, İsrail'in …": Israel is what the spokesperson speaks of).
+            ahead = mention_before(hit.start, ("country", "body")) or next(
+                (x for x in everything if x.start < hit.start < x.end and x.type in ("country", "body")), None)
+            if ahead is not None and ahead.country is not None:
+                country = ahead.country
+                if ahead.type == "body":
+                    body_kind = ahead.role
+        for _ in range(0 if country is not None and ahead is not None else 2):
+            # up to two qualifiers: "juru bicara Kementerian Luar Negeri Jerman"
             i = bisect_left(all_starts, pos)
             nxt = None
             while i < len(everything) and everything[i].start <= pos + 12:
@@ -210,9 +223,6 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             if known.role is None or role.endswith("spokesperson"):
                 known.role = role
             continue
-        if country is None:  # "Russian Foreign Minister X", "Rusya Dışişleri Bakanı X": the country first
-            ahead = mention_before(hit.start, ("country",))
-            country = ahead.country if ahead is not None else None
         span = _unknown_name(text, pos)
         if span is None:
             if country is not None and not any(x.start < hit.end and hit.start < x.end and x.type == "person"

@@ -15,27 +15,124 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from streams.models import CleanArticle, Mention, Speaker, Statement, Voice
+from streams.models import CleanArticle, Mention, Span, Speaker, Statement, Voice
 from streams.tagging.kb import KnowledgeBase
-from streams.tagging.matcher import Hit, longest_first
+from streams.tagging.matcher import Hit, Phrase, longest_first
 from streams.tagging.possession import foreign_owned
 
 CONTEXT_ONLY = frozenset({"threat_of_force"})  # term classes that say what a text is about, not what is said
 SPEAKER_TYPES = ("person", "body", "country", "organization", "city")
-# Quote pairs, bounded and never crossing a paragraph.
+# Quote pairs, bounded and never crossing a paragraph (the fallback where marks do not balance).
 _QUOTES = re.compile(
     r'“([^”\n]{1,3000})”|"([^"\n]{1,3000})"|«([^»\n]{1,3000})»|„([^“”\n]{1,3000})[“”]|「([^」\n]{1,3000})」'
 )
+_QUOTE_MARKS = re.compile(r'["“”«»„「」『』\n]')
+MAX_QUOTE = 3000
 WIDE_REACH = 3  # sentences either side where an expulsion of diplomats sets the scene
 NEGATION_REACH = 24  # characters before a cue or term where a negation still applies
+_LEFT_OPEN = frozenset(" \t\n([{—–-:,;/«„“\"「『")
+_RIGHT_CLOSED = frozenset(" \t\n)]}.,;:!?—–-…»”\"」』")
 
 
 def quotes(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted text (inside the marks)."""
+    """Spans of quoted text (inside the outermost marks). The marks are paired by direction, so
+    mixed pairs ('“…"', '"…”', '„…“', '“…“' where a closing mark is typed as an opening one) and
+    quotes nested in quotes ('"… our "red lines" …"') close where they should. A paragraph whose
+    marks do not balance falls back to pairing like marks only."""
+    out: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    para: list[tuple[int, int]] = []
+    p0 = 0
+    for m in _QUOTE_MARKS.finditer(text + "\n"):
+        i, c = m.start(), m.group()
+        if c == "\n":
+            if stack:  # unbalanced: like marks only, as before
+                para = [_span(q) for q in _QUOTES.finditer(text, p0, i)]
+            out.extend(para)
+            stack, para, p0 = [], [], i + 1
+            continue
+        before = text[i - 1] if i > p0 else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        opens = before in _LEFT_OPEN and after not in " \t\n"
+        closes = before not in " \t\n" and after in _RIGHT_CLOSED
+        top = stack[-1][0] if stack else ""
+        if c in "«„「『":
+            stack.append((c, i))
+            continue
+        if c in "」』»":
+            want = {"」": "「", "』": "『", "»": "«"}[c]
+            if not any(k == want for k, _ in stack):
+                continue
+            while stack and stack[-1][0] != want:
+                stack.pop()
+        elif c == "“":
+            if top == "„" or (top in ("“", '"') and closes and not opens):
+                pass  # „…“, and '“…“' typed for '“…”'
+            else:
+                stack.append((c, i))
+                continue
+        elif c == "”":
+            if top not in ("“", "„", '"', "”"):
+                if opens and not stack:
+                    stack.append((c, i))  # ”…” (Swedish, Finnish)
+                continue
+        else:  # '"': closes an open straight or curly quote unless it opens a nested one
+            if not stack or (opens and not closes) or top not in ('"', "“", "”", "„"):
+                stack.append((c, i))
+                continue
+        start = stack.pop()[1]
+        if not stack and 0 < i - start - 1 <= MAX_QUOTE:
+            para.append((start + 1, i))
+    return out
+
+
+def _span(m: re.Match[str]) -> tuple[int, int]:
+    g = next(i for i in range(1, 6) if m.group(i) is not None)
+    return m.start(g), m.end(g)
+
+
+INCISE_REACH = 80  # characters of an attribution set inside a quote
+INCISE_WORDS = 6
+_INCISE_LEAD = re.compile(r",\s*(?:[\w'’-]{1,8}\s*)?$")
+
+
+_TAG_GAP = re.compile(r"[\"“”»«„」』]?\s*[,—–-]?\s*$")
+_TAG_SAY = Phrase("cue", "say")
+
+
+def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]]) -> list[Hit]:
+    """A source word right after a quote stands for the speech verb ('„…“, so Kremlsprecher X',
+    '«…», selon le ministre'): it gets a say cue where it has none of its own."""
+    cue_at = {h.start for h in hits if h.phrase.layer == "cue"}
     out = []
-    for m in _QUOTES.finditer(text):
-        g = next(i for i in range(1, 6) if m.group(i) is not None)
-        out.append((m.start(g), m.end(g)))
+    for h in hits:
+        if h.phrase.layer != "modality" or h.phrase.value != "source" or h.start in cue_at:
+            continue
+        if any(0 <= h.start - b <= 4 and _TAG_GAP.fullmatch(text, b, h.start) for _, b in qspans):
+            out.append(Hit(h.start, h.end, _TAG_SAY))
+    return out
+
+
+def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> list[tuple[int, int]]:
+    """French and other typography set the attribution inside the quote marks, between commas
+    ('« Toute attaque, a prévenu X, serait une escalade »', '"Any attack," he said, "…"' typed as one
+    pair): the incise is not quoted, so its speaker is seen; the quote is the two parts around it."""
+    out: list[tuple[int, int]] = []
+    for a, b in qspans:
+        parts = [(a, b)]
+        for c in cues:
+            x, y = parts[-1]
+            if not x < c.start < y:
+                continue
+            if c.phrase.value not in ("say", "warn"):
+                continue  # '…, kami akan membalas …': a threat in the quote is what was said
+            lead = _INCISE_LEAD.search(text, max(x, c.start - 12), c.start)
+            close = text.find(",", c.end, min(y, c.end + INCISE_REACH))
+            if lead is None or close < 0 or _QUOTE_MARKS.search(text, c.start, close) or \
+                    len(text[c.end:close].split()) > INCISE_WORDS:
+                continue  # an attribution is a verb and a name or title, no more
+            parts[-1:] = [(x, lead.start()), (close + 1, y)]
+        out.extend(p for p in parts if p[1] > p[0])
     return out
 
 
@@ -75,6 +172,10 @@ _PREPOSITION = re.compile(r"\b(?:of|by|from|against|with|to|in|at|von|gegen|mit|
 
 
 VERB_FINAL = frozenset({"ja", "ko", "tr"})
+_ACCORDING_TR = re.compile(r"['’](?:a|e|ya|ye|na|ne)\s+göre(?!\w)", re.IGNORECASE)
+# Head-final "according to": the source stands before the postposition ("X によると", "X에 따르면")
+_ACCORDING = {"ja": re.compile(r"\s?(?:によると|によれば|の話では)"), "ko": re.compile(r"\s?에\s?(?:따르면|의하면)"),
+              "tr": _ACCORDING_TR}
 _SUFFIXED = re.compile(r"['’]\w")
 _TOPIC = {"ja": re.compile(r"\s?[はが]"), "ko": re.compile(r"\s?(?:은|는|이|가|측은|측이)(?![가-힣])")}
 _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
@@ -86,15 +187,17 @@ def _after_preposition(text: str, m: Mention) -> bool:
     return w is not None and _PREPOSITION.fullmatch(w.group(1)) is not None
 
 
-def _pick(cands: list[Mention], text: str = "") -> Mention | None:
+def _pick(cands: list[Mention], text: str = "", breaks: Sequence[Hit] = ()) -> Mention | None:
     """The subject: the first candidate in the clause, or a more specific one that
     stands with it ("Russian Foreign Minister Sergey Lavrov", "Kremlin spokesman
-    Dmitry Peskov", "Juru bicara Dewan Keamanan Nasional AS, John Kirby")."""
+    Dmitry Peskov", "Juru bicara Dewan Keamanan Nasional AS, John Kirby"); not one that a
+    verb or a clause word (`breaks`) separates from it ("Pékin a indiqué … si Kelly Craft")."""
     if not cands:
         return None
     first = min(cands, key=lambda m: (m.start, -m.end))
     group = [m for m in cands if (m.start <= first.end + SUBJECT_REACH and m.type not in ("country", "city")
-                                  and not (text and _PREPOSITION.search(text, first.end, max(first.end, m.start))))
+                                  and not (text and _PREPOSITION.search(text, first.end, max(first.end, m.start)))
+                                  and not any(first.end <= h.start and h.end <= m.start for h in breaks))
              or m is first]
     return min(group, key=lambda m: (SPECIFICITY.get(m.type, 9), m.start, -m.end))
 
@@ -125,12 +228,12 @@ class _Layers:
 
 def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], kb: KnowledgeBase) -> list[Statement]:
     text = article.text
-    qspans = quotes(text)
+    qspans = _incises(text, quotes(text), [h for h in hits if h.phrase.layer == "cue"])
     prio = kb.cue_priority
     starts = [s.start for s in article.sentences]
     # Hits and mentions bucketed by sentence once, so each sentence looks at its own.
     sentence_hits: dict[int, list[Hit]] = {}
-    for h in hits:
+    for h in [*hits, *_tag_cues(text, hits, qspans)]:
         sentence_hits.setdefault(bisect_right(starts, h.start) - 1, []).append(h)
     sentence_mentions: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):
@@ -139,9 +242,10 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     prev: Statement | None = None
     for si, sent in enumerate(article.sentences):
         s0, s1 = sent.start, sent.end
-        shits = [h for h in sentence_hits.get(si, ()) if h.start < s1]
+        shits = [h for h in sentence_hits.get(si, ()) if h.start < s1 and not _nominal(text, article.language, h)]
         if not any(h.phrase.layer == "cue" for h in shits):
-            if prev is not None and prev.sentence == si - 1 and _continues_quote(text, s0, s1, qspans):
+            if prev is not None and prev.sentence == si - 1 and (_continues_quote(text, s0, s1, qspans) or
+                                                                _reports_on(text, article.language, prev, s0)):
                 # '"…," he said. "Our response will be swift."': the quote goes on.
                 _extend(prev, text, _Layers.of(shits), si, s1, sentence_mentions.get(si, []))
             continue
@@ -150,6 +254,13 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans if a < s1 and b > s0]
         outside = [c for c in scues if not _inside(c.start, sq)]
         anchor = (outside or scues)[0]
+        if len(outside) > 1 and (_introductory(text, s0, outside[0], outside[1]) or _according_first(
+                text, article.language, outside[0], outside[1], mentions, sentence_mentions.get(si, []))):
+            # "In a statement carried by state media, X warned …": the verb after the opening phrase;
+            # the phrase ends where the clause of that verb starts
+            layers.bounds.append(anchor.end)
+            anchor = outside[1]
+            outside = outside[1:]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
         free = [mentions[i] for i in smentions
@@ -157,17 +268,33 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 and (mentions[i].type != "city" or mentions[i].role == "capital")]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         speaker = _known_surname(speaker, mentions, s0, kb)
+        cited = _cited(text, article.language, anchor, s0, s1, sq, layers, free, kb, speaker)
+        if cited is not None:  # "…, CNN reported, quoting the newspaper X": X is the source
+            speaker = cited
         for later in outside[1:]:  # "In a stern warning to X, the Chinese government warned …"
-            if speaker is not None or _PRONOUN_BEFORE.search(text, max(s0, anchor.start - 24), anchor.start):
-                break  # "Ông cảnh báo Trung Quốc … sẽ phải trả giá": a pronoun speaks, not the object
+            if speaker is not None or _subject_taken(text, s0, anchor, layers):
+                break
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
             content += more
         speaker = _own_subject(speaker, text, article.language, anchor, best, free, sq, kb)
         speaker = _media_source(speaker, text, anchor, layers, sq, s1)
+        if speaker is None and sq:  # 'Defence Minister X:\n«…»', "岸防衛相「…」": a name labels the quote
+            speaker = _label(text, article.sentences, si, sq[0][0], mentions, sentence_mentions, sentence_hits, kb)
         if speaker is None and prev is not None and prev.sentence >= si - 2 and \
                 not any(s0 <= h.start < anchor.start for h in layers.roles):
             # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
             speaker = prev.speaker
+        if speaker is None and si > 0 and (prev is None or prev.sentence < si - 1) and \
+                not any(s0 <= h.start < anchor.start for h in layers.roles):
+            # "Deputy Foreign Minister X spoke to reporters. '…,' he said.": the subject of the
+            # sentence before, which holds no statement of its own
+            speaker = _subject_before(text, article.sentences[si - 1], mentions, sentence_mentions.get(si - 1, []),
+                                      sentence_hits.get(si - 1, []), kb)
+        if speaker is not None and prev is not None and prev.speaker is None and prev.sentence == si - 1 and \
+                _OPENING.match(text, article.sentences[si - 1].start) and (
+                    _OPENING.match(text, s0) or any(h.phrase.value == "recap" for h in layers.mods)):
+            # '"…." "…," Lavrov said.', '"…." That was the message from X.': the quote before is theirs too
+            prev.speaker = speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)]
         sterms = _foreground(text, article.language, layers.mods, sterms, sq, s0, s1)
         negated_terms = _negated_terms(text, layers.mods, sterms, layers.cues + layers.terms)
@@ -182,6 +309,14 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # "That's according to X", "Об этом заявил X": what X said is the sentence before.
             before = _Layers.of(sentence_hits.get(si - 1, []))
             sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms, before.cues)]
+            start = article.sentences[si - 1].start
+            smentions = sentence_mentions.get(si - 1, []) + smentions
+        elif si > 0 and (prev is None or prev.sentence < si - 1) and _OPENING.match(text, s0) and \
+                _quoted_sentence(article.sentences[si - 1], qspans):
+            # '"Any strike is a red line." "We will respond," X said.': one speaker's quote, two sentences
+            before = _Layers.of(sentence_hits.get(si - 1, []))
+            sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms,
+                                                                          before.cues)] + sterms
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
         quote = _evidence_quote(sq, sterms)
@@ -250,6 +385,111 @@ def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Laye
             return Speaker(text[ng.start:ng.end], "unknown", None, None, None, None, False)
     return speaker
 
+# "former", "ex-": an office no longer held; it qualifies every title coordinated after it
+# ("the former UN commissioner and Irish president").
+_FORMER = re.compile(r"(?<!\w)(?:former|ex-|one-time|ehemalig\w*|frühere\w*|Ex-|ancien(?:ne)?|ex|antigu[oa]|"
+                     r"bývalý|бывш\w*|колишн\w*|mantan|cựu|były|byłego|byłym|eski)(?!\w)", re.IGNORECASE)
+FORMER_REACH = 60
+
+
+def _former(text: str, s0: int, chosen: Mention, layers: _Layers) -> int | None:
+    """Where a "former" stands before the subject in its noun phrase (no cue between)."""
+    if chosen.via not in ("role", "role_cue"):
+        return None  # a known person's dates decide (_date_check)
+    lo = max(s0, chosen.start - FORMER_REACH)
+    m = max(_FORMER.finditer(text, lo, chosen.start), key=lambda x: x.start(), default=None)
+    if m is None or any(m.end() <= h.start < chosen.start for h in layers.cues) or \
+            _PUNCT.search(text, m.end(), chosen.start):
+        return None
+    return m.start()
+
+
+_INTRO = re.compile(r"(?<!\w)(?:in|on|dans|en|em|con|nel|nella|in einer|in einem|dalam|trong|w|we|в|во|у)"
+                    r"(?:\s+(?:a|an|the|un|une|une|la|le|el|um|uma|una|sebuah|một|bản|seiner|ihrer|der|its|his|her))?"
+                    r"\s*$", re.IGNORECASE)
+
+
+_INTRO_LEAD = re.compile(r"(?:in|on|dans|en|em|con|nel|nella|dalam|trong|w|we|в|во|у)\s", re.IGNORECASE)
+
+
+def _according_first(text: str, lang: str, cue: Hit, nxt: Hit, mentions: list[Mention], idx: list[int]) -> bool:
+    """"조선중앙통신에 따르면 북한 국방성 대변인은 … 경고했다": the report's source comes first, the
+    speaker (with its topic particle) and their verb after it."""
+    acc, topic = _ACCORDING.get(lang), _TOPIC.get(lang)
+    if acc is None or topic is None or acc.search(text, max(0, cue.start - 1), cue.end) is None:
+        return False
+    return any(cue.end <= mentions[i].start < nxt.start and topic.match(text, mentions[i].end) for i in idx)
+
+
+def _introductory(text: str, s0: int, cue: Hit, nxt: Hit) -> bool:
+    """A speech noun in an opening phrase ("In a statement, …", "Dans un communiqué, …", "Dalam
+    pernyataan, …", "В заявлении …,"): a preposition before it, a comma between it and the next cue."""
+    lead = _INTRO_LEAD.match(text, cue.start, cue.end) is not None  # the cue phrase "In a statement" itself
+    return (lead or _INTRO.search(text, max(s0, cue.start - 16), cue.start) is not None) and \
+        "," in text[cue.end:nxt.start]
+
+
+def _quoted_sentence(sent: Span, qspans: Sequence[tuple[int, int]]) -> bool:
+    """The whole sentence lies inside a quote ('"Any strike is a red line."')."""
+    return any(a <= sent.start + 2 and b >= sent.end - 3 for a, b in qspans)
+
+
+def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[int], hits: Sequence[Hit],
+                    kb: KnowledgeBase) -> Speaker | None:
+    """The person or body that opens a sentence as its subject (perhaps after its title: "Prime
+    Minister X"), when it speaks for a government."""
+    cands = [mentions[i] for i in idx if mentions[i].type in SPEAKER_TYPES and mentions[i].start < sent.end]
+    chosen = _pick(cands, text)
+    if chosen is None or chosen.type not in ("person", "body"):
+        return None
+    if chosen.type == "person" and chosen.via == "kb" and " " not in chosen.text.strip() and \
+            not _CJK.search(chosen.text):
+        return None  # a bare surname ("Morrison testified …") may be anybody of that name
+    first = min(cands, key=lambda m: (m.start, -m.end))
+    titles = [h for h in hits if h.phrase.layer == "role" and _opens_clause(text, sent.start, h) and
+              h.end <= first.start and not text[h.end:first.start].strip()]
+    if not _opens_clause(text, sent.start, first) and not titles:
+        return None
+    sp = speaker_of(chosen, kb)
+    return sp if sp.government and sp.country is not None else None
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_LABEL_PUNCT = " \t\n:：-—–"
+MAX_LABEL = 80  # characters: a name with its title, not a sentence
+
+
+def _label(text: str, sents: Sequence[Span], si: int, q: int, mentions: list[Mention],
+           sentence_mentions: dict[int, list[int]], sentence_hits: dict[int, list[Hit]],
+           kb: KnowledgeBase) -> Speaker | None:
+    """The speaker of a quote introduced by a bare name or title with no verb, as in interviews,
+    live pages and TV transcripts: 'Lavrov: "…"', "Außenminister X:\n„…“", "岸防衛相\n「…」".
+    The label is what stands before the quote's opening mark in its sentence, or, where the quote
+    opens the sentence, the whole sentence before it; it must consist of names and titles only."""
+    s0 = sents[si].start
+    a = q - 1  # the opening mark
+    if text[s0:a].strip(_LABEL_PUNCT + "\"“”«»„「『"):
+        lo, hi, where = s0, a, si
+    elif si > 0:
+        lo, hi, where = sents[si - 1].start, sents[si - 1].end, si - 1
+        if any(h.phrase.layer == "cue" for h in sentence_hits.get(where, ())):
+            return None
+    else:
+        return None
+    if hi - lo > MAX_LABEL:
+        return None
+    names = [mentions[i] for i in sentence_mentions.get(where, ()) if lo <= mentions[i].start < hi and
+             mentions[i].type in ("person", "body")]
+    if not names:
+        return None
+    spans = [(m.start, m.end) for m in mentions if lo <= m.start < hi] + \
+            [(h.start, h.end) for h in sentence_hits.get(where, ()) if h.phrase.layer == "role" and lo <= h.start < hi]
+    rest = "".join(" " if any(x <= i < y for x, y in spans) else c for i, c in enumerate(text[lo:hi], lo))
+    if rest.strip(_LABEL_PUNCT + "\"“”«»„「『.。"):
+        return None
+    chosen = _pick(names, text)
+    return speaker_of(chosen, kb) if chosen is not None else None
+
 
 def _date_check(st: Statement, kb: KnowledgeBase, day: str) -> None:
     """A person out of office on the article's date speaks for nobody but themselves."""
@@ -311,7 +551,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     after = [m for m in free if m.start >= anchor.end]
     # The clause of the cue: from the last boundary ("that", "bahwa", ";") before it.
     clause = _clause_start(text, s0, anchor.start, layers.bounds)
-    before = [m for m in before if m.start >= clause] or before[-1:]
+    # "…, pelo Conselho … do Irã, que afirmou …", "…, qui a déclaré": a relative pronoun opens the
+    # clause; its subject is the name before the comma
+    antecedent = _antecedent(text, clause, anchor, before, layers)
+    before = antecedent or [m for m in before if m.start >= clause] or before[-1:]
     # "…, the Chinese foreign ministry said": the subject between the last comma and the cue.
     comma = max(text.rfind(",", clause, anchor.start), text.rfind("،", clause, anchor.start),
                 text.rfind("、", clause, anchor.start))
@@ -321,9 +564,15 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         # ("Putin, NATO'nun … belirterek"); "Deutschland, Frankreich und …" is a list
         tail = []
     if lang in _TOPIC:  # Japanese, Korean: the subject carries は/が, 은/는/이/가; "…に対し" is no subject
-        before = [m for m in before if _TOPIC[lang].match(text, m.end)]
+        # after the whole name and title ("조태열 외교부 장관은", "ペスコフ報道官は")
+        spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
+        before = [m for m in before if _TOPIC[lang].match(text, _phrase_end(text, m.end, spans))
+                  or _ACCORDING[lang].match(text, _phrase_end(text, m.end, spans))]
     elif lang == "tr":  # "Polonya Dışişleri Bakanı'nın", "ABD'ye": a case suffix marks no subject
-        before = [m for m in before if not _SUFFIXED.match(text, m.end)]
+        # the suffix closes the whole name ("Polonya Dışişleri Bakanı'nın"): every part of it is no subject
+        spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
+        before = [m for m in before if not _SUFFIXED.match(text, _phrase_end(text, m.end, spans))
+                  or _ACCORDING_TR.match(text, _phrase_end(text, m.end, spans))]  # "Peskov'a göre": the source
     ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)]
     ng_after = [h for h in ng if anchor.end <= h.start <= anchor.end + 24]
     # "…, предупреждают экономисты", "…, dijo el ministro X": the subject follows the cue.
@@ -338,16 +587,18 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                            and not apposition and not text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-"))
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
     # before the cue in its clause, so its subject is what follows (up to the reported clause).
-    opening = (not [m for m in before if m.start >= clause] and text[clause:anchor.start].strip(
+    opening = not antecedent and ((not [m for m in before if m.start >= clause] and text[clause:anchor.start].strip(
         " \t\"“”«»„,،、—–-:") in ("", "و", "ف")) or (not before and role_after) or any(
-        h.phrase.value == "recap" and clause <= h.start < anchor.start for h in layers.mods)
+        h.phrase.value == "recap" and (clause <= h.start < anchor.start or h.start <= anchor.start < h.end)
+        for h in layers.mods))
     inverted = source or tag or opening
     if inverted:
         stop = min([b for b in layers.bounds if b > anchor.end] + [anchor.end + 90])
         near = [m for m in after if m.start < stop]
         # '"…," he said', "…, katanya": a pronoun tag continues the speaker before; it is not a
         # country named inside the quote
-        chosen = _pick(near, text) or (None if tag else _pick(before, text))
+        breaks = [*layers.cues, *(h for h in layers.mods if h.phrase.value in ("clause", "conditional"))]
+        chosen = _pick(near, text, breaks) or (None if tag else _pick(before, text))
     else:  # what follows a cue is its object ("warned Washington"), not its subject
         chosen = _pick(tail, text) or _pick([m for m in before if not _after_preposition(text, m)], text)
         if chosen is not None and chosen.type in ("country", "city") and \
@@ -359,6 +610,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         if chosen is not None and chosen.type in ("country", "city") and \
                 _SUBJECT_PRONOUN.search(text, chosen.end, anchor.start):
             chosen = None  # "… as Japan rebuilt after the war, he has described …": the pronoun is the subject
+    former = _former(text, s0, chosen, layers) if chosen is not None and chosen.type == "person" else None
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
     # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
     content = list(sq)
@@ -373,6 +625,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # A non-government subject ("analysts warned", "— сказала экономист …") overrides a
     # country named nearby.
     ng_before = [h for h in ng if h.start < anchor.start and h.start >= clause]
+    if tail and chosen is not None and chosen.start > comma:
+        # "In a statement carried by state media, North Korea's defence ministry warned": an opening
+        # phrase before the comma holds no subject
+        ng_before = [h for h in ng_before if h.start > comma]
     subject = None
     if ng_after and (inverted or chosen is None or chosen.start > anchor.end):
         if chosen is None or chosen.start < anchor.start or ng_after[0].start < chosen.start:
@@ -389,6 +645,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         subject = next(h for h in ng if 0 <= chosen.start - h.end <= 3)
     if subject is not None:
         return Speaker(text[subject.start:subject.end], "unknown", None, None, None, None, False), content
+    if former is not None:  # "the former UN commissioner and Irish president": out of office
+        return Speaker(text[former:chosen.end] if chosen else "", "unknown", None, None, None, None, False), content
     if lang != "de":  # German capitalises every noun: a capitalised word is no sign of a name there
         name = _bare_name(text, s0, s1, anchor, inverted, free, layers)
         if name is not None:  # "Mr Howard said", '"…," said Lord Butler': somebody the KB does not know
@@ -455,7 +713,7 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
     return a, b
 
 
-_CLOSES = re.compile(r"[,—–:!?]")
+_CLOSES = re.compile(r"[,—–:!?]|\s-\s")  # " - " typed for a dash: '"…" - powiedziała X
 # Subject pronouns (not "it", not "sie"/"ông" before a name): one between a country and the cue is the subject.
 _SUBJECT_PRONOUN = re.compile(
     r"(?<!\w)(?:he|she|they|er|il|elle|ils|elles|él|ella|ellos|ellas|ele|ela|eles|lui|lei|ia|dia|mereka|"
@@ -465,10 +723,48 @@ _PRONOUN_BEFORE = re.compile(
     r"(?<!\w)(?:he|she|er|sie|il|elle|él|ella|lui|lei|ele|ela|ia|dia|beliau|ông|bà|он|она|він|вона|on|ona)"
     r"(?:\s+(?:also|then|later|auch|aussi|también|também|anche|juga|cũng|còn|также|тоже|також|też))?\s*$",
     re.IGNORECASE)
+# Chinese, Japanese, Korean pronouns right before the cue ("他說", "她表示", "彼は述べた", "그는 말했다")
+_CJK_PRONOUN = re.compile(r"(?<!其)(?:他|她)(?:也|还|還|则|則|又|并|並)?$|(?:彼|彼女|同氏)(?:は|も)$|"
+                          r"(?:그는|그녀는)\s*$")
+
+
+def _subject_taken(text: str, s0: int, anchor: Hit, layers: _Layers) -> bool:
+    """The cue's subject is a pronoun ("Ông cảnh báo Trung Quốc … sẽ phải trả giá", "他說，…") or a bare
+    title ("وأضاف رئيس الوزراء أن …"), not a name further on: a later cue must not lend its own."""
+    if _PRONOUN_BEFORE.search(text, max(s0, anchor.start - 24), anchor.start) or \
+            _CJK_PRONOUN.search(text, max(s0, anchor.start - 6), anchor.start) or text[anchor.start] in "他她":
+        return True
+    return any(anchor.end <= h.start <= anchor.end + 8 or 0 <= anchor.start - h.end <= 3 for h in layers.roles)
 _ARTICLE = re.compile(r"[\s\"“”«»„]*(?:(?:the|la|le|l['’]|el|die|der|das|a|o)\s*)?", re.IGNORECASE)
 
 
-def _opens_clause(text: str, clause: int, m: Mention) -> bool:
+_RELATIVE_GAP = re.compile(r"\s*[,،]\s*$")
+
+
+def _antecedent(text: str, clause: int, anchor: Hit, before: list[Mention], layers: _Layers) -> list[Mention]:
+    """The names a relative clause hangs on: "X, que afirmou", "X, qui a averti", "X, yang
+    mengatakan" (the clause word right after a comma that closes a name, the cue right after it)."""
+    word = next((h for h in layers.mods if h.phrase.value == "clause" and h.end == clause), None)
+    if word is None or len(text[clause:anchor.start].strip()) > 12 or any(
+            clause <= m.start < anchor.start for m in before):
+        return []
+    gap = _RELATIVE_GAP.search(text, max(0, word.start - 4), word.start)
+    if gap is None:
+        return []
+    spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
+    return [m for m in before if m.end <= gap.start() and _phrase_end(text, m.end, spans) == gap.start()]
+
+
+def _phrase_end(text: str, end: int, spans: list[tuple[int, int]]) -> int:
+    """The end of the run of names and titles that a name ending at `end` belongs to
+    ("Polonya Dışişleri" + "Dışişleri Bakanı"), spans sorted by start."""
+    for a, b in spans:
+        if a <= end + 1 and b > end and not text[end:a].strip():
+            end = b
+    return end
+
+
+def _opens_clause(text: str, clause: int, m: Mention | Hit) -> bool:
     """The name is the first words of its clause and no possessive or genitive follows
     ("China's economy …", "Russlands Armee …" are not China or Russia speaking)."""
     lead = _ARTICLE.match(text, clause, m.start)
@@ -548,6 +844,57 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
         if len(parts) > 1 and speaker.name in (parts[0], parts[-1]):
             return speaker_of(m, kb)
     return speaker
+
+
+# Words by which a report names where its words come from, after them: "quoting", "citant".
+_CITING = {
+    "en": r"quoting|citing", "fr": r"citant", "es": r"citando", "pt": r"citando", "it": r"citando",
+    "de": r"unter Berufung auf", "ru": r"ссылаясь на|цитируя", "uk": r"посилаючись на|цитуючи",
+    "pl": r"cytując|powołując się na", "id": r"mengutip", "vi": r"dẫn lời", "zh": r"援引|引述",
+}
+_CITING_RE = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)" if k != "zh" else v, re.IGNORECASE) for k, v in _CITING.items()}
+CITED_REACH = 40  # characters from "quoting" to the name of the source
+
+
+def _cited(text: str, lang: str, anchor: Hit, s0: int, s1: int, sq: list[tuple[int, int]], layers: _Layers,
+           free: list[Mention], kb: KnowledgeBase, speaker: Speaker | None) -> Speaker | None:
+    """The source a report quotes after the cue ("…, CNN reported, quoting the official newspaper
+    X", "a déclaré l'agence Irna citant le vice-ministre"): a non-government source (a newspaper,
+    state media) is no government voice; a named official or body is the speaker."""
+    cite = _CITING_RE.get(lang)
+    if cite is None:
+        return None
+    m = cite.search(text, anchor.start, s1)  # the cue itself may be the citing word ("援引")
+    if m is not None and not _inside(m.start(), sq):
+        ng = next((h for h in layers.nongov if m.end() <= h.start <= m.end() + CITED_REACH), None)
+        if ng is not None:
+            return Speaker(text[ng.start:ng.end], "unknown", None, None, None, None, False)
+        who = [x for x in free if m.end() <= x.start <= m.end() + CITED_REACH and x.type in ("person", "body")]
+        return speaker_of(who[0], kb) if who else None
+    if speaker is not None and speaker.government:
+        return None
+    # "KCNA, quoting a defence ministry spokesman, warned …", "朝中社援引…发言人的话警告称": an agency
+    # (no government voice) passes on an official's words
+    m = cite.search(text, s0, anchor.start)
+    if m is None or _inside(m.start(), sq):
+        return None
+    who = [x for x in free if m.end() <= x.start <= m.end() + CITED_REACH and x.type in ("person", "body")]
+    return speaker_of(who[0], kb) if who else None
+
+
+def _nominal(text: str, lang: str, h: Hit) -> bool:
+    """A Chinese cue made a noun by 所 ("所作承諾": the commitments made) is no speech act."""
+    return lang == "zh" and h.phrase.layer == "cue" and text[max(0, h.start - 2):h.start].endswith(
+        ("所", "所作", "所做"))
+
+
+def _reports_on(text: str, lang: str, prev: Statement, s0: int) -> bool:
+    """Chinese reported speech opened by "X說，" / "X表示：" runs on over the sentences after it
+    with no quote marks, until a new speech verb: they are still X's words."""
+    if lang != "zh" or prev.cue_start > prev.start + 40:
+        return False
+    end = prev.cue_start + len(prev.cue_text.rstrip("，,:：")) if prev.cue_text else prev.cue_start
+    return text[end:end + 1] in ("，", ",", ":", "：") and prev.end <= s0
 
 
 def _continues_quote(text: str, s0: int, s1: int, qspans: list[tuple[int, int]]) -> bool:
@@ -651,18 +998,26 @@ def _merge_speakers(statements: list[Statement], kb: KnowledgeBase) -> None:
 # Per language: words that, right after a state's name, make it the subject of a future action or
 # of readiness (the voice of that state's own official speaking of it in the third person).
 _SELF_FUTURE = {
-    "en": r"will|would|shall|won['’]t|is ready|stands ready|is prepared|reserves",
-    "de": r"wird|werde|würde|werden|ist bereit|behält sich",
-    "fr": r"va|ne va|sera|prendra|répondra|ripostera|est prête?|se réserve|ne restera",
-    "es": r"va a|tomará|responderá|está dispuesta|está preparada|está lista|se reserva|no dudará",
-    "pt": r"vai|irá|tomará|responderá|está pronta|está preparada|se reserva|não hesitará",
-    "it": r"farà|prenderà|risponderà|è pronta|si riserva|non esiterà",
-    "id": r"pasti akan|akan|tidak akan|siap|bakal",
-    "vi": r"sẽ|sẵn sàng|không ngần ngại",
-    "ru": r"будет|готова|готов|примет|ответит|не оставит|оставляет за собой",
-    "uk": r"буде|готова|готовий|вживе|відповість|залишає за собою",
-    "pl": r"będzie|jest gotowa|podejmie|odpowie",
-    "zh": r"将|必将|必然|会|必定|一定",
+    "en": r"will|would|could|shall|won['’]t|is ready|stands ready|is prepared|reserves|"
+          r"(?:firmly |strongly |resolutely )?opposes",
+    "de": r"wird|werde|würde|werden|könnte|ist bereit|behält sich",
+    "fr": r"va|ne va|sera|prendra|répondra|ripostera|est prête?|se réserve|ne restera|pourrait|pourra|"
+          r"ne permettra|ne tolérera|s['’]oppose",
+    "es": r"va a|tomará|responderá|está dispuesta|está preparada|está lista|se reserva|no dudará|podría|podrá|"
+          r"no permitirá|no tolerará|se opone",
+    "pt": r"vai|irá|tomará|responderá|está pronta|está preparada|se reserva|não hesitará|poderia|poderá|"
+          r"não permitirá|não tolerará|se opõe",
+    "it": r"farà|prenderà|risponderà|è pronta|si riserva|non esiterà|potrebbe|potrà|non permetterà|"
+          r"non tollererà|si oppone",
+    "id": r"pasti akan|akan|tidak akan|siap|bakal|dengan tegas menentang|menentang keras|menentang",
+    "vi": r"sẽ|sẵn sàng|không ngần ngại|kiên quyết phản đối|phản đối",
+    "ru": r"будет|готова|готов|примет|ответит|не оставит|оставляет за собой|может|могла бы|выступает против",
+    "uk": r"буде|готова|готовий|вживе|відповість|залишає за собою|може|виступає проти",
+    "pl": r"będzie|jest gotowa|podejmie|odpowie|może|mogłaby|sprzeciwia się",
+    "zh": r"将|必将|必然|会|必定|一定|坚决反对|堅決反對",
+    # the future prefix sa- written onto the verb ("روسيا سترد"), except verbs of undergoing ("ستدفع الثمن")
+    "ar": r"(?!ستدفع|سيدفع|ستتحمل|سيتحمل|ستواجه|سيواجه|ستندم|سيندم)س[تين][\u0600-\u06ff]{2,}|سوف|لن|مستعد\w*|"
+          r"تحتفظ|ترفض بشدة",
 }
 # (a closing or opening quote mark may stand between: 'Korut "tidak akan …"')
 _SELF_AFTER = {k: re.compile(rf"\s*[\"“”«»„]?\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in _SELF_FUTURE.items()}
@@ -670,7 +1025,7 @@ _SELF_AFTER["zh"] = re.compile(rf"(?:{_SELF_FUTURE['zh']})")
 # ... unless what follows makes the state the one that suffers the threat ("Israel will pay a price",
 # "AS harus membayar", "Trung Quốc sẽ phải trả giá"): that is the target, not the speaker.
 _PATIENT = {
-    "en": r"pay|face|bear|regret|suffer|be held|be responsible|have to|be made",
+    "en": r"pay|face|bear|share|regret|suffer|be held|be responsible|have to|be made",
     "de": r"zahlen|tragen|bereuen|verantwortlich|müssen|erleiden|spüren",
     "fr": r"payer|subir|assumer|regretter|devra|faire face|être tenu",
     "es": r"pagar|enfrentar|asumir|lamentar|sufrir|tendrá que|arrepentir",
@@ -689,6 +1044,25 @@ _PATIENT_RE = {k: re.compile(rf"\s*(?:\S+\s+)?(?:{v})", re.IGNORECASE) for k, v 
 _SELF_BEFORE = {"de": re.compile(r"(?:wird|würde|werde)\s*$")}
 # Forms that only the state itself uses of itself: "中方" (the Chinese side) in a spokesperson's words.
 _SELF_FORMS = frozenset({"中方", "我国政府"})
+# "No one should underestimate the resolve of the Chinese people", "不要低估中国政府和中国人民…的决心":
+# the state whose resolve must not be underestimated is the speaker's own. Per language, the verb; the
+# first state named after it in the same sentence is that state.
+_UNDERESTIMATE = {
+    "en": r"underestimat\w*", "de": r"unterschätz\w*", "fr": r"sous-estim\w*", "es": r"subestim\w*",
+    "pt": r"subestim\w*", "it": r"sottovalut\w*", "id": r"meremehkan|remehkan", "vi": r"đánh giá thấp",
+    "ru": r"недооцени\w*|недооценива\w*", "uk": r"недооціню\w*|недооцінит\w*", "pl": r"lekceważ\w*|nie docenia\w*",
+    "tr": r"hafife al\w*|küçümse\w*", "ar": r"\w{0,3}استهان\w*|\w{0,3}يستهين\w*|\w{0,3}تستهين\w*",
+    "zh": r"低估", "ja": r"過小評価|見くび", "ko": r"과소평가",
+}
+_UNDERESTIMATE_RE = {k: re.compile(rf"(?<!\w)(?:{v})" if k not in ("zh", "ja", "ko") else v, re.IGNORECASE)
+                     for k, v in _UNDERESTIMATE.items()}
+RESOLVE_REACH = 200  # characters from "underestimate" to the state whose resolve it is
+_SENTENCE_END = re.compile(r"[.!?。！？]")
+# A sentence that opens with "I" or "we" speaking is the speaker's own words even without quote
+# marks (briefing transcripts: "我要强调，…", "I want to stress …").
+_FIRST_PERSON = re.compile(
+    r"\s*[\"“«„「]?\s*(?:(?:I|We|Ich|Wir|Je|Nous|Yo|Nosotros|Eu|Nós|Io|Noi|Saya|Kami|Kita|Tôi|Chúng tôi|Я|Мы|Ja|My)"
+    r"(?!\w)|我|私は|私たちは|われわれは|我々は|나는|저는|우리는)")
 # First person plural: a quote in which the speaker says "we" speaks for a collective; the state
 # their reported words then name as acting ('"… those who threaten us," he said, warning that
 # Russia could …') is that collective.
@@ -735,6 +1109,13 @@ def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention
         if patient is not None and patient.match(text, verb_at, b):
             return None  # a state made to undergo something: whose voice this is stays open
         found.add(m.country)
+    resolve = _UNDERESTIMATE_RE.get(lang)
+    for r in resolve.finditer(text, a, b) if resolve is not None else ():
+        own = next((m for m in mentions if r.end() <= m.start <= r.end() + RESOLVE_REACH and m.start < b
+                    and m.country is not None and (m.type == "country" or m.role == "capital")
+                    and not (quoted_only and not _inside(m.start, qspans))), None)
+        if own is not None and own.country is not None and not _SENTENCE_END.search(text, r.end(), own.start):
+            found.add(own.country)
     return found.pop() if len(found) == 1 else None
 
 
@@ -755,6 +1136,23 @@ def _bare_title(text: str, h: Hit) -> bool:
     return prev is None or not (prev.group(1)[:1].isupper() and prev.group(1).lower() not in _NOT_NAMES)
 
 
+def _stateless_official(st: Statement, article: CleanArticle, mentions: list[Mention],
+                        qspans: Sequence[tuple[int, int]], kb: KnowledgeBase) -> None:
+    """A titled official the knowledge base does not know and no country qualifies ("Defence
+    Minister Jan Kowalczyk said: 'Poland will respond …'"): their state is the one their words
+    name as their own, as for a bare title."""
+    sp = st.speaker
+    if sp is None or sp.kind != "person" or sp.country is not None or not sp.government or not sp.role \
+            or sp.role in _OFFICE_FREE:
+        return
+    classes = {*st.terms, *st.context}
+    if not classes & _SECURITY_TERMS or classes & _OFF_TOPIC:
+        return
+    country = _self_reference(article.text, st.language, st.start, st.end, mentions, qspans, quoted_only=False)
+    if country is not None:
+        st.speaker = _adopt(sp, country, kb)
+
+
 def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentions: list[Mention],
                       sentence_hits: dict[int, list[Hit]], qspans: Sequence[tuple[int, int]],
                       kb: KnowledgeBase) -> None:
@@ -766,6 +1164,10 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
     while i < len(statements):
         st = statements[i]
         if st.speaker is not None:
+            near = [x.speaker for x in statements if x is not st and abs(x.sentence - st.sentence) <= 1]
+            if not any(x is not None and x.kind == "country" and x.country for x in near):
+                # (a state speaking a sentence before or after is theirs: _merge_speakers)
+                _stateless_official(st, article, mentions, qspans, kb)
             i += 1
             continue
         # The run of speakerless statements that follow one another: one voice.
@@ -782,7 +1184,8 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
         a, b = run[0].start, max(s.end for s in run)
         # '"China pasti akan …, katanya': a sentence that opens with a quote mark is quoted up to
         # its attribution even where the closing mark is missing or mismatched.
-        said = [*qspans, *((s.start, run[-1].cue_start) for s in run if _OPENING.match(text, s.start))]
+        said = [*qspans, *((s.start, run[-1].cue_start) for s in run if _OPENING.match(text, s.start)),
+                *((s.start, s.end) for s in run if _FIRST_PERSON.match(text, s.start))]
         role = None
         for s in run:
             sq = [(x, y) for x, y in qspans if x < s.end and y > s.start]
@@ -803,6 +1206,12 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
             end = sents[last].end if last < len(sents) and own else b
             country = _self_reference(text, st.language, a, max(b, end), mentions, said, quoted_only=False)
         else:
+            last = run[-1].sentence + 1
+            if _FIRST_PERSON.match(text, sents[run[-1].sentence].start) and last < len(sents) and \
+                    not any(s.sentence == last for s in statements[j + 1:j + 2]):
+                # "我要强调，…。任何国家都不要低估…": the words in the first person go on in the next sentence
+                said.append((sents[last].start, sents[last].end))
+                b = sents[last].end
             country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=True)
             we = _WE_RE.get(st.language)
             if country is None and we is not None and any(

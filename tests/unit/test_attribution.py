@@ -1,0 +1,298 @@
+"""Speaker attribution: who speaks, across quote styles, word orders and clause types.
+The sentences are the team's own fixtures, written to exercise one pattern each."""
+
+from __future__ import annotations
+
+from streams import stages
+from streams.models import Speaker
+from streams.pipeline import Pipeline
+from streams.tagging.statements import quotes
+
+
+def _speakers(pipeline: Pipeline, body: str, lang: str) -> list[Speaker | None]:
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    pipeline.duplicates.__init__()  # type: ignore[misc]
+    result = pipeline.process(stages.parse_raw({"id": "a1", "body": body, "language": lang}))
+    assert result.tagged is not None
+    return [st.speaker for st in result.tagged.statements]
+
+
+def _quoted(text: str) -> list[str]:
+    return [text[a:b] for a, b in quotes(text)]
+
+
+def test_mixed_quote_marks_pair_by_direction() -> None:
+    assert _quoted('Ties are in “deep trouble" now, Minister Adams said. “We will act," she said.') == [
+        "deep trouble", "We will act,"]
+    assert _quoted("“Kami tidak akan diam,“ kata menteri itu.") == ["Kami tidak akan diam,"]
+    assert _quoted("Er sagte: „Das ist gefährlich“.") == ["Das ist gefährlich"]
+    assert _quoted("„Polska odpowie” - powiedział.") == ["Polska odpowie"]
+
+
+def test_a_quote_nested_in_a_quote_stays_inside() -> None:
+    text = '"Ignoring our "red lines" is dangerous", he told the paper "Daily".'
+    assert _quoted(text) == ['Ignoring our "red lines" is dangerous', "Daily"]
+
+
+def test_unbalanced_marks_fall_back_to_like_pairs() -> None:
+    assert _quoted('a 5" screen, "fine" said he') == [" screen, "]
+
+
+def test_a_name_after_a_mixed_quote_is_the_speaker(pipeline: Pipeline) -> None:
+    body = ('Relations are in “deep trouble" with China, Foreign Minister Wang Yi said on Monday. '
+            '“Do not cross this line," he said.')
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "CN"
+
+
+def test_chinese_pronoun_takes_up_the_speaker_before(pipeline: Pipeline) -> None:
+    body = "中國外交部發言人林劍說，中方堅決反對這種做法。他說，台灣問題是不可逾越的紅線，並敦促美方停止挑釁。"
+    sps = _speakers(pipeline, body, "zh")
+    assert sps[-1] is not None and sps[-1].country == "CN"
+
+
+def test_turkish_genitive_name_is_no_subject(pipeline: Pipeline) -> None:
+    body = ("Polonya Dışişleri Bakanı'nın sözlerine yanıt veren Rusya Dışişleri Bakanı Sergey Lavrov ise "
+            "bunun savaş anlamına geleceğini söyledi.")
+    sp = _speakers(pipeline, body, "tr")[0]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_relative_clause_speaks_for_its_antecedent(pipeline: Pipeline) -> None:
+    body = "A advertência veio do Ministério da Defesa da Rússia, que afirmou retaliar contra os EUA."
+    sp = _speakers(pipeline, body, "pt")[0]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_portuguese_title_of_a_country(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "O ministro da Defesa da Rússia afirmou que haverá uma resposta.", "pt")[0]
+    assert sp is not None and sp.country == "RU" and sp.government
+
+
+def test_bare_title_after_the_verb_is_not_replaced_by_a_later_object(pipeline: Pipeline) -> None:
+    body = "وأضاف رئيس الوزراء أن البلاد تنسق مع حلفائها في الناتو، مشددا على أن ذلك خط أحمر."
+    sp = _speakers(pipeline, body, "ar")[0]
+    assert sp is None or sp.country != "NATO"
+
+
+def test_a_name_line_labels_the_quote_below_it(pipeline: Pipeline) -> None:
+    body = 'Foreign Minister Sergei Lavrov\n"We warn that any strike on our bases will meet a military response."'
+    sp = _speakers(pipeline, body, "en")[-1]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_a_spaced_hyphen_closes_the_quote_before_the_verb(pipeline: Pipeline) -> None:
+    body = '"Takie kroki są niebezpieczne i grożą eskalacją" - powiedziała Zacharowa na briefingu.'
+    sp = _speakers(pipeline, body, "pl")[0]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_a_name_past_the_next_verb_is_not_part_of_the_subject(pipeline: Pipeline) -> None:
+    body = "Dans un communiqué publié lundi, Pékin a menacé de représailles si Kelly Craft se rendait à Taïwan."
+    sp = _speakers(pipeline, body, "fr")[0]
+    assert sp is not None and sp.country == "CN"
+
+
+def test_a_state_that_opposes_in_the_quote_is_the_voice(pipeline: Pipeline) -> None:
+    body = '"China se opone firmemente a esta venta de armas, que cruza una línea roja", ha dicho.'
+    sp = _speakers(pipeline, body, "es")[0]
+    assert sp is not None and sp.country == "CN" and sp.government
+
+
+def test_whose_resolve_must_not_be_underestimated_speaks(pipeline: Pipeline) -> None:
+    body = ('"No one should underestimate the resolve of the Chinese people to defend this red line," '
+            'he said.')
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "CN"
+
+
+def test_first_person_words_go_on_into_the_next_sentence(pipeline: Pipeline) -> None:
+    body = "我要强调，这是不可逾越的红线。任何国家都不要低估中国人民捍卫主权的决心。"
+    sp = _speakers(pipeline, body, "zh")[0]
+    assert sp is not None and sp.country == "CN"
+
+
+def test_underestimating_another_state_in_reported_speech_needs_a_quote(pipeline: Pipeline) -> None:
+    body = "He warned that nobody should underestimate the resolve of Germany, calling it a red line."
+    assert _speakers(pipeline, body, "en")[0] is None
+
+
+def test_chinese_reported_speech_runs_on_past_its_verb(pipeline: Pipeline) -> None:
+    body = "中國外交部發言人林劍說，中方已表明嚴正立場。日方違背其所作承諾，踩踏中方紅線，必將付出代價。"
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    pipeline.duplicates.__init__()  # type: ignore[misc]
+    result = pipeline.process(stages.parse_raw({"id": "a2", "body": body, "language": "zh"}))
+    assert result.tagged is not None
+    sps = [st.speaker for st in result.tagged.statements]
+    assert len(sps) == 1 and sps[0] is not None and sps[0].country == "CN"  # 所作承諾 is no speech act
+    assert "red_line" in result.tagged.statements[0].terms
+
+
+def test_a_quoted_newspaper_is_the_source_not_the_capital(pipeline: Pipeline) -> None:
+    body = ("Moscow threatened a crushing military response to the drills, the agency reported, "
+            "quoting the state newspaper Pravda Weekly.")
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and not sp.government
+
+
+def test_a_quoted_official_is_the_speaker(pipeline: Pipeline) -> None:
+    body = ("« Toute attaque recevra une riposte immédiate », a déclaré l'agence officielle citant "
+            "le porte-parole du ministère iranien des Affaires étrangères.")
+    sp = _speakers(pipeline, body, "fr")[0]
+    assert sp is not None and sp.country == "IR"
+
+
+def test_japanese_spokesperson_of_a_ministry_without_a_name(pipeline: Pipeline) -> None:
+    body = "北朝鮮外務省の報道官は「日本が軍事的な挑発を続ければ、断固とした対抗措置をとる」と警告した。"
+    sp = _speakers(pipeline, body, "ja")[0]
+    assert sp is not None and sp.country == "KP" and sp.government
+
+
+def test_korean_spokesperson_of_a_ministry_without_a_name(pipeline: Pipeline) -> None:
+    body = '중국 외교부 대변인은 "대만 문제는 넘어서는 안 될 레드라인"이라고 경고했다.'
+    sp = _speakers(pipeline, body, "ko")[0]
+    assert sp is not None and sp.country == "CN" and sp.government
+
+
+def test_korean_name_then_title_then_topic_particle(pipeline: Pipeline) -> None:
+    body = '조태열 외교부 장관은 "북한이 도발하면 단호히 대응할 것"이라고 경고했다.'
+    sp = _speakers(pipeline, body, "ko")[0]
+    assert sp is not None and sp.country == "KR" and sp.name == "Cho Tae-yul"
+
+
+def test_pronoun_after_a_sentence_whose_subject_is_an_official(pipeline: Pipeline) -> None:
+    body = ("Russian Deputy Foreign Minister Sergei Ryabkov met reporters in Moscow on Friday. "
+            '"Such a step would be a dangerous escalation," he said.')
+    sp = _speakers(pipeline, body, "en")[-1]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_a_bare_surname_opening_the_sentence_before_is_not_enough(pipeline: Pipeline) -> None:
+    body = ("Morrison testified before the committee on Tuesday. "
+            '"There would be serious consequences for the troops," he said.')
+    sp = _speakers(pipeline, body, "en")[-1]
+    assert sp is None or not sp.government
+
+
+def test_a_quote_then_a_recap_naming_the_speaker(pipeline: Pipeline) -> None:
+    body = ('"We will answer any strike with every means we have." That was the message from Russian '
+            "Foreign Minister Sergei Lavrov on Friday.")
+    sps = _speakers(pipeline, body, "en")
+    assert sps and all(sp is not None and sp.country == "RU" for sp in sps)
+
+
+def test_two_quoted_sentences_one_speaker(pipeline: Pipeline) -> None:
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    pipeline.duplicates.__init__()  # type: ignore[misc]
+    body = ('"Any strike on our bases is a red line." "We will respond," Russian Foreign Minister '
+            "Sergei Lavrov said of NATO.")
+    result = pipeline.process(stages.parse_raw({"id": "a3", "body": body, "language": "en"}))
+    assert result.tagged is not None
+    st = result.tagged.statements[-1]
+    assert st.speaker is not None and st.speaker.country == "RU" and "red_line" in st.terms
+
+
+def test_an_agency_passing_on_an_officials_words(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "朝中社援引朝鲜国防省发言人的话警告称，美国将承担一切后果。", "zh")[0]
+    assert sp is not None and sp.country == "KP" and sp.government
+
+
+def test_a_title_qualified_before_is_not_requalified_after(pipeline: Pipeline) -> None:
+    body = "İran Dışişleri Bakanlığı Sözcüsü, İsrail'in saldırısına sert karşılık verileceğini belirtti."
+    sp = _speakers(pipeline, body, "tr")[0]
+    assert sp is not None and sp.country == "IR"
+
+
+def test_nationality_adjectives_of_smaller_states(pipeline: Pipeline) -> None:
+    cases = [("en", "The Lithuanian foreign minister warned of a dangerous escalation.", "LT"),
+             ("de", "Der armenische Außenminister warnte vor einer Eskalation.", "AM"),
+             ("fr", "Le ministère azerbaïdjanais de la Défense a menacé de riposter.", "AZ"),
+             ("es", "El canciller jordano advirtió de una escalada.", "JO"),
+             ("ru", "Глава МИД Латвии предупредил об эскалации.", "LV")]
+    for lang, body, cc in cases:
+        sp = _speakers(pipeline, body, lang)[0]
+        assert sp is not None and sp.country == cc, (lang, sp)
+
+
+def test_former_covers_a_coordinated_title(pipeline: Pipeline) -> None:
+    body = ("The former UN envoy and Irish president told the radio the response would be a military "
+            "escalation.")
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is None or not sp.government
+
+
+def test_polish_plural_of_a_nationality(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "Rosyjscy urzędnicy ostrzegli przed eskalacją.", "pl")[0]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_an_opening_phrase_with_a_speech_noun_is_not_the_clause(pipeline: Pipeline) -> None:
+    body = "In a statement carried by state media, North Korea's defence ministry warned of a merciless response."
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "KP" and sp.government
+
+
+def test_an_attribution_set_inside_the_quote_marks(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "« Toute attaque, a prévenu Sergueï Lavrov, serait une escalade. »", "fr")[0]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_arabic_future_prefix_makes_the_state_the_voice(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, 'وقال المتحدث: "روسيا سترد بحزم على أي هجوم عسكري".', "ar")[0]
+    assert sp is not None and sp.country == "RU"
+    assert _speakers(pipeline, 'وقال: "إسرائيل ستدفع ثمنا باهظا لأي هجوم عسكري".', "ar")[0] is None
+
+
+def test_polish_as_clause_and_recap_name_the_source(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "Jak oświadczył Pieskow, taki krok byłby eskalacją.", "pl")[0]
+    assert sp is not None and sp.country == "RU"
+    body = '"Każdy atak spotka się z odpowiedzią." Powiedział to rzecznik Kremla Dmitrij Pieskow.'
+    sps = _speakers(pipeline, body, "pl")
+    assert sps[-1] is not None and sps[-1].country == "RU"
+
+
+def test_turkish_dative_before_gore_is_the_source(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "Kremlin Sözcüsü Peskov'a göre, bu adım tırmanma anlamına gelir.", "tr")[0]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_ukrainian_recap_names_the_speaker_of_the_quote_before(pipeline: Pipeline) -> None:
+    sps = _speakers(pipeline, "«Це буде пряма ескалація». Про це заявив речник Кремля Дмитро Пєсков.", "uk")
+    assert sps[-1] is not None and sps[-1].country == "RU"
+
+
+def test_head_final_according_to_names_its_source(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "中国外務省によれば、台湾問題は越えてはならないレッドラインだ。", "ja")[0]
+    assert sp is not None and sp.country == "CN"
+    sp = _speakers(pipeline, "중국 외교부에 따르면 대만 문제는 레드라인이다.", "ko")[0]
+    assert sp is not None and sp.country == "CN"
+
+
+def test_the_speaker_after_a_korean_according_to_phrase(pipeline: Pipeline) -> None:
+    body = '조선중앙통신에 따르면 북한 국방성 대변인은 "강력한 대응 조치를 취할 것"이라고 경고했다.'
+    sp = _speakers(pipeline, body, "ko")[0]
+    assert sp is not None and sp.country == "KP" and sp.government
+
+
+def test_a_source_word_after_a_quote_tags_it(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "„Das wäre eine rote Linie“, so Kremlsprecher Peskow.", "de")[0]
+    assert sp is not None and sp.country == "RU"
+
+
+def test_an_english_recap_of_a_warning(pipeline: Pipeline) -> None:
+    body = ('"We will answer any attack with all means at our disposal." That was the warning from Russian '
+            "Foreign Minister Sergei Lavrov.")
+    sps = _speakers(pipeline, body, "en")
+    assert sps and all(sp is not None and sp.country == "RU" for sp in sps)
+
+
+def test_a_titled_official_of_no_named_state_takes_the_state_of_his_words(pipeline: Pipeline) -> None:
+    body = '"Poland will respond to any military attack," Defence Minister Jan Kowalczyk said.'
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "PL" and sp.government
+    body = '"Poland will win the final," Sports Minister Jan Kowalczyk said after the match.'
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is None or sp.country is None
