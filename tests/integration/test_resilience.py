@@ -48,6 +48,23 @@ def _outputs(bootstrap: str, prefix: str, ids: set[str], want_alerts: set[str],
     return tagged, latest_alerts(messages)
 
 
+def _alert_diff(bootstrap: str, prefix: str, pipeline_factory: Callable[[], Pipeline],
+                records: list[dict[str, Any]], got: set[str], want: set[str]) -> str:
+    """For a failed comparison: each missing or extra alert, its rule and articles, and where
+    those articles and the alert's candidates are on the topics."""
+    pipe = pipeline_factory()
+    for rec in sorted(records, key=lambda r: (r.get("published_at") or "", r["id"])):
+        pipe.process(stages.parse_raw(rec))
+    lines, ids = [], set()
+    for aid in sorted(got ^ want):
+        alert = pipe.alerts.get(aid)
+        articles = sorted({e.article_id for e in alert.evidence}) if alert is not None else []
+        ids |= {aid, *articles}
+        lines.append(f"{'missing' if aid in want else 'extra'} {aid}: "
+                     f"{alert.rule.id if alert is not None else '?'} from {articles}")
+    return "\n".join(lines) + "\n" + where(bootstrap, prefix, ids)
+
+
 def _disrupt_mid_stream(bootstrap: str, prefix: str, pause: float, disrupt: Callable[[], None],
                         pipeline_factory: Callable[[], Pipeline], witness: Worker,
                         timeout: float) -> dict[str, Any]:
@@ -65,7 +82,9 @@ def _disrupt_mid_stream(bootstrap: str, prefix: str, pause: float, disrupt: Call
     if not ids <= tagged:
         missing = set(sorted(ids - tagged)[:10])
         raise AssertionError(f"untagged: {sorted(missing)}\n{where(bootstrap, prefix, missing)}\n{witness.tail()}")
-    assert set(alerts) == want, (sorted(set(alerts) ^ want), witness.tail())
+    if set(alerts) != want:
+        raise AssertionError(_alert_diff(bootstrap, prefix, pipeline_factory, records, set(alerts), want)
+                             + f"\n{witness.tail()}")
     return alerts
 
 
@@ -160,7 +179,9 @@ def test_repeated_worker_kills_and_a_broker_kill_change_no_id(kafka_harness: Kaf
         if not ids <= tagged:
             missing = set(sorted(ids - tagged)[:10])
             raise AssertionError(f"untagged: {sorted(missing)}\n{where(bootstrap, topic_prefix, missing)}\n{survivors}")
-        assert set(alerts) == want, (sorted(set(alerts) ^ want), survivors)
+        if set(alerts) != want:
+            raise AssertionError(_alert_diff(bootstrap, topic_prefix, pipeline_factory, records, set(alerts), want)
+                                 + f"\n{survivors}")
     finally:
         for w in workers:
             w.stop(signal.SIGKILL)
