@@ -63,12 +63,12 @@ class Consumer(driver.Consumer):
     issues #216 and #221). Its drain loop then records the skipped range as a "gap" and
     counts it as acknowledged, and its commit takes the first run of consecutive acknowledged
     offsets even when that run starts after the committed offset (it lets one missing record
-    through at the head, none at all on a partition never committed). Either way the group
-    commits past records that were never processed: the repeated-kill test lost five articles
-    so. On the topics the agents read (``App.gapless_topics``: neither compacted nor written
+    through at the head, and any number on a partition never committed or committed at 0).
+    Either way the group commits past records that were never processed: the repeated-kill
+    test lost five articles so. On the topics the agents read (``App.gapless_topics``: neither compacted nor written
     by transactions, so a hole is never real) no gap is recorded, and nothing is committed
     while the lowest acknowledged offset is above the committed one. The skip guard
-    (streams/skips.py) reads such a hole again; faust's own behaviour stays for other topics.
+    (streams/runtime/skips.py) reads such a hole again; faust's own behaviour stays for other topics.
     """
 
     def _new_consumer_thread(self) -> driver.AIOKafkaConsumerThread:
@@ -150,17 +150,24 @@ async def recovery_report(app: Any) -> str:
     return "\n".join(lines)
 
 
+def commit_base(consumer: Any, tp: Any) -> int:
+    """The next offset to read of ``tp`` as the group stands: its committed offset, or 0 for a
+    partition the group never committed (read from the start; a log whose start was deleted
+    shows as a hole there, which the skip guard lets through after its seeks)."""
+    committed = consumer._committed_offset.get(tp)
+    return 0 if committed is None else int(committed)
+
+
 def hole_at_head(consumer: Any, tp: Any) -> bool:
     """Whether records from the committed offset on are missing from what the agents have
     acknowledged on ``tp`` (faust's ``_acked``, and its ``_gap`` of holes let through;
     ``_committed_offset`` is the next offset to read)."""
-    committed = consumer._committed_offset.get(tp)
     acked = consumer._acked.get(tp)
-    if committed is None or not acked:
+    if not acked:
         return False
     gaps = consumer._gap.get(tp)
     lowest = min(min(acked), min((g.begin for g in gaps), default=min(acked)) if gaps else min(acked))
-    return bool(lowest > committed)
+    return bool(lowest > commit_base(consumer, tp))
 
 
 async def accept_gap(consumer: Any, tp: Any, first: int, last: int) -> None:

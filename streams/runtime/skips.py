@@ -34,6 +34,7 @@ from typing import Any
 from streams.runtime.faust_internals import (
     accept_gap,
     acknowledged,
+    commit_base,
     committed_offsets,
     hole_at_head,
     recovery_report,
@@ -116,8 +117,7 @@ class SkipGuard:
             if tp.topic not in self.sources or not hole_at_head(consumer, tp):
                 self.holes.pop(tp, None)
                 continue
-            committed = committed_offsets(consumer)[tp]
-            assert committed is not None  # hole_at_head says so
+            committed = commit_base(consumer, tp)
             first = min(acknowledged(consumer, tp))
             seen, seeks = self.holes.get(tp, (None, 0))
             if seen != committed:  # first sighting: the records may be in flight

@@ -106,3 +106,15 @@ def test_an_accepted_gap_lets_the_commit_through(tmp_path: Path) -> None:
     assert not hole_at_head(consumer, raw)
     assert consumer._new_offset(raw) == 19
     assert acknowledged(consumer, raw) == []
+
+
+def test_a_partition_never_committed_is_read_from_its_start(tmp_path: Path) -> None:
+    from faust.types import TP
+
+    raw = TP("news.raw", 0)
+    consumer = _consumer(tmp_path, {"news.raw"})
+    consumer._acked[raw] = [5, 6]  # 0-4 never handled, nothing committed yet: faust would commit 7
+    assert hole_at_head(consumer, raw)
+    assert consumer._new_offset(raw) is None
+    consumer._acked[raw] = [0, 1]
+    assert consumer._new_offset(raw) == 2
