@@ -24,8 +24,10 @@ system:
 
 # The main job: a local broker (unless KAFKA_BOOTSTRAP_SERVERS is set), a worker, the sample
 # feed replayed into news.raw, and every alert printed as it arrives on news.alerts.
+# Ports: `make run RUN_ARGS="--port 9093"` for the broker, NEWSWATCH_WEB_PORT=6067 for the worker's web.
+RUN_ARGS ?=
 run: setup system
-	$(VENV)/bin/newswatch run
+	$(VENV)/bin/newswatch run $(RUN_ARGS)
 
 # The same stages in process, no broker.
 backtest: setup
