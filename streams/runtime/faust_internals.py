@@ -124,6 +124,45 @@ def recovery_stalled_for(app: Any) -> float:
     return float(time.monotonic() - started)
 
 
+RECOVERY_REWIND_AFTER = 5.0  # seconds a changelog partition may sit taken but unread
+
+
+async def recovery_rewind(app: Any) -> list[tuple[Any, int, int]]:
+    """Read again the changelog records faust's fetcher took but never handed to the table
+    recovery: (partition, first, position) for each partition sought back.
+
+    faust's ``Consumer.getmany`` drops the rest of a fetched batch when the consumer group's
+    generation changes (or the flow stops) while it hands the batch over. aiokafka's position
+    has already moved past those records. For stream partitions faust then seeks back to the
+    committed offsets; changelog partitions have none, so a batch fetched from where recovery
+    had just sought them is lost, and recovery waits for ever for offsets that never come (the
+    kill test's survivor: changelog position 27 = its end, recovery read -1, for minutes).
+    A partition still in recovery, with aiokafka's position past the last record recovery
+    applied and no record received for ``RECOVERY_REWIND_AFTER`` seconds, is sought back to
+    the record after the last one applied."""
+    recovery, consumer = app.tables.recovery, app.consumer
+    if not recovery.in_recovery:
+        return []
+    now = time.monotonic()
+    started = recovery._recovery_started_at or now
+    received = recovery._active_events_received_at
+    rewound = []
+    for tp, remaining in sorted(recovery.active_remaining().items()):
+        if remaining <= 0 or now - received.get(tp, started) < RECOVERY_REWIND_AFTER:
+            continue
+        read = recovery.active_offsets[tp]
+        first = 0 if read is None or read < 0 else read + 1
+        try:
+            position = await asyncio.wait_for(consumer.position(tp), 2.0)
+        except Exception as exc:  # no position yet (a seek in flight): nothing taken, nothing to undo
+            log.debug("no position for %s: %r", tp, exc)
+            continue
+        if isinstance(position, int) and position > first:
+            await consumer.seek(tp, first)
+            rewound.append((tp, first, position))
+    return rewound
+
+
 async def recovery_report(app: Any) -> str:
     """What a table recovery that reads nothing is waiting for: each changelog partition's
     target and position as faust and aiokafka see them, the consumer's flow state, and where

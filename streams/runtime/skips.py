@@ -38,6 +38,7 @@ from streams.runtime.faust_internals import (
     committed_offsets,
     hole_at_head,
     recovery_report,
+    recovery_rewind,
     recovery_stalled_for,
 )
 from streams.runtime.lag import read_positions
@@ -140,6 +141,10 @@ class SkipGuard:
         """Resume and seek a partition that has records waiting and has handled none for a while."""
         app = self.app
         if getattr(app, "rebalancing", False):
+            for tp, first, position in await recovery_rewind(app):
+                log.warning("changelog records %s-%s of %s[%s] were taken by faust's fetcher but never reached the "
+                            "table recovery; reading them again", first, position - 1, tp.topic, tp.partition,
+                            extra={"topic": tp.topic, "partition": tp.partition, "offset": first})
             stalled = recovery_stalled_for(app)
             if stalled >= STALL_AFTER:
                 log.warning("table recovery has read no changelog record for %.0f s:\n%s", stalled,

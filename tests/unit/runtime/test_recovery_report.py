@@ -35,3 +35,35 @@ def test_recovery_report_reads_the_real_faust_state(tmp_path: Path) -> None:
     assert 29 < stalled < 60
     assert "flow_active=" in text and "fetcher=" in text
     assert "nw-recovery-test-state-changelog[0] remaining=38 target=41 read=3" in text
+
+
+def test_recovery_rewind_seeks_back_what_the_fetcher_took_and_never_handed_over(tmp_path: Path) -> None:
+    from streams.runtime.faust_internals import RECOVERY_REWIND_AFTER, recovery_rewind
+
+    async def rewind() -> tuple[list[Any], list[tuple[Any, int]]]:
+        app = App("nw-rewind-test", broker="kafka://127.0.0.1:1", datadir=str(tmp_path))
+        recovery = cast(Any, app.tables).recovery
+        taken, fresh, done = (TP("nw-rewind-test-state-changelog", p) for p in range(3))
+        recovery._set_recovery_started()
+        recovery._recovery_started_at = time.monotonic() - RECOVERY_REWIND_AFTER - 1
+        for tp, target, read in ((taken, 26, -1), (fresh, 9, 4), (done, 5, 5)):
+            recovery.active_highwaters[tp] = target
+            recovery.active_offsets[tp] = read
+        recovery._active_events_received_at[fresh] = time.monotonic()  # reading: left alone
+        positions = {taken: 27, fresh: 10, done: 6}
+        sought: list[tuple[Any, int]] = []
+
+        async def position(tp: Any) -> int:
+            return positions[tp]
+
+        async def seek(tp: Any, offset: int) -> None:
+            sought.append((tp, offset))
+
+        app.consumer.position = position  # type: ignore[method-assign]
+        app.consumer.seek = seek  # type: ignore[method-assign,assignment]
+        return await recovery_rewind(app), sought
+
+    rewound, sought = asyncio.run(rewind())
+    tp0 = TP("nw-rewind-test-state-changelog", 0)
+    assert sought == [(tp0, 0)]  # taken up to its end, nothing applied: read again from the start
+    assert rewound == [(tp0, 0, 27)]
