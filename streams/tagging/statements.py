@@ -324,6 +324,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                                                                           before.cues)] + sterms
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
+        # "Amid tensions over Ukraine, X warned Moscow …": a state named in the scene is no target
+        scene = _background(text, article.language, layers.mods, sq, s0, s1)
+        smentions = [i for i in smentions if not _inside(mentions[i].start, scene)]
         quote = _evidence_quote(sq, sterms)
         grouped: dict[str, list[str]] = {}
         for t in sterms:
@@ -869,6 +872,15 @@ def _foreground(text: str, lang: str, mods: list[Hit], terms: list[Hit], sq: lis
     "trong bối cảnh căng thẳng leo thang"): the journalist's scene, not what the speaker said.
     Such a phrase, outside quotes, runs from its marker to the next comma or the sentence end;
     in verb-final languages and Chinese the marker closes it ("緊張が高まる中", "紧张升级之际")."""
+    spans = _background(text, lang, mods, sq, s0, s1)
+    if not spans:
+        return terms
+    return [t for t in terms if not any(a <= t.start < b for a, b in spans)]
+
+
+def _background(text: str, lang: str, mods: Sequence[Hit], sq: Sequence[tuple[int, int]], s0: int,
+                s1: int) -> list[tuple[int, int]]:
+    """The narrative background phrases of a sentence (see _foreground)."""
     spans = []
     for h in mods:
         if h.phrase.value != "background" or _inside(h.start, sq):
@@ -879,9 +891,7 @@ def _foreground(text: str, lang: str, mods: list[Hit], terms: list[Hit], sq: lis
         else:
             end = _CLAUSE_END.search(text, h.end, s1)
             spans.append((h.start, end.start() if end else s1))
-    if not spans:
-        return terms
-    return [t for t in terms if not any(a <= t.start < b for a, b in spans)]
+    return spans
 
 
 def _evidence_quote(sq: list[tuple[int, int]], terms: list[Hit]) -> tuple[int, int] | None:

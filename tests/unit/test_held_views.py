@@ -78,3 +78,14 @@ def test_words_the_speaker_addressed_to_another_state_are_the_speakers(pipeline:
     body = ('"We told Washington: "Any strike on our territory crosses a red line"," Russia\'s foreign '
             'minister said.')
     assert "gov-warns-escalation" in _alerts(pipeline, body)
+
+
+# --- the scene is no target
+
+
+def test_a_state_named_in_the_background_phrase_is_no_target(pipeline: Pipeline) -> None:
+    body = ("Amid tensions over Ukraine, the American president warned that Moscow would face grave "
+            "consequences for any new cyberattack.")
+    raw = RawArticle(body=body, id="hv-scene", language="en", published_at="2025-03-04T10:00:00Z")
+    alerts = pipeline.process(raw).alerts
+    assert alerts and all({t.country for t in a.targets} == {"RU"} for a in alerts)
