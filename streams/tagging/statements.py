@@ -394,8 +394,9 @@ def _held_views(text: str, speaker: Speaker, cues: Sequence[Hit], sq: Sequence[t
     """Drop the terms of a view held rather than a warning given, when the only speech verbs of the
     sentence (outside quotes) are verbs of holding a view and nothing makes it a warning (no
     conditional or possibility after the verb):
-    - a state named as subject with "regards/considers/views X as …" (`stance` markers) and no day
-      named: the journalist's account of a standing position ('Beijing regards it as a "red line"').
+    - a red line of a state named as subject with "regards/considers/views X as …" (`stance` markers)
+      and no day named: the journalist's account of a standing position ('Beijing regards it as a
+      "red line"'). "Regards this as an escalation" answers an event: it stays.
       The state's own words quoted beyond the term ('X considers it "a reckless step towards
       escalation"') are a statement and stay;
     - "believes/holds that X is a serious threat" (`opinion` or `stance`) with a serious threat as the
@@ -411,7 +412,8 @@ def _held_views(text: str, speaker: Speaker, cues: Sequence[Hit], sq: Sequence[t
 
     if speaker.kind == "country" and all(held(c, ("stance",)) for c in cues) and "occasion" not in kinds and \
             _DAY.search(text, s0, s1) is None:
-        return [t for t in terms if t.phrase.value in CONTEXT_ONLY or any(
+        # (a red line is a standing position; "regards this as an escalation" answers an event)
+        return [t for t in terms if t.phrase.value != "red_line" or any(
             a <= t.start < b and len(text[a:b].strip(" \"“”«»„'")) > t.end - t.start + QUOTE_SLACK for a, b in sq)]
     warning = {t.phrase.value for t in terms} & _WARNING_CLASSES
     if warning == {"grave_threat"} and all(held(c, ("opinion", "stance")) for c in cues):

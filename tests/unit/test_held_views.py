@@ -89,3 +89,8 @@ def test_a_state_named_in_the_background_phrase_is_no_target(pipeline: Pipeline)
     raw = RawArticle(body=body, id="hv-scene", language="en", published_at="2025-03-04T10:00:00Z")
     alerts = pipeline.process(raw).alerts
     assert alerts and all({t.country for t in a.targets} == {"RU"} for a in alerts)
+
+
+def test_a_state_regarding_a_move_as_an_escalation_still_fires(pipeline: Pipeline) -> None:
+    body = "Moscow regards the deployment of the missiles as a dangerous escalation."
+    assert "gov-warns-escalation" in _alerts(pipeline, body)
