@@ -39,7 +39,7 @@ DATA = Path(__file__).parent / "data"
 # what the one before said ("That's according to", "Об этом заявил").
 # prohibitive: a negation that makes a warning ("do not test our red lines", "jangan").
 MARKERS = {"conditional": 0, "hypothetical": 1, "negation": 2, "clause": 3, "source": 4, "recap": 5, "prohibitive": 6,
-           "background": 7}
+           "background": 7, "stance": 8, "opinion": 9, "occasion": 10}
 BODY_KINDS = (
     "foreign_ministry",
     "defence_ministry",

@@ -302,6 +302,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         if speaker is not None:  # "the West's response", "Russia's red lines" in a Ukrainian's words
             owned = foreign_owned(text, article.language, sterms, [mentions[i] for i in smentions], speaker.country)
             sterms = [t for t in sterms if t not in owned]
+            # '"I read X's message as: "We will …""': the inner quote is X's words, not the speaker's
+            others = _quoted_others(text, sq, [mentions[i] for i in smentions], layers.cues, speaker.country)
+            sterms = [t for t in sterms if not _inside(t.start, others)]
+            sterms = _held_views(text, speaker, [c for c in scues if not _inside(c.start, sq)], sq, layers.mods,
+                                 sterms, anchor.start, s0, s1)
         start = s0
         if not any(t.phrase.value not in CONTEXT_ONLY for t in sterms) and si > 0 and \
                 (prev is None or prev.sentence < si - 1) and \
@@ -319,6 +324,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                                                                           before.cues)] + sterms
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
+        # "Amid tensions over Ukraine, X warned Moscow …": a state named in the scene is no target
+        scene = _background(text, article.language, layers.mods, sq, s0, s1)
+        smentions = [i for i in smentions if not _inside(mentions[i].start, scene)]
         quote = _evidence_quote(sq, sterms)
         grouped: dict[str, list[str]] = {}
         for t in sterms:
@@ -343,6 +351,74 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         for st in out:
             _date_check(st, kb, day)
     return out
+
+
+INNER_REACH = 120  # characters before a quote inside a quote where whose words they are is named
+
+
+def _quoted_others(text: str, sq: Sequence[tuple[int, int]], mentions: Sequence[Mention], cues: Sequence[Hit],
+                   own: str | None) -> list[tuple[int, int]]:
+    """Quotes inside the speaker's quote that give another state's words: '"I read X's message
+    like this: "…""', '"X told us: "…""'. The inner quote opens after a colon or a speech verb and
+    the last person, body or state named before it in its sentence belongs to another country.
+    A name right after a speech verb is whom the speaker addressed ('"We told X: "…""'): theirs."""
+    out: list[tuple[int, int]] = []
+    if own is None:
+        return out
+    for a, b in sq:
+        for x, y in quotes(text[a:b]):
+            x, y = x + a, y + a
+            mark = x - 1  # the inner opening mark
+            lo = max(a, mark - INNER_REACH)
+            lead = text[lo:mark].rstrip()
+            if not lead.endswith((":", "：")) and not any(lo <= c.start and 0 <= mark - c.end <= 3 for c in cues):
+                continue  # a scare-quoted word ('our "red lines"'), not speech
+            lo = max([lo, *(i + 1 for i in (text.rfind(p, lo, mark) for p in ".!?;") if i >= 0)])
+            names = [m for m in mentions if lo <= m.start and m.end <= mark and m.type in SPEAKER_TYPES
+                     and m.country is not None and (m.type != "city" or m.role == "capital")]
+            names = [m for m in names if not any(0 <= m.start - c.end <= 3 for c in cues)]
+            if names and max(names, key=lambda m: m.end).country != own:
+                out.append((x, y))
+    return out
+
+
+# A day named in figures ("21/4", "4.21"): what was said is tied to a date.
+_DAY = re.compile(r"(?<![\d/.])\d{1,2}[/.]\d{1,2}(?![\d/.])")
+QUOTE_SLACK = 4  # characters of a quote beyond the term it holds: scare quotes ('a "red line"')
+_WARNING_CLASSES = frozenset({"escalation", "red_line", "grave_consequences", "grave_threat", "retaliation",
+                              "consequences", "response", "party_to_conflict"})
+
+
+def _held_views(text: str, speaker: Speaker, cues: Sequence[Hit], sq: Sequence[tuple[int, int]], mods: Sequence[Hit],
+                terms: list[Hit], at: int, s0: int, s1: int) -> list[Hit]:
+    """Drop the terms of a view held rather than a warning given, when the only speech verbs of the
+    sentence (outside quotes) are verbs of holding a view and nothing makes it a warning (no
+    conditional or possibility after the verb):
+    - a red line of a state named as subject with "regards/considers/views X as …" (`stance` markers)
+      and no day named: the journalist's account of a standing position ('Beijing regards it as a
+      "red line"'). "Regards this as an escalation" answers an event: it stays.
+      The state's own words quoted beyond the term ('X considers it "a reckless step towards
+      escalation"') are a statement and stay;
+    - "believes/holds that X is a serious threat" (`opinion` or `stance`) with a serious threat as the
+      only warning term: an assessment, not a warning of action."""
+    if not cues or not terms:
+        return terms
+    if any(h.phrase.value in ("conditional", "hypothetical") and at <= h.start < s1 for h in mods):
+        return terms
+    kinds = {h.phrase.value for h in mods if s0 <= h.start < s1}
+
+    def held(c: Hit, values: tuple[str, ...]) -> bool:
+        return any(h.phrase.value in values and h.start <= c.start and c.end <= h.end for h in mods)
+
+    if speaker.kind == "country" and all(held(c, ("stance",)) for c in cues) and "occasion" not in kinds and \
+            _DAY.search(text, s0, s1) is None:
+        # (a red line is a standing position; "regards this as an escalation" answers an event)
+        return [t for t in terms if t.phrase.value != "red_line" or any(
+            a <= t.start < b and len(text[a:b].strip(" \"“”«»„'")) > t.end - t.start + QUOTE_SLACK for a, b in sq)]
+    warning = {t.phrase.value for t in terms} & _WARNING_CLASSES
+    if warning == {"grave_threat"} and all(held(c, ("opinion", "stance")) for c in cues):
+        return [t for t in terms if t.phrase.value != "grave_threat"]
+    return terms
 
 
 _OWN_SUBJECT_GAP = 3  # characters between a person or body and the cue they are the subject of
@@ -798,6 +874,15 @@ def _foreground(text: str, lang: str, mods: list[Hit], terms: list[Hit], sq: lis
     "trong bối cảnh căng thẳng leo thang"): the journalist's scene, not what the speaker said.
     Such a phrase, outside quotes, runs from its marker to the next comma or the sentence end;
     in verb-final languages and Chinese the marker closes it ("緊張が高まる中", "紧张升级之际")."""
+    spans = _background(text, lang, mods, sq, s0, s1)
+    if not spans:
+        return terms
+    return [t for t in terms if not any(a <= t.start < b for a, b in spans)]
+
+
+def _background(text: str, lang: str, mods: Sequence[Hit], sq: Sequence[tuple[int, int]], s0: int,
+                s1: int) -> list[tuple[int, int]]:
+    """The narrative background phrases of a sentence (see _foreground)."""
     spans = []
     for h in mods:
         if h.phrase.value != "background" or _inside(h.start, sq):
@@ -808,9 +893,7 @@ def _foreground(text: str, lang: str, mods: list[Hit], terms: list[Hit], sq: lis
         else:
             end = _CLAUSE_END.search(text, h.end, s1)
             spans.append((h.start, end.start() if end else s1))
-    if not spans:
-        return terms
-    return [t for t in terms if not any(a <= t.start < b for a, b in spans)]
+    return spans
 
 
 def _evidence_quote(sq: list[tuple[int, int]], terms: list[Hit]) -> tuple[int, int] | None:
