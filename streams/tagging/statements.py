@@ -290,9 +290,12 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # sentence before, which holds no statement of its own
             speaker = _subject_before(text, article.sentences[si - 1], mentions, sentence_mentions.get(si - 1, []),
                                       sentence_hits.get(si - 1, []), kb)
+        # '"…"\nحذرت زاخاروفا.', '…. Zakharova said.': a sentence of nothing but the speaker and the verb
+        # tags what was said in the sentence before
+        bare = _bare_tag(text, s0, s1, layers, [mentions[i] for i in sentence_mentions.get(si, ())])
+        recap = bare or any(h.phrase.value == "recap" for h in layers.mods)
         if speaker is not None and prev is not None and prev.speaker is None and prev.sentence == si - 1 and \
-                _OPENING.match(text, article.sentences[si - 1].start) and (
-                    _OPENING.match(text, s0) or any(h.phrase.value == "recap" for h in layers.mods)):
+                _OPENING.match(text, article.sentences[si - 1].start) and (_OPENING.match(text, s0) or recap):
             # '"…." "…," Lavrov said.', '"…." That was the message from X.': the quote before is theirs too
             prev.speaker = speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)]
@@ -304,8 +307,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             sterms = [t for t in sterms if t not in owned]
         start = s0
         if not any(t.phrase.value not in CONTEXT_ONLY for t in sterms) and si > 0 and \
-                (prev is None or prev.sentence < si - 1) and \
-                any(h.phrase.value == "recap" for h in layers.mods):
+                (prev is None or prev.sentence < si - 1) and recap:
             # "That's according to X", "Об этом заявил X": what X said is the sentence before.
             before = _Layers.of(sentence_hits.get(si - 1, []))
             sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms, before.cues)]
@@ -343,6 +345,22 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         for st in out:
             _date_check(st, kb, day)
     return out
+
+
+BARE_TAG_WORDS = 3  # words besides the names, titles and the verb ("on Tuesday", "he", "also")
+_TAG_PUNCT = " \t\n.,:;!?-—–\"“”«»„「」『』()。，、،"
+
+
+def _bare_tag(text: str, s0: int, s1: int, layers: _Layers, names: Sequence[Mention]) -> bool:
+    """A sentence that is only a speech verb and who spoke ("Zakharova warned.", "he added.", "kata dia."):
+    an attribution set after what was said, on its own line or as a sentence of its own."""
+    if not any(h.phrase.value != "source" for h in layers.cues):
+        return False
+    spans = [(h.start, h.end) for h in (*layers.cues, *layers.roles)] + [(m.start, m.end) for m in names]
+    spans += [(h.start, h.end) for h in layers.mods if h.phrase.value != "negation"]
+    rest = "".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(text[s0:s1], s0))
+    words = rest.translate({ord(c): " " for c in _TAG_PUNCT}).split()
+    return len(words) <= BARE_TAG_WORDS and not layers.terms
 
 
 _OWN_SUBJECT_GAP = 3  # characters between a person or body and the cue they are the subject of
@@ -583,8 +601,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     role_after = any(anchor.end <= h.start <= anchor.end + 8 for h in layers.roles)
     # "Le président russe, Vladimir Poutine, a prévenu l'Occident": the comma closes an apposition
     apposition = any(m.end in (comma, comma - 1) and m.type in ("person", "body") for m in before)
+    # '…, he added.', '…, ia menambahkan.': a subject pronoun between the comma and the cue is the tag's
+    gap = text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-") if comma >= 0 else ""
     tag = quote_before or (comma >= 0 and not tail and (follows - anchor.end <= 4 or role_after)
-                           and not apposition and not text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-"))
+                           and not apposition and (not gap or _PRONOUN_BEFORE.fullmatch(gap) is not None))
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
     # before the cue in its clause, so its subject is what follows (up to the reported clause).
     opening = not antecedent and ((not [m for m in before if m.start >= clause] and text[clause:anchor.start].strip(

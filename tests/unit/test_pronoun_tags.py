@@ -1,0 +1,49 @@
+"""Attributions that name nobody next to what was said: a pronoun tag after the words ("…, he
+added."), a speaker line after the quote (on its own line or as its own sentence), a pronoun or
+zero subject a few sentences after the official was named. The sentences are the team's own
+fixtures, one pattern each."""
+
+from __future__ import annotations
+
+from streams import stages
+from streams.models import Statement
+from streams.pipeline import Pipeline
+
+
+def _statements(pipeline: Pipeline, body: str, lang: str) -> list[Statement]:
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    pipeline.duplicates.__init__()  # type: ignore[misc]
+    result = pipeline.process(stages.parse_raw({"id": "a1", "body": body, "language": lang}))
+    assert result.tagged is not None
+    return result.tagged.statements
+
+
+def test_words_before_a_pronoun_tag_are_what_was_said(pipeline: Pipeline) -> None:
+    body = ("Foreign Minister Sergei Lavrov spoke to reporters on Tuesday. "
+            "Any strike deep inside Russia would be a dangerous escalation, he added.")
+    st = _statements(pipeline, body, "en")[-1]
+    assert st.speaker is not None and st.speaker.country == "RU"
+    assert "escalation" in st.terms
+
+
+def test_a_speaker_line_after_the_quote_tags_it(pipeline: Pipeline) -> None:
+    for body in ("«أي هجوم على أراضينا سيكون تصعيدا خطيرا»\nحذرت زاخاروفا.",
+                 "أي هجوم على أراضينا سيكون تصعيدا خطيرا. حذرت زاخاروفا."):
+        st = _statements(pipeline, body, "ar")[-1]
+        assert st.speaker is not None and st.speaker.country == "RU"
+        assert "escalation" in st.terms
+
+
+def test_a_speaker_line_names_the_speaker_of_the_quote_above(pipeline: Pipeline) -> None:
+    body = ('"Any attack on our territory will be met with swift retaliation."\n'
+            "Russian Foreign Ministry spokeswoman Maria Zakharova said.")
+    first = _statements(pipeline, body, "en")[0]
+    assert first.speaker is not None and first.speaker.country == "RU"
+
+
+def test_a_sentence_with_more_than_a_name_and_a_verb_is_no_tag(pipeline: Pipeline) -> None:
+    body = ("Any strike would be a dangerous escalation. "
+            "Lavrov said the talks with his counterpart had been useful and would go on next month.")
+    st = _statements(pipeline, body, "en")[-1]
+    assert "escalation" not in st.terms
