@@ -290,6 +290,12 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # sentence before, which holds no statement of its own
             speaker = _subject_before(text, article.sentences[si - 1], mentions, sentence_mentions.get(si - 1, []),
                                       sentence_hits.get(si - 1, []), kb)
+        if speaker is None and si > 1 and not any(s0 <= h.start < anchor.start for h in layers.roles) and \
+                _pronoun_subject(text, s0, anchor, sq):
+            # "Lavrov met reporters. He gave no details. '…,' he added.", "또 '…'라고 경고했다": a pronoun or
+            # an unexpressed subject takes the official named a few sentences before, not past anybody else
+            speaker = _recent_speaker(text, article.sentences, si, out, mentions, sentence_mentions,
+                                      sentence_hits, kb)
         # '"…"\nحذرت زاخاروفا.', '…. Zakharova said.': a sentence of nothing but the speaker and the verb
         # tags what was said in the sentence before
         bare = _bare_tag(text, s0, s1, layers, [mentions[i] for i in sentence_mentions.get(si, ())])
@@ -345,6 +351,45 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         for st in out:
             _date_check(st, kb, day)
     return out
+
+
+PRONOUN_REACH = 3  # sentences back where a pronoun or an unexpressed subject finds its official
+# A personal pronoun right after the cue ('…," said he', "kata dia", "добавил он", "a-t-il ajouté" is one word)
+_PRONOUN_AFTER = re.compile(r"\s*(?:he|she|er|sie|il|elle|él|ella|lui|lei|ele|ela|ia|dia|beliau|ông|bà|он|она|"
+                            r"він|вона|on|ona)(?!\w)", re.IGNORECASE)
+_PRONOUN_CUE = re.compile(r"(?:nya|\s(?:dia|ia|beliau)|-t-(?:il|elle)\s+\w+)$", re.IGNORECASE)
+ZERO_SUBJECT_WORDS = 2  # words outside quotes before the cue when no subject is expressed ("또", "Also")
+
+
+def _pronoun_subject(text: str, s0: int, anchor: Hit, sq: Sequence[tuple[int, int]]) -> bool:
+    """The cue's subject is a personal pronoun ("he added", "ia memperingatkan", "kata dia", "그는", "彼は")
+    or is not expressed at all ('"…", añadió', '또 "…"라고 경고했다', "وأضاف أن …")."""
+    cue = text[anchor.start:anchor.end]
+    if _PRONOUN_BEFORE.search(text, max(s0, anchor.start - 24), anchor.start) or \
+            _CJK_PRONOUN.search(text, max(s0, anchor.start - 6), anchor.start) or \
+            _PRONOUN_AFTER.match(text, anchor.end) or _PRONOUN_CUE.search(cue):
+        return True
+    outside = "".join(" " if _inside(i, sq) else c for i, c in enumerate(text[s0:anchor.start], s0))
+    return len(outside.translate({ord(c): " " for c in _TAG_PUNCT}).split()) <= ZERO_SUBJECT_WORDS
+
+
+def _recent_speaker(text: str, sents: Sequence[Span], si: int, out: Sequence[Statement], mentions: list[Mention],
+                    sentence_mentions: dict[int, list[int]], sentence_hits: dict[int, list[Hit]],
+                    kb: KnowledgeBase) -> Speaker | None:
+    """The official a pronoun refers to: the speaker of the latest statement or the subject of the latest
+    sentence, up to PRONOUN_REACH sentences back; none past a sentence that names another person, a title
+    or a non-government subject (somebody else may be meant)."""
+    spoken = {st.sentence: st for st in out}
+    for k in range(si - 1, max(-1, si - 1 - PRONOUN_REACH), -1):
+        if k in spoken:
+            return spoken[k].speaker
+        sp = _subject_before(text, sents[k], mentions, sentence_mentions.get(k, []), sentence_hits.get(k, []), kb)
+        if sp is not None:
+            return sp
+        if any(mentions[i].type == "person" for i in sentence_mentions.get(k, ())) or \
+                any(h.phrase.layer in ("role", "nongov") for h in sentence_hits.get(k, ())):
+            return None
+    return None
 
 
 BARE_TAG_WORDS = 3  # words besides the names, titles and the verb ("on Tuesday", "he", "also")

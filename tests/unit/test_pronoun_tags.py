@@ -47,3 +47,24 @@ def test_a_sentence_with_more_than_a_name_and_a_verb_is_no_tag(pipeline: Pipelin
             "Lavrov said the talks with his counterpart had been useful and would go on next month.")
     st = _statements(pipeline, body, "en")[-1]
     assert "escalation" not in st.terms
+
+
+def test_a_pronoun_reaches_back_over_sentences_that_name_nobody(pipeline: Pipeline) -> None:
+    cases = [
+        ("es", 'El canciller ruso Serguéi Lavrov habló el martes con la prensa. No dio más detalles. '
+               '"Cualquier ataque será una escalada peligrosa", añadió.'),
+        ("ja", "北朝鮮外務省の報道官は14日に会見を開きました。会見は30分ほど続きました。"
+               "さらに「アメリカが挑発を続ければ、強力な報復措置をとる」と警告しました。"),
+        ("id", "Menteri Pertahanan China Dong Jun berbicara di Singapura pada Sabtu. Dia tidak merinci langkah itu. "
+               '"Setiap provokasi akan dibalas dengan tindakan balasan yang tegas," kata dia.'),
+    ]
+    for lang, body in cases:
+        st = _statements(pipeline, body, lang)[-1]
+        assert st.speaker is not None and st.speaker.government, lang
+
+
+def test_a_pronoun_does_not_reach_past_another_named_person(pipeline: Pipeline) -> None:
+    body = ("Foreign Minister Sergei Lavrov met reporters on Tuesday. Analyst John Smith gave no details. "
+            "Any strike would be a dangerous escalation, he added.")
+    st = _statements(pipeline, body, "en")[-1]
+    assert st.speaker is None or not st.speaker.government
