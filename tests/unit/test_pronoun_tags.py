@@ -68,3 +68,16 @@ def test_a_pronoun_does_not_reach_past_another_named_person(pipeline: Pipeline) 
             "Any strike would be a dangerous escalation, he added.")
     st = _statements(pipeline, body, "en")[-1]
     assert st.speaker is None or not st.speaker.government
+
+
+def test_a_reflexive_verb_of_revenge_is_not_owned_by_its_object(pipeline: Pipeline) -> None:
+    body = "O Conselho Nacional de Segurança do Irã afirmou que vai se vingar dos EUA no momento certo."
+    st = _statements(pipeline, body, "pt")[-1]
+    assert st.speaker is not None and st.speaker.country == "IR"
+    assert "retaliation" in st.terms
+
+
+def test_an_imperative_not_to_play_with_fire_is_a_warning(pipeline: Pipeline) -> None:
+    body = '"Don’t play with fire over Taiwan," Chinese Foreign Minister Wang Yi said on Friday.'
+    st = _statements(pipeline, body, "en")[-1]
+    assert "grave_consequences" in st.terms
