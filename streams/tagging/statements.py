@@ -296,6 +296,12 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # an unexpressed subject takes the official named a few sentences before, not past anybody else
             speaker = _recent_speaker(text, article.sentences, si, out, mentions, sentence_mentions,
                                       sentence_hits, kb)
+        if (speaker is None or (speaker.kind == "person" and speaker.country is None and speaker.entity_id is None))\
+                and si > 0:
+            # "Foreign Ministry spokesperson X spoke on Monday. The spokesperson said …", "대변인은 …": a bare
+            # title that repeats the office of the official just named is that official
+            speaker = _same_office(text, s0, anchor, layers, sq, article.sentences, si, out, mentions,
+                                   sentence_mentions, sentence_hits, kb) or speaker
         # '"…"\nحذرت زاخاروفا.', '…. Zakharova said.': a sentence of nothing but the speaker and the verb
         # tags what was said in the sentence before
         bare = _bare_tag(text, s0, s1, layers, [mentions[i] for i in sentence_mentions.get(si, ())])
@@ -375,7 +381,7 @@ def _pronoun_subject(text: str, s0: int, anchor: Hit, sq: Sequence[tuple[int, in
 
 def _recent_speaker(text: str, sents: Sequence[Span], si: int, out: Sequence[Statement], mentions: list[Mention],
                     sentence_mentions: dict[int, list[int]], sentence_hits: dict[int, list[Hit]],
-                    kb: KnowledgeBase) -> Speaker | None:
+                    kb: KnowledgeBase, skip_roles: bool = False) -> Speaker | None:
     """The official a pronoun refers to: the speaker of the latest statement or the subject of the latest
     sentence, up to PRONOUN_REACH sentences back; none past a sentence that names another person, a title
     or a non-government subject (somebody else may be meant)."""
@@ -387,9 +393,33 @@ def _recent_speaker(text: str, sents: Sequence[Span], si: int, out: Sequence[Sta
         if sp is not None:
             return sp
         if any(mentions[i].type == "person" for i in sentence_mentions.get(k, ())) or \
-                any(h.phrase.layer in ("role", "nongov") for h in sentence_hits.get(k, ())):
+                any(h.phrase.layer == "nongov" or (h.phrase.layer == "role" and not skip_roles)
+                    for h in sentence_hits.get(k, ())):
             return None
     return None
+
+
+def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[tuple[int, int]],
+                 sents: Sequence[Span], si: int,
+                 out: Sequence[Statement], mentions: list[Mention], sentence_mentions: dict[int, list[int]],
+                 sentence_hits: dict[int, list[Hit]], kb: KnowledgeBase) -> Speaker | None:
+    """The recent official whose office a bare title before the cue names again ("the spokesperson" after
+    "Foreign Ministry spokesperson X", "the minister" after "Foreign Minister X")."""
+    titles = [h for h in layers.roles if s0 <= h.start < anchor.start and _bare_title(text, h)]
+    if not titles:
+        return None
+    own = [mentions[i] for i in sentence_mentions.get(si, ()) if s0 <= mentions[i].start < anchor.start
+           and mentions[i].type in ("body", "country", "city") and not _inside(mentions[i].start, sq)]
+    if own:
+        return None  # "the Russian spokesperson": a state of its own
+    role = titles[0].phrase.value
+    found = _recent_speaker(text, sents, si, out, mentions, sentence_mentions, sentence_hits, kb, skip_roles=True)
+    if found is None or not found.government:
+        return None
+    held = found.voice.role if found.voice is not None else found.role
+    if held is None or not (held == role or held.endswith("_" + role)):
+        return None
+    return found
 
 
 BARE_TAG_WORDS = 3  # words besides the names, titles and the verb ("on Tuesday", "he", "also")
@@ -1198,7 +1228,8 @@ def _bare_title(text: str, h: Hit) -> bool:
     if _OWNER.search(text, max(0, h.start - 40), h.start):
         return False
     prev = _PREV_TOKEN.search(text, max(0, h.start - 30), h.start)
-    return prev is None or not (prev.group(1)[:1].isupper() and prev.group(1).lower() not in _NOT_NAMES)
+    return prev is None or prev.group(1)[-1] in ".!?" or \
+        not (prev.group(1)[:1].isupper() and prev.group(1).lower() not in _NOT_NAMES)
 
 
 def _stateless_official(st: Statement, article: CleanArticle, mentions: list[Mention],

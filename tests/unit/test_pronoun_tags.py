@@ -81,3 +81,24 @@ def test_an_imperative_not_to_play_with_fire_is_a_warning(pipeline: Pipeline) ->
     body = '"Don’t play with fire over Taiwan," Chinese Foreign Minister Wang Yi said on Friday.'
     st = _statements(pipeline, body, "en")[-1]
     assert "grave_consequences" in st.terms
+
+
+def test_a_bare_title_repeating_the_office_just_named_is_that_official(pipeline: Pipeline) -> None:
+    cases = [
+        ("en", "Chinese Foreign Ministry spokesperson Mao Ning spoke on Monday. "
+               "The spokesperson said any provocation would be met with resolute countermeasures."),
+        ("id", "Juru bicara Kementerian Luar Negeri China Mao Ning berbicara pada Senin. Juru bicara itu "
+               "memperingatkan bahwa setiap provokasi akan dibalas dengan tindakan balasan yang tegas."),
+        ("ko", '북한 외무성 대변인은 14일 담화를 발표했다. 대변인은 "미국이 도발을 계속하면 강력한 보복에 '
+               '직면할 것"이라고 경고했다.'),
+    ]
+    for lang, body in cases:
+        st = _statements(pipeline, body, lang)[-1]
+        assert st.speaker is not None and st.speaker.country in ("CN", "KP"), lang
+
+
+def test_a_bare_title_of_another_office_is_not_the_official_just_named(pipeline: Pipeline) -> None:
+    body = ("Chinese Foreign Minister Wang Yi spoke on Monday. "
+            "The spokesperson said any provocation would be met with resolute countermeasures.")
+    st = _statements(pipeline, body, "en")[-1]
+    assert st.speaker is None or st.speaker.country is None
