@@ -667,6 +667,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         before = [m for m in before if not _SUFFIXED.match(text, _phrase_end(text, m.end, spans))
                   or _ACCORDING_TR.match(text, _phrase_end(text, m.end, spans))]  # "Peskov'a göre": the source
     ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)]
+    if lang in _TOPIC:  # "기자들에게" (to reporters), "記者団に": a noun with no subject particle is no subject
+        ng = [h for h in ng if h.start >= anchor.start or _TOPIC[lang].match(text, _plural_end(text, h.end))
+              or _ACCORDING[lang].match(text, _plural_end(text, h.end))]
     ng_after = [h for h in ng if anchor.end <= h.start <= anchor.end + 24]
     # "…, предупреждают экономисты", "…, dijo el ministro X": the subject follows the cue.
     follows = min([m.start for m in after[:1]] + [h.start for h in ng_after[:1]], default=s1)
@@ -848,6 +851,15 @@ def _antecedent(text: str, clause: int, anchor: Hit, before: list[Mention], laye
         return []
     spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
     return [m for m in before if m.end <= gap.start() and _phrase_end(text, m.end, spans) == gap.start()]
+
+
+_PLURAL = re.compile(r"들|たち|ら|団")
+
+
+def _plural_end(text: str, end: int) -> int:
+    """After a plural suffix written onto a noun ("기자들", "記者たち", "記者団")."""
+    m = _PLURAL.match(text, end)
+    return m.end() if m is not None else end
 
 
 def _phrase_end(text: str, end: int, spans: list[tuple[int, int]]) -> int:

@@ -102,3 +102,12 @@ def test_a_bare_title_of_another_office_is_not_the_official_just_named(pipeline:
             "The spokesperson said any provocation would be met with resolute countermeasures.")
     st = _statements(pipeline, body, "en")[-1]
     assert st.speaker is None or st.speaker.country is None
+
+
+def test_korean_reporters_addressed_are_no_subject(pipeline: Pipeline) -> None:
+    body = ('북한 외무성 대변인은 14일 담화를 발표했다. 대변인은 이날 기자들에게 입장을 설명했다. '
+            '또 "미국이 도발을 계속하면 강력한 보복에 직면할 것"이라고 경고했다.')
+    st = _statements(pipeline, body, "ko")[-1]
+    assert st.speaker is not None and st.speaker.country == "KP"
+    experts = _statements(pipeline, '전문가들은 "미국이 도발을 계속하면 보복에 직면할 것"이라고 경고했다.', "ko")[-1]
+    assert experts.speaker is not None and not experts.speaker.government
