@@ -339,7 +339,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             grouped.setdefault(t.phrase.value, []).append(text[t.start:t.end])
         st = Statement(
             sentence=si, start=start, end=s1, cue=best.phrase.value, cue_text=text[best.start:best.end],
-            cues=sorted({c.phrase.value for c in scues}),  # "«Kami prihatin …», kata X" is a concern too
+            # "«Kami prihatin …», kata X" is a concern too; "an escalation … unacceptable" a warning
+            cues=sorted({c.phrase.value for c in scues} | _verdict(text, article.language, scues, sterms)),
             cue_start=best.start, language=article.language, speaker=speaker,
             quote=text[quote[0]:quote[1]] if quote else None,
             quote_start=quote[0] if quote else None, quote_end=quote[1] if quote else None,
@@ -420,6 +421,30 @@ def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[
     if held is None or not (held == role or held.endswith("_" + role)):
         return None
     return found
+
+
+# "Unacceptable" as the speaker's verdict on a move they call an escalation, a red line crossed or a
+# grave threat ("this escalation is unacceptable", "エスカレートさせる発射は容認できない"): a warning
+# that the move is one, not a bare condemnation. Per language, the verdict word.
+_UNACCEPTABLE = {
+    "en": r"unacceptable", "de": r"inakzeptabel|nicht hinnehmbar", "fr": r"inacceptable", "es": r"inaceptable",
+    "pt": r"inaceitável", "it": r"inaccettabile", "ru": r"неприемлем", "uk": r"неприйнятн", "pl": r"nie do przyjęcia",
+    "tr": r"kabul edilemez", "id": r"tidak dapat diterima|tak dapat diterima", "vi": r"không thể chấp nhận",
+    "ar": r"غير مقبول", "zh": r"不可接受|不能接受", "ja": r"容認でき|容認すること|容認しない",
+    "ko": r"용납할 수 없|용납 못",
+}
+_UNACCEPTABLE_RE = {k: re.compile(v, re.IGNORECASE) for k, v in _UNACCEPTABLE.items()}
+_STRONG = frozenset({"escalation", "red_line", "grave_threat", "party_to_conflict"})
+
+
+def _verdict(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit]) -> set[str]:
+    """A warn class for a condemnation cue that is the verdict "unacceptable" on a strong term."""
+    pat = _UNACCEPTABLE_RE.get(lang)
+    if pat is None or not any(t.phrase.value in _STRONG for t in terms):
+        return set()
+    if any(c.phrase.value == "condemn" and pat.search(text, c.start, c.end) for c in cues):
+        return {"warn"}
+    return set()
 
 
 BARE_TAG_WORDS = 3  # words besides the names, titles and the verb ("on Tuesday", "he", "also")

@@ -111,3 +111,10 @@ def test_korean_reporters_addressed_are_no_subject(pipeline: Pipeline) -> None:
     assert st.speaker is not None and st.speaker.country == "KP"
     experts = _statements(pipeline, '전문가들은 "미국이 도발을 계속하면 보복에 직면할 것"이라고 경고했다.', "ko")[-1]
     assert experts.speaker is not None and not experts.speaker.government
+
+
+def test_unacceptable_on_an_escalation_is_a_warning_a_plain_condemnation_is_not(pipeline: Pipeline) -> None:
+    ja = _statements(pipeline, "「挑発をエスカレートさせる発射は容認できません」", "ja")[-1]
+    assert "warn" in ja.cues
+    en = _statements(pipeline, "Foreign Minister Wang Yi condemned the escalation by the Philippines.", "en")[-1]
+    assert "warn" not in en.cues
