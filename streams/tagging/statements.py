@@ -340,7 +340,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         st = Statement(
             sentence=si, start=start, end=s1, cue=best.phrase.value, cue_text=text[best.start:best.end],
             # "«Kami prihatin …», kata X" is a concern too; "an escalation … unacceptable" a warning
-            cues=sorted({c.phrase.value for c in scues} | _verdict(text, article.language, scues, sterms)),
+            cues=sorted({c.phrase.value for c in scues} | _verdict(text, article.language, scues, sterms, layers.mods)),
             cue_start=best.start, language=article.language, speaker=speaker,
             quote=text[quote[0]:quote[1]] if quote else None,
             quote_start=quote[0] if quote else None, quote_end=quote[1] if quote else None,
@@ -437,8 +437,18 @@ _UNACCEPTABLE_RE = {k: re.compile(v, re.IGNORECASE) for k, v in _UNACCEPTABLE.it
 _STRONG = frozenset({"escalation", "red_line", "grave_threat", "party_to_conflict"})
 
 
-def _verdict(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit]) -> set[str]:
-    """A warn class for a condemnation cue that is the verdict "unacceptable" on a strong term."""
+PROHIBITIVE_GAP = 12  # characters from "not to" / "jangan" to the phrase it forbids
+
+
+def _verdict(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit], mods: Sequence[Hit]) -> set[str]:
+    """A warn class for a condemnation cue that is the verdict "unacceptable" on a strong term, and for a
+    call that forbids a threat phrase ("urged Washington not to play with fire", "pidió «no jugar con
+    fuego»", "mendesak agar jangan bermain api"): telling another state not to is warning it."""
+    if any(c.phrase.value == "call_on" for c in cues) and any(
+            p.phrase.value == "prohibitive" and p.start <= t.start and t.start - p.end <= PROHIBITIVE_GAP
+            and not _PUNCT.search(text, min(p.end, t.start), t.start)
+            for t in terms if t.phrase.value == "grave_consequences" for p in mods):
+        return {"warn"}
     pat = _UNACCEPTABLE_RE.get(lang)
     if pat is None or not any(t.phrase.value in _STRONG for t in terms):
         return set()

@@ -118,3 +118,12 @@ def test_unacceptable_on_an_escalation_is_a_warning_a_plain_condemnation_is_not(
     assert "warn" in ja.cues
     en = _statements(pipeline, "Foreign Minister Wang Yi condemned the escalation by the Philippines.", "en")[-1]
     assert "warn" not in en.cues
+
+
+def test_a_call_not_to_play_with_fire_is_a_warning(pipeline: Pipeline) -> None:
+    for lang, body in (("en", "Chinese President Xi Jinping urged the United States not to play with fire."),
+                       ("id", "Presiden China Xi Jinping mendesak AS agar jangan bermain api soal Taiwan.")):
+        st = _statements(pipeline, body, lang)[-1]
+        assert "warn" in st.cues, lang
+    calm = _statements(pipeline, "Chinese President Xi Jinping urged both sides to avoid escalation.", "en")[-1]
+    assert "warn" not in calm.cues
