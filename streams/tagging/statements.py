@@ -1064,6 +1064,18 @@ def _extend(st: Statement, text: str, layers: _Layers, si: int, s1: int, mention
     st.end = s1
 
 
+# Terms that say an act will go unanswered or unpunished: a threat only under a negation.
+_UNANSWERED = re.compile(r"unanswered|unpunished|unbeantwortet|ungestraft|sans réponse|impuni|sin respuesta|impune|"
+                         r"sem resposta|senza risposta|impunit|без ответа|безнаказанн|без відповіді|безкарн|"
+                         r"bez odpowiedzi|bezkarn|tanpa balasan|tanpa jawaban", re.IGNORECASE)
+
+
+_NEGATED_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|none|nothing|kein\w{0,2}|nicht|nie|niemals|aucun\w?|ne|n['’]|"
+                             r"jamais|ningún|ninguna|ninguno|nunca|nenhum\w?|não|nessun\w?|non|mai|ни|не|жоден|"
+                             r"жодна|жодне|ні|żaden|żadna|żadne|tidak|tak|takkan|tiada)"
+                             r"(?:[ \t]+[^\W\d]+){0,2}[ \t]+$", re.IGNORECASE)
+
+
 def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence[Hit] = ()) -> set[Hit]:
     """Terms with a negation right before them in the same clause ("no escalation", "bukan
     eskalasi"); a negation inside the term itself ("will not hesitate to respond") is part of it."""
@@ -1074,6 +1086,7 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence
         a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in inside)]
     out = set()
     for t in terms:
+        negated = False
         for n in negs:
             if t.start <= n.start and n.end <= t.end:
                 continue
@@ -1081,8 +1094,17 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence
                 continue
             gap = text[n.end:t.start]
             if len(gap) <= NEGATION_REACH and not _PUNCT.search(gap) and len(gap.split()) <= 2:
-                out.add(t)
+                negated = True
                 break
+        u = _UNANSWERED.search(text, t.start, t.end)
+        if u is not None and not any(t.start <= h.start and h.end <= t.end and not u.start() <= h.start < u.end()
+                                     for h in mods if h.phrase.value == "negation"):
+            # "No attack will go unanswered", "Kein Angriff wird unbeantwortet bleiben", "Aucune attaque ne
+            # restera sans réponse": a negation before a term of going unanswered makes the threat; without
+            # one ("the question went unanswered") there is none
+            negated = _NEGATED_BEFORE.search(text, max(0, t.start - NEGATION_REACH - 8), t.start) is None
+        if negated:
+            out.add(t)
     return out
 
 

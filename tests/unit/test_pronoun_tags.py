@@ -127,3 +127,13 @@ def test_a_call_not_to_play_with_fire_is_a_warning(pipeline: Pipeline) -> None:
         assert "warn" in st.cues, lang
     calm = _statements(pipeline, "Chinese President Xi Jinping urged both sides to avoid escalation.", "en")[-1]
     assert "warn" not in calm.cues
+
+
+def test_no_attack_will_go_unanswered_is_a_threat_an_unanswered_letter_is_not(pipeline: Pipeline) -> None:
+    for lang, body in (("en", '"No strike will go unanswered," Foreign Minister Sergei Lavrov said.'),
+                       ("de", '„Kein Angriff wird unbeantwortet bleiben“, sagte Außenminister Sergej Lawrow.'),
+                       ("es", '"Ningún ataque quedará sin respuesta", dijo el canciller ruso Serguéi Lavrov.')):
+        st = _statements(pipeline, body, lang)[-1]
+        assert "retaliation" in st.terms, lang
+    letter = _statements(pipeline, "Foreign Minister Sergei Lavrov said the letter would go unanswered.", "en")[-1]
+    assert "retaliation" not in letter.terms
