@@ -1065,9 +1065,9 @@ def _extend(st: Statement, text: str, layers: _Layers, si: int, s1: int, mention
 
 
 # Terms that say an act will go unanswered or unpunished: a threat only under a negation.
-_UNANSWERED = re.compile(r"unanswered|unpunished|unbeantwortet|ungestraft|sans réponse|impuni|sin respuesta|impune|"
-                         r"sem resposta|senza risposta|impunit|без ответа|безнаказанн|без відповіді|безкарн|"
-                         r"bez odpowiedzi|bezkarn|tanpa balasan|tanpa jawaban", re.IGNORECASE)
+_UNANSWERED = re.compile(r"unanswered|unpunished|unbeantwortet|unbeachtet|ungestraft|sans réponse|impuni|"
+                         r"sin respuesta|impune|sem resposta|senza risposta|impunit|без ответа|безнаказанн|"
+                         r"без відповіді|безкарн|bez odpowiedzi|bezkarn|tanpa balasan|tanpa jawaban", re.IGNORECASE)
 
 
 _NEGATED_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|none|nothing|kein\w{0,2}|nicht|nie|niemals|aucun\w?|ne|n['’]|"

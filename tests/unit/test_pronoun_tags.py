@@ -137,3 +137,11 @@ def test_no_attack_will_go_unanswered_is_a_threat_an_unanswered_letter_is_not(pi
         assert "retaliation" in st.terms, lang
     letter = _statements(pipeline, "Foreign Minister Sergei Lavrov said the letter would go unanswered.", "en")[-1]
     assert "retaliation" not in letter.terms
+
+
+def test_not_leaving_dangerous_acts_unheeded_is_a_threat(pipeline: Pipeline) -> None:
+    body = ("Kremlsprecher Dmitri Peskow betonte, Russland werde gefährliche Handlungen gegen seine Interessen "
+            "nicht unbeachtet lassen.")
+    assert "retaliation" in _statements(pipeline, body, "de")[-1].terms
+    calm = "Kremlsprecher Dmitri Peskow sagte, der Brief sei lange unbeachtet geblieben."
+    assert "retaliation" not in _statements(pipeline, calm, "de")[-1].terms
