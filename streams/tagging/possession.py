@@ -77,9 +77,16 @@ def foreign_owned(text: str, lang: str, terms: Sequence[Hit], mentions: Sequence
     return out
 
 
+# A reflexive verb ("se vingar dos EUA", "se venger de", "vengarse de", "vendicarsi di"): what follows
+# its "de" is whom it is done to, not an owner.
+_REFLEXIVE = re.compile(r"^(?:se|s['’]|si)\s|\S(?:-se|rse|rsi)$", re.IGNORECASE)
+
+
 def _owner(text: str, lang: str, t: Hit, mentions: Sequence[Mention]) -> str | None:
     """The country (alpha-2, or an alliance id) that owns the term, "" for an owner that is no
     state the knowledge base knows ("the West", "you"), None when no owner is named."""
+    if lang in NOUN_FIRST and _REFLEXIVE.search(text[t.start:t.end]) is not None:
+        return None
     # a state named before a verb form ("if the US crosses a red line", "美国越过红线") is its subject
     if lang not in NOUN_FIRST and not text[t.start:t.end].lower().startswith(_VERB_FIRST):
         for m in mentions:

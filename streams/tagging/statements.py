@@ -290,9 +290,24 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # sentence before, which holds no statement of its own
             speaker = _subject_before(text, article.sentences[si - 1], mentions, sentence_mentions.get(si - 1, []),
                                       sentence_hits.get(si - 1, []), kb)
+        if speaker is None and si > 1 and not any(s0 <= h.start < anchor.start for h in layers.roles) and \
+                _pronoun_subject(text, s0, anchor, sq):
+            # "Lavrov met reporters. He gave no details. '…,' he added.", "또 '…'라고 경고했다": a pronoun or
+            # an unexpressed subject takes the official named a few sentences before, not past anybody else
+            speaker = _recent_speaker(text, article.sentences, si, out, mentions, sentence_mentions,
+                                      sentence_hits, kb)
+        if (speaker is None or (speaker.kind == "person" and speaker.country is None and speaker.entity_id is None))\
+                and si > 0:
+            # "Foreign Ministry spokesperson X spoke on Monday. The spokesperson said …", "대변인은 …": a bare
+            # title that repeats the office of the official just named is that official
+            speaker = _same_office(text, s0, anchor, layers, sq, article.sentences, si, out, mentions,
+                                   sentence_mentions, sentence_hits, kb) or speaker
+        # '"…"\nحذرت زاخاروفا.', '…. Zakharova said.': a sentence of nothing but the speaker and the verb
+        # tags what was said in the sentence before
+        bare = _bare_tag(text, s0, s1, layers, [mentions[i] for i in sentence_mentions.get(si, ())])
+        recap = bare or any(h.phrase.value == "recap" for h in layers.mods)
         if speaker is not None and prev is not None and prev.speaker is None and prev.sentence == si - 1 and \
-                _OPENING.match(text, article.sentences[si - 1].start) and (
-                    _OPENING.match(text, s0) or any(h.phrase.value == "recap" for h in layers.mods)):
+                _OPENING.match(text, article.sentences[si - 1].start) and (_OPENING.match(text, s0) or recap):
             # '"…." "…," Lavrov said.', '"…." That was the message from X.': the quote before is theirs too
             prev.speaker = speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)]
@@ -309,8 +324,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                                  sterms, anchor.start, s0, s1)
         start = s0
         if not any(t.phrase.value not in CONTEXT_ONLY for t in sterms) and si > 0 and \
-                (prev is None or prev.sentence < si - 1) and \
-                any(h.phrase.value == "recap" for h in layers.mods):
+                (prev is None or prev.sentence < si - 1) and recap:
             # "That's according to X", "Об этом заявил X": what X said is the sentence before.
             before = _Layers.of(sentence_hits.get(si - 1, []))
             sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms, before.cues)]
@@ -333,7 +347,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             grouped.setdefault(t.phrase.value, []).append(text[t.start:t.end])
         st = Statement(
             sentence=si, start=start, end=s1, cue=best.phrase.value, cue_text=text[best.start:best.end],
-            cues=sorted({c.phrase.value for c in scues}),  # "«Kami prihatin …», kata X" is a concern too
+            # "«Kami prihatin …», kata X" is a concern too; "an escalation … unacceptable" a warning
+            cues=sorted({c.phrase.value for c in scues} | _verdict(text, article.language, scues, sterms, layers.mods)),
             cue_start=best.start, language=article.language, speaker=speaker,
             quote=text[quote[0]:quote[1]] if quote else None,
             quote_start=quote[0] if quote else None, quote_end=quote[1] if quote else None,
@@ -419,6 +434,119 @@ def _held_views(text: str, speaker: Speaker, cues: Sequence[Hit], sq: Sequence[t
     if warning == {"grave_threat"} and all(held(c, ("opinion", "stance")) for c in cues):
         return [t for t in terms if t.phrase.value != "grave_threat"]
     return terms
+
+
+PRONOUN_REACH = 3  # sentences back where a pronoun or an unexpressed subject finds its official
+# A personal pronoun right after the cue ('…," said he', "kata dia", "добавил он", "a-t-il ajouté" is one word)
+_PRONOUN_AFTER = re.compile(r"\s*(?:he|she|er|sie|il|elle|él|ella|lui|lei|ele|ela|ia|dia|beliau|ông|bà|он|она|"
+                            r"він|вона|on|ona)(?!\w)", re.IGNORECASE)
+_PRONOUN_CUE = re.compile(r"(?:nya|\s(?:dia|ia|beliau)|-t-(?:il|elle)\s+\w+)$", re.IGNORECASE)
+ZERO_SUBJECT_WORDS = 2  # words outside quotes before the cue when no subject is expressed ("또", "Also")
+
+
+def _pronoun_subject(text: str, s0: int, anchor: Hit, sq: Sequence[tuple[int, int]]) -> bool:
+    """The cue's subject is a personal pronoun ("he added", "ia memperingatkan", "kata dia", "그는", "彼は")
+    or is not expressed at all ('"…", añadió', '또 "…"라고 경고했다', "وأضاف أن …")."""
+    cue = text[anchor.start:anchor.end]
+    if _PRONOUN_BEFORE.search(text, max(s0, anchor.start - 24), anchor.start) or \
+            _CJK_PRONOUN.search(text, max(s0, anchor.start - 6), anchor.start) or \
+            _PRONOUN_AFTER.match(text, anchor.end) or _PRONOUN_CUE.search(cue):
+        return True
+    outside = "".join(" " if _inside(i, sq) else c for i, c in enumerate(text[s0:anchor.start], s0))
+    return len(outside.translate({ord(c): " " for c in _TAG_PUNCT}).split()) <= ZERO_SUBJECT_WORDS
+
+
+def _recent_speaker(text: str, sents: Sequence[Span], si: int, out: Sequence[Statement], mentions: list[Mention],
+                    sentence_mentions: dict[int, list[int]], sentence_hits: dict[int, list[Hit]],
+                    kb: KnowledgeBase, skip_roles: bool = False) -> Speaker | None:
+    """The official a pronoun refers to: the speaker of the latest statement or the subject of the latest
+    sentence, up to PRONOUN_REACH sentences back; none past a sentence that names another person, a title
+    or a non-government subject (somebody else may be meant)."""
+    spoken = {st.sentence: st for st in out}
+    for k in range(si - 1, max(-1, si - 1 - PRONOUN_REACH), -1):
+        if k in spoken:
+            return spoken[k].speaker
+        sp = _subject_before(text, sents[k], mentions, sentence_mentions.get(k, []), sentence_hits.get(k, []), kb)
+        if sp is not None:
+            return sp
+        if any(mentions[i].type == "person" for i in sentence_mentions.get(k, ())) or \
+                any(h.phrase.layer == "nongov" or (h.phrase.layer == "role" and not skip_roles)
+                    for h in sentence_hits.get(k, ())):
+            return None
+    return None
+
+
+def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[tuple[int, int]],
+                 sents: Sequence[Span], si: int,
+                 out: Sequence[Statement], mentions: list[Mention], sentence_mentions: dict[int, list[int]],
+                 sentence_hits: dict[int, list[Hit]], kb: KnowledgeBase) -> Speaker | None:
+    """The recent official whose office a bare title before the cue names again ("the spokesperson" after
+    "Foreign Ministry spokesperson X", "the minister" after "Foreign Minister X")."""
+    titles = [h for h in layers.roles if s0 <= h.start < anchor.start and _bare_title(text, h)]
+    if not titles:
+        return None
+    own = [mentions[i] for i in sentence_mentions.get(si, ()) if s0 <= mentions[i].start < anchor.start
+           and mentions[i].type in ("body", "country", "city") and not _inside(mentions[i].start, sq)]
+    if own:
+        return None  # "the Russian spokesperson": a state of its own
+    role = titles[0].phrase.value
+    found = _recent_speaker(text, sents, si, out, mentions, sentence_mentions, sentence_hits, kb, skip_roles=True)
+    if found is None or not found.government:
+        return None
+    held = found.voice.role if found.voice is not None else found.role
+    if held is None or not (held == role or held.endswith("_" + role)):
+        return None
+    return found
+
+
+# "Unacceptable" as the speaker's verdict on a move they call an escalation, a red line crossed or a
+# grave threat ("this escalation is unacceptable", "エスカレートさせる発射は容認できない"): a warning
+# that the move is one, not a bare condemnation. Per language, the verdict word.
+_UNACCEPTABLE = {
+    "en": r"unacceptable", "de": r"inakzeptabel|nicht hinnehmbar", "fr": r"inacceptable", "es": r"inaceptable",
+    "pt": r"inaceitável", "it": r"inaccettabile", "ru": r"неприемлем", "uk": r"неприйнятн", "pl": r"nie do przyjęcia",
+    "tr": r"kabul edilemez", "id": r"tidak dapat diterima|tak dapat diterima", "vi": r"không thể chấp nhận",
+    "ar": r"غير مقبول", "zh": r"不可接受|不能接受", "ja": r"容認でき|容認すること|容認しない",
+    "ko": r"용납할 수 없|용납 못",
+}
+_UNACCEPTABLE_RE = {k: re.compile(v, re.IGNORECASE) for k, v in _UNACCEPTABLE.items()}
+_STRONG = frozenset({"escalation", "red_line", "grave_threat", "party_to_conflict"})
+
+
+PROHIBITIVE_GAP = 12  # characters from "not to" / "jangan" to the phrase it forbids
+
+
+def _verdict(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit], mods: Sequence[Hit]) -> set[str]:
+    """A warn class for a condemnation cue that is the verdict "unacceptable" on a strong term, and for a
+    call that forbids a threat phrase ("urged Washington not to play with fire", "pidió «no jugar con
+    fuego»", "mendesak agar jangan bermain api"): telling another state not to is warning it."""
+    if any(c.phrase.value == "call_on" for c in cues) and any(
+            p.phrase.value == "prohibitive" and p.start <= t.start and t.start - p.end <= PROHIBITIVE_GAP
+            and not _PUNCT.search(text, min(p.end, t.start), t.start)
+            for t in terms if t.phrase.value == "grave_consequences" for p in mods):
+        return {"warn"}
+    pat = _UNACCEPTABLE_RE.get(lang)
+    if pat is None or not any(t.phrase.value in _STRONG for t in terms):
+        return set()
+    if any(c.phrase.value == "condemn" and pat.search(text, c.start, c.end) for c in cues):
+        return {"warn"}
+    return set()
+
+
+BARE_TAG_WORDS = 3  # words besides the names, titles and the verb ("on Tuesday", "he", "also")
+_TAG_PUNCT = " \t\n.,:;!?-—–\"“”«»„「」『』()。，、،"
+
+
+def _bare_tag(text: str, s0: int, s1: int, layers: _Layers, names: Sequence[Mention]) -> bool:
+    """A sentence that is only a speech verb and who spoke ("Zakharova warned.", "he added.", "kata dia."):
+    an attribution set after what was said, on its own line or as a sentence of its own."""
+    if not any(h.phrase.value != "source" for h in layers.cues):
+        return False
+    spans = [(h.start, h.end) for h in (*layers.cues, *layers.roles)] + [(m.start, m.end) for m in names]
+    spans += [(h.start, h.end) for h in layers.mods if h.phrase.value != "negation"]
+    rest = "".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(text[s0:s1], s0))
+    words = rest.translate({ord(c): " " for c in _TAG_PUNCT}).split()
+    return len(words) <= BARE_TAG_WORDS and not layers.terms
 
 
 _OWN_SUBJECT_GAP = 3  # characters between a person or body and the cue they are the subject of
@@ -650,6 +778,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         before = [m for m in before if not _SUFFIXED.match(text, _phrase_end(text, m.end, spans))
                   or _ACCORDING_TR.match(text, _phrase_end(text, m.end, spans))]  # "Peskov'a göre": the source
     ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)]
+    if lang in _TOPIC:  # "기자들에게" (to reporters), "記者団に": a noun with no subject particle is no subject
+        ng = [h for h in ng if h.start >= anchor.start or _TOPIC[lang].match(text, _plural_end(text, h.end))
+              or _ACCORDING[lang].match(text, _plural_end(text, h.end))]
     ng_after = [h for h in ng if anchor.end <= h.start <= anchor.end + 24]
     # "…, предупреждают экономисты", "…, dijo el ministro X": the subject follows the cue.
     follows = min([m.start for m in after[:1]] + [h.start for h in ng_after[:1]], default=s1)
@@ -659,8 +790,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     role_after = any(anchor.end <= h.start <= anchor.end + 8 for h in layers.roles)
     # "Le président russe, Vladimir Poutine, a prévenu l'Occident": the comma closes an apposition
     apposition = any(m.end in (comma, comma - 1) and m.type in ("person", "body") for m in before)
+    # '…, he added.', '…, ia menambahkan.': a subject pronoun between the comma and the cue is the tag's
+    gap = text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-") if comma >= 0 else ""
     tag = quote_before or (comma >= 0 and not tail and (follows - anchor.end <= 4 or role_after)
-                           and not apposition and not text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-"))
+                           and not apposition and (not gap or _PRONOUN_BEFORE.fullmatch(gap) is not None))
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
     # before the cue in its clause, so its subject is what follows (up to the reported clause).
     opening = not antecedent and ((not [m for m in before if m.start >= clause] and text[clause:anchor.start].strip(
@@ -829,6 +962,15 @@ def _antecedent(text: str, clause: int, anchor: Hit, before: list[Mention], laye
         return []
     spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
     return [m for m in before if m.end <= gap.start() and _phrase_end(text, m.end, spans) == gap.start()]
+
+
+_PLURAL = re.compile(r"들|たち|ら|団")
+
+
+def _plural_end(text: str, end: int) -> int:
+    """After a plural suffix written onto a noun ("기자들", "記者たち", "記者団")."""
+    m = _PLURAL.match(text, end)
+    return m.end() if m is not None else end
 
 
 def _phrase_end(text: str, end: int, spans: list[tuple[int, int]]) -> int:
@@ -1005,6 +1147,18 @@ def _extend(st: Statement, text: str, layers: _Layers, si: int, s1: int, mention
     st.end = s1
 
 
+# Terms that say an act will go unanswered or unpunished: a threat only under a negation.
+_UNANSWERED = re.compile(r"unanswered|unpunished|unbeantwortet|unbeachtet|ungestraft|sans réponse|impuni|"
+                         r"sin respuesta|impune|sem resposta|senza risposta|impunit|без ответа|безнаказанн|"
+                         r"без відповіді|безкарн|bez odpowiedzi|bezkarn|tanpa balasan|tanpa jawaban", re.IGNORECASE)
+
+
+_NEGATED_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|none|nothing|kein\w{0,2}|nicht|nie|niemals|aucun\w?|ne|n['’]|"
+                             r"jamais|ningún|ninguna|ninguno|nunca|nenhum\w?|não|nessun\w?|non|mai|ни|не|жоден|"
+                             r"жодна|жодне|ні|żaden|żadna|żadne|tidak|tak|takkan|tiada)"
+                             r"(?:[ \t]+[^\W\d]+){0,2}[ \t]+$", re.IGNORECASE)
+
+
 def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence[Hit] = ()) -> set[Hit]:
     """Terms with a negation right before them in the same clause ("no escalation", "bukan
     eskalasi"); a negation inside the term itself ("will not hesitate to respond") is part of it."""
@@ -1015,6 +1169,7 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence
         a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in inside)]
     out = set()
     for t in terms:
+        negated = False
         for n in negs:
             if t.start <= n.start and n.end <= t.end:
                 continue
@@ -1022,8 +1177,17 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence
                 continue
             gap = text[n.end:t.start]
             if len(gap) <= NEGATION_REACH and not _PUNCT.search(gap) and len(gap.split()) <= 2:
-                out.add(t)
+                negated = True
                 break
+        u = _UNANSWERED.search(text, t.start, t.end)
+        if u is not None and not any(t.start <= h.start and h.end <= t.end and not u.start() <= h.start < u.end()
+                                     for h in mods if h.phrase.value == "negation"):
+            # "No attack will go unanswered", "Kein Angriff wird unbeantwortet bleiben", "Aucune attaque ne
+            # restera sans réponse": a negation before a term of going unanswered makes the threat; without
+            # one ("the question went unanswered") there is none
+            negated = _NEGATED_BEFORE.search(text, max(0, t.start - NEGATION_REACH - 8), t.start) is None
+        if negated:
+            out.add(t)
     return out
 
 
@@ -1216,7 +1380,8 @@ def _bare_title(text: str, h: Hit) -> bool:
     if _OWNER.search(text, max(0, h.start - 40), h.start):
         return False
     prev = _PREV_TOKEN.search(text, max(0, h.start - 30), h.start)
-    return prev is None or not (prev.group(1)[:1].isupper() and prev.group(1).lower() not in _NOT_NAMES)
+    return prev is None or prev.group(1)[-1] in ".!?" or \
+        not (prev.group(1)[:1].isupper() and prev.group(1).lower() not in _NOT_NAMES)
 
 
 def _stateless_official(st: Statement, article: CleanArticle, mentions: list[Mention],
