@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
+
 from streams.cleaning.boilerplate import caption_credit, strip_boilerplate
 from streams.cleaning.fingerprint import simhash
 from streams.cleaning.html import html_to_text
@@ -51,6 +53,13 @@ def _check_types(raw: object) -> RawArticle:
     metadata = getattr(raw, "metadata", None)
     if metadata is not None and not isinstance(metadata, dict):
         raise InvalidRecord("wrong_type", f"metadata must be an object, got {type(metadata).__name__}")
+    if metadata:
+        # it is carried into the clean article: a value JSON cannot hold (an integer over 64
+        # bits, from a caller that built the record in Python) would fail the output, not here
+        try:
+            orjson.dumps(metadata)
+        except TypeError as exc:
+            raise InvalidRecord("wrong_type", f"metadata cannot be written as JSON: {exc}") from exc
     return raw
 
 

@@ -240,3 +240,13 @@ def test_clean_is_deterministic() -> None:
         a = clean(RawArticle(body=body), now=NOW)
         b = clean(RawArticle(body=body), now=NOW)
         assert _json_shape(a) == _json_shape(b)
+
+
+def test_metadata_json_cannot_hold_is_a_wrong_type_not_a_crash() -> None:
+    # found by the property test above: an integer over 64 bits, from a record built in Python
+    try:
+        clean(RawArticle(html="0", metadata={"n": -(2**63) - 1}), now=NOW)
+    except InvalidRecord as err:
+        assert err.kind == "wrong_type" and "64-bit" in err.message
+    else:
+        raise AssertionError("the article was cleaned with metadata JSON cannot hold")
