@@ -535,18 +535,27 @@ def _verdict(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit], mo
 
 BARE_TAG_WORDS = 3  # words besides the names, titles and the verb ("on Tuesday", "he", "also")
 _TAG_PUNCT = " \t\n.,:;!?-—–\"“”«»„「」『』()。，、،"
+_TAG_BLANKS = {ord(c): " " for c in _TAG_PUNCT}
 
 
 def _bare_tag(text: str, s0: int, s1: int, layers: _Layers, names: Sequence[Mention]) -> bool:
     """A sentence that is only a speech verb and who spoke ("Zakharova warned.", "he added.", "kata dia."):
     an attribution set after what was said, on its own line or as a sentence of its own."""
-    if not any(h.phrase.value != "source" for h in layers.cues):
+    if layers.terms or not any(h.phrase.value != "source" for h in layers.cues):
         return False
     spans = [(h.start, h.end) for h in (*layers.cues, *layers.roles)] + [(m.start, m.end) for m in names]
     spans += [(h.start, h.end) for h in layers.mods if h.phrase.value != "negation"]
-    rest = "".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(text[s0:s1], s0))
-    words = rest.translate({ord(c): " " for c in _TAG_PUNCT}).split()
-    return len(words) <= BARE_TAG_WORDS and not layers.terms
+    # the sentence with every span blanked out, piece by piece (linear in its length)
+    pieces, at = [], s0
+    for a, b in sorted((max(a, s0), min(b, s1)) for a, b in spans if a < s1 and b > s0):
+        if a > at:
+            pieces.append(text[at:a])
+        if b > at:
+            pieces.append(" " * (b - max(a, at)))
+            at = b
+    pieces.append(text[at:s1])
+    words = "".join(pieces).translate(_TAG_BLANKS).split()
+    return len(words) <= BARE_TAG_WORDS
 
 
 _OWN_SUBJECT_GAP = 3  # characters between a person or body and the cue they are the subject of
