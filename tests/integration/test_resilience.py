@@ -76,15 +76,23 @@ def _disrupt_mid_stream(bootstrap: str, prefix: str, pause: float, disrupt: Call
     time.sleep(pause)
     disrupt()
     produce(bootstrap, f"{prefix}news.raw", [article(r) for r in records[half:]])
+    return _all_through(bootstrap, prefix, pipeline_factory, records, timeout, [witness])
+
+
+def _all_through(bootstrap: str, prefix: str, pipeline_factory: Callable[[], Pipeline],
+                 records: list[dict[str, Any]], timeout: float, survivors: list[Worker]) -> dict[str, Any]:
+    """Every article reaches news.tagged and the alert ids are the in-process ones; a failure
+    says where the missing records are and shows the survivors' last rebalance."""
     ids = {r["id"] for r in records}
     want = _expected_alert_ids(pipeline_factory, records)
     tagged, alerts = _outputs(bootstrap, prefix, ids, want, timeout)
+    tails = "\n".join(w.tail() for w in survivors)
     if not ids <= tagged:
         missing = set(sorted(ids - tagged)[:10])
-        raise AssertionError(f"untagged: {sorted(missing)}\n{where(bootstrap, prefix, missing)}\n{witness.tail()}")
+        raise AssertionError(f"untagged: {sorted(missing)}\n{where(bootstrap, prefix, missing)}\n{tails}")
     if set(alerts) != want:
         raise AssertionError(_alert_diff(bootstrap, prefix, pipeline_factory, records, set(alerts), want)
-                             + f"\n{witness.tail()}")
+                             + f"\n{tails}")
     return alerts
 
 
@@ -172,16 +180,7 @@ def test_repeated_worker_kills_and_a_broker_kill_change_no_id(kafka_harness: Kaf
         kafka_harness.start_broker()
         workers.append(Worker(bootstrap, topic_prefix, tmp_path, "w4").start())
         produce(bootstrap, raw, [article(r) for r in parts[2]])
-        ids = {r["id"] for r in records}
-        want = _expected_alert_ids(pipeline_factory, records)
-        tagged, alerts = _outputs(bootstrap, topic_prefix, ids, want, 240)
-        survivors = "\n".join(w.tail() for w in workers[2:])
-        if not ids <= tagged:
-            missing = set(sorted(ids - tagged)[:10])
-            raise AssertionError(f"untagged: {sorted(missing)}\n{where(bootstrap, topic_prefix, missing)}\n{survivors}")
-        if set(alerts) != want:
-            raise AssertionError(_alert_diff(bootstrap, topic_prefix, pipeline_factory, records, set(alerts), want)
-                                 + f"\n{survivors}")
+        _all_through(bootstrap, topic_prefix, pipeline_factory, records, 240, workers[2:])
     finally:
         for w in workers:
             w.stop(signal.SIGKILL)

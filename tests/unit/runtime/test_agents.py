@@ -88,16 +88,23 @@ def knowledge() -> tuple[KnowledgeBase, RuleSet]:
     return kb, load_ruleset(kb, "")
 
 
-@pytest.fixture(params=[0.0, 0.02], ids=["per-event", "batched"])
-def h(request: pytest.FixtureRequest, knowledge: tuple[KnowledgeBase, RuleSet], tmp_path: Path) -> Harness:
+def _recording(settings: Settings, knowledge: tuple[KnowledgeBase, RuleSet]) -> Harness:
+    """A fresh App with the agents attached, whose topics record what they are sent."""
     kb, rules = knowledge
-    settings = Settings(data_dir=tmp_path, metrics=False, batch_wait=request.param, rules_path="", kb_path="")
     nw = create_app(settings, kb=kb, rules=rules)
     attach(nw)
     harness = Harness(nw)
     for f in fields(nw.topics):
         topic = getattr(nw.topics, f.name)
         topic.send = harness.recorder(topic.get_topic_name())
+    return harness
+
+
+@pytest.fixture(params=[0.0, 0.02], ids=["per-event", "batched"])
+def h(request: pytest.FixtureRequest, knowledge: tuple[KnowledgeBase, RuleSet], tmp_path: Path) -> Harness:
+    settings = Settings(data_dir=tmp_path, metrics=False, batch_wait=request.param, rules_path="", kb_path="")
+    harness = _recording(settings, knowledge)
+    nw = harness.nw
     send_changelog = nw.state.send_changelog
 
     def changelog(partition: int | None, key: str, value: Any, *args: Any, **kwargs: Any) -> Any:
@@ -282,15 +289,9 @@ def test_a_malformed_candidate_is_a_dead_letter_of_its_kind(h: Harness) -> None:
 
 def test_side_outputs_switched_off_leave_only_the_candidates(knowledge: tuple[KnowledgeBase, RuleSet],
                                                              tmp_path: Path) -> None:
-    kb, rules = knowledge
     settings = Settings(data_dir=tmp_path, metrics=False, rules_path="", kb_path="", write_clean=False,
                         write_tagged=False)
-    nw = create_app(settings, kb=kb, rules=rules)
-    attach(nw)
-    harness = Harness(nw)
-    for f in fields(nw.topics):
-        topic = getattr(nw.topics, f.name)
-        topic.send = harness.recorder(topic.get_topic_name())
+    harness = _recording(settings, knowledge)
     want = [(topic, key) for topic, key in _outputs(harness, WARNING) if topic == harness.name("candidates")]
     assert want  # the warning raises a candidate
     sent = harness.drive("process", [{"value": WARNING, "key": b"it-en-1", "timestamp": KAFKA_TS}], expect=len(want))
