@@ -205,6 +205,7 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
     art = tagged.article
     states = countries or {}
     out: dict[str, Candidate] = {}
+    voiced: set[str] = set()  # speakers (by state, entity or name) with an alert from this article
     for rule in ruleset.rules:
         for st in tagged.statements:
             if not matches(rule, st):
@@ -226,6 +227,8 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
                         "at": when.isoformat()}, ingested_at=art.ingested_at, published_at=art.published_at)
                 continue
             who = speaker.country or speaker.entity_id or speaker.name
+            if rule.fallback and who in voiced:
+                continue  # a stronger rule above already reports what this speaker said here
             aid = alert_id(rule.id, who, ",".join(sorted(t.country or t.entity_id for t in targets)),
                            when.date().isoformat())
             if aid in out:
@@ -241,6 +244,7 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
             summary = render(rule.summary, fields)
             if st.modality != "asserted":
                 summary += f" ({st.modality})"
+            voiced.add(who)
             out[aid] = Candidate(aid, alert=Alert(
                 aid, RuleRef(rule.id, rule.title, rule.version), rule.severity, summary, speaker, targets,
                 st.modality, [_evidence(tagged, st)], 1, seen_at, seen_at, seen_at),

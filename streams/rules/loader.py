@@ -53,6 +53,7 @@ class Rule:
     target_types: frozenset[str] = frozenset({"country", "organization", "person", "body"})
     target_countries: frozenset[str] = frozenset()
     aggregate: Aggregate | None = None
+    fallback: bool = False  # only where no rule above raised an alert for the same speaker in the article
     source: str = ""
 
 
@@ -122,6 +123,7 @@ def load_file(path: str | Path, cue_classes: Iterable[str], term_classes: Iterab
             min_targets=tg.get("min", 1), target_types=_frozen(tg.get("types") or DEFAULT_TARGET_TYPES),
             target_countries=_frozen(tg.get("countries")),
             aggregate=Aggregate(ag["min_count"], parse_window(ag["window"])) if ag else None,
+            fallback=bool(spec.get("fallback", False)),
             source=f"{doc.path}:{doc.line(['rules', i])}",
         ))
     return rules

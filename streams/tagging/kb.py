@@ -38,8 +38,10 @@ DATA = Path(__file__).parent / "data"
 # source: a cue whose speaker follows it ("according to"); recap: a sentence that attributes
 # what the one before said ("That's according to", "Об этом заявил").
 # prohibitive: a negation that makes a warning ("do not test our red lines", "jangan").
+# titled_say: a verb that is speech only with a title right after it ("declaró hoy la portavoz",
+# not "declaró el estado de emergencia").
 MARKERS = {"conditional": 0, "hypothetical": 1, "negation": 2, "clause": 3, "source": 4, "recap": 5, "prohibitive": 6,
-           "background": 7, "stance": 8, "opinion": 9, "occasion": 10}
+           "background": 7, "stance": 8, "opinion": 9, "occasion": 10, "titled_say": 11}
 BODY_KINDS = (
     "foreign_ministry",
     "defence_ministry",
@@ -99,6 +101,10 @@ class KnowledgeBase:
     matcher: Matcher
     versions: dict[str, str] = field(default_factory=dict)
     capitals: frozenset[str] = frozenset()  # city entity ids that stand for their government
+    # family name as written alone ("Zhao", "Gallant") -> ids of the officials who bear it: a name
+    # the matcher does not take alone (too common) may still name one of them where the article
+    # names their country (streams/tagging/statements.py, _known_surname)
+    surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def body(self, country: str, kind: str) -> Entity:
         """The government body of a kind for a country (made on first use)."""
@@ -225,6 +231,7 @@ class _Builder:
         self.capitals: dict[str, Entity] = {}  # country -> its capital (a speaker: "Moscow warned")
         self.ambiguous: set[str] = set()  # forms that are also ordinary words ("Pháp" in "biện pháp")
         self.versions: dict[str, str] = {}
+        self.surnames: dict[str, set[str]] = {}
 
     def add(self, surface: str, layer: str, value: Any, lang: str | None = None, proper: bool = False) -> None:
         item = make_phrase(surface, layer, value, lang, proper)
@@ -366,6 +373,9 @@ class _Builder:
         # is given-name-first, so its first word is no family name
         for name in western & set(family):
             family[name] = [b for b in family[name] if b[1] != "surname" or b[0].country not in _FAMILY_FIRST]
+        for name, bearers in family.items():
+            if _script(name) == "latin" or name[:1].isupper():
+                self.surnames.setdefault(name, set()).update(e.id for e, kind in bearers if kind != "blocker")
         self._compose(family, courtesy, genders, full_names)
 
     def _compose(self, family: dict[str, list[tuple[Entity, str]]], courtesy: Courtesy,
@@ -506,7 +516,8 @@ class _Builder:
         self.versions["kb"] = digest
         return KnowledgeBase(self.entities, self.countries, self.body_patterns, self.roles,
                              self.cue_priority, self.term_classes, matcher, self.versions,
-                             frozenset(e.id for e in self.capitals.values()))
+                             frozenset(e.id for e in self.capitals.values()),
+                             {k: tuple(sorted(v)) for k, v in self.surnames.items() if v})
 
     def _demote_ambiguous(self) -> list[tuple[str, Phrase]]:
         """Ambiguous forms, from any source, match case-sensitively and only count

@@ -100,12 +100,21 @@ _TAG_GAP = re.compile(r"[\"“”»«„」』]?\s*[,—–-]?\s*$")
 _TAG_SAY = Phrase("cue", "say")
 
 
+TITLED_REACH = 24  # characters from a titled_say verb to the title ("declaró hoy la portavoz")
+
+
 def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]]) -> list[Hit]:
     """A source word right after a quote stands for the speech verb ('„…“, so Kremlsprecher X',
-    '«…», selon le ministre'): it gets a say cue where it has none of its own."""
+    '«…», selon le ministre'): it gets a say cue where it has none of its own. So does a verb
+    that is speech only when a title follows it ("declaró hoy la portavoz")."""
     cue_at = {h.start for h in hits if h.phrase.layer == "cue"}
     out = []
+    titles = [h.start for h in hits if h.phrase.layer == "role"]
     for h in hits:
+        if h.phrase.layer == "modality" and h.phrase.value == "titled_say" and h.start not in cue_at and \
+                any(h.end < t <= h.end + TITLED_REACH and not _PUNCT.search(text, h.end, t) for t in titles):
+            out.append(Hit(h.start, h.end, _TAG_SAY))
+            continue
         if h.phrase.layer != "modality" or h.phrase.value != "source" or h.start in cue_at:
             continue
         if any(0 <= h.start - b <= 4 and _TAG_GAP.fullmatch(text, b, h.start) for _, b in qspans):
@@ -1077,7 +1086,19 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
         parts = m.name.split()
         if len(parts) > 1 and speaker.name in (parts[0], parts[-1]):
             return speaker_of(m, kb)
-    return speaker
+    # "Zhao dijo", "Wang said" with no full name before: an official of that family name whose
+    # state the article names ("China tomará medidas", "U.S.-China relations"); officials of one
+    # state who share it speak for it together; bearers of several named states: undecidable
+    named = {m.country for m in mentions if m.country is not None}
+    bearers = [kb.entities[i] for i in kb.surnames.get(speaker.name, ()) if i in kb.entities]
+    states = {e.country for e in bearers if e.country in named and e.government}
+    if len(states) != 1:
+        return speaker
+    state = states.pop()
+    people = [e for e in bearers if e.country == state and e.government]
+    ent = people[0] if len(people) == 1 else None
+    return Speaker(ent.name if ent else speaker.name, "person", state, ent.id if ent else None,
+                   ent.role if ent else None, None, True)
 
 
 # Words by which a report names where its words come from, after them: "quoting", "citant".

@@ -296,3 +296,26 @@ def test_a_titled_official_of_no_named_state_takes_the_state_of_his_words(pipeli
     body = '"Poland will win the final," Sports Minister Jan Kowalczyk said after the match.'
     sp = _speakers(pipeline, body, "en")[0]
     assert sp is None or sp.country is None
+
+
+def test_a_surname_alone_is_the_official_of_the_state_the_article_names(pipeline: Pipeline) -> None:
+    # No full name anywhere: the family name of Chinese officials, with China named, is a Chinese official.
+    body = '"If Washington keeps provoking China, the consequences will be grave," Wang said.'
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "CN" and sp.government
+
+
+def test_a_surname_alone_with_no_state_of_its_bearers_named_stays_unknown(pipeline: Pipeline) -> None:
+    body = '"The consequences for the market will be grave," Wang said about the bakery chain.'
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is None or sp.country is None
+
+
+def test_a_verb_that_speaks_only_with_a_title_after_it(pipeline: Pipeline) -> None:
+    # "declaró hoy la portavoz" is speech; "declaró el estado de emergencia" is not
+    spoken = ("Estados Unidos afrontará «consecuencias graves» si sigue armando a Taiwán, declaró hoy la "
+              "portavoz de la Cancillería china.")
+    sps = _speakers(pipeline, spoken, "es")
+    assert sps and sps[0] is not None and sps[0].country == "CN"
+    declared = "El Gobierno declaró el estado de emergencia en la frontera con Venezuela."
+    assert _speakers(pipeline, declared, "es") == []

@@ -170,3 +170,16 @@ def test_published_before_tells_new_aggregate_alerts_from_updates(pipeline: Pipe
             known = published_before(c, pipeline.rules, state)
             news += [out_id not in known for out_id, a in settle(c, pipeline.rules, state) if a is not None]
     assert news == [True, False]  # raised by the third country, updated by the fourth
+
+
+def test_a_fallback_rule_stays_silent_where_a_rule_above_reports_the_speaker(pipeline: Pipeline) -> None:
+    # gov-threatens-force is a fallback: it fires alone on a bare threat of force, and not again
+    # where gov-threatens-retaliation already reports the same speaker in the same article.
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    alone = pipeline.process(_raw("Russian Foreign Minister Sergei Lavrov threatened to deploy missiles "
+                                  "near Finland.", "fb-1", "en"))
+    assert [a.rule.id for a in alone.alerts] == ["gov-threatens-force"]
+    both = pipeline.process(_raw("Russian Foreign Minister Sergei Lavrov threatened to deploy missiles "
+                                 "near Finland. Lavrov also vowed retaliation against Finland.", "fb-2", "en"))
+    assert [a.rule.id for a in both.alerts] == ["gov-threatens-retaliation"]
