@@ -183,3 +183,15 @@ def test_a_fallback_rule_stays_silent_where_a_rule_above_reports_the_speaker(pip
     both = pipeline.process(_raw("Russian Foreign Minister Sergei Lavrov threatened to deploy missiles "
                                  "near Finland. Lavrov also vowed retaliation against Finland.", "fb-2", "en"))
     assert [a.rule.id for a in both.alerts] == ["gov-threatens-retaliation"]
+
+
+def test_a_threatened_response_without_a_named_target_needs_a_threatening_verb(pipeline: Pipeline) -> None:
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    warned = pipeline.process(_raw("Russia's defence ministry warned that it would respond with force to any "
+                                   "attack on its territory.", "tr-1", "en"))
+    assert [a.rule.id for a in warned.alerts] == ["gov-threatens-response"]
+    assert warned.alerts[0].targets == []
+    said = pipeline.process(_raw("Russia's defence ministry said that any attack on its territory would have "
+                                 "consequences.", "tr-2", "en"))
+    assert said.alerts == []
