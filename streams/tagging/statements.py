@@ -1299,6 +1299,11 @@ _SELF_FUTURE = {
 # (a closing or opening quote mark may stand between: 'Korut "tidak akan …"')
 _SELF_AFTER = {k: re.compile(rf"\s*[\"“”«»„]?\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in _SELF_FUTURE.items()}
 _SELF_AFTER["zh"] = re.compile(rf"(?:{_SELF_FUTURE['zh']})")
+# ... or a few words on, as the second of two joined predicates ("Ukraine keeps watching the border
+# and is ready to respond", "Україна продовжує … та готова реагувати")
+_AND = r"and|und|et|y|e|dan|serta|và|и|та|і|й|oraz|ve|و"
+_SELF_JOINED = {k: re.compile(rf"(?:\s+[^\s.,;:!?]+){{1,6}}?\s+(?:{_AND})\s+(?:{v})(?!\w)", re.IGNORECASE)
+                for k, v in _SELF_FUTURE.items() if k != "zh"}
 # ... unless what follows makes the state the one that suffers the threat ("Israel will pay a price",
 # "AS harus membayar", "Trung Quốc sẽ phải trả giá"): that is the target, not the speaker.
 _PATIENT = {
@@ -1356,16 +1361,62 @@ _OFFICE_FREE = frozenset({"party_official"})  # titles that hold no office of st
 _SECURITY_TERMS = frozenset({"escalation", "red_line", "grave_consequences", "grave_threat", "retaliation",
                              "consequences", "response", "party_to_conflict", "threat_of_force"})
 _OFF_TOPIC = frozenset({"economic_context", "sports_context", "other_context"})
+# Words that answer an act: where they are said, the state named as attacked is the speaker's.
+_ANSWERS = frozenset({"retaliation", "response", "consequences", "grave_consequences"})
+
+
+# "if they attack Iran, our response …", "ancaman AS terhadap DPRK", "تهديدات صاروخية جديدة لروسيا": in
+# words that threaten a response, the state named as the one attacked or threatened is the speaker's
+# own. Per language: the hostile act and the word that joins it to its object, right before the state.
+_VICTIM = {
+    "en": r"(?:attack|attacks|attacked|aggression|threat|threats|strike|strikes|invasion|provocations?|"
+          r"hostile acts?|incursions?)\s+(?:on|against|to|at)(?:\s+the)?|"
+          r"(?:attack|attacks|invade|invades|strike|strikes)",
+    "de": r"(?:Angriff\w*|Aggression|Bedrohung\w*|Drohung\w*|Provokation\w*|Schlag|Schläge)\s+(?:auf|gegen)"
+          r"(?:\s+(?:den|die|das|dem))?",
+    "fr": r"(?:attaques?|agressions?|menaces?|frappes?|provocations?|invasion)\s+(?:contre|sur|envers)"
+          r"(?:\s+(?:l['’]|la|le|les))?|"
+          r"(?:attaquer|attaque|attaquait|frapper|envahir)\s+(?:l['’]|la|le|les)?",
+    "es": r"(?:ataques?|agresi(?:ón|ones)|amenazas?|provocaci(?:ón|ones)|invasión)\s+(?:contra|a|sobre)"
+          r"(?:\s+(?:la|el|los))?",
+    "pt": r"(?:ataques?|agress(?:ão|ões)|ameaças?|provocaç(?:ão|ões)|invasão)\s+(?:contra|a|ao|à|sobre)"
+          r"(?:\s+(?:a|o|os))?",
+    "it": r"(?:attacchi|attacco|aggressioni|aggressione|minacce|minaccia|provocazioni?|invasione)\s+"
+          r"(?:contro|a|al|alla|sull[a']?)(?:\s+(?:la|il|l['’]))?",
+    "id": r"(?:serangan|ancaman|agresi|provokasi|invasi)\s+(?:\w+\s+){0,2}?(?:terhadap|ke|atas|kepada)|"
+          r"(?:menyerang|mengancam)",
+    "vi": r"(?:tấn công|đe dọa|xâm lược|khiêu khích|xâm phạm)(?:\s+(?:vào|đối với|nhằm vào))?",
+    "ru": r"(?:нападени\w*|агресси\w*|угроз\w*|удар\w*|провокаци\w*|вторжени\w*)\s+(?:на|против|в отношении|для)",
+    "uk": r"(?:напад\w*|агресі\w*|загроз\w*|удар\w*|провокаці\w*|вторгнен\w*)\s+(?:на|проти|щодо|для)",
+    "pl": r"(?:atak\w*|agresj\w*|zagrożeni\w*|groźb\w*|prowokacj\w*|inwazj\w*)\s+(?:na|przeciwko|wobec|dla)",
+    "ar": r"(?:هجوم|هجمات|اعتداء|اعتداءات|عدوان|تهديد|تهديدات|ضربة|ضربات)(?:\s+[\u0600-\u06ff]+){0,2}?"
+          r"\s*(?:على|ضد|لـ?)",
+}
+_VICTIM_RE = {k: re.compile(rf"(?<!\w)(?:{v})\s*$", re.IGNORECASE) for k, v in _VICTIM.items()}
+VICTIM_REACH = 50  # characters before a state where the hostile act that befalls it is named
+
+
+def _victim(text: str, lang: str, m: Mention, a: int) -> bool:
+    """The state of ``m`` is named as the one attacked or threatened ("aggression against X")."""
+    pattern = _VICTIM_RE.get(lang)
+    if pattern is None:
+        return False
+    lead = text[max(a, m.start - VICTIM_REACH):m.start]
+    if lang == "ar" and lead.endswith("ل"):  # "لروسيا": the preposition written onto the name
+        lead += " "
+    return pattern.search(lead) is not None
 
 
 def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention],
-                    qspans: Sequence[tuple[int, int]], quoted_only: bool) -> str | None:
+                    qspans: Sequence[tuple[int, int]], quoted_only: bool, threat: bool = False) -> str | None:
     """The one state that what was said (text[a:b]) names as its own: the subject of a future
-    action or readiness ("China will …"), or a self-only form ("中方"). None when there is none,
-    or more than one (not confident)."""
+    action or readiness ("China will …"), a self-only form ("中方"), or, in words that threaten
+    a response (``threat``), the state they name as attacked or threatened. None when there is
+    none, or more than one (not confident)."""
     after = _SELF_AFTER.get(lang)
     before = _SELF_BEFORE.get(lang)
     found: set[str] = set()
+    victims: set[str] = set()
     for m in mentions:
         if not a <= m.start < b or m.country is None or m.type not in ("country", "city"):
             continue
@@ -1377,7 +1428,14 @@ def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention
         if m.text in _SELF_FORMS:
             found.add(m.country)
             continue
+        if threat and _victim(text, lang, m, a):
+            victims.add(m.country)
+            continue
         fut = after.match(text, m.end) if after is not None else None
+        if fut is None and lang in _SELF_JOINED:
+            fut = _SELF_JOINED[lang].match(text, m.end, b)
+            if fut is not None and any(m.end < x.start < fut.end() for x in mentions if x.country is not None):
+                fut = None  # another state is named between: the predicate may be its
         pre = before.search(text, max(a, m.start - 8), m.start) if before is not None else None
         if fut is None and pre is None:
             continue
@@ -1393,6 +1451,7 @@ def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention
                     and not (quoted_only and not _inside(m.start, qspans))), None)
         if own is not None and own.country is not None and not _SENTENCE_END.search(text, r.end(), own.start):
             found.add(own.country)
+    found |= victims
     return found.pop() if len(found) == 1 else None
 
 
@@ -1426,7 +1485,8 @@ def _stateless_official(st: Statement, article: CleanArticle, mentions: list[Men
     classes = {*st.terms, *st.context}
     if not classes & _SECURITY_TERMS or classes & _OFF_TOPIC:
         return
-    country = _self_reference(article.text, st.language, st.start, st.end, mentions, qspans, quoted_only=False)
+    country = _self_reference(article.text, st.language, st.start, st.end, mentions, qspans, quoted_only=False,
+                              threat=bool(classes & _ANSWERS))
     if country is not None:
         st.speaker = _adopt(sp, country, kb)
 
@@ -1482,7 +1542,8 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
             # not into the words of somebody else named there ("…. Russia will respond, Lavrov said")
             own = after is None or after.speaker is None or after.speaker.kind == "country"
             end = sents[last].end if last < len(sents) and own else b
-            country = _self_reference(text, st.language, a, max(b, end), mentions, said, quoted_only=False)
+            country = _self_reference(text, st.language, a, max(b, end), mentions, said, quoted_only=False,
+                                      threat=bool(classes & _ANSWERS))
         else:
             last = run[-1].sentence + 1
             if _FIRST_PERSON.match(text, sents[run[-1].sentence].start) and last < len(sents) and \
@@ -1490,11 +1551,12 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
                 # "我要强调，…。任何国家都不要低估…": the words in the first person go on in the next sentence
                 said.append((sents[last].start, sents[last].end))
                 b = sents[last].end
-            country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=True)
+            threat = bool(classes & _ANSWERS)
+            country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=True, threat=threat)
             we = _WE_RE.get(st.language)
             if country is None and we is not None and any(
                     we.search(text, x, y) for x, y in qspans if a <= x < b):
-                country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=False)
+                country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=False, threat=threat)
         if country is not None:
             name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
             person = Speaker(name, "person", None, None, role.phrase.value if role else None, None, True)

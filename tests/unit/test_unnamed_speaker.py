@@ -105,3 +105,27 @@ def test_an_unknown_name_before_an_office_keeps_the_office(pipeline: Pipeline) -
             "escalade militaire.")
     sp = _speakers(pipeline, body, "fr")[-1]
     assert sp is not None and sp.government and sp.country == "RU"
+
+
+def test_the_state_named_as_attacked_in_a_threat_is_the_speakers(pipeline: Pipeline) -> None:
+    # "if they attack X, our response …": X is the speaker's own state
+    body = '"If anyone dares to attack Norway, our response will be immediate and severe," he said.'
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "NO" and sp.government
+    body = "“Setiap ancaman Rusia terhadap Polandia akan dibalas dengan serangan balik yang keras,” lanjutnya."
+    sp = _speakers(pipeline, body, "id")[0]
+    assert sp is not None and sp.country == "PL"
+
+
+def test_a_state_attacked_in_words_that_threaten_nothing_speaks_for_nobody(pipeline: Pipeline) -> None:
+    # no response, retaliation or consequences: reporting an attack is no threat and names no voice
+    body = '"The attack on Norway was a tragedy for the fishermen," he said.'
+    sp = _speakers(pipeline, body, "en")
+    assert not sp or sp[0] is None or sp[0].country is None
+
+
+def test_readiness_as_the_second_of_two_joined_predicates(pipeline: Pipeline) -> None:
+    body = ("Речник заявив: «Литва уважно стежить за кордоном та готова відповісти на будь-яку "
+            "провокацію».")
+    sp = _speakers(pipeline, body, "uk")[0]
+    assert sp is not None and sp.country == "LT"
