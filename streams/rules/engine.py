@@ -146,6 +146,8 @@ def why_not(rule: Rule, st: Statement) -> str | None:
         return "the cue or term is negated" if st.negated else "not negated"
     if rule.modality and st.modality not in rule.modality:
         return f"modality {st.modality} is not one of {sorted(rule.modality)}"
+    if rule.quoted and st.quote is None:
+        return "no term of the rule in the speaker's quoted words"
     return None
 
 

@@ -46,6 +46,7 @@ class Rule:
     context_unless_cues: frozenset[str] = frozenset()
     negated: bool | None = False
     modality: frozenset[str] = frozenset()
+    quoted: bool = False  # a term must stand in the speaker's own quoted words
     government: bool | None = None
     speaker_kinds: frozenset[str] = frozenset()
     speaker_countries: frozenset[str] = frozenset()
@@ -118,7 +119,7 @@ def load_file(path: str | Path, cue_classes: Iterable[str], term_classes: Iterab
             context_none=_frozen(m.get("context_none")),
             context_unless_cues=_frozen(m.get("context_unless_cues")), cues_none=_frozen(m.get("cues_none")),
             negated=m.get("negated", False),
-            modality=_frozen(m.get("modality")), government=sp.get("government"),
+            modality=_frozen(m.get("modality")), quoted=bool(m.get("quoted", False)), government=sp.get("government"),
             speaker_kinds=_frozen(sp.get("kinds")), speaker_countries=_frozen(sp.get("countries")),
             min_targets=tg.get("min", 1), target_types=_frozen(tg.get("types") or DEFAULT_TARGET_TYPES),
             target_countries=_frozen(tg.get("countries")),

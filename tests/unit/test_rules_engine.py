@@ -195,3 +195,14 @@ def test_a_threatened_response_without_a_named_target_needs_a_threatening_verb(p
     said = pipeline.process(_raw("Russia's defence ministry said that any attack on its territory would have "
                                  "consequences.", "tr-2", "en"))
     assert said.alerts == []
+
+
+def test_a_quoted_rule_needs_the_threat_in_the_speakers_own_words(pipeline: Pipeline) -> None:
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    quoted = pipeline.process(_raw('"Whoever attacks our troops will face consequences," Russian Defence '
+                                   "Minister Andrei Belousov said.", "q-1", "en"))
+    assert [a.rule.id for a in quoted.alerts] == ["gov-quoted-response"]
+    paraphrased = pipeline.process(_raw("Russian Defence Minister Andrei Belousov said that whoever attacks its "
+                                        "troops will face consequences.", "q-2", "en"))
+    assert paraphrased.alerts == []
