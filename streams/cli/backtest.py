@@ -30,8 +30,8 @@ def _say(message: str) -> None:
 
 def _backtest(args: argparse.Namespace) -> int:
     from streams import stages
+    from streams.archive.files import is_text_article, iter_lines, text_article
     from streams.pipeline import Pipeline
-    from streams.replay.files import is_text_article, iter_lines, text_article
 
     missing = [f for f in args.files if not Path(f).exists()]
     if missing:

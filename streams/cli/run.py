@@ -24,9 +24,9 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from streams.archive.files import iter_lines
 from streams.broker import BrokerError
 from streams.kafka import ALERTS, RAW, kafka_client_options
-from streams.replay.files import iter_lines
 from streams.resources import sample_feed
 from streams.runtime.topics import ensure_topics
 from streams.settings import Settings

@@ -42,9 +42,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from streams.replay import manifest
-from streams.replay.manifest import PART_SUFFIX, Entry
-from streams.replay.record import Record, to_line
+from streams.archive import manifest
+from streams.archive.manifest import PART_SUFFIX, Entry
+from streams.archive.record import Record, to_line
 
 ROLL_SECONDS = 300.0
 MAX_RECORDS = 100_000

@@ -12,11 +12,11 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.replay import inputs
+from streams.archive import reader
+from streams.archive.files import Problem, count_lines, iter_lines, sha256_file
+from streams.archive.manifest import MANIFEST
+from streams.archive.record import BadLine, Record, decode_bytes, encode_bytes, from_line, rfc3339_ms, to_line
 from streams.replay.archive import Archive
-from streams.replay.files import Problem, count_lines, iter_lines, sha256_file
-from streams.replay.manifest import MANIFEST
-from streams.replay.record import BadLine, Record, decode_bytes, encode_bytes, from_line, rfc3339_ms, to_line
 
 T0 = 1_738_663_200_000  # 2025-02-04T10:00:00Z
 
@@ -41,15 +41,15 @@ def write_archive(root: Path, recs: list[Record], per_checkpoint: int = 10) -> A
     return arch
 
 
-def read_all(plan: inputs.Plan) -> tuple[list[Record], list[Problem]]:
+def read_all(plan: reader.Plan) -> tuple[list[Record], list[Problem]]:
     got: list[Record] = []
     problems = list(plan.problems)
     for src in plan.sources:
-        bad = inputs.verify(src)
+        bad = reader.verify(src)
         if bad is not None:
             problems.append(bad)
             continue
-        for item in inputs.read(src):
+        for item in reader.read(src):
             if item.problem is not None:
                 problems.append(item.problem)
             else:
@@ -128,7 +128,7 @@ def test_truncated_gzip_yields_the_lines_before_and_then_the_problem(tmp_path: P
 def test_an_archive_is_read_back_whole_in_ingestion_order(tmp_path: Path) -> None:
     recs = records(25, step_ms=5 * 60_000)  # two hours of ingestion
     write_archive(tmp_path / "arch", recs)
-    plan = inputs.resolve([str(tmp_path / "arch")])
+    plan = reader.resolve([str(tmp_path / "arch")])
     got, problems = read_all(plan)
     assert problems == []
     assert got == recs
@@ -137,39 +137,39 @@ def test_an_archive_is_read_back_whole_in_ingestion_order(tmp_path: Path) -> Non
     assert sum(plan.counts()) == 25
     assert plan.oldest() == T0
     # the manifest file itself names the archive too
-    assert inputs.resolve([str(tmp_path / "arch" / MANIFEST)]).digest() == plan.digest()
+    assert reader.resolve([str(tmp_path / "arch" / MANIFEST)]).digest() == plan.digest()
 
 
 def test_plain_jsonl_and_gzip_are_accepted(tmp_path: Path) -> None:
     lines = [orjson.dumps({"id": f"p-{i}", "body": "b", "published_at": "2025-02-04T10:00:00Z"}) for i in range(3)]
     (tmp_path / "f.jsonl").write_bytes(b"\n".join(lines) + b"\n")
     (tmp_path / "f.jsonl.gz").write_bytes(gzip.compress(b"\n".join(lines)))
-    got, problems = read_all(inputs.resolve([str(tmp_path / "f.jsonl"), str(tmp_path / "f.jsonl.gz")]))
+    got, problems = read_all(reader.resolve([str(tmp_path / "f.jsonl"), str(tmp_path / "f.jsonl.gz")]))
     assert problems == []
     assert [r.key for r in got] == [b"p-0", b"p-1", b"p-2"] * 2
     assert {r.timestamp for r in got} == {T0}
 
 
 def test_no_such_input_or_a_folder_without_manifest_says_what_to_give(tmp_path: Path) -> None:
-    with pytest.raises(inputs.InputError, match=r"\.jsonl\.gz"):
-        inputs.resolve([str(tmp_path / "nope.jsonl")])
-    with pytest.raises(inputs.InputError, match=r"manifest\.jsonl"):
-        inputs.resolve([str(tmp_path)])
+    with pytest.raises(reader.InputError, match=r"\.jsonl\.gz"):
+        reader.resolve([str(tmp_path / "nope.jsonl")])
+    with pytest.raises(reader.InputError, match=r"manifest\.jsonl"):
+        reader.resolve([str(tmp_path)])
 
 
 def test_truncated_gzip_part_is_reported_with_file_and_line(tmp_path: Path) -> None:
     root = tmp_path / "arch"
     write_archive(root, records(10), per_checkpoint=100)
-    plan = inputs.resolve([str(root)])
+    plan = reader.resolve([str(root)])
     (src,) = plan.sources
     data = Path(src.path).read_bytes()
     Path(src.path).write_bytes(data[: len(data) * 2 // 3])
     # a truncated part no longer has its checksum: that is reported first ...
-    bad = inputs.verify(src)
+    bad = reader.verify(src)
     assert bad is not None and bad.path == src.path and "checksum mismatch" in bad.message
     assert f"{root / MANIFEST}:1" in bad.message
     # ... and reading it anyway reports the truncation at the line where it happens.
-    items = list(inputs.read(src))
+    items = list(reader.read(src))
     problem = items[-1].problem
     assert problem is not None and problem.path == src.path and problem.lineno == len(items)
     assert "unreadable" in problem.message and "skipped" in problem.message
@@ -181,7 +181,7 @@ def test_corrupt_line_is_reported_and_the_rest_replayed(tmp_path: Path) -> None:
     good = [to_line(r) for r in records(4)]
     part.write_bytes(gzip.compress(b"\n".join([good[0], good[1], b'{"nw_archive": 1, "value": {"b64"', good[2],
                                                b"\x00\x01 not json", good[3]]) + b"\n"))
-    got, problems = read_all(inputs.resolve([str(part)]))
+    got, problems = read_all(reader.resolve([str(part)]))
     assert [r.offset for r in got] == [0, 1, 2, 3]
     assert [(p.path, p.lineno) for p in problems] == [(str(part), 3), (str(part), 5)]
     assert all("corrupt line" in p.message for p in problems)
@@ -207,7 +207,7 @@ def test_unlisted_missing_and_mismatched_parts_and_bad_manifest_lines_are_report
     lines.insert(3, b'{"file": "2025-02-04/13/x.jsonl.gz", "records": "many"')
     manifest.write_bytes(b"\n".join(lines) + b"\n")
 
-    plan = inputs.resolve([str(root)])
+    plan = reader.resolve([str(root)])
     got, problems = read_all(plan)
     text = "\n".join(str(p) for p in problems)
     assert f"{stray}: not listed in {manifest}" in text
@@ -228,7 +228,7 @@ def test_a_part_with_fewer_records_than_listed_is_reported(tmp_path: Path) -> No
     entry = orjson.loads(manifest.read_bytes())
     entry["records"] = 6
     manifest.write_bytes(orjson.dumps(entry) + b"\n")
-    got, problems = read_all(inputs.resolve([str(root)]))
+    got, problems = read_all(reader.resolve([str(root)]))
     assert len(got) == 5
     assert len(problems) == 1 and "5 records, but" in problems[0].message and f"{manifest}:1" in problems[0].message
 
@@ -236,13 +236,13 @@ def test_a_part_with_fewer_records_than_listed_is_reported(tmp_path: Path) -> No
 def test_a_run_reads_the_manifest_only_as_far_as_it_was_when_it_began(tmp_path: Path) -> None:
     root = tmp_path / "arch"
     write_archive(root, records(10), per_checkpoint=100)
-    first = inputs.resolve([str(root)])
+    first = reader.resolve([str(root)])
     arch = Archive(root, "news.raw")
     arch.open()
     for rec in records(5, start=10):
         arch.add(rec)
     arch.checkpoint()
     arch.close()
-    again = inputs.resolve([str(root)], first.limits)
+    again = reader.resolve([str(root)], first.limits)
     assert again.digest() == first.digest() and again.problems == []
-    assert len(inputs.resolve([str(root)]).sources) == 2
+    assert len(reader.resolve([str(root)]).sources) == 2

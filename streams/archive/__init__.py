@@ -1,0 +1,4 @@
+"""The archive's on-disk format, shared by `newswatch archive` (which writes it) and the
+replayer and `backtest` (which read it): one archive line per Kafka record (record.py),
+the manifest of complete parts (manifest.py), JSON Lines files plain or gzipped and article
+files (files.py), and resolving and reading archives and feeds in order (reader.py)."""
