@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO))
 
 from streams.archive import reader  # noqa: E402
 from streams.archive.record import Record  # noqa: E402
-from streams.replay.archive import Archive  # noqa: E402
+from streams.archive.writer import Archive  # noqa: E402
 from streams.replay.pacing import Pacer  # noqa: E402
 from streams.replay.replay import Replay, producer_options  # noqa: E402
 from streams.replay.resume import State, save  # noqa: E402

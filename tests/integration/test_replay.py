@@ -31,8 +31,8 @@ from streams import stages
 from streams.archive import reader
 from streams.archive.manifest import MANIFEST, Entry, iter_manifest
 from streams.archive.record import Record
+from streams.archive.writer import Archive
 from streams.pipeline import Pipeline
-from streams.replay.archive import Archive
 from streams.replay.resume import AT_HEADER, RUN_HEADER, end_offsets
 from tests.integration.workers import REPO, Worker, consume, declare, env_for, latest_alerts, produce
 

@@ -1,4 +1,4 @@
-"""The archive directory (streams/replay/archive.py) without Kafka: parts by hour of
+"""The archive directory (streams/archive/writer.py) without Kafka: parts by hour of
 ingestion, a file listed only once complete, the manifest as the position, and restarts
 after every kind of crash resuming without gaps or duplicates."""
 
@@ -15,7 +15,7 @@ import pytest
 from streams.archive import reader
 from streams.archive.manifest import MANIFEST, Entry, iter_manifest, repair_tail
 from streams.archive.record import Record, from_line
-from streams.replay.archive import Archive, ArchiveError
+from streams.archive.writer import Archive, ArchiveError
 
 T0 = 1_738_663_200_000  # 2025-02-04T10:00:00Z
 HOUR = 3_600_000

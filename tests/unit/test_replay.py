@@ -19,9 +19,9 @@ import pytest
 from streams.archive import reader
 from streams.archive.files import Problem
 from streams.archive.record import Record
+from streams.archive.writer import Archive
 from streams.cli import main
 from streams.errors import EXIT_USAGE
-from streams.replay.archive import Archive
 from streams.replay.pacing import Pacer
 from streams.replay.replay import Replay
 from streams.replay.resume import AT_HEADER, RUN_HEADER, State, delivered_in

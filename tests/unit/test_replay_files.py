@@ -16,7 +16,7 @@ from streams.archive import reader
 from streams.archive.files import Problem, count_lines, iter_lines, sha256_file
 from streams.archive.manifest import MANIFEST
 from streams.archive.record import BadLine, Record, decode_bytes, encode_bytes, from_line, rfc3339_ms, to_line
-from streams.replay.archive import Archive
+from streams.archive.writer import Archive
 
 T0 = 1_738_663_200_000  # 2025-02-04T10:00:00Z
 
