@@ -134,7 +134,7 @@ def _report_setup(args: argparse.Namespace) -> Any:
     """The collector for --report/--labels (None without them), or an exit code for a usage error."""
     if not args.report and not args.labels:
         return None
-    from streams.replay.report import Collector, LabelError, Labels, load_labels
+    from streams.backtest.score import Collector, LabelError, Labels, load_labels
 
     if args.report and not Path(args.report).parent.is_dir():
         _say(f"--report {args.report}: folder {Path(args.report).parent} does not exist; "
@@ -157,7 +157,7 @@ def _report(args: argparse.Namespace, pipe: Any, alerts: Sequence[Alert], collec
     """The terminal summary (stdout, or stderr under --json) and the HTML report."""
     from rich.console import Console
 
-    from streams.replay.report import print_summary, render_html
+    from streams.backtest.report import print_summary, render_html
 
     scores = collector.score(alerts) if collector.labels else None
     console = Console(stderr=bool(args.json))
