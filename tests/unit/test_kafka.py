@@ -31,6 +31,7 @@ NO_WORKER = (
     "streams.backtest",
     "streams.backtest.score",
     "streams.backtest.report",
+    "streams.backtest.run",
     "streams.cli",
     "streams.cli.run",
     "streams.cli.broker",

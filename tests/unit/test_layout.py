@@ -1,6 +1,8 @@
 """The package layout shows the architecture: the domain packages (streams/cleaning,
 streams/tagging, streams/rules) are pure stage code and never import the Kafka/faust runtime
-(streams/runtime) nor faust or aiokafka themselves."""
+(streams/runtime) nor faust or aiokafka themselves; the archive format (streams/archive) and the
+backtest (streams/backtest) stand apart from the replayer and from Kafka; the commands that
+need no worker never load faust."""
 
 from __future__ import annotations
 
@@ -18,8 +20,24 @@ DOMAIN = ("cleaning", "tagging", "rules")
 FORBIDDEN = ("streams.runtime", "faust", "aiokafka")
 
 
+# The archive format and the backtest: files in, files out, no broker. archiver.py is the
+# archive's one Kafka consumer; the replayer reads archives, never the other way round.
+OFFLINE = ("archive", "backtest")
+OFFLINE_FORBIDDEN = (*FORBIDDEN, "streams.kafka", "streams.replay")
+OFFLINE_EXCEPT = ("streams/archive/archiver.py",)
+NO_WORKER = ("archive", "replay", "backtest", "cli")  # packages whose modules never load faust on import
+
+
+def _modules(*packages: str) -> list[Path]:
+    return sorted(p for d in packages for p in (REPO / "streams" / d).rglob("*.py"))
+
+
 def _domain_modules() -> list[Path]:
-    return sorted(p for d in DOMAIN for p in (REPO / "streams" / d).rglob("*.py"))
+    return _modules(*DOMAIN)
+
+
+def _offline_modules() -> list[Path]:
+    return [p for p in _modules(*OFFLINE) if p.relative_to(REPO).as_posix() not in OFFLINE_EXCEPT]
 
 
 def _module_name(path: Path) -> str:
@@ -46,8 +64,8 @@ def _imports(source: str, module: str, is_package: bool = False) -> Iterator[tup
                 yield node.lineno, f"{base}.{alias.name}"
 
 
-def _forbidden(name: str) -> bool:
-    return any(name == f or name.startswith(f + ".") for f in FORBIDDEN)
+def _forbidden(name: str, forbidden: tuple[str, ...] = FORBIDDEN) -> bool:
+    return any(name == f or name.startswith(f + ".") for f in forbidden)
 
 
 def test_the_domain_packages_are_found() -> None:
@@ -76,6 +94,32 @@ def test_importing_the_domain_loads_no_runtime() -> None:
     check = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
              + f"bad = sorted(m for m in sys.modules if any(m == f or m.startswith(f + '.') for f in {FORBIDDEN!r}))\n"
              + "assert not bad, bad\n")
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_the_archive_and_backtest_packages_are_found() -> None:
+    modules = {_module_name(p) for p in _offline_modules()}
+    assert {"streams.archive.writer", "streams.archive.reader", "streams.archive.manifest", "streams.archive.record",
+            "streams.backtest.run", "streams.backtest.score", "streams.backtest.report"} <= modules
+    assert "streams.archive.archiver" not in modules
+
+
+@pytest.mark.parametrize("path", _offline_modules(), ids=lambda p: str(p.relative_to(REPO)))
+def test_archive_format_and_backtest_import_no_kafka_and_no_replayer(path: Path) -> None:
+    imports = _imports(path.read_text(encoding="utf-8"), _module_name(path), path.name == "__init__.py")
+    bad = [f"{path.relative_to(REPO)}:{line}: {name}" for line, name in imports
+           if _forbidden(name, OFFLINE_FORBIDDEN)]
+    assert not bad, "the archive format and the backtest work without Kafka or the replayer:\n" + "\n".join(bad)
+
+
+def test_importing_every_command_and_offline_module_loads_no_faust() -> None:
+    # Found by walking the packages, so a module added later is covered too (faust costs about
+    # half a second to load; only the worker needs it, once it runs).
+    modules = sorted({_module_name(p) for p in _modules(*NO_WORKER) if p.name != "__main__.py"})  # that one runs
+    assert {"streams.cli.backtest", "streams.archive.archiver", "streams.replay.replay"} <= set(modules)
+    check = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
+             + "assert 'faust' not in sys.modules, sorted(m for m in sys.modules if m.startswith('faust'))\n")
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert result.returncode == 0, result.stderr[-2000:]
 

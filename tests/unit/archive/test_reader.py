@@ -1,21 +1,20 @@
-"""Reading what a replay reads: the archive line format, plain JSON Lines, and bad archives
-(truncated gzip, a corrupt line, a part the manifest does not list, a listed part that is
+"""Reading what a replay reads (streams/archive/reader.py): archives and plain JSON Lines, and
+bad archives (truncated gzip, a corrupt line, a part the manifest does not list, a listed part that is
 missing or whose checksum differs, a corrupt manifest line): each reported with file and
 line, and skipped, never silently."""
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 from pathlib import Path
 
 import orjson
 import pytest
 
 from streams.archive import reader
-from streams.archive.files import Problem, count_lines, iter_lines, sha256_file
+from streams.archive.files import Problem
 from streams.archive.manifest import MANIFEST
-from streams.archive.record import BadLine, Record, decode_bytes, encode_bytes, from_line, rfc3339_ms, to_line
+from streams.archive.record import Record, to_line
 from streams.archive.writer import Archive
 
 T0 = 1_738_663_200_000  # 2025-02-04T10:00:00Z
@@ -56,73 +55,6 @@ def read_all(plan: reader.Plan) -> tuple[list[Record], list[Problem]]:
                 assert item.record is not None
                 got.append(item.record)
     return got, problems
-
-
-# ---------------------------------------------------------------- record format
-
-
-@pytest.mark.parametrize("data", [None, b"", b"plain text", "ünïcödé".encode(), b"\xff\xfe\x00binary",
-                                  b'{"id": "x", "body": "\\u00fc"}'])
-def test_bytes_survive_the_archive_line_exactly(data: bytes | None) -> None:
-    assert decode_bytes(encode_bytes(data)) == data
-    rec = Record(data, data, T0, (("h", data or b""),), "news.raw", 2, 41, 1)
-    assert from_line(to_line(rec)) == rec
-
-
-def test_valid_utf8_is_stored_as_text_and_the_rest_as_base64() -> None:
-    line = orjson.loads(to_line(Record(b"k", '{"t": "é"}'.encode(), T0, (("bin", b"\xff"),))))
-    assert line["value"] == '{"t": "é"}' and line["key"] == "k"
-    assert line["headers"] == [["bin", {"b64": "/w=="}]]
-    assert line["nw_archive"] == 1 and line["timestamp"] == T0
-
-
-def test_a_plain_line_is_a_raw_article_keyed_by_id_at_its_published_time() -> None:
-    data = b'{"id": "sf-001", "published_at": "2025-02-04T10:00:00Z", "body": "x"}'
-    rec = from_line(data)
-    assert (rec.key, rec.value, rec.timestamp, rec.headers) == (b"sf-001", data, T0, ())
-    assert from_line(b'{"body": "no id, no date"}').key is None
-    assert from_line(b'{"body": "x", "published_at": "yesterday"}').timestamp is None
-    assert rfc3339_ms("2025-02-04T10:00:00") == T0  # no zone: UTC
-    assert rfc3339_ms("2025-02-04T11:00:00+01:00") == T0
-
-
-@pytest.mark.parametrize("line, reason", [
-    (b'{"id": "x", "body": ', "not JSON"),
-    (b'["a", "list"]', "not a JSON object"),
-    (b'{"nw_archive": 1, "value": {"b64": "***"}}', "bad base64"),
-    (b'{"nw_archive": 1, "value": 42}', "byte field"),
-    (b'{"nw_archive": 2, "value": "x"}', "archive format"),
-    (b'{"nw_archive": 1, "value": "x", "timestamp": "noon"}', "timestamp"),
-    (b'{"nw_archive": 1, "value": "x", "headers": [["only-a-name"]]}', "headers"),
-])
-def test_bad_lines_say_why(line: bytes, reason: str) -> None:
-    with pytest.raises(BadLine, match=reason):
-        from_line(line)
-
-
-# ------------------------------------------------------------------- files.py
-
-
-def test_count_lines_and_checksum(tmp_path: Path) -> None:
-    plain = tmp_path / "a.jsonl"
-    plain.write_bytes(b"1\n2\n\n4")
-    packed = tmp_path / "a.jsonl.gz"
-    packed.write_bytes(gzip.compress(b"1\n2\n\n4\n"))
-    assert count_lines(plain) == count_lines(packed) == 4
-    assert sha256_file(plain) == (hashlib.sha256(b"1\n2\n\n4").hexdigest(), 6)
-    assert str(Problem("f.jsonl", 3, "bad")) == "f.jsonl:3: bad" and str(Problem("f", 0, "gone")) == "f: gone"
-
-
-def test_truncated_gzip_yields_the_lines_before_and_then_the_problem(tmp_path: Path) -> None:
-    whole = gzip.compress(b"".join(b'{"id": "%d", "body": "%s"}\n' % (i, b"x" * 200) for i in range(200)))
-    cut = tmp_path / "cut.jsonl.gz"
-    cut.write_bytes(whole[: len(whole) // 2])
-    lines = list(iter_lines(cut))
-    assert lines[-1].data is None and lines[-1].error and "unreadable" in lines[-1].error
-    assert all(line.data for line in lines[:-1]) and lines[-1].lineno == len(lines)
-
-
-# --------------------------------------------------------------------- archives
 
 
 def test_an_archive_is_read_back_whole_in_ingestion_order(tmp_path: Path) -> None:
