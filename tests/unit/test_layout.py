@@ -7,6 +7,7 @@ need no worker never load faust."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -142,3 +143,35 @@ def test_python_m_streams_cli_lists_every_command() -> None:
                             timeout=60, cwd=REPO)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "{worker,broker,run,archive,replay,backtest}" in result.stdout
+
+
+def _module_table() -> list[str]:
+    """The rows of the README's module table (one line each)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| module | what it does |"):]
+    return table[: table.index("\n\n")].splitlines()[2:]
+
+
+def test_the_readme_module_table_lists_every_module() -> None:
+    # A module is named by its path, or by its file name in the row of its package.
+    rows = _module_table()
+    missing = []
+    for path in sorted((REPO / "streams").rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        rel = path.relative_to(REPO).as_posix()
+        package = rel.rpartition("/")[0] + "/"
+        if not any(f"`{rel}`" in row or (f"`{package}`" in row.split("|")[1] and f"`{path.name}`" in row)
+                   for row in rows):
+            missing.append(rel)
+    assert not missing, "add to the README's module table: " + ", ".join(missing)
+
+
+def test_the_readme_module_table_names_only_what_exists() -> None:
+    for row in _module_table():
+        named = row.split("|")[1].replace("`", "").replace(",", " ").split()
+        for path in named:
+            assert (REPO / path).exists(), f"the README's module table names {path}, which is gone"
+        packages = [REPO / n for n in named if n.endswith("/")]
+        for name in re.findall(r"`(\w+\.py)`", row.split("|", 2)[2]):
+            assert any((pkg / name).is_file() for pkg in packages), f"{name} is not in {', '.join(named)}"
