@@ -159,8 +159,7 @@ async def _replay_and_watch(settings: Settings, feed: Path, idle: float, follow:
     A stop signal is taken by the loop, not raised as KeyboardInterrupt: an interrupt
     raised inside the loop makes asyncio.run cancel every task at once, the Kafka
     clients' own reader tasks included, and the consumer's stop then waits out a
-    request timeout for replies nobody reads (that is how `run` once took over 30 s
-    to stop)."""
+    request timeout (over 30 s) for replies nobody reads."""
     loop = asyncio.get_running_loop()
     for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
