@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from streams import timestamps
 from streams.archive import manifest
 from streams.archive.manifest import PART_SUFFIX, Entry
 from streams.archive.record import Record, to_line
@@ -120,7 +121,7 @@ class Part:
         manifest.fsync_dir(self.final.parent)
         return Entry(self.rel, self.topic, self.hour, self.seq, self.records, self.first_ts, self.last_ts,
                      self._hash.digest.hexdigest(), self._hash.size, dict(self.offsets),
-                     datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"))
+                     timestamps.format_utc(datetime.now(UTC), "seconds"))
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):
