@@ -25,9 +25,9 @@ import orjson
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from streams.backtest.corpus import CORPUS, Tally, feed_alerts, jsonl, score_statements  # noqa: E402
 from streams.models import Alert  # noqa: E402
 from streams.pipeline import Pipeline  # noqa: E402
-from streams.replay.corpus import CORPUS, Tally, feed_alerts, jsonl, score_statements  # noqa: E402
 
 PLANNED = ("id", "en", "vi", "de", "fr", "es", "ru", "ar", "uk", "pt", "it", "pl", "tr", "zh", "ja", "ko")
 

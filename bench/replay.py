@@ -36,10 +36,10 @@ from aiokafka import AIOKafkaProducer
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from streams.replay import inputs  # noqa: E402
-from streams.replay.archive import Archive  # noqa: E402
+from streams.archive import reader  # noqa: E402
+from streams.archive.record import Record  # noqa: E402
+from streams.archive.writer import Archive  # noqa: E402
 from streams.replay.pacing import Pacer  # noqa: E402
-from streams.replay.record import Record  # noqa: E402
 from streams.replay.replay import Replay, producer_options  # noqa: E402
 from streams.replay.resume import State, save  # noqa: E402
 from streams.runtime.topics import ensure_topics  # noqa: E402
@@ -112,7 +112,7 @@ async def replayed(bootstrap: str, root: Path, state_dir: Path, pacer: Pacer | N
     state_path = state_dir / f"{uuid.uuid4().hex}.json"
     try:
         with contextlib.ExitStack() as stack:
-            plan = inputs.resolve([str(root)])
+            plan = reader.resolve([str(root)])
             state = State("bench", [str(root)], topic, bootstrap, limits=plan.limits, digest=plan.digest())
             replay = Replay(plan, topic, producer, state, pacer or Pacer(), save=lambda st: save(state_path, st),
                             on_send=(lambda rec, at: sends.append((rec, at))) if pacer else None)

@@ -61,7 +61,11 @@ def deploy_file(name: str) -> Path:
     """A file of deploy/kafka/, shipped in the package (streams/resources.py)."""
     path = resources.path("kafka", name)
     if not path.is_file():
-        raise BrokerError(f"{path} is missing: the local broker needs deploy/kafka/ from a newswatch source checkout")
+        # The package ships deploy/kafka/ as streams/data/kafka/ (a link in a checkout, copies in a wheel).
+        raise BrokerError(f"{path} is missing: this newswatch installation lacks the local broker's {name} "
+                          f"(deploy/kafka/{name}, shipped in the package as streams/data/kafka/{name}). Reinstall "
+                          "newswatch (`make setup` in a checkout, whose streams/data/kafka links to deploy/kafka), "
+                          "or set KAFKA_BOOTSTRAP_SERVERS to use a cluster you already run")
     return path
 
 

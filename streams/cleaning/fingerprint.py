@@ -8,11 +8,9 @@ with numpy (MurmurHash3's finaliser), and every bit of the fingerprint is the ma
 vote of that bit over all shingles. A text with fewer than two words is one shingle;
 a text without words has fingerprint ``0000000000000000``.
 
-Why 2-grams and a threshold of 9 bits: on the sample feed's seven syndicated copies
-(other outlet, a few sentences edited), 3-gram fingerprints put copies 7-14 bits from
-their originals and the closest unrelated pair at 17, so no threshold separated them;
-2-grams put copies 1-9 bits away and no unrelated pair closer than 18 (unigrams: copies
-2-7, unrelated from 9). Measured with the snippet in the issue note for #2.
+Why 2-grams and a threshold of 9 bits: on the sample feed's syndicated copies, 2-grams are
+the only shingle size tried whose copies and unrelated pairs a threshold separates (the
+distances: BENCHMARKS.md, "Choices in the cleaning stage").
 
 The index splits the 64 bits into ``max_distance + 1`` bands: two fingerprints within
 ``max_distance`` bits agree on at least one whole band (pigeonhole), so only fingerprints

@@ -7,27 +7,9 @@ not English). py3langid walks its automaton byte by byte in Python over a 20 MB 
 so the cost grows with the bytes classified, and more so when other work runs between
 calls and the table is no longer in the CPU caches, as in a running pipeline.
 
-Measured on the test fixtures: 70 samples (every article read from each of its sentences
-on) and 6 articles that open with a 95-character English quote; the cost is the time
-language id adds to ``clean()`` on articles that rotate (caches as in a pipeline) and,
-in brackets, one warm call on the same text repeated. 2 shared cores, so +-20 %:
-
-======  ========  ===========  ======================
-bytes   fixtures  quote-first  cost per article
-======  ========  ===========  ======================
-80      70/70     6/6          (28 µs warm)
-120     70/70     6/6          90-100 µs (38 µs warm)
-240     70/70     6/6          130-150 µs (65 µs warm)
-480     70/70     6/6          180-230 µs (104 µs warm)
-720     70/70     6/6          220-270 µs (138 µs warm)
-======  ========  ===========  ======================
-
-Without taking quotes out, the quote-first articles need 250 characters (0/6 at 100,
-4/6 at 200). The fixtures are easy (clean news in one language), so accuracy does not
-separate the lengths from 80 bytes up. On the 107-article sample feed (no hints), 80, 120,
-160 and 240 bytes were all right on every article, at 51, 80, 98 and 167 us per article;
-120 bytes keeps a 1.5x margin over the shortest length that was always right, at half the
-cost of 240 (the in-process throughput goal is ~400 us for all stages together).
+120 bytes keeps a 1.5x margin over the shortest prefix that identified every fixture and
+every sample-feed article, at half the cost of 240 (the measurements: BENCHMARKS.md,
+"Choices in the cleaning stage").
 
 The feed's language hint only breaks ties: it is used when the model's confidence is
 below :data:`LOW_CONFIDENCE`, the hint is a supported language, and the model gives the

@@ -1,5 +1,5 @@
 """`newswatch archive`: news.raw kept as rolling, compressed JSON Lines files with a manifest
-(the archive format and the consumer that writes it: streams/replay/archive.py)."""
+(the archive format: streams/archive/; the consumer that writes it: streams/archive/archiver.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from streams.archive.archiver import ArchiveRun
+from streams.archive.writer import MAX_BYTES, MAX_RECORDS, ROLL_SECONDS, ArchiveError
 from streams.cli.replay import quiet_client_logs
 from streams.errors import EXIT_OK, EXIT_USAGE
 from streams.kafka import RAW
-from streams.replay.archive import MAX_BYTES, MAX_RECORDS, ROLL_SECONDS, ArchiveError, ArchiveRun
 from streams.settings import load as load_settings
 
 

@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from streams.archive.reader import InputError, resolve
+from streams.archive.record import rfc3339_ms
 from streams.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from streams.kafka import RAW
 from streams.replay import resume
-from streams.replay.inputs import InputError, resolve
 from streams.replay.pacing import Pacer
-from streams.replay.record import rfc3339_ms
 from streams.replay.replay import Replay, ReplayFailed, ensure_target, producer_options, retention_ms
 from streams.replay.resume import State
 from streams.settings import load as load_settings

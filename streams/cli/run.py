@@ -24,9 +24,9 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from streams.archive.files import iter_lines
 from streams.broker import BrokerError
 from streams.kafka import ALERTS, RAW, kafka_client_options
-from streams.replay.files import iter_lines
 from streams.resources import sample_feed
 from streams.runtime.topics import ensure_topics
 from streams.settings import Settings
@@ -159,8 +159,7 @@ async def _replay_and_watch(settings: Settings, feed: Path, idle: float, follow:
     A stop signal is taken by the loop, not raised as KeyboardInterrupt: an interrupt
     raised inside the loop makes asyncio.run cancel every task at once, the Kafka
     clients' own reader tasks included, and the consumer's stop then waits out a
-    request timeout for replies nobody reads (that is how `run` once took over 30 s
-    to stop)."""
+    request timeout (over 30 s) for replies nobody reads."""
     loop = asyncio.get_running_loop()
     for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)

@@ -25,11 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from streams.archive.files import Problem
+from streams.archive.reader import Plan, outside, read, verify
+from streams.archive.record import Record
 from streams.kafka import RAW
-from streams.replay.files import Problem
-from streams.replay.inputs import Plan, outside, read, verify
 from streams.replay.pacing import Pacer
-from streams.replay.record import Record
 from streams.replay.resume import AT_HEADER, RUN_HEADER, State
 
 MAX_INFLIGHT = 10_000  # records sent and not yet acknowledged

@@ -32,6 +32,8 @@ from typing import IO, Any
 
 import orjson
 
+from streams import timestamps
+
 RUN_HEADER = "newswatch-replay"
 AT_HEADER = "newswatch-replay-at"
 
@@ -41,7 +43,7 @@ class StateError(ValueError):
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return timestamps.format_utc(datetime.now(UTC), "seconds")
 
 
 @dataclass(slots=True)

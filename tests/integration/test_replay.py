@@ -28,11 +28,11 @@ from typing import Any
 import orjson
 
 from streams import stages
+from streams.archive import reader
+from streams.archive.manifest import MANIFEST, Entry, iter_manifest
+from streams.archive.record import Record
+from streams.archive.writer import Archive
 from streams.pipeline import Pipeline
-from streams.replay import inputs
-from streams.replay.archive import Archive
-from streams.replay.manifest import MANIFEST, Entry, iter_manifest
-from streams.replay.record import Record
 from streams.replay.resume import AT_HEADER, RUN_HEADER, end_offsets
 from tests.integration.workers import REPO, Worker, consume, declare, env_for, latest_alerts, produce
 
@@ -76,12 +76,12 @@ def expected_alert_ids(pipeline_factory: Callable[[], Pipeline]) -> set[str]:
 
 
 def read_archive(root: Path) -> list[Record]:
-    plan = inputs.resolve([str(root)])
+    plan = reader.resolve([str(root)])
     assert plan.problems == []
     got = []
     for src in plan.sources:
-        assert inputs.verify(src) is None
-        for item in inputs.read(src):
+        assert reader.verify(src) is None
+        for item in reader.read(src):
             assert item.problem is None, item.problem
             assert item.record is not None
             got.append(item.record)

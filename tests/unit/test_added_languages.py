@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from streams.backtest.corpus import statement_alerts
 from streams.languages import LANGUAGES
 from streams.pipeline import Pipeline
-from streams.replay.corpus import statement_alerts
 from streams.yamlio import load_yaml
 
 ADDED = ("no", "sv", "cs", "ro", "hu", "hi", "he", "bg")

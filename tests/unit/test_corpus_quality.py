@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
+from streams.backtest.corpus import Tally, jsonl, score_statements
 from streams.pipeline import Pipeline
-from streams.replay.corpus import Tally, jsonl, score_statements
 from tests.conftest import REPO, SHARED
 
 STATEMENTS = SHARED / "corpus" / "statements-dev.jsonl"

@@ -11,9 +11,9 @@ import orjson
 import pytest
 
 from streams import stages
+from streams.backtest.score import precision_recall, score_aggregates, score_articles
 from streams.models import Alert
 from streams.pipeline import Pipeline
-from streams.replay.report import precision_recall, score_aggregates, score_articles
 from tests.conftest import FEED
 
 MIN_PRECISION, MIN_RECALL = 0.95, 0.90
@@ -41,7 +41,7 @@ def run_feed(pipeline: Pipeline) -> tuple[dict[str, list[Alert]], list[Alert]]:
     return per_article, list(pipeline.alerts.values())
 
 
-_score = precision_recall  # the scoring lives in streams/replay/report.py, shared with `backtest --labels`
+_score = precision_recall  # the scoring lives in streams/backtest/score.py, shared with `backtest --labels`
 
 
 @pytest.fixture(scope="module")

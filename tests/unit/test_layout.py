@@ -1,10 +1,13 @@
 """The package layout shows the architecture: the domain packages (streams/cleaning,
 streams/tagging, streams/rules) are pure stage code and never import the Kafka/faust runtime
-(streams/runtime) nor faust or aiokafka themselves."""
+(streams/runtime) nor faust or aiokafka themselves; the archive format (streams/archive) and the
+backtest (streams/backtest) stand apart from the replayer and from Kafka; the commands that
+need no worker never load faust."""
 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,8 +21,24 @@ DOMAIN = ("cleaning", "tagging", "rules")
 FORBIDDEN = ("streams.runtime", "faust", "aiokafka")
 
 
+# The archive format and the backtest: files in, files out, no broker. archiver.py is the
+# archive's one Kafka consumer; the replayer reads archives, never the other way round.
+OFFLINE = ("archive", "backtest")
+OFFLINE_FORBIDDEN = (*FORBIDDEN, "streams.kafka", "streams.replay")
+OFFLINE_EXCEPT = ("streams/archive/archiver.py",)
+NO_WORKER = ("archive", "replay", "backtest", "cli")  # packages whose modules never load faust on import
+
+
+def _modules(*packages: str) -> list[Path]:
+    return sorted(p for d in packages for p in (REPO / "streams" / d).rglob("*.py"))
+
+
 def _domain_modules() -> list[Path]:
-    return sorted(p for d in DOMAIN for p in (REPO / "streams" / d).rglob("*.py"))
+    return _modules(*DOMAIN)
+
+
+def _offline_modules() -> list[Path]:
+    return [p for p in _modules(*OFFLINE) if p.relative_to(REPO).as_posix() not in OFFLINE_EXCEPT]
 
 
 def _module_name(path: Path) -> str:
@@ -46,8 +65,8 @@ def _imports(source: str, module: str, is_package: bool = False) -> Iterator[tup
                 yield node.lineno, f"{base}.{alias.name}"
 
 
-def _forbidden(name: str) -> bool:
-    return any(name == f or name.startswith(f + ".") for f in FORBIDDEN)
+def _forbidden(name: str, forbidden: tuple[str, ...] = FORBIDDEN) -> bool:
+    return any(name == f or name.startswith(f + ".") for f in forbidden)
 
 
 def test_the_domain_packages_are_found() -> None:
@@ -80,6 +99,32 @@ def test_importing_the_domain_loads_no_runtime() -> None:
     assert result.returncode == 0, result.stderr[-2000:]
 
 
+def test_the_archive_and_backtest_packages_are_found() -> None:
+    modules = {_module_name(p) for p in _offline_modules()}
+    assert {"streams.archive.writer", "streams.archive.reader", "streams.archive.manifest", "streams.archive.record",
+            "streams.backtest.run", "streams.backtest.score", "streams.backtest.report"} <= modules
+    assert "streams.archive.archiver" not in modules
+
+
+@pytest.mark.parametrize("path", _offline_modules(), ids=lambda p: str(p.relative_to(REPO)))
+def test_archive_format_and_backtest_import_no_kafka_and_no_replayer(path: Path) -> None:
+    imports = _imports(path.read_text(encoding="utf-8"), _module_name(path), path.name == "__init__.py")
+    bad = [f"{path.relative_to(REPO)}:{line}: {name}" for line, name in imports
+           if _forbidden(name, OFFLINE_FORBIDDEN)]
+    assert not bad, "the archive format and the backtest work without Kafka or the replayer:\n" + "\n".join(bad)
+
+
+def test_importing_every_command_and_offline_module_loads_no_faust() -> None:
+    # Found by walking the packages, so a module added later is covered too (faust costs about
+    # half a second to load; only the worker needs it, once it runs).
+    modules = sorted({_module_name(p) for p in _modules(*NO_WORKER) if p.name != "__main__.py"})  # that one runs
+    assert {"streams.cli.backtest", "streams.archive.archiver", "streams.replay.replay"} <= set(modules)
+    check = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
+             + "assert 'faust' not in sys.modules, sorted(m for m in sys.modules if m.startswith('faust'))\n")
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
 def test_only_the_cli_imports_the_cli() -> None:
     # The commands import the library, never the other way round (replay once imported the
     # exit codes from the cli, which imported replay: they are in streams/errors.py now).
@@ -98,3 +143,35 @@ def test_python_m_streams_cli_lists_every_command() -> None:
                             timeout=60, cwd=REPO)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "{worker,broker,run,archive,replay,backtest}" in result.stdout
+
+
+def _module_table() -> list[str]:
+    """The rows of the README's module table (one line each)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| module | what it does |"):]
+    return table[: table.index("\n\n")].splitlines()[2:]
+
+
+def test_the_readme_module_table_lists_every_module() -> None:
+    # A module is named by its path, or by its file name in the row of its package.
+    rows = _module_table()
+    missing = []
+    for path in sorted((REPO / "streams").rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        rel = path.relative_to(REPO).as_posix()
+        package = rel.rpartition("/")[0] + "/"
+        if not any(f"`{rel}`" in row or (f"`{package}`" in row.split("|")[1] and f"`{path.name}`" in row)
+                   for row in rows):
+            missing.append(rel)
+    assert not missing, "add to the README's module table: " + ", ".join(missing)
+
+
+def test_the_readme_module_table_names_only_what_exists() -> None:
+    for row in _module_table():
+        named = row.split("|")[1].replace("`", "").replace(",", " ").split()
+        for path in named:
+            assert (REPO / path).exists(), f"the README's module table names {path}, which is gone"
+        packages = [REPO / n for n in named if n.endswith("/")]
+        for name in re.findall(r"`(\w+\.py)`", row.split("|", 2)[2]):
+            assert any((pkg / name).is_file() for pkg in packages), f"{name} is not in {', '.join(named)}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from streams import resources
-from streams.broker import deploy_file
+from streams.broker import BrokerError, deploy_file
 from streams.cli.run import SAMPLE_FEED
 from streams.schemas import NAMES, SCHEMA_DIR
 from tests.conftest import FEED, REPO
@@ -46,3 +46,13 @@ def test_users_read_them_through_the_package() -> None:
     assert SAMPLE_FEED == resources.sample_feed()
     assert SCHEMA_DIR == resources.path("schemas")
     assert deploy_file("server.properties") == resources.path("kafka", "server.properties")
+
+
+def test_a_missing_broker_file_says_what_is_wrong_and_what_to_do() -> None:
+    with pytest.raises(BrokerError) as err:
+        deploy_file("no-such.properties")
+    message = str(err.value)
+    assert str(resources.path("kafka", "no-such.properties")) in message
+    assert "streams/data/kafka/no-such.properties" in message  # where the package ships it
+    assert "Reinstall newswatch" in message and "KAFKA_BOOTSTRAP_SERVERS" in message
+    assert "source checkout" not in message  # an installed package needs none

@@ -55,7 +55,7 @@ def test_every_emitted_record_validates(pipeline: Pipeline) -> None:
 def test_seed_records_validate(pipeline: Pipeline) -> None:
     if not SEED.exists():
         pytest.skip("../shared/seed is not here")
-    from streams.replay.files import text_article
+    from streams.archive.files import text_article
 
     result = pipeline.process(text_article(SEED))
     _validate("tagged_article", result.tagged)

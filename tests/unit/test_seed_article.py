@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from streams.archive.files import text_article
 from streams.pipeline import Pipeline
-from streams.replay.files import text_article
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.skipif(not SEED.exists(), reason="../shared/seed is not here")

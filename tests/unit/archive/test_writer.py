@@ -1,4 +1,4 @@
-"""The archive directory (streams/replay/archive.py) without Kafka: parts by hour of
+"""The archive directory (streams/archive/writer.py) without Kafka: parts by hour of
 ingestion, a file listed only once complete, the manifest as the position, and restarts
 after every kind of crash resuming without gaps or duplicates."""
 
@@ -12,10 +12,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.replay import inputs
-from streams.replay.archive import Archive, ArchiveError
-from streams.replay.manifest import MANIFEST, Entry, iter_manifest, repair_tail
-from streams.replay.record import Record, from_line
+from streams.archive import reader
+from streams.archive.manifest import MANIFEST, Entry, iter_manifest, repair_tail
+from streams.archive.record import Record, from_line
+from streams.archive.writer import Archive, ArchiveError
 
 T0 = 1_738_663_200_000  # 2025-02-04T10:00:00Z
 HOUR = 3_600_000
@@ -43,11 +43,11 @@ class Clock:
 
 def archived(root: Path) -> list[Record]:
     got, problems = [], []
-    plan = inputs.resolve([str(root)])
+    plan = reader.resolve([str(root)])
     problems += plan.problems
     for src in plan.sources:
-        assert inputs.verify(src) is None
-        for item in inputs.read(src):
+        assert reader.verify(src) is None
+        for item in reader.read(src):
             if item.problem:
                 problems.append(item.problem)
             else:

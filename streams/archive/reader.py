@@ -1,4 +1,5 @@
-"""What a replay reads: archives written by `newswatch archive` and plain JSON Lines files.
+"""Reading archives written by `newswatch archive` and plain JSON Lines files, in order: what
+the replayer reads.
 
 An argument is an archive folder (it has a ``manifest.jsonl``), a manifest file, or a JSON
 Lines file (``.jsonl``, ``.jsonl.gz``, also a single archive part). An archive is replayed
@@ -23,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from streams.replay import manifest
-from streams.replay.files import Problem, count_lines, line_blocks, sha256_file
-from streams.replay.manifest import MANIFEST, PART_SUFFIX, Entry
-from streams.replay.record import BadLine, Record, from_line
+from streams.archive import manifest
+from streams.archive.files import Problem, count_lines, line_blocks, sha256_file
+from streams.archive.manifest import MANIFEST, PART_SUFFIX, Entry
+from streams.archive.record import BadLine, Record, from_line
 
 
 class InputError(ValueError):

@@ -16,13 +16,13 @@ from typing import Any
 import orjson
 import pytest
 
+from streams.archive import reader
+from streams.archive.files import Problem
+from streams.archive.record import Record
+from streams.archive.writer import Archive
 from streams.cli import main
 from streams.errors import EXIT_USAGE
-from streams.replay import inputs
-from streams.replay.archive import Archive
-from streams.replay.files import Problem
 from streams.replay.pacing import Pacer
-from streams.replay.record import Record
 from streams.replay.replay import Replay
 from streams.replay.resume import AT_HEADER, RUN_HEADER, State, delivered_in
 
@@ -193,7 +193,7 @@ def test_records_go_out_with_event_time_key_and_replay_headers(tmp_path: Path) -
     lines = plain_feed(feed, 5)
     broker = Broker()
     state = new_state()
-    replay = Replay(inputs.resolve([str(feed)]), "t.news.raw", Producer(broker, lag=2), state)
+    replay = Replay(reader.resolve([str(feed)]), "t.news.raw", Producer(broker, lag=2), state)
     outcome = asyncio.run(replay.run())
     assert (outcome.sent, outcome.bad, outcome.interrupted) == (5, 0, False)
     assert state.complete and state.done == (1, 0) and state.sent == 5
@@ -215,7 +215,7 @@ def test_archive_records_keep_their_timestamp_and_headers_and_old_replay_headers
     arch.checkpoint()
     arch.close()
     broker = Broker()
-    asyncio.run(Replay(inputs.resolve([str(tmp_path / "a")]), "x", Producer(broker), new_state("new")).run())
+    asyncio.run(Replay(reader.resolve([str(tmp_path / "a")]), "x", Producer(broker), new_state("new")).run())
     got = sorted(broker.all(), key=lambda m: m.key or b"")
     assert [(m.key, m.value, m.timestamp) for m in got] == [(r.key, r.value, r.timestamp) for r in recs]
     for m in got:
@@ -228,7 +228,7 @@ def test_from_to_filter_and_bad_lines_are_reported_and_skipped(tmp_path: Path) -
     plain_feed(feed, 10, bad={3: b'{"id": "broken', 8: b"[1, 2]"})
     broker = Broker()
     problems: list[Problem] = []
-    replay = Replay(inputs.resolve([str(feed)]), "t", Producer(broker), new_state(),
+    replay = Replay(reader.resolve([str(feed)]), "t", Producer(broker), new_state(),
                     start_ms=T0 + 2 * 60_000, end_ms=T0 + 7 * 60_000, report=problems.append)
     outcome = asyncio.run(replay.run())
     assert sorted(m.key or b"" for m in broker.all()) == [f"r-{i:03d}".encode() for i in range(2, 7)]
@@ -240,7 +240,7 @@ def test_progress_counts_every_line_once(tmp_path: Path) -> None:
     feed = tmp_path / "f.jsonl"
     plain_feed(feed, 700, bad={10: b"oops"})
     seen: list[int] = []
-    asyncio.run(Replay(inputs.resolve([str(feed)]), "t", Producer(Broker()), new_state(),
+    asyncio.run(Replay(reader.resolve([str(feed)]), "t", Producer(Broker()), new_state(),
                        advance=seen.append).run())
     assert sum(seen) == 701
 
@@ -251,7 +251,7 @@ def test_paced_sends_follow_the_schedule_on_the_clock(tmp_path: Path) -> None:
     clock = Clock()
     sent: list[float] = []
     pacer = Pacer(speed=120, clock=clock)  # a minute in half a second
-    replay = Replay(inputs.resolve([str(feed)]), "t", Producer(Broker()), new_state(), pacer, clock=clock,
+    replay = Replay(reader.resolve([str(feed)]), "t", Producer(Broker()), new_state(), pacer, clock=clock,
                     sleep=clock.sleep, on_send=lambda rec, at: sent.append(at))
     asyncio.run(replay.run())
     gaps = [b - a for a, b in itertools.pairwise(sent)]
@@ -264,7 +264,7 @@ def test_a_stop_ends_the_run_with_its_position_saved(tmp_path: Path) -> None:
     clock = Clock()
     broker = Broker()
     saved: list[State] = []
-    replay = Replay(inputs.resolve([str(feed)]), "t", Producer(broker), new_state(), Pacer(rate=10, clock=clock),
+    replay = Replay(reader.resolve([str(feed)]), "t", Producer(broker), new_state(), Pacer(rate=10, clock=clock),
                     save=lambda st: saved.append(copy.deepcopy(st)), clock=clock, sleep=clock.sleep)
 
     def stop_after_8(rec: Record, at: float) -> None:
@@ -289,7 +289,7 @@ def test_resume_after_a_hard_kill_sends_everything_exactly_once(tmp_path: Path, 
     for name in ("a.jsonl", "b.jsonl"):
         feeds.append(tmp_path / name)
         plain_feed(feeds[-1], 40)
-    plan = inputs.resolve([str(f) for f in feeds])
+    plan = reader.resolve([str(f) for f in feeds])
     broker = Broker()
     first = new_state()
     first.scan_from = broker.ends()
@@ -306,7 +306,7 @@ def test_resume_after_a_hard_kill_sends_everything_exactly_once(tmp_path: Path, 
     # what the resumed run reads back from the topic past the saved offsets
     tail = [m for m in broker.all() if m.offset >= durable.scan_from.get(str(m.partition), 0)]
     delivered = delivered_in(tail, durable.run_id, durable.done)
-    resumed = Replay(inputs.resolve([str(f) for f in feeds]), "t", Producer(broker, lag=lag), durable,
+    resumed = Replay(reader.resolve([str(f) for f in feeds]), "t", Producer(broker, lag=lag), durable,
                      delivered=delivered)
     outcome = asyncio.run(resumed.run())
     keys = Counter((m.key, dict(m.headers)[AT_HEADER]) for m in broker.all())
@@ -320,7 +320,7 @@ def test_the_saved_position_never_passes_an_unacknowledged_send(tmp_path: Path) 
     plain_feed(feed, 30)
     saves: list[State] = []
     producer = Producer(Broker(), lag=5)
-    replay = Replay(inputs.resolve([str(feed)]), "t", producer, new_state(),
+    replay = Replay(reader.resolve([str(feed)]), "t", producer, new_state(),
                     save=lambda st: saves.append(copy.deepcopy(st)), clock=Clock(step=0.5), turn_every=2)
     asyncio.run(replay.run())
     assert len(saves) > 5

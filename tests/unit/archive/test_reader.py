@@ -1,22 +1,21 @@
-"""Reading what a replay reads: the archive line format, plain JSON Lines, and bad archives
-(truncated gzip, a corrupt line, a part the manifest does not list, a listed part that is
+"""Reading what a replay reads (streams/archive/reader.py): archives and plain JSON Lines, and
+bad archives (truncated gzip, a corrupt line, a part the manifest does not list, a listed part that is
 missing or whose checksum differs, a corrupt manifest line): each reported with file and
 line, and skipped, never silently."""
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 from pathlib import Path
 
 import orjson
 import pytest
 
-from streams.replay import inputs
-from streams.replay.archive import Archive
-from streams.replay.files import Problem, count_lines, iter_lines, sha256_file
-from streams.replay.manifest import MANIFEST
-from streams.replay.record import BadLine, Record, decode_bytes, encode_bytes, from_line, rfc3339_ms, to_line
+from streams.archive import reader
+from streams.archive.files import Problem
+from streams.archive.manifest import MANIFEST
+from streams.archive.record import Record, to_line
+from streams.archive.writer import Archive
 
 T0 = 1_738_663_200_000  # 2025-02-04T10:00:00Z
 
@@ -41,15 +40,15 @@ def write_archive(root: Path, recs: list[Record], per_checkpoint: int = 10) -> A
     return arch
 
 
-def read_all(plan: inputs.Plan) -> tuple[list[Record], list[Problem]]:
+def read_all(plan: reader.Plan) -> tuple[list[Record], list[Problem]]:
     got: list[Record] = []
     problems = list(plan.problems)
     for src in plan.sources:
-        bad = inputs.verify(src)
+        bad = reader.verify(src)
         if bad is not None:
             problems.append(bad)
             continue
-        for item in inputs.read(src):
+        for item in reader.read(src):
             if item.problem is not None:
                 problems.append(item.problem)
             else:
@@ -58,77 +57,10 @@ def read_all(plan: inputs.Plan) -> tuple[list[Record], list[Problem]]:
     return got, problems
 
 
-# ---------------------------------------------------------------- record format
-
-
-@pytest.mark.parametrize("data", [None, b"", b"plain text", "ünïcödé".encode(), b"\xff\xfe\x00binary",
-                                  b'{"id": "x", "body": "\\u00fc"}'])
-def test_bytes_survive_the_archive_line_exactly(data: bytes | None) -> None:
-    assert decode_bytes(encode_bytes(data)) == data
-    rec = Record(data, data, T0, (("h", data or b""),), "news.raw", 2, 41, 1)
-    assert from_line(to_line(rec)) == rec
-
-
-def test_valid_utf8_is_stored_as_text_and_the_rest_as_base64() -> None:
-    line = orjson.loads(to_line(Record(b"k", '{"t": "é"}'.encode(), T0, (("bin", b"\xff"),))))
-    assert line["value"] == '{"t": "é"}' and line["key"] == "k"
-    assert line["headers"] == [["bin", {"b64": "/w=="}]]
-    assert line["nw_archive"] == 1 and line["timestamp"] == T0
-
-
-def test_a_plain_line_is_a_raw_article_keyed_by_id_at_its_published_time() -> None:
-    data = b'{"id": "sf-001", "published_at": "2025-02-04T10:00:00Z", "body": "x"}'
-    rec = from_line(data)
-    assert (rec.key, rec.value, rec.timestamp, rec.headers) == (b"sf-001", data, T0, ())
-    assert from_line(b'{"body": "no id, no date"}').key is None
-    assert from_line(b'{"body": "x", "published_at": "yesterday"}').timestamp is None
-    assert rfc3339_ms("2025-02-04T10:00:00") == T0  # no zone: UTC
-    assert rfc3339_ms("2025-02-04T11:00:00+01:00") == T0
-
-
-@pytest.mark.parametrize("line, reason", [
-    (b'{"id": "x", "body": ', "not JSON"),
-    (b'["a", "list"]', "not a JSON object"),
-    (b'{"nw_archive": 1, "value": {"b64": "***"}}', "bad base64"),
-    (b'{"nw_archive": 1, "value": 42}', "byte field"),
-    (b'{"nw_archive": 2, "value": "x"}', "archive format"),
-    (b'{"nw_archive": 1, "value": "x", "timestamp": "noon"}', "timestamp"),
-    (b'{"nw_archive": 1, "value": "x", "headers": [["only-a-name"]]}', "headers"),
-])
-def test_bad_lines_say_why(line: bytes, reason: str) -> None:
-    with pytest.raises(BadLine, match=reason):
-        from_line(line)
-
-
-# ------------------------------------------------------------------- files.py
-
-
-def test_count_lines_and_checksum(tmp_path: Path) -> None:
-    plain = tmp_path / "a.jsonl"
-    plain.write_bytes(b"1\n2\n\n4")
-    packed = tmp_path / "a.jsonl.gz"
-    packed.write_bytes(gzip.compress(b"1\n2\n\n4\n"))
-    assert count_lines(plain) == count_lines(packed) == 4
-    assert sha256_file(plain) == (hashlib.sha256(b"1\n2\n\n4").hexdigest(), 6)
-    assert str(Problem("f.jsonl", 3, "bad")) == "f.jsonl:3: bad" and str(Problem("f", 0, "gone")) == "f: gone"
-
-
-def test_truncated_gzip_yields_the_lines_before_and_then_the_problem(tmp_path: Path) -> None:
-    whole = gzip.compress(b"".join(b'{"id": "%d", "body": "%s"}\n' % (i, b"x" * 200) for i in range(200)))
-    cut = tmp_path / "cut.jsonl.gz"
-    cut.write_bytes(whole[: len(whole) // 2])
-    lines = list(iter_lines(cut))
-    assert lines[-1].data is None and lines[-1].error and "unreadable" in lines[-1].error
-    assert all(line.data for line in lines[:-1]) and lines[-1].lineno == len(lines)
-
-
-# --------------------------------------------------------------------- archives
-
-
 def test_an_archive_is_read_back_whole_in_ingestion_order(tmp_path: Path) -> None:
     recs = records(25, step_ms=5 * 60_000)  # two hours of ingestion
     write_archive(tmp_path / "arch", recs)
-    plan = inputs.resolve([str(tmp_path / "arch")])
+    plan = reader.resolve([str(tmp_path / "arch")])
     got, problems = read_all(plan)
     assert problems == []
     assert got == recs
@@ -137,39 +69,39 @@ def test_an_archive_is_read_back_whole_in_ingestion_order(tmp_path: Path) -> Non
     assert sum(plan.counts()) == 25
     assert plan.oldest() == T0
     # the manifest file itself names the archive too
-    assert inputs.resolve([str(tmp_path / "arch" / MANIFEST)]).digest() == plan.digest()
+    assert reader.resolve([str(tmp_path / "arch" / MANIFEST)]).digest() == plan.digest()
 
 
 def test_plain_jsonl_and_gzip_are_accepted(tmp_path: Path) -> None:
     lines = [orjson.dumps({"id": f"p-{i}", "body": "b", "published_at": "2025-02-04T10:00:00Z"}) for i in range(3)]
     (tmp_path / "f.jsonl").write_bytes(b"\n".join(lines) + b"\n")
     (tmp_path / "f.jsonl.gz").write_bytes(gzip.compress(b"\n".join(lines)))
-    got, problems = read_all(inputs.resolve([str(tmp_path / "f.jsonl"), str(tmp_path / "f.jsonl.gz")]))
+    got, problems = read_all(reader.resolve([str(tmp_path / "f.jsonl"), str(tmp_path / "f.jsonl.gz")]))
     assert problems == []
     assert [r.key for r in got] == [b"p-0", b"p-1", b"p-2"] * 2
     assert {r.timestamp for r in got} == {T0}
 
 
 def test_no_such_input_or_a_folder_without_manifest_says_what_to_give(tmp_path: Path) -> None:
-    with pytest.raises(inputs.InputError, match=r"\.jsonl\.gz"):
-        inputs.resolve([str(tmp_path / "nope.jsonl")])
-    with pytest.raises(inputs.InputError, match=r"manifest\.jsonl"):
-        inputs.resolve([str(tmp_path)])
+    with pytest.raises(reader.InputError, match=r"\.jsonl\.gz"):
+        reader.resolve([str(tmp_path / "nope.jsonl")])
+    with pytest.raises(reader.InputError, match=r"manifest\.jsonl"):
+        reader.resolve([str(tmp_path)])
 
 
 def test_truncated_gzip_part_is_reported_with_file_and_line(tmp_path: Path) -> None:
     root = tmp_path / "arch"
     write_archive(root, records(10), per_checkpoint=100)
-    plan = inputs.resolve([str(root)])
+    plan = reader.resolve([str(root)])
     (src,) = plan.sources
     data = Path(src.path).read_bytes()
     Path(src.path).write_bytes(data[: len(data) * 2 // 3])
     # a truncated part no longer has its checksum: that is reported first ...
-    bad = inputs.verify(src)
+    bad = reader.verify(src)
     assert bad is not None and bad.path == src.path and "checksum mismatch" in bad.message
     assert f"{root / MANIFEST}:1" in bad.message
     # ... and reading it anyway reports the truncation at the line where it happens.
-    items = list(inputs.read(src))
+    items = list(reader.read(src))
     problem = items[-1].problem
     assert problem is not None and problem.path == src.path and problem.lineno == len(items)
     assert "unreadable" in problem.message and "skipped" in problem.message
@@ -181,7 +113,7 @@ def test_corrupt_line_is_reported_and_the_rest_replayed(tmp_path: Path) -> None:
     good = [to_line(r) for r in records(4)]
     part.write_bytes(gzip.compress(b"\n".join([good[0], good[1], b'{"nw_archive": 1, "value": {"b64"', good[2],
                                                b"\x00\x01 not json", good[3]]) + b"\n"))
-    got, problems = read_all(inputs.resolve([str(part)]))
+    got, problems = read_all(reader.resolve([str(part)]))
     assert [r.offset for r in got] == [0, 1, 2, 3]
     assert [(p.path, p.lineno) for p in problems] == [(str(part), 3), (str(part), 5)]
     assert all("corrupt line" in p.message for p in problems)
@@ -207,7 +139,7 @@ def test_unlisted_missing_and_mismatched_parts_and_bad_manifest_lines_are_report
     lines.insert(3, b'{"file": "2025-02-04/13/x.jsonl.gz", "records": "many"')
     manifest.write_bytes(b"\n".join(lines) + b"\n")
 
-    plan = inputs.resolve([str(root)])
+    plan = reader.resolve([str(root)])
     got, problems = read_all(plan)
     text = "\n".join(str(p) for p in problems)
     assert f"{stray}: not listed in {manifest}" in text
@@ -228,7 +160,7 @@ def test_a_part_with_fewer_records_than_listed_is_reported(tmp_path: Path) -> No
     entry = orjson.loads(manifest.read_bytes())
     entry["records"] = 6
     manifest.write_bytes(orjson.dumps(entry) + b"\n")
-    got, problems = read_all(inputs.resolve([str(root)]))
+    got, problems = read_all(reader.resolve([str(root)]))
     assert len(got) == 5
     assert len(problems) == 1 and "5 records, but" in problems[0].message and f"{manifest}:1" in problems[0].message
 
@@ -236,13 +168,13 @@ def test_a_part_with_fewer_records_than_listed_is_reported(tmp_path: Path) -> No
 def test_a_run_reads_the_manifest_only_as_far_as_it_was_when_it_began(tmp_path: Path) -> None:
     root = tmp_path / "arch"
     write_archive(root, records(10), per_checkpoint=100)
-    first = inputs.resolve([str(root)])
+    first = reader.resolve([str(root)])
     arch = Archive(root, "news.raw")
     arch.open()
     for rec in records(5, start=10):
         arch.add(rec)
     arch.checkpoint()
     arch.close()
-    again = inputs.resolve([str(root)], first.limits)
+    again = reader.resolve([str(root)], first.limits)
     assert again.digest() == first.digest() and again.problems == []
-    assert len(inputs.resolve([str(root)]).sources) == 2
+    assert len(reader.resolve([str(root)]).sources) == 2

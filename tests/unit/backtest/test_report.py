@@ -14,19 +14,12 @@ import orjson
 import pytest
 
 from streams import pipeline as pipeline_module
+from streams.backtest.report import render_html, sparkline, svg_chart, timeline
+from streams.backtest.score import Labels, load_labels, precision_recall
 from streams.cli import main
 from streams.errors import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from streams.models import Alert, AlertSpeaker, Evidence, RuleRef, Target
 from streams.pipeline import Pipeline
-from streams.replay.report import (
-    Labels,
-    load_labels,
-    precision_recall,
-    render_html,
-    sparkline,
-    svg_chart,
-    timeline,
-)
 
 NOW = "2025-01-01T00:00:00Z"
 ARTICLES = [

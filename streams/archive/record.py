@@ -91,7 +91,7 @@ def rfc3339_ms(text: Any) -> int | None:
 def iso_ms(ms: int | None) -> str | None:
     if ms is None:
         return None
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return timestamps.format_utc(datetime.fromtimestamp(ms / 1000, UTC), "milliseconds")
 
 
 def from_line(data: bytes) -> Record:

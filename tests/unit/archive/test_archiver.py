@@ -7,8 +7,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from streams.replay.archive import Archive, ArchiveRun
-from streams.replay.manifest import Entry, iter_manifest
+from streams.archive.archiver import ArchiveRun
+from streams.archive.manifest import Entry, iter_manifest
+from streams.archive.writer import Archive
 
 T0 = 1_738_663_200_000  # 2025-02-04T10:00:00Z
 

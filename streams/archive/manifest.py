@@ -18,8 +18,8 @@ from typing import Any
 
 import orjson
 
-from streams.replay.files import Problem
-from streams.replay.record import iso_ms
+from streams.archive.files import Problem
+from streams.archive.record import iso_ms
 
 MANIFEST = "manifest.jsonl"
 PART_SUFFIX = ".jsonl.gz"
