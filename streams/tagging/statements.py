@@ -1376,7 +1376,7 @@ _VICTIM = {
           r"(?:\s+(?:den|die|das|dem))?",
     "fr": r"(?:attaques?|agressions?|menaces?|frappes?|provocations?|invasion)\s+(?:contre|sur|envers)"
           r"(?:\s+(?:l['’]|la|le|les))?|"
-          r"(?:attaquer|attaque|attaquait|frapper|envahir)\s+(?:l['’]|la|le|les)?",
+          r"(?:attaquer|attaque|attaquait|frapper|envahir|toucher)\s+(?:le\s+sol|le\s+territoire|l['’]|la|le|les)?",
     "es": r"(?:ataques?|agresi(?:ón|ones)|amenazas?|provocaci(?:ón|ones)|invasión)\s+(?:contra|a|sobre)"
           r"(?:\s+(?:la|el|los))?",
     "pt": r"(?:ataques?|agress(?:ão|ões)|ameaças?|provocaç(?:ão|ões)|invasão)\s+(?:contra|a|ao|à|sobre)"

@@ -129,3 +129,10 @@ def test_readiness_as_the_second_of_two_joined_predicates(pipeline: Pipeline) ->
             "провокацію».")
     sp = _speakers(pipeline, body, "uk")[0]
     assert sp is not None and sp.country == "LT"
+
+
+def test_the_soil_a_threat_says_is_touched_is_the_speakers(pipeline: Pipeline) -> None:
+    body = ("« Si l'armée tente de toucher le sol norvégien, la riposte sera immédiate », a déclaré l'agence "
+            "citant le vice-ministre.")
+    sp = _speakers(pipeline, body, "fr")[0]
+    assert sp is not None and sp.country == "NO" and sp.government
