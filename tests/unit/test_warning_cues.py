@@ -118,3 +118,13 @@ def test_warning_fires(pipeline: Pipeline, lang: str, text: str) -> None:
 @pytest.mark.parametrize(("lang", "text"), QUIET, ids=[f"{c[0]}-{i}" for i, c in enumerate(QUIET)])
 def test_near_miss_stays_quiet(pipeline: Pipeline, lang: str, text: str) -> None:
     assert not _rules(pipeline, text, lang)
+
+
+
+def test_a_mirror_threat_is_retaliation_and_reserving_the_right_to_act_is_a_threat(pipeline: Pipeline) -> None:
+    mirror = ("Der russische Außenminister Sergej Lawrow warnte, Russland werde eine ähnliche Bedrohung für Polen "
+              "schaffen.")
+    assert "gov-threatens-retaliation" in _rules(pipeline, mirror, "de")
+    right = ("Menteri Luar Negeri Rusia Sergei Lavrov mengatakan Rusia berhak untuk mengambil semua tindakan yang "
+             "diperlukan terhadap pasukan Polandia di perbatasan.")
+    assert _rules(pipeline, right, "id")
