@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -101,8 +102,8 @@ def fold(text: str) -> str:
 
 def needs_exact(surface: str) -> bool:
     """Short forms and acronyms ("AS", "US", "ФРГ") collide with words when folded."""
-    letters = [c for c in surface if c.isalpha()]
-    return len(letters) <= 3 or (len(letters) > 1 and all(c.isupper() for c in letters))
+    letters = list(filter(str.isalpha, surface))  # C-level loops: called for every phrase at start-up
+    return len(letters) <= 3 or (len(letters) > 1 and all(map(str.isupper, letters)))
 
 
 def make_phrase(surface: str, layer: str, value: Any, lang: str | None = None,
@@ -258,16 +259,22 @@ class Matcher:
         return hits
 
 
+def _longest_key(h: Hit) -> tuple[int, int]:
+    return h.start - h.end, h.start
+
+
 def longest_first(hits: Iterable[Hit]) -> list[Hit]:
     """Non-overlapping hits where the longest wins ("de-escalation" over
     "escalation", "Korea Utara" over "Korea"); ties go to the leftmost."""
-    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.start))
-    taken: set[int] = set()
+    ordered = sorted(hits, key=_longest_key)
+    if len(ordered) < 2:  # most calls: a sentence's cues or terms
+        return ordered
+    taken = bytearray(max(h.end for h in ordered))  # 1 where a chosen hit lies
     chosen: list[Hit] = []
     for hit in ordered:
-        span = range(hit.start, hit.end)
-        if taken.isdisjoint(span):
-            taken.update(span)
+        start, end = hit.start, hit.end
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
             chosen.append(hit)
-    chosen.sort(key=lambda h: h.start)
+    chosen.sort(key=itemgetter(0))
     return chosen
