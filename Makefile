@@ -8,11 +8,16 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.newswatch-installed
 FEED := tests/fixtures/feed/sample.jsonl
 
+# cargo builds the compiled matcher (streams/native) inside `pip install`; rustup puts it in ~/.cargo/bin.
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+NATIVE := streams/native/Cargo.toml streams/native/Cargo.lock $(wildcard streams/native/src/*.rs)
+
 .PHONY: setup system run backtest test lint typecheck unit integration bench clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# An editable install builds the extension once: a change to the crate re-runs the install.
+$(STAMP): pyproject.toml $(NATIVE)
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

@@ -7,6 +7,7 @@ worker process keeps its own near-duplicate index.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +49,9 @@ class Pipeline:
         settings = load_settings()
         kb = load_kb(settings)
         rules = load_ruleset(kb, settings.rules_path if rules_path is None else rules_path)
+        # The knowledge base and rules are a few hundred thousand long-lived objects: unfrozen, every
+        # full collection walks them again (~12 % of a backtest's time, as in the worker: app.py).
+        gc.freeze()
         return cls(kb, rules, clock or (lambda: datetime.now(UTC)), settings)
 
     def process(self, raw: RawArticle) -> Result:

@@ -152,6 +152,8 @@ def why_not(rule: Rule, st: Statement) -> str | None:
 
 
 def matches(rule: Rule, st: Statement) -> bool:
+    if rule.cues.isdisjoint(st.cues or [st.cue]):  # why_not's first test, without composing its reason
+        return False
     return why_not(rule, st) is None
 
 

@@ -13,9 +13,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick
+
+from streams import _core  # the compiled matcher (streams/native)
 
 MAX_STEM_TAIL = 12  # letters a stem may run on ("escalat*" -> "escalating")
 
@@ -99,8 +102,8 @@ def fold(text: str) -> str:
 
 def needs_exact(surface: str) -> bool:
     """Short forms and acronyms ("AS", "US", "ФРГ") collide with words when folded."""
-    letters = [c for c in surface if c.isalpha()]
-    return len(letters) <= 3 or (len(letters) > 1 and all(c.isupper() for c in letters))
+    letters = list(filter(str.isalpha, surface))  # C-level loops: called for every phrase at start-up
+    return len(letters) <= 3 or (len(letters) > 1 and all(map(str.isupper, letters)))
 
 
 def make_phrase(surface: str, layer: str, value: Any, lang: str | None = None,
@@ -140,6 +143,16 @@ def _family(key: str) -> str:
     return "latin"
 
 
+def _tables(entries: Iterable[tuple[str, Phrase]]) -> dict[str, dict[str, list[Phrase]]]:
+    """Phrases by script family, then by key (one key may carry phrases of several layers)."""
+    tables: dict[str, dict[str, list[Phrase]]] = {"latin": {}, "cyrillic": {}, "other": {}}
+    for key, phrase in entries:
+        bucket = tables[_family(key)].setdefault(key, [])
+        if phrase not in bucket:
+            bucket.append(phrase)
+    return tables
+
+
 def _automaton(table: dict[str, list[Phrase]]) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for key, bucket in table.items():
@@ -150,13 +163,12 @@ def _automaton(table: dict[str, list[Phrase]]) -> ahocorasick.Automaton:
     return automaton
 
 
-class Matcher:
+class ReferenceMatcher:
+    """The matcher in Python over pyahocorasick: the place to read the rules, and the reference
+    the compiled Matcher is tested against (tests/unit/test_matcher_compiled.py)."""
+
     def __init__(self, entries: Iterable[tuple[str, Phrase]]) -> None:
-        tables: dict[str, dict[str, list[Phrase]]] = {"latin": {}, "cyrillic": {}, "other": {}}
-        for key, phrase in entries:
-            bucket = tables[_family(key)].setdefault(key, [])
-            if phrase not in bucket:
-                bucket.append(phrase)
+        tables = _tables(entries)
         self.latin = _automaton(tables["latin"])
         self.cyrillic = _automaton(tables["cyrillic"])
         self.other = _automaton(tables["other"])
@@ -204,16 +216,65 @@ class Matcher:
                     hits.append(Hit(start, end, phrase))
 
 
+
+_WORD, _TAIL, _UPPER = 1, 2, 4  # the character classes the compiled core asks Python about
+
+
+def char_flags(ch: str) -> int:
+    """What the rules above ask of one character, as the compiled core's bit flags."""
+    return (_WORD if _word_char(ch) else 0) | (_TAIL if _tail_char(ch) else 0) | (_UPPER if ch.isupper() else 0)
+
+
+_BMP_FLAGS: bytes | None = None
+
+
+def _bmp_flags() -> bytes:
+    """char_flags over the Basic Multilingual Plane, computed once: Python's own Unicode tables
+    decide, so both matchers agree on every character (beyond it the core calls char_flags)."""
+    global _BMP_FLAGS
+    if _BMP_FLAGS is None:
+        _BMP_FLAGS = bytes(char_flags(chr(i)) for i in range(0x10000))
+    return _BMP_FLAGS
+
+
+class Matcher:
+    """The matcher the tagger uses: ReferenceMatcher's keys, phrases and rules, scanned by the
+    compiled core (streams/native: one Aho-Corasick automaton over every key, rules in Rust)."""
+
+    def __init__(self, entries: Iterable[tuple[str, Phrase]]) -> None:
+        tables = _tables(entries)
+        keys = [
+            (key, _CJK.search(key) is not None, family, [(p, p.exact, p.stem, p.cap, p.cap_at) for p in bucket])
+            for family, name in enumerate(("latin", "cyrillic", "other"))
+            for key, bucket in tables[name].items()
+        ]
+        self._core = _core.Core(keys, _bmp_flags(), char_flags, _PROCLITICS, _HE_PROCLITICS, MAX_STEM_TAIL)
+        self.size = len(keys)
+
+    def scan(self, text: str) -> list[Hit]:
+        """ReferenceMatcher.scan's hits, in its order."""
+        if not self.size:
+            return []
+        hits: list[Hit] = self._core.scan(text, fold(text), Hit)
+        return hits
+
+
+def _longest_key(h: Hit) -> tuple[int, int]:
+    return h.start - h.end, h.start
+
+
 def longest_first(hits: Iterable[Hit]) -> list[Hit]:
     """Non-overlapping hits where the longest wins ("de-escalation" over
     "escalation", "Korea Utara" over "Korea"); ties go to the leftmost."""
-    ordered = sorted(hits, key=lambda h: (h.start - h.end, h.start))
-    taken: set[int] = set()
+    ordered = sorted(hits, key=_longest_key)
+    if len(ordered) < 2:  # most calls: a sentence's cues or terms
+        return ordered
+    taken = bytearray(max(h.end for h in ordered))  # 1 where a chosen hit lies
     chosen: list[Hit] = []
     for hit in ordered:
-        span = range(hit.start, hit.end)
-        if taken.isdisjoint(span):
-            taken.update(span)
+        start, end = hit.start, hit.end
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
             chosen.append(hit)
-    chosen.sort(key=lambda h: h.start)
+    chosen.sort(key=itemgetter(0))
     return chosen

@@ -224,14 +224,23 @@ class _Layers:
 
     @classmethod
     def of(cls, hits: list[Hit]) -> _Layers:
-        mods = [h for h in hits if h.phrase.layer == "modality"]
+        cues: list[Hit] = []
+        terms: list[Hit] = []
+        mods: list[Hit] = []
+        nongov: list[Hit] = []
+        roles: list[Hit] = []
+        by_layer = {"cue": cues, "term": terms, "modality": mods, "nongov": nongov, "role": roles}
+        for h in hits:  # one pass, not one per layer (called per sentence)
+            bucket = by_layer.get(h.phrase.layer)
+            if bucket is not None:
+                bucket.append(h)
         return cls(
-            cues=longest_first(h for h in hits if h.phrase.layer == "cue"),
-            terms=longest_first(h for h in hits if h.phrase.layer == "term"),
+            cues=longest_first(cues),
+            terms=longest_first(terms),
             mods=mods,
-            nongov=longest_first(h for h in hits if h.phrase.layer == "nongov"),
+            nongov=longest_first(nongov),
             bounds=[h.end for h in mods if h.phrase.value == "clause"],
-            roles=[h for h in hits if h.phrase.layer == "role"],
+            roles=roles,
         )
 
 

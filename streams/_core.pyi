@@ -1,0 +1,17 @@
+# Types of the compiled matcher core (streams/native/src/lib.rs, built by setuptools-rust).
+from collections.abc import Callable
+from typing import Any
+
+class Core:
+    def __init__(
+        self,
+        keys: list[tuple[str, bool, int, list[tuple[Any, str | None, bool, bool, int]]]],
+        flags: bytes,
+        slow_flags: Callable[[str], int],
+        arabic: frozenset[str],
+        hebrew: frozenset[str],
+        max_stem_tail: int,
+    ) -> None: ...
+    def scan(self, text: str, folded: str, hit: Callable[[int, int, Any], Any]) -> list[Any]: ...
+    @property
+    def size(self) -> int: ...

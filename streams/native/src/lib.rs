@@ -1,0 +1,209 @@
+//! Compiled phrase matcher behind `streams.tagging.matcher.Matcher` (module `streams._core`).
+//!
+//! One Aho-Corasick automaton (contiguous NFA) over every key, scanned over the UTF-8 bytes of
+//! the folded text; the case, word-boundary, proclitic and stem rules are applied here, per hit,
+//! exactly as the reference implementation in matcher.py applies them. What counts as a letter,
+//! a word character or a capital is Python's own answer (a table computed by the caller for the
+//! Basic Multilingual Plane, a callback beyond it), so both implementations agree on every
+//! character. Offsets are code-point offsets, as Python slices strings.
+
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+const WORD: u8 = 1; // str.isalnum() or an Indic vowel sign (matcher._word_char)
+const TAIL: u8 = 2; // str.isalpha() or an Indic vowel sign (matcher._tail_char)
+const UPPER: u8 = 4; // str.isupper()
+
+struct Key {
+    chars: usize, // length in code points
+    cjk: bool,    // no word boundaries around it
+    family: u8,   // the order the reference reports hits in: latin, cyrillic, other
+    rules: std::ops::Range<usize>,
+}
+
+struct Rule {
+    phrase: Py<PyAny>,
+    exact: Option<Vec<char>>,
+    stem: bool,
+    cap: bool,
+    cap_at: usize,
+}
+
+#[pyclass(frozen, module = "streams._core")]
+struct Core {
+    automaton: Option<AhoCorasick>,
+    keys: Vec<Key>,
+    rules: Vec<Rule>,
+    flags: Vec<u8>,
+    slow_flags: Py<PyAny>,
+    arabic: HashSet<String>,
+    hebrew: HashSet<String>,
+    max_stem_tail: usize,
+}
+
+struct Text<'a> {
+    py: Python<'a>,
+    core: &'a Core,
+}
+
+impl Text<'_> {
+    fn flags(&self, ch: char) -> PyResult<u8> {
+        let o = ch as usize;
+        if o < self.core.flags.len() {
+            return Ok(self.core.flags[o]);
+        }
+        self.core.slow_flags.bind(self.py).call1((ch,))?.extract()
+    }
+    fn word(&self, ch: char) -> PyResult<bool> {
+        Ok(self.flags(ch)? & WORD != 0)
+    }
+    fn tail(&self, ch: char) -> PyResult<bool> {
+        Ok(self.flags(ch)? & TAIL != 0)
+    }
+
+    /// An Arabic or Hebrew phrase may start after a proclitic written onto it ("وال" + "تصعيد").
+    fn proclitic(&self, folded: &[char], start: usize) -> PyResult<bool> {
+        let first = folded[start];
+        let (lo, hi, table) = if ('\u{0600}'..='\u{06ff}').contains(&first) {
+            ('\u{0600}', '\u{06ff}', &self.core.arabic)
+        } else if ('\u{05d0}'..='\u{05ea}').contains(&first) {
+            ('\u{05d0}', '\u{05ea}', &self.core.hebrew)
+        } else {
+            return Ok(false);
+        };
+        let mut i = start;
+        while i > 0 && start - i < 3 && lo <= folded[i - 1] && folded[i - 1] <= hi {
+            i -= 1;
+        }
+        if i > 0 && self.word(folded[i - 1])? {
+            return Ok(false);
+        }
+        let prefix: String = folded[i..start].iter().collect();
+        Ok(table.contains(&prefix))
+    }
+}
+
+#[pymethods]
+impl Core {
+    /// `keys`: (key, cjk, family, [(phrase, exact or None, stem, cap, cap_at), ...]) in the order
+    /// the reference scans them; `flags`: WORD|TAIL|UPPER per code point of the BMP;
+    /// `slow_flags(ch) -> int` for the rest.
+    #[new]
+    #[allow(clippy::type_complexity)]
+    fn new(
+        keys: Vec<(String, bool, u8, Vec<(Py<PyAny>, Option<String>, bool, bool, usize)>)>,
+        flags: Vec<u8>,
+        slow_flags: Py<PyAny>,
+        arabic: HashSet<String>,
+        hebrew: HashSet<String>,
+        max_stem_tail: usize,
+    ) -> PyResult<Self> {
+        let mut patterns = Vec::with_capacity(keys.len());
+        let mut infos = Vec::with_capacity(keys.len());
+        let mut rules = Vec::new();
+        for (key, cjk, family, bucket) in keys {
+            if key.is_empty() {
+                return Err(PyValueError::new_err("empty matcher key"));
+            }
+            let first = rules.len();
+            for (phrase, exact, stem, cap, cap_at) in bucket {
+                rules.push(Rule { phrase, exact: exact.map(|e| e.chars().collect()), stem, cap, cap_at });
+            }
+            infos.push(Key { chars: key.chars().count(), cjk, family, rules: first..rules.len() });
+            patterns.push(key);
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&patterns)
+                    .map_err(|e| PyValueError::new_err(e.to_string()))?,
+            )
+        };
+        Ok(Core { automaton, keys: infos, rules, flags, slow_flags, arabic, hebrew, max_stem_tail })
+    }
+
+    /// Every phrase occurrence in `text` (whose 1:1 case fold is `folded`) that respects the
+    /// case, boundary and stem rules, as `hit(start, end, phrase)` objects in the reference's order.
+    fn scan<'py>(&self, py: Python<'py>, text: &str, folded: &str, hit: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        let Some(automaton) = &self.automaton else { return Ok(out) };
+        let tchars: Vec<char> = text.chars().collect();
+        let fchars: Vec<char> = folded.chars().collect();
+        if tchars.len() != fchars.len() {
+            return Err(PyValueError::new_err("folded text must have the text's length"));
+        }
+        // byte offset in `folded` -> code-point offset (matches always start and end on a char boundary)
+        let mut at = vec![0usize; folded.len() + 1];
+        let mut ci = 0usize;
+        for (bi, _) in folded.char_indices() {
+            at[bi] = ci;
+            ci += 1;
+        }
+        at[folded.len()] = ci;
+        // (family, end, start, key): the reference reports one automaton after another, by end,
+        // longest first
+        let mut found: Vec<(u8, usize, usize, usize)> = automaton
+            .find_overlapping_iter(folded)
+            .map(|m| {
+                let k = m.pattern().as_usize();
+                (self.keys[k].family, at[m.end()], at[m.start()], k)
+            })
+            .collect();
+        found.sort_unstable();
+        let ctx = Text { py, core: self };
+        let n = fchars.len();
+        for (_, end, start, k) in found {
+            let key = &self.keys[k];
+            debug_assert_eq!(end - start, key.chars);
+            if !key.cjk && start > 0 && ctx.word(fchars[start - 1])? && !ctx.proclitic(&fchars, start)? {
+                continue;
+            }
+            // "de l'" + "Ukraine": an elided article ends a word by itself
+            let surface_ok_end = key.cjk || end >= n || !ctx.word(fchars[end])? || fchars[end - 1] == '\'';
+            for rule in &self.rules[key.rules.clone()] {
+                if rule.cap && ctx.flags(tchars[start + rule.cap_at])? & UPPER == 0 {
+                    continue;
+                }
+                if rule.stem {
+                    let mut stop = end;
+                    let limit = n.min(end + self.max_stem_tail);
+                    while stop < limit && ctx.tail(fchars[stop])? {
+                        stop += 1;
+                    }
+                    if stop < n && ctx.tail(fchars[stop])? {
+                        continue;
+                    }
+                    out.append(hit.call1((start, stop, rule.phrase.clone_ref(py)))?)?;
+                } else if surface_ok_end {
+                    if let Some(exact) = &rule.exact {
+                        if tchars[start..end] != exact[..] {
+                            continue;
+                        }
+                    }
+                    out.append(hit.call1((start, end, rule.phrase.clone_ref(py)))?)?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Number of keys in the automaton.
+    #[getter]
+    fn size(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Core>()?;
+    Ok(())
+}
