@@ -48,6 +48,14 @@ def decode(body: bytes, charset: str | None) -> str:
             return body.decode(name)
         except (LookupError, UnicodeDecodeError):
             continue
+    # A page in its declared charset with a few stray bytes (a bad paste) is that charset, not another.
+    for name in candidates:
+        try:
+            text = body.decode(name, "replace")
+        except LookupError:
+            continue
+        if text.count("\ufffd") <= len(text) // 1000 + 5:
+            return text
     from trafilatura.utils import decode_file
 
     return decode_file(body)
@@ -76,7 +84,7 @@ def extract(item: Item, final_url: str, body: bytes, charset: str | None, source
                                              include_tables=False, as_dict=True)
         if isinstance(result, dict):
             doc = result
-    except Exception:  # noqa: BLE001, S110 — any extractor failure means "keep the HTML", never a lost page
+    except Exception:  # any extractor failure means "keep the HTML", never a lost page
         doc = {}
     text = doc.get("text") if isinstance(doc.get("text"), str) else None
     ok = text is not None and len(text.strip()) >= MIN_TEXT

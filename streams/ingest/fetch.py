@@ -31,9 +31,10 @@ class FetchError(Exception):
     """A fetch that failed; ``reason`` is one of: timeout, connect, http_4xx, http_5xx, too_large,
     redirects, robots, invalid_url."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.reason = reason
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,10 +144,9 @@ class Fetcher:
         raise last
 
     def _delay(self, attempt: int, last: FetchError | None) -> float:
-        retry_after = getattr(last, "retry_after", None)
-        if isinstance(retry_after, float):
-            return min(retry_after, MAX_RETRY_AFTER)
-        return self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random())  # noqa: S311 (jitter, not crypto)
+        if last is not None and last.retry_after is not None:
+            return min(last.retry_after, MAX_RETRY_AFTER)
+        return self.backoff * (2.0 ** (attempt - 1)) * (0.5 + random.random())  # noqa: S311 (jitter, not crypto)
 
     async def _once(self, url: str, headers: dict[str, str], timeout: float, max_bytes: int) -> Response:
         assert self._session is not None, "use Fetcher in `async with`"
@@ -157,11 +157,9 @@ class Fetcher:
                     return Response(str(resp.url), 304, b"", "", None, not_modified=True)
                 if resp.status >= 400:
                     reason = "http_429" if resp.status == 429 else f"http_{resp.status // 100}xx"
-                    error = FetchError(reason, f"HTTP {resp.status} from {url[:200]}")
                     after = resp.headers.get("Retry-After", "")
-                    if after.isdigit():
-                        error.retry_after = float(after)  # type: ignore[attr-defined]
-                    raise error
+                    raise FetchError(reason, f"HTTP {resp.status} from {url[:200]}",
+                                     float(after) if after.isdigit() else None)
                 if resp.content_length is not None and resp.content_length > max_bytes:
                     raise FetchError("too_large", f"{url[:200]} is {resp.content_length} bytes, over {max_bytes}")
                 body = bytearray()
@@ -202,10 +200,10 @@ class Fetcher:
                 response = await self._once(robots_url, {}, timeout, ROBOTS_MAX_BYTES)
         except FetchError as exc:
             if exc.reason == "http_4xx":
-                parser.allow_all = True
+                parser.parse([])  # no rules: everything allowed
                 return parser
             if exc.reason in ("http_5xx", "http_429"):
-                parser.disallow_all = True
+                parser.parse(["User-agent: *", "Disallow: /"])
                 return parser
             raise
         parser.parse(response.body.decode("utf-8", "replace").splitlines())

@@ -90,16 +90,15 @@ def _positive(doc: Located, where: list[str | int], value: Any, cast: type, top:
 
 
 def _limits(doc: Located, where: list[str | int], raw: dict[str, Any], base: Limits) -> Limits:
-    values = {
-        "interval": _duration(doc, [*where, "interval"], raw["interval"]) if "interval" in raw else base.interval,
-        "timeout": _duration(doc, [*where, "timeout"], raw["timeout"]) if "timeout" in raw else base.timeout,
-        "max_bytes": _positive(doc, [*where, "max_bytes"], raw["max_bytes"], int, 200_000_000)
+    return Limits(
+        interval=_duration(doc, [*where, "interval"], raw["interval"]) if "interval" in raw else base.interval,
+        timeout=_duration(doc, [*where, "timeout"], raw["timeout"]) if "timeout" in raw else base.timeout,
+        max_bytes=_positive(doc, [*where, "max_bytes"], raw["max_bytes"], int, 200_000_000)
         if "max_bytes" in raw else base.max_bytes,
-        "per_host": _positive(doc, [*where, "per_host"], raw["per_host"], int, 64) if "per_host" in raw
+        per_host=_positive(doc, [*where, "per_host"], raw["per_host"], int, 64) if "per_host" in raw
         else base.per_host,
-        "rate": _positive(doc, [*where, "rate"], raw["rate"], float, 1000.0) if "rate" in raw else base.rate,
-    }
-    return Limits(**values)
+        rate=_positive(doc, [*where, "rate"], raw["rate"], float, 1000.0) if "rate" in raw else base.rate,
+    )
 
 
 def _http_url(doc: Located, where: list[str | int], value: Any) -> str:
