@@ -21,6 +21,9 @@ from streams.timestamps import format_utc, parse
 MIN_TEXT = 80  # characters: less than this is a teaser or an error page, not an article
 MAX_HTML_CHARS = 2_000_000  # what news.raw carries when extraction failed (the worker caps articles lower)
 _LANG = re.compile(rb"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.IGNORECASE)
+# The page's own machine-readable time, to the second (htmldate gives the day).
+_META_TIME = re.compile(r"<meta[^>]+(?:article:published_time|datePublished|pubdate)[\"'][^>]*?content=[\"']"
+                        r"([0-9T:+.Z-]{10,40})|<time[^>]+datetime=[\"']([0-9T:+.Z-]{10,40})", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{1,40})", re.IGNORECASE)
 
 
@@ -61,10 +64,15 @@ def decode(body: bytes, charset: str | None) -> str:
     return decode_file(body)
 
 
-def _published(doc: dict[str, Any], item: Item) -> str | None:
+def _published(doc: dict[str, Any], item: Item, html: str) -> str | None:
     if item.published_at:
         return item.published_at  # the listing's time is the publisher's own statement, to the second
     date = doc.get("date")
+    found = _META_TIME.search(html[:200_000])
+    stamp = (found.group(1) or found.group(2)) if found else None
+    when = parse(stamp) if stamp and "T" in stamp else None
+    if when is not None and (not isinstance(date, str) or format_utc(when)[:10] == date[:10]):
+        return format_utc(when)
     if isinstance(date, str) and date:
         when = parse(date if "T" in date else f"{date}T00:00:00Z")
         if when is not None:
@@ -81,9 +89,9 @@ def extract(item: Item, final_url: str, body: bytes, charset: str | None, source
     doc: dict[str, Any] = {}
     try:
         result = trafilatura.bare_extraction(html, url=final_url, with_metadata=True, include_comments=False,
-                                             include_tables=False, as_dict=True)
-        if isinstance(result, dict):
-            doc = result
+                                             include_tables=False)
+        if result is not None:
+            doc = result if isinstance(result, dict) else result.as_dict()
     except Exception:  # any extractor failure means "keep the HTML", never a lost page
         doc = {}
     text = doc.get("text") if isinstance(doc.get("text"), str) else None
@@ -108,7 +116,7 @@ def extract(item: Item, final_url: str, body: bytes, charset: str | None, source
         body=text if ok else None,
         html=None if ok else html[:MAX_HTML_CHARS],
         id=aid, url=url, title=(title or None) and str(title)[:2000], language=language,
-        published_at=_published(doc, item),
+        published_at=_published(doc, item, html),
         source=Source(name=source_name, domain=urlsplit(url).hostname),
         metadata=metadata)
     return Extracted(article, ok, canonical)
