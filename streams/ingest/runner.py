@@ -83,6 +83,7 @@ class Ingest:
         self.stop = asyncio.Event()
         self._attempts: dict[str, int] = {}
         self._fenced: set[str] = set()
+        self._claimed: set[str] = set()  # keys a source of this process is fetching now: the others skip them
 
     def transactional_id(self, source: Source) -> str:
         return f"{self.settings.topic('newswatch-ingest')}.{source.name}"
@@ -181,18 +182,23 @@ class Ingest:
         batch_keys: set[str] = set()
         for item in items:
             keys = item_keys(source.name, item)
-            if not keys or self.seen.any(keys) or batch_keys.intersection(keys):
+            if not keys or self.seen.any(keys) or batch_keys.intersection(keys) or self._claimed.intersection(keys):
                 continue
             batch_keys.update(keys)
             fresh.append((item, keys))
+        self._claimed.update(batch_keys)
         metrics.ingest_items_new.labels(source.name).inc(len(fresh))
         self.totals.new += len(fresh)
         for start in range(0, len(fresh), BATCH):
             if self.stop.is_set():
-                return
+                break
             chunk = fresh[start:start + BATCH]
-            results = await asyncio.gather(*(self._article(source, fetcher, item, keys) for item, keys in chunk))
-            await self._emit(source, producer, [r for r in results if r is not None])
+            try:
+                results = await asyncio.gather(*(self._article(source, fetcher, item, keys) for item, keys in chunk))
+                await self._emit(source, producer, [r for r in results if r is not None])
+            finally:
+                for _item, keys in chunk:
+                    self._claimed.difference_update(keys)
 
     async def _article(self, source: Source, fetcher: Fetcher, item: Item, keys: list[str]) -> Pending | None:
         """The article for ``item``, a give-up marker, or ``None`` to try again next poll."""

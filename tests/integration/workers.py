@@ -133,9 +133,9 @@ def article(rec: dict[str, Any]) -> tuple[bytes, bytes]:
 
 
 async def _consume(bootstrap: str, topics: list[str], until: Callable[[list[Any]], bool],
-                   timeout: float) -> list[Any]:
+                   timeout: float, isolation_level: str = "read_uncommitted") -> list[Any]:
     consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                group_id=None, enable_auto_commit=False)
+                                group_id=None, enable_auto_commit=False, isolation_level=isolation_level)
     await consumer.start()
     got: list[Any] = []
     try:
@@ -150,9 +150,10 @@ async def _consume(bootstrap: str, topics: list[str], until: Callable[[list[Any]
 
 
 def consume(bootstrap: str, topics: list[str], until: Callable[[list[Any]], bool],
-            timeout: float = 60.0) -> list[Any]:
-    """Records from the beginning of the topics until ``until(records)`` or the timeout."""
-    return list(run(_consume(bootstrap, topics, until, timeout)))
+            timeout: float = 60.0, isolation_level: str = "read_uncommitted") -> list[Any]:
+    """Records from the beginning of the topics until ``until(records)`` or the timeout
+    (``isolation_level="read_committed"``: only what committed transactions wrote)."""
+    return list(run(_consume(bootstrap, topics, until, timeout, isolation_level)))
 
 
 def latest_alerts(messages: list[Any]) -> dict[str, dict[str, Any]]:
