@@ -13,7 +13,7 @@ subscriptions:
       target_countries: [RU, KP]
       languages: [id, en]               # of any evidence
       min_sources: 2
-    on: [new, new_source, severity_up, resolved]   # the default: all four
+    notify_on: [new, new_source, severity_up, resolved]   # the default: all four (not `on:`: YAML reads it as true)
     destinations:
       - {name: ops-hook, kind: webhook, url_env: OPS_WEBHOOK_URL}
       - {name: chat, kind: slack, url_file: /run/secrets/slack}   # or kind: teams
@@ -40,7 +40,7 @@ SEVERITIES = ("low", "medium", "high", "critical")
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _FILTER_KEYS = {"rules", "severity", "speaker_countries", "target_countries", "languages", "min_sources"}
-_DEST_KEYS = {"name", "kind", "url", "url_env", "url_file", "host", "port", "tls", "username", "password_env",
+_DEST_KEYS = {"name", "kind", "url", "url_env", "url_file", "host", "port", "tls", "username", "password", "password_env",
               "password_file", "from", "to", "timeout"}
 
 
@@ -206,16 +206,16 @@ def parse(doc: Located) -> list[Subscription]:
         where: list[str | int] = ["subscriptions", i]
         if not isinstance(raw, dict):
             raise doc.error(where, "a subscription is a mapping with name, filter and destinations")
-        unknown = sorted(set(map(str, raw)) - {"name", "filter", "on", "destinations"})
+        unknown = sorted(set(map(str, raw)) - {"name", "filter", "notify_on", "destinations"})
         if unknown:
-            raise doc.error([*where, unknown[0]], f"unknown key {unknown[0]!r} (known: name, filter, on, destinations)")
+            raise doc.error([*where, unknown[0]], f"unknown key {unknown[0]!r} (known: name, filter, notify_on, destinations)")
         name = raw.get("name")
         if not isinstance(name, str) or not _NAME.fullmatch(name) or any(s.name == name for s in out):
             raise doc.error([*where, "name"], f"name must be unique, 1-63 of a-z 0-9 . _ -; got {name!r}")
-        events = _strings(doc, [*where, "on"], raw["on"]) if "on" in raw else frozenset(EVENTS)
+        events = _strings(doc, [*where, "notify_on"], raw["notify_on"]) if "notify_on" in raw else frozenset(EVENTS)
         bad = sorted(events - set(EVENTS))
         if bad:
-            raise doc.error([*where, "on"], f"unknown event {bad[0]!r} (known: {', '.join(EVENTS)})")
+            raise doc.error([*where, "notify_on"], f"unknown event {bad[0]!r} (known: {', '.join(EVENTS)})")
         dests = raw.get("destinations")
         if not isinstance(dests, list) or not dests:
             raise doc.error([*where, "destinations"], "destinations must be a non-empty list")

@@ -34,7 +34,7 @@ def _wait_http(url: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (127.0.0.1 only)
+            with urllib.request.urlopen(url, timeout=2):
                 return
         except OSError:
             time.sleep(0.2)
@@ -131,7 +131,7 @@ def smtp() -> Iterator[tuple[int, list[bytes]]]:
     messages: list[bytes] = []
 
     class Handler:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             messages.append(envelope.content)
             return "250 OK"
 
@@ -249,7 +249,7 @@ subscriptions:
         assert len(slack) == len(hook) and all(isinstance(b.get("text"), str) for b in slack)
         subjects = Counter(message_from_bytes(m)["Subject"] for m in mails)
         assert len(mails) >= len(final) and all(n == 1 for n in subjects.values())
-        with urllib.request.urlopen(f"{alertmanager}/api/v2/alerts", timeout=5) as resp:  # noqa: S310
+        with urllib.request.urlopen(f"{alertmanager}/api/v2/alerts", timeout=5) as resp:
             am_ids = {a["labels"]["alert_id"] for a in json.loads(resp.read())}
         assert am_ids == set(final)
     finally:
