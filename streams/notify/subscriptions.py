@@ -40,8 +40,8 @@ SEVERITIES = ("low", "medium", "high", "critical")
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,62}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _FILTER_KEYS = {"rules", "severity", "speaker_countries", "target_countries", "languages", "min_sources"}
-_DEST_KEYS = {"name", "kind", "url", "url_env", "url_file", "host", "port", "tls", "username", "password", "password_env",
-              "password_file", "from", "to", "timeout"}
+_DEST_KEYS = {"name", "kind", "url", "url_env", "url_file", "host", "port", "tls", "username", "password",
+              "password_env", "password_file", "from", "to", "timeout"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +208,8 @@ def parse(doc: Located) -> list[Subscription]:
             raise doc.error(where, "a subscription is a mapping with name, filter and destinations")
         unknown = sorted(set(map(str, raw)) - {"name", "filter", "notify_on", "destinations"})
         if unknown:
-            raise doc.error([*where, unknown[0]], f"unknown key {unknown[0]!r} (known: name, filter, notify_on, destinations)")
+            raise doc.error([*where, unknown[0]],
+                            f"unknown key {unknown[0]!r} (known: name, filter, notify_on, destinations)")
         name = raw.get("name")
         if not isinstance(name, str) or not _NAME.fullmatch(name) or any(s.name == name for s in out):
             raise doc.error([*where, "name"], f"name must be unique, 1-63 of a-z 0-9 . _ -; got {name!r}")
