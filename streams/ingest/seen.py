@@ -33,6 +33,21 @@ def marker(article_id: str | None, source: str, status: str) -> bytes:
                          "at": int(time.time() * 1000)})
 
 
+async def wait_partitions(consumer: Any, topic: str, timeout: float = 30.0) -> set[int]:
+    """The partitions of ``topic``, waiting for a topic just created to show in the metadata."""
+    import asyncio
+
+    deadline = time.monotonic() + timeout
+    while True:
+        await consumer.topics()  # a fresh consumer knows no topic until it asks for metadata
+        partitions: set[int] = consumer.partitions_for_topic(topic) or set()
+        if partitions or time.monotonic() > deadline:
+            if not partitions:
+                raise RuntimeError(f"topic {topic} has no partitions after {timeout:.0f}s")
+            return partitions
+        await asyncio.sleep(0.5)
+
+
 class Seen:
     """The keys in memory (one string each; about 100 bytes per article)."""
 
@@ -52,10 +67,7 @@ class Seen:
         """Read ``topic`` from its beginning to its (last stable) end; the number of records read."""
         from aiokafka import TopicPartition
 
-        partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
-            await consumer.topics()  # a fresh consumer knows no topic until it asks for metadata
-            partitions = consumer.partitions_for_topic(topic) or set()
+        partitions = await wait_partitions(consumer, topic)
         tps = [TopicPartition(topic, p) for p in sorted(partitions)]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)

@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 import orjson
 
+from streams.ingest.seen import wait_partitions
 from streams.kafka import ALERTS, NOTIFY_DELIVERED, kafka_client_options
 from streams.notify.destinations import DeliveryError, deliver
 from streams.notify.subscriptions import SEVERITIES, Destination, Subscription
@@ -143,8 +144,7 @@ async def load_state(settings: Settings, lanes: list[Lane]) -> int:
     await consumer.start()
     read = 0
     try:
-        await consumer.topics()
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        tps = [TopicPartition(topic, p) for p in sorted(await wait_partitions(consumer, topic))]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
