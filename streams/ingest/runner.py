@@ -103,7 +103,7 @@ class Ingest:
                 producers[source.name] = producer
                 await producer.start()
             await consumer.start()
-            read = await self.seen.load(consumer, self.settings.topic(INGEST_SEEN))
+            read = await self.seen.load(consumer, self.settings.topic(INGEST_SEEN), options)
             self.say(f"ingest: {len(self.seen.keys)} items already emitted ({read} markers read from "
                      f"{self.settings.topic(INGEST_SEEN)})")
             tail = asyncio.create_task(self.seen.tail(consumer))

@@ -33,19 +33,28 @@ def marker(article_id: str | None, source: str, status: str) -> bytes:
                          "at": int(time.time() * 1000)})
 
 
-async def wait_partitions(consumer: Any, topic: str, timeout: float = 30.0) -> set[int]:
-    """The partitions of ``topic``, waiting for a topic just created to show in the metadata."""
+async def wait_partitions(options: dict[str, Any], topic: str, timeout: float = 30.0) -> set[int]:
+    """The partitions of ``topic`` (asked of the cluster: a consumer's own metadata does not
+    learn of a topic it is not assigned), waiting for a topic just created to show."""
     import asyncio
 
-    deadline = time.monotonic() + timeout
-    while True:
-        await consumer.topics()  # a fresh consumer knows no topic until it asks for metadata
-        partitions: set[int] = consumer.partitions_for_topic(topic) or set()
-        if partitions or time.monotonic() > deadline:
-            if not partitions:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(**options)
+    await admin.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            described = await admin.describe_topics([topic])
+            partitions = {int(p["partition"]) for d in described if d.get("error_code") == 0
+                          for p in d.get("partitions", [])}
+            if partitions:
+                return partitions
+            if time.monotonic() > deadline:
                 raise RuntimeError(f"topic {topic} has no partitions after {timeout:.0f}s")
-            return partitions
-        await asyncio.sleep(0.5)
+            await asyncio.sleep(0.5)
+    finally:
+        await admin.close()
 
 
 class Seen:
@@ -63,11 +72,11 @@ class Seen:
     def add(self, keys: list[str]) -> None:
         self.keys.update(keys)
 
-    async def load(self, consumer: Any, topic: str) -> int:
+    async def load(self, consumer: Any, topic: str, options: dict[str, Any]) -> int:
         """Read ``topic`` from its beginning to its (last stable) end; the number of records read."""
         from aiokafka import TopicPartition
 
-        partitions = await wait_partitions(consumer, topic)
+        partitions = await wait_partitions(options, topic)
         tps = [TopicPartition(topic, p) for p in sorted(partitions)]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)

@@ -144,7 +144,7 @@ async def load_state(settings: Settings, lanes: list[Lane]) -> int:
     await consumer.start()
     read = 0
     try:
-        tps = [TopicPartition(topic, p) for p in sorted(await wait_partitions(consumer, topic))]
+        tps = [TopicPartition(topic, p) for p in sorted(await wait_partitions(kafka_client_options(settings), topic))]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
