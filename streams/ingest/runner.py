@@ -29,6 +29,7 @@ from streams.ingest.fetch import Fetcher, FetchError
 from streams.ingest.seen import Seen, item_keys, marker
 from streams.ingest.sources import Source, SourcesFile
 from streams.kafka import INGEST_SEEN, RAW, kafka_client_options
+from streams.replay.replay import retention_ms as read_retention
 from streams.runtime import metrics
 from streams.settings import Settings
 from streams.timestamps import parse
@@ -48,12 +49,14 @@ class Totals:
     fetched: int = 0
     extracted: int = 0
     emitted: int = 0
+    restamped: int = 0  # emitted with the ingest time: published longer ago than news.raw keeps records
     failed: Counter[str] = field(default_factory=Counter)
 
     def line(self, sources: int) -> str:
         failed = ", ".join(f"{k} {v}" for k, v in sorted(self.failed.items()))
         return (f"ingest: {sources} sources; items listed {self.seen}, new {self.new}, pages fetched "
-                f"{self.fetched}, extracted {self.extracted}, emitted {self.emitted}; failed "
+                f"{self.fetched}, extracted {self.extracted}, emitted {self.emitted}"
+                f"{f' ({self.restamped} older than retention, stamped now)' if self.restamped else ''}; failed "
                 f"{sum(self.failed.values())}{f' ({failed})' if failed else ''}")
 
 
@@ -64,11 +67,26 @@ class Pending:
     status: str = "emitted"
 
 
-def _timestamp_ms(published_at: str | None) -> int:
-    """The Kafka timestamp: the publication time, never in the future (brokers refuse those)."""
-    now = int(time.time() * 1000)
+DAY_MS = 86_400_000
+
+
+def timestamp_ms(published_at: str | None, retention_ms: int | None, now_ms: int | None = None) -> tuple[int, bool]:
+    """The Kafka timestamp and whether it had to be moved: the publication time, never in the
+    future (brokers refuse those), and never so old that news.raw's time retention deletes the
+    record before a worker reads it. The broker deletes by the largest timestamp in a segment, at
+    its next retention check (every 5 minutes by default), so an article published longer ago than
+    ``retention.ms`` would vanish within minutes, after its seen-marker made sure it is never
+    fetched again. Such an article keeps its publication time in ``published_at`` and gets the
+    ingest time as its timestamp (a margin of a day, or half the retention when that is shorter,
+    leaves the worker time to read it)."""
+    now = int(time.time() * 1000) if now_ms is None else now_ms
     when = parse(published_at) if published_at else None
-    return min(int(when.timestamp() * 1000), now) if when is not None else now
+    if when is None:
+        return now, False
+    stamp = min(int(when.timestamp() * 1000), now)
+    if retention_ms is not None and retention_ms >= 0 and stamp < now - retention_ms + min(DAY_MS, retention_ms // 2):
+        return now, True
+    return stamp, False
 
 
 class Ingest:
@@ -84,6 +102,7 @@ class Ingest:
         self._attempts: dict[str, int] = {}
         self._fenced: set[str] = set()
         self._claimed: set[str] = set()  # keys a source of this process is fetching now: the others skip them
+        self.retention_ms: int | None = None  # news.raw's retention.ms, read at start
 
     def transactional_id(self, source: Source) -> str:
         return f"{self.settings.topic('newswatch-ingest')}.{source.name}"
@@ -103,6 +122,14 @@ class Ingest:
                 producers[source.name] = producer
                 await producer.start()
             await consumer.start()
+            self.retention_ms = await read_retention(options, self.settings.topic(RAW))
+            if self.retention_ms is None:
+                self.say(f"ingest: could not read {self.settings.topic(RAW)}'s retention.ms; publication times are "
+                         "used as timestamps as they are")
+            elif self.retention_ms >= 0:
+                self.say(f"ingest: {self.settings.topic(RAW)} keeps records {self.retention_ms / DAY_MS:.1f} days by "
+                         "their timestamps: older articles are stamped with the ingest time (published_at keeps "
+                         "theirs; set retention.ms to -1 to keep publication times)")
             read = await self.seen.load(consumer, self.settings.topic(INGEST_SEEN), options)
             self.say(f"ingest: {len(self.seen.keys)} items already emitted ({read} markers read from "
                      f"{self.settings.topic(INGEST_SEEN)})")
@@ -234,13 +261,16 @@ class Ingest:
         from aiokafka.errors import ProducerFenced
 
         raw, seen = self.settings.topic(RAW), self.settings.topic(INGEST_SEEN)
+        restamped = 0
         try:
             async with producer.transaction():
                 for pending in batch:
                     article = pending.article
                     if article is not None:
+                        stamp, moved = timestamp_ms(article.published_at, self.retention_ms)
+                        restamped += moved
                         await producer.send(raw, key=article.id.encode(), value=orjson.dumps(article),
-                                            timestamp_ms=_timestamp_ms(article.published_at))
+                                            timestamp_ms=stamp)
                     value = marker(article.id if article is not None else None, source.name, pending.status)
                     for key in pending.keys:
                         await producer.send(seen, key=key.encode(), value=value)
@@ -253,3 +283,4 @@ class Ingest:
             self.seen.add(pending.keys)
         metrics.ingest_emitted.labels(source.name).inc(emitted)
         self.totals.emitted += emitted
+        self.totals.restamped += restamped

@@ -17,6 +17,7 @@ from streams.ingest import sources
 from streams.ingest.discover import Item, parse_feed, parse_sitemap, parse_url_list
 from streams.ingest.extract import decode, extract
 from streams.ingest.fetch import Fetcher, FetchError
+from streams.ingest.runner import timestamp_ms
 from streams.ingest.site import build
 
 
@@ -172,3 +173,16 @@ def test_page_without_article_keeps_its_html() -> None:
     assert not done.ok and done.article.body is None and done.article.html is not None
     assert done.article.metadata["ingest"]["extraction"] == "failed"
 
+
+
+def test_kafka_timestamp_is_the_publication_time_unless_retention_would_delete_it() -> None:
+    now = 1_800_000_000_000
+    week = 7 * 86_400_000
+    recent = "2027-01-14T00:00:00Z"  # 1 800 000 000 000 ms is 2027-01-15T08:00:00Z
+    assert timestamp_ms(recent, week, now) == (1_800_000_000_000 - 115_200_000, False)
+    assert timestamp_ms("2024-08-01T14:00:00Z", None, now) == (1722520800000, False)  # retention unknown
+    assert timestamp_ms("2024-08-01T14:00:00Z", -1, now) == (1722520800000, False)  # kept forever
+    assert timestamp_ms("2024-08-01T14:00:00Z", week, now) == (now, True)  # the broker would delete it
+    assert timestamp_ms("2027-01-09T00:00:00Z", week, now) == (now, True)  # within a day of the limit
+    assert timestamp_ms("2030-01-01T00:00:00Z", week, now) == (now, False)  # never in the future
+    assert timestamp_ms(None, week, now) == (now, False)
