@@ -131,7 +131,7 @@ class Ingest:
                          "their timestamps: older articles are stamped with the ingest time (published_at keeps "
                          "theirs; set retention.ms to -1 to keep publication times)")
             read = await self.seen.load(consumer, self.settings.topic(INGEST_SEEN), options)
-            self.say(f"ingest: {len(self.seen.keys)} items already emitted ({read} markers read from "
+            self.say(f"ingest: {len(self.seen.keys)} keys of items already handled ({read} markers read from "
                      f"{self.settings.topic(INGEST_SEEN)})")
             tail = asyncio.create_task(self.seen.tail(consumer))
             async with Fetcher(self.config.user_agent) as fetcher:
