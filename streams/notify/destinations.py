@@ -42,7 +42,20 @@ def _evidence_lines(alert: dict[str, Any] | None) -> list[str]:
             for e in (alert.get("evidence") or [])[:10]]
 
 
-def payload(kind: str, event: str, subscription: str, alert_id: str, alert: dict[str, Any] | None) -> Any:
+def _am_labels(subscription: str, alert_id: str, rule: str | None, severity: str | None) -> dict[str, str]:
+    labels = {"alertname": "newswatch", "alert_id": alert_id, "subscription": subscription}
+    if rule:
+        labels["rule"] = rule
+    if severity:
+        labels["severity"] = severity
+    return labels
+
+
+def payload(kind: str, event: str, subscription: str, alert_id: str, alert: dict[str, Any] | None,
+            previous: dict[str, Any] | None = None) -> Any:
+    """What ``kind`` is sent. ``previous``: what this lane last delivered for the alert (its rule
+    and severity), since Alertmanager knows an alert by its label set: a resolution must carry the
+    labels the alert fired with, and a severity change ends the old label set."""
     text = headline(event, alert, alert_id)
     if kind == "slack":  # Slack incoming webhooks (and Mattermost, Rocket.Chat) take {"text": …}
         return {"text": "\n".join([text, *_evidence_lines(alert)])}
@@ -52,14 +65,18 @@ def payload(kind: str, event: str, subscription: str, alert_id: str, alert: dict
                 "title": text, "text": "\n\n".join(_evidence_lines(alert)) or text}
     if kind == "alertmanager":
         now = datetime.now(UTC)
-        labels = {"alertname": "newswatch", "alert_id": alert_id, "subscription": subscription}
+        before = previous or {}
+        fired = _am_labels(subscription, alert_id, before.get("rule"), before.get("severity"))
         if alert is None:
-            return [{"labels": labels, "endsAt": format_utc(now)}]
-        labels.update(rule=alert["rule"]["id"], severity=alert["severity"])
-        return [{"labels": labels,
-                 "annotations": {"summary": alert["summary"], "sources_count": str(alert["sources_count"]),
-                                 "evidence": "\n".join(_evidence_lines(alert))[:4000]},
-                 "startsAt": alert["first_seen"], "endsAt": format_utc(now + ALERTMANAGER_TTL)}]
+            return [{"labels": fired, "endsAt": format_utc(now)}]
+        labels = _am_labels(subscription, alert_id, alert["rule"]["id"], alert["severity"])
+        out = [{"labels": labels,
+                "annotations": {"summary": alert["summary"], "sources_count": str(alert["sources_count"]),
+                                "evidence": "\n".join(_evidence_lines(alert))[:4000]},
+                "startsAt": alert["first_seen"], "endsAt": format_utc(now + ALERTMANAGER_TTL)}]
+        if previous and not previous.get("resolved") and fired != labels:
+            out.append({"labels": fired, "endsAt": format_utc(now)})  # e.g. severity up: the old set ends
+        return out
     return {"event": event, "subscription": subscription, "alert_id": alert_id, "alert": alert, "text": text}
 
 
@@ -98,7 +115,7 @@ def _send_mail(dest: Destination, subject: str, text: str) -> None:
 
 
 async def deliver(session: aiohttp.ClientSession, dest: Destination, event: str, subscription: str,
-                  alert_id: str, alert: dict[str, Any] | None) -> None:
+                  alert_id: str, alert: dict[str, Any] | None, previous: dict[str, Any] | None = None) -> None:
     if dest.kind == "smtp":
         subject = headline(event, alert, alert_id)
         text = "\n".join([subject, "", *_evidence_lines(alert)])
@@ -113,4 +130,4 @@ async def deliver(session: aiohttp.ClientSession, dest: Destination, event: str,
         return
     assert dest.url is not None
     url = dest.url.rstrip("/") + "/api/v2/alerts" if dest.kind == "alertmanager" else dest.url
-    await _post(session, dest, url, payload(dest.kind, event, subscription, alert_id, alert))
+    await _post(session, dest, url, payload(dest.kind, event, subscription, alert_id, alert, previous))

@@ -104,7 +104,7 @@ class Lane:
         delay = BACKOFF
         while not stop.is_set():
             try:
-                await deliver(session, self.destination, event, self.subscription.name, alert_id, alert)
+                await deliver(session, self.destination, event, self.subscription.name, alert_id, alert, previous)
                 break
             except DeliveryError as exc:
                 metrics.notify_failed.labels(self.subscription.name, name, exc.reason).inc()
@@ -121,8 +121,10 @@ class Lane:
         else:
             return
         metrics.notify_pending.labels(name).set(0)
-        state: dict[str, Any] = {"resolved": True} if alert is None else {"severity": alert["severity"],
-                                                          "sources_count": alert["sources_count"]}
+        # rule and severity: the labels Alertmanager knows the alert by, for its resolution
+        state: dict[str, Any] = ({"resolved": True, "rule": (previous or {}).get("rule")} if alert is None else
+                                 {"severity": alert["severity"], "sources_count": alert["sources_count"],
+                                  "rule": alert["rule"]["id"]})
         state["event"] = event
         state["at"] = int(time.time() * 1000)
         await producer.send_and_wait(self.settings.topic(NOTIFY_DELIVERED), key=(self.prefix + alert_id).encode(),

@@ -98,7 +98,10 @@ def test_payload_formats() -> None:
     assert am["labels"] == {"alertname": "newswatch", "alert_id": "al-1", "subscription": "s",
                             "rule": "escalation-warning", "severity": "high"}
     assert am["startsAt"] == "2025-02-04T10:00:00Z" and am["endsAt"] > am["startsAt"]
-    (resolved,) = payload("alertmanager", "resolved", "s", "al-1", None)
-    assert resolved["labels"]["alert_id"] == "al-1" and "endsAt" in resolved
+    fired = {"rule": "escalation-warning", "severity": "high", "sources_count": 1}
+    (resolved,) = payload("alertmanager", "resolved", "s", "al-1", None, fired)
+    assert resolved["labels"] == am["labels"] and "startsAt" not in resolved  # ends what fired
+    up, ended = payload("alertmanager", "severity_up", "s", "al-1", alert(severity="critical"), fired)
+    assert up["labels"]["severity"] == "critical" and ended["labels"] == am["labels"] and "startsAt" not in ended
     hook = payload("webhook", "resolved", "s", "al-1", None)
     assert hook["event"] == "resolved" and hook["alert"] is None
