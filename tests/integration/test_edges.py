@@ -354,6 +354,7 @@ subscriptions:
     with urllib.request.urlopen(f"{alertmanager}/api/v2/alerts", timeout=5) as resp:
         am = {a["labels"]["alert_id"]: a for a in json.loads(resp.read())}
     now = datetime.now(UTC)
-    firing = {aid for aid, a in am.items() if (parse(a["endsAt"]) or now) > now}
-    assert firing == set(final)  # open alerts fire; a retracted one was sent as resolved (endsAt now)
-    assert set(am) == {aid for aid, _, _ in want}
+    # Open alerts fire; a retracted one was sent as resolved with the labels it fired with, so
+    # Alertmanager lists it no more (a resolution under other labels would leave it firing).
+    assert set(am) == set(final)
+    assert all((parse(a["endsAt"]) or now) > now for a in am.values())
