@@ -26,6 +26,12 @@ DEADLETTER = "news.deadletter"
 TOPICS = (RAW, CLEAN, TAGGED, CANDIDATES, ALERTS, DEADLETTER)
 COMPACTED = frozenset({ALERTS})  # keyed by alert id: the latest state of an alert is what matters
 
+# The edges' own state, compacted (the latest marker per key is all that matters); created by
+# `newswatch ingest` and `newswatch notify`, not by the worker.
+INGEST_SEEN = "news.ingest-seen"  # key: "url:<canonical URL>" or "guid:<source>:<guid>"; value: what was emitted
+NOTIFY_DELIVERED = "news.notify-delivered"  # key: "<subscription>|<destination>|<alert id>"; value: what was sent
+STATE_TOPICS = frozenset({INGEST_SEEN, NOTIFY_DELIVERED})
+
 
 def _sasl(settings: Settings) -> bool:
     return settings.security_protocol.upper().startswith("SASL")

@@ -247,6 +247,44 @@ def build() -> dict[str, Any]:
         .sort_by([common_builder.TableSortByFieldState().display_name("new alerts").desc(True)])
         .decimals(0))
 
+    # ------------------------------------------------------------------ edges: ingest and notify
+    board = board.with_row(dashboard_builder.Row("Ingest and notify"))
+    board = board.with_panel(series(
+        "Ingest: items per source", "Per source and second: items listed (newswatch_ingest_items_seen), new "
+        "ones (items_new), pages fetched (pages_fetched), text extracted (articles_extracted) and articles "
+        "committed to news.raw (articles_emitted).",
+        [query(f"sum by (source) (rate(newswatch_ingest_items_seen_total{sel()}[{RATE}]))", "{{source}} listed", "A"),
+         query(f"sum by (source) (rate(newswatch_ingest_items_new_total{sel()}[{RATE}]))", "{{source}} new", "B"),
+         query(f"sum by (source) (rate(newswatch_ingest_pages_fetched_total{sel()}[{RATE}]))", "{{source}} fetched",
+               "C"),
+         query(f"sum by (source) (rate(newswatch_ingest_articles_extracted_total{sel()}[{RATE}]))",
+               "{{source}} extracted", "D"),
+         query(f"sum by (source) (rate(newswatch_ingest_articles_emitted_total{sel()}[{RATE}]))",
+               "{{source}} emitted", "E")],
+        axis="items/s", width=8))
+    board = board.with_panel(series(
+        "Ingest: failures by source and reason", "Listing and page fetches that failed, per second "
+        "(newswatch_ingest_failed: timeout, connect, http_4xx, http_5xx, too_large, redirects, robots, parse, "
+        "extract, fenced); and the p95 fetch time (newswatch_ingest_fetch_seconds).",
+        [query(f"sum by (source, reason) (rate(newswatch_ingest_failed_total{sel()}[{RATE}]))",
+               "{{source}} {{reason}}", "A"),
+         query(f"histogram_quantile(0.95, sum by (source, le) (rate(newswatch_ingest_fetch_seconds_bucket{sel()}"
+               f"[{RATE}])))", "{{source}} p95 fetch s", "B")],
+        axis="per s", width=8))
+    board = board.with_panel(series(
+        "Notify: deliveries and failures", "Notifications destinations accepted (newswatch_notify_delivered) "
+        "and attempts refused or unanswered (newswatch_notify_failed) per minute; destinations retrying now "
+        "(newswatch_notify_pending); p95 from the alert record to the destination accepting "
+        "(newswatch_notify_latency_seconds).",
+        [query(f"60 * sum by (subscription, destination) (rate(newswatch_notify_delivered_total{sel()}[{RATE}]))",
+               "{{subscription}}/{{destination}} delivered", "A"),
+         query(f"60 * sum by (destination, reason) (rate(newswatch_notify_failed_total{sel()}[{RATE}]))",
+               "{{destination}} failed {{reason}}", "B"),
+         query(f"sum by (destination) (newswatch_notify_pending{sel()})", "{{destination}} pending", "C"),
+         query(f"histogram_quantile(0.95, sum by (destination, le) (rate(newswatch_notify_latency_seconds_bucket"
+               f"{sel()}[{RATE}])))", "{{destination}} p95 s", "D")],
+        axis="per min", width=8))
+
     board_json: dict[str, Any] = json.loads(json.dumps(board.build(), cls=JSONEncoder))
     for number, panel in enumerate(_all_panels(board_json), start=1):
         panel["id"] = number

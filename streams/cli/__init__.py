@@ -1,5 +1,5 @@
 """The `newswatch` command: one module per subcommand (worker, broker, run, archive, replay,
-backtest), each with its ``add_parser``; the exit codes are in streams/errors.py.
+backtest, ingest, notify), each with its ``add_parser``; the exit codes are in streams/errors.py.
 
 Building the parser imports no command's dependencies beyond argparse: faust is loaded
 only by ``worker`` when it runs, aiokafka only by the commands that talk to Kafka."""
@@ -11,11 +11,12 @@ from collections.abc import Sequence
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from streams.cli import archive, backtest, broker, replay, run, worker
+    from streams.cli import archive, backtest, broker, ingest, notify, replay, run, worker
 
     parser = argparse.ArgumentParser(prog="newswatch", description="Streaming news-event pipeline.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (worker, broker, run, archive, replay, backtest):  # the order `newswatch --help` lists them
+    # the order `newswatch --help` lists them
+    for command in (worker, broker, run, archive, replay, backtest, ingest, notify):
         command.add_parser(sub)
     return parser
 

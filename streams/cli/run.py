@@ -1,10 +1,14 @@
-"""`newswatch run`: the main job on one machine.
+"""`newswatch run`: the main job on one machine, the whole path.
 
 Starts the managed local broker (unless KAFKA_BOOTSTRAP_SERVERS names a cluster),
-declares the topics, starts a worker, replays the sample feed into ``news.raw`` and
-prints every alert as it arrives on ``news.alerts``, read by a plain Kafka consumer like
-any other subscriber. Stops when no alert has arrived for ``--idle`` seconds after the
-feed was sent (or runs on with ``--follow``), then shuts the worker and broker down.
+declares the topics and starts a worker; serves the sample articles as a local news site
+(streams/ingest/site.py) and runs `newswatch ingest` on its sitemap index; prints every
+alert as it arrives on ``news.alerts``, read by a plain Kafka consumer like any other
+subscriber; and runs `newswatch notify` with one subscription delivering every alert to a
+local webhook receiver it starts, printing what the receiver got. (``--feed F`` replays a
+JSON Lines file into ``news.raw`` instead of ingesting.) Stops when nothing has arrived for
+``--idle`` seconds after ingest finished (or runs on with ``--follow``), then shuts
+everything down.
 """
 
 from __future__ import annotations
@@ -152,7 +156,7 @@ class Stop:
         return self.event.is_set()
 
 
-async def _replay_and_watch(settings: Settings, feed: Path, idle: float, follow: bool, started: float,
+async def _replay_and_watch(settings: Settings, feed: Path | None, idle: float, follow: bool, started: float,
                             stop: Stop) -> int:
     """Send the feed, then print alerts until idle (or a stop signal with --follow).
 
@@ -164,11 +168,25 @@ async def _replay_and_watch(settings: Settings, feed: Path, idle: float, follow:
     for sig in STOP_SIGNALS:
         loop.add_signal_handler(sig, stop.set)
     try:
+        if feed is None:
+            return await _ingest_and_print(settings, idle, follow, started, stop)
         return await _send_and_print(settings, feed, idle, follow, started, stop)
     finally:
         for sig in STOP_SIGNALS:
             loop.remove_signal_handler(sig)
         _interrupt_on_stop_signals()  # the loop's removal left SIG_DFL: a second signal must still stop cleanly
+
+
+def _print_alert(console: Any, alert: dict[str, Any], seen: dict[str, dict[str, Any]], started: float) -> None:
+    from rich.markup import escape
+
+    update = alert["id"] in seen
+    seen[alert["id"]] = alert
+    style = SEVERITY_STYLE.get(alert["severity"], "")
+    tag = "update" if update else "new"
+    console.print(f"[dim]{time.monotonic() - started:6.1f}s[/] [{style}]{alert['severity']:>8}[/] "
+                  f"{tag:6} {escape(alert['summary'])} "
+                  f"[dim]({alert['sources_count']} source(s), {alert['id']})[/]")
 
 
 async def _send_and_print(settings: Settings, feed: Path, idle: float, follow: bool, started: float,
@@ -220,19 +238,130 @@ async def _send_and_print(settings: Settings, feed: Path, idle: float, follow: b
                         seen.pop(aid, None)
                         console.print(f"[dim]{time.monotonic() - started:6.1f}s[/] {'retracted':>8} {aid}")
                         continue
-                    alert = orjson.loads(m.value)
-                    update = alert["id"] in seen
-                    seen[alert["id"]] = alert
-                    last = time.monotonic()
-                    style = SEVERITY_STYLE.get(alert["severity"], "")
-                    tag = "update" if update else "new"
-                    console.print(f"[dim]{time.monotonic() - started:6.1f}s[/] [{style}]{alert['severity']:>8}[/] "
-                                  f"{tag:6} {escape(alert['summary'])} "
-                                  f"[dim]({alert['sources_count']} source(s), {alert['id']})[/]")
+                    _print_alert(console, orjson.loads(m.value), seen, started)
     finally:
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(consumer.stop(), CLIENT_STOP_SECONDS)
     console.print(f"{len(seen)} alerts from {sent} articles")
+    return len(seen)
+
+
+EDGE_STOP_SECONDS = 0.5  # ingest and notify are safe to kill (transactions; offsets after delivery)
+
+
+def _edge(args: list[str], settings: Settings, log: Path, extra_env: dict[str, str]) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap_servers, **extra_env}
+    with log.open("ab") as out:
+        # our own command line and a file this process wrote: no outside input
+        return subprocess.Popen([sys.executable, "-m", "streams.cli", *args, "--metrics-port", "0"],  # noqa: S603
+                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _stop_all(procs: list[subprocess.Popen[bytes]], grace: float) -> None:
+    """SIGTERM every group at once, SIGKILL what still runs after ``grace`` seconds."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for proc in procs:
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, sig)
+        deadline = time.monotonic() + (grace if sig == signal.SIGTERM else 10.0)
+        while any(proc.poll() is None for proc in procs) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def _last_line(log: Path, prefix: str) -> str:
+    lines = [line for line in log.read_text(errors="replace").splitlines() if line.startswith(prefix)]
+    return lines[-1] if lines else ""
+
+
+async def _ingest_and_print(settings: Settings, idle: float, follow: bool, started: float, stop: Stop) -> int:
+    """The local site -> `newswatch ingest` -> the worker -> alerts printed, and `newswatch notify`
+    -> a local webhook receiver, printing what it got."""
+    import re
+
+    from aiohttp import web
+    from rich.console import Console
+    from rich.markup import escape
+
+    from streams.ingest.site import build
+
+    console = Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 200)
+    workdir = settings.cache_dir / "run"
+    workdir.mkdir(parents=True, exist_ok=True)
+    last = time.monotonic()
+    received = 0
+
+    async def hook(request: web.Request) -> web.Response:
+        nonlocal last, received
+        body = await request.json()
+        received += 1
+        last = time.monotonic()
+        console.print(f"[dim]{time.monotonic() - started:6.1f}s[/] [green]webhook got[/] {body.get('event', '?'):10} "
+                      f"{escape(str(body.get('text', ''))[:160])}")
+        return web.Response(text="ok")
+
+    runners: list[web.AppRunner] = []
+    receiver_app = web.Application()
+    receiver_app.router.add_post("/hook", hook)
+    urls = []
+    for app in (build(), receiver_app):
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        runners.append(runner)
+        site = web.TCPSite(runner, "127.0.0.1", 0)  # 127.0.0.1 only; any free port
+        await site.start()
+        port = runner.addresses[0][1]
+        urls.append(f"http://127.0.0.1:{port}")
+    site_url, hook_url = urls
+    # A source named per run: ingest's seen-state (news.ingest-seen) would otherwise skip every
+    # article a previous run on this broker ingested, and the demo would show nothing.
+    sources = workdir / "sources.yaml"
+    source = f"sample-site-{int(time.time())}"
+    sources.write_text(f"defaults: {{interval: 10m, timeout: 10, rate: 50, per_host: 8}}\nsources:\n"
+                       f"  - {{name: {source}, kind: sitemap, url: \"{site_url}/sitemap.xml\"}}\n", encoding="utf-8")
+    subscriptions = workdir / "subscriptions.yaml"
+    subscriptions.write_text("subscriptions:\n  - name: run\n    destinations:\n"
+                             "      - {name: local-hook, kind: webhook, url_env: NEWSWATCH_RUN_WEBHOOK}\n",
+                             encoding="utf-8")
+    options = kafka_client_options(settings)
+    consumer = AIOKafkaConsumer(settings.topic(ALERTS), auto_offset_reset="latest", group_id=None,
+                                enable_auto_commit=False, **options)
+    await consumer.start()
+    await consumer.seek_to_end()
+    ingest_log, notify_log = workdir / "ingest.log", workdir / "notify.log"
+    notify = _edge(["notify", str(subscriptions)], settings, notify_log, {"NEWSWATCH_RUN_WEBHOOK": f"{hook_url}/hook"})
+    ingest = _edge(["ingest", str(sources), "--once", "--progress", "2"], settings, ingest_log, {})
+    console.print(f"sample site at {site_url}/ ; ingesting its sitemap (log: {ingest_log}); notify delivers to "
+                  f"{hook_url}/hook (log: {notify_log}); alerts as they arrive:")
+    seen: dict[str, dict[str, Any]] = {}
+    ingested = ""
+    try:
+        while not stop and (follow or ingest.poll() is None or time.monotonic() - last < idle):
+            if not ingested and ingest.poll() is not None:
+                ingested = _last_line(ingest_log, "ingest: 1 sources") or f"ingest exited with {ingest.returncode}"
+                console.print(f"[dim]{time.monotonic() - started:6.1f}s[/] {escape(ingested)}")
+                last = time.monotonic()
+            batch = await consumer.getmany(timeout_ms=200)
+            for messages in batch.values():
+                for m in messages:
+                    last = time.monotonic()
+                    if m.value is None:
+                        aid = m.key.decode() if m.key else "?"
+                        seen.pop(aid, None)
+                        console.print(f"[dim]{time.monotonic() - started:6.1f}s[/] {'retracted':>8} {aid}")
+                        continue
+                    _print_alert(console, orjson.loads(m.value), seen, started)
+    finally:
+        _stop_all([ingest, notify], EDGE_STOP_SECONDS)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(consumer.stop(), CLIENT_STOP_SECONDS)
+        for runner in runners:
+            await runner.cleanup()
+    emitted = re.findall(r"emitted (\d+)", _last_line(ingest_log, "ingest: 1 sources"))
+    console.print(f"webhook received {received} notifications")
+    console.print(f"{len(seen)} alerts from {emitted[-1] if emitted else 0} articles")
     return len(seen)
 
 
@@ -254,7 +383,8 @@ def main(args: argparse.Namespace) -> int:
                         print(f"worker ready; web and metrics at http://{settings.web_bind}:{settings.web_port}/",
                               flush=True)
                         stop = Stop()
-                        seen = asyncio.run(_replay_and_watch(settings, Path(args.feed), args.idle, args.follow,
+                        feed = Path(args.feed) if args.feed else None
+                        seen = asyncio.run(_replay_and_watch(settings, feed, args.idle, args.follow,
                                                              started, stop))
                         if stop:
                             stopping = stop.at
@@ -272,14 +402,17 @@ def main(args: argparse.Namespace) -> int:
         print(f"stopped in {time.monotonic() - stopping:.1f}s", flush=True)
         return 130
     if seen == 0 and not args.follow:
-        print(f"no alert arrived within {args.idle:.0f}s of the feed; the worker's log is {log}", file=sys.stderr)
+        print(f"no alert arrived within {args.idle:.0f}s of the feed; the worker's log is {log}, ingest's and "
+              f"notify's are beside it", file=sys.stderr)
         return 1
     return 0
 
 
 def add_parser(sub: Any) -> None:
     run = sub.add_parser("run", help="the main job: local broker, a worker, the sample feed, alerts as they arrive")
-    run.add_argument("--feed", default=str(SAMPLE_FEED), help="JSON Lines file to replay into news.raw")
+    run.add_argument("--feed", default=None,
+                     help=f"replay this JSON Lines file into news.raw instead of ingesting the local sample site "
+                          f"(the sample feed itself: {SAMPLE_FEED})")
     run.add_argument("--port", type=int, default=9092, help="port of the managed local broker")
     run.add_argument("--idle", type=float, default=15.0, help="stop after this many seconds without a new alert")
     run.add_argument("--follow", action="store_true", help="keep printing alerts until Ctrl-C")

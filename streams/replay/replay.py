@@ -402,7 +402,9 @@ async def retention_ms(options: dict[str, Any], topic: str) -> int | None:
     admin = AIOKafkaAdminClient(**options)
     try:
         await admin.start()
-        responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic, ["retention.ms"])])
+        # configs as a dict: aiokafka takes its keys (a list raised, and the warning never showed)
+        resource = ConfigResource(ConfigResourceType.TOPIC, topic, {"retention.ms": None})
+        responses = await admin.describe_configs([resource])
         for response in responses:
             for resource in response.resources:
                 for entry in resource[4]:

@@ -191,3 +191,59 @@ def alert_sent(rule: str, severity: str, new: bool, ingest_seconds: float | None
 
 def alert_retracted(rule: str) -> None:
     alert_retractions.labels(rule).inc()
+
+
+# ----------------------------------------------------------------------------- the edges
+# `newswatch ingest` and `newswatch notify` serve this same registry on their own port. Their
+# labels are names from the operator's sources and subscriptions files (bounded by those files)
+# and short failure reasons; never an article, URL or alert.
+
+FAILURE_REASONS = ("timeout", "connect", "http_4xx", "http_5xx", "http_429", "too_large", "redirects", "robots",
+                   "invalid_url", "parse", "extract", "fenced", "kafka")
+
+ingest_items_seen = Counter("newswatch_ingest_items_seen", "Items a source listed (every poll).", ["source"],
+                            registry=REGISTRY)
+ingest_items_new = Counter("newswatch_ingest_items_new", "Listed items not emitted before (by URL or GUID).",
+                           ["source"], registry=REGISTRY)
+ingest_pages_fetched = Counter("newswatch_ingest_pages_fetched", "Article pages fetched.", ["source"],
+                               registry=REGISTRY)
+ingest_extracted = Counter("newswatch_ingest_articles_extracted",
+                           "Pages whose article text was extracted (the rest keep their HTML).", ["source"],
+                           registry=REGISTRY)
+ingest_emitted = Counter("newswatch_ingest_articles_emitted", "Articles committed to news.raw.", ["source"],
+                         registry=REGISTRY)
+ingest_failed = Counter("newswatch_ingest_failed", "Listing or page fetches that failed, by reason.",
+                        ["source", "reason"], registry=REGISTRY)
+ingest_fetch_seconds = Histogram("newswatch_ingest_fetch_seconds", "Time to fetch one listing or page.",
+                                 ["source"], buckets=INGEST_BUCKETS, registry=REGISTRY)
+
+notify_delivered = Counter("newswatch_notify_delivered", "Notifications a destination accepted.",
+                           ["subscription", "destination"], registry=REGISTRY)
+notify_failed = Counter("newswatch_notify_failed",
+                        "Delivery attempts a destination refused or did not answer (retried unless permanent).",
+                        ["subscription", "destination", "reason"], registry=REGISTRY)
+notify_latency = Histogram("newswatch_notify_latency_seconds",
+                           "From the alert's record on news.alerts (its Kafka timestamp) to the destination "
+                           "accepting it.", ["destination"], buckets=INGEST_BUCKETS, registry=REGISTRY)
+notify_pending = Gauge("newswatch_notify_pending", "Notifications waiting for a destination (retrying).",
+                       ["destination"], registry=REGISTRY)
+
+
+def prime_ingest(sources: Iterable[str]) -> None:
+    for name in sources:
+        for counter in (ingest_items_seen, ingest_items_new, ingest_pages_fetched, ingest_extracted,
+                        ingest_emitted):
+            counter.labels(name)
+
+
+def prime_notify(pairs: Iterable[tuple[str, str]]) -> None:
+    for subscription, destination in pairs:
+        notify_delivered.labels(subscription, destination)
+        notify_pending.labels(destination)
+
+
+def serve(bind: str, port: int) -> None:
+    """/metrics of this registry on ``bind:port`` (a thread; ingest and notify have no web app)."""
+    from prometheus_client import start_http_server
+
+    start_http_server(port, addr=bind, registry=REGISTRY)

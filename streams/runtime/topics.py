@@ -10,7 +10,7 @@ from __future__ import annotations
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
-from streams.kafka import COMPACTED, TOPICS, kafka_client_options
+from streams.kafka import COMPACTED, STATE_TOPICS, TOPICS, kafka_client_options
 from streams.settings import Settings
 
 
@@ -18,7 +18,7 @@ async def ensure_topics(settings: Settings, names: tuple[str, ...] = TOPICS) -> 
     """Create the missing topics; the names created. The alert-state table's changelog is left
     to faust, which creates it with the settings its table needs. (Creating it here seemed to make
     the kill-a-worker test lose articles; the cause was faust's rebalance race: streams/runtime/skips.py.)"""
-    full = {settings.topic(n): n in COMPACTED for n in names}
+    full = {settings.topic(n): n in COMPACTED or n in STATE_TOPICS for n in names}
     admin = AIOKafkaAdminClient(**kafka_client_options(settings))
     try:
         await admin.start()

@@ -133,9 +133,9 @@ def article(rec: dict[str, Any]) -> tuple[bytes, bytes]:
 
 
 async def _consume(bootstrap: str, topics: list[str], until: Callable[[list[Any]], bool],
-                   timeout: float) -> list[Any]:
+                   timeout: float, isolation_level: str = "read_uncommitted") -> list[Any]:
     consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                group_id=None, enable_auto_commit=False)
+                                group_id=None, enable_auto_commit=False, isolation_level=isolation_level)
     await consumer.start()
     got: list[Any] = []
     try:
@@ -150,9 +150,10 @@ async def _consume(bootstrap: str, topics: list[str], until: Callable[[list[Any]
 
 
 def consume(bootstrap: str, topics: list[str], until: Callable[[list[Any]], bool],
-            timeout: float = 60.0) -> list[Any]:
-    """Records from the beginning of the topics until ``until(records)`` or the timeout."""
-    return list(run(_consume(bootstrap, topics, until, timeout)))
+            timeout: float = 60.0, isolation_level: str = "read_uncommitted") -> list[Any]:
+    """Records from the beginning of the topics until ``until(records)`` or the timeout
+    (``isolation_level="read_committed"``: only what committed transactions wrote)."""
+    return list(run(_consume(bootstrap, topics, until, timeout, isolation_level)))
 
 
 def latest_alerts(messages: list[Any]) -> dict[str, dict[str, Any]]:
@@ -213,3 +214,74 @@ def where(bootstrap: str, prefix: str, ids: set[str], partitions: int = 3) -> st
         return str(run(_where(bootstrap, prefix, ids, partitions)))
     except Exception as exc:  # a diagnosis must not hide the failure it explains
         return f"(could not read the topics: {exc!r})"
+
+
+async def _read_to_end(bootstrap: str, topic: str, isolation_level: str, timeout: float) -> list[Any]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                isolation_level=isolation_level)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await consumer.start()
+    await admin.start()
+    got: list[Any] = []
+    try:
+        described = await admin.describe_topics([topic])
+        tps = [TopicPartition(topic, int(p["partition"])) for d in described for p in d["partitions"]]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)  # read_committed: the last stable offsets
+        deadline = time.monotonic() + timeout
+        while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{topic} not read to its end {ends} within {timeout}s")
+            for messages in (await consumer.getmany(timeout_ms=500)).values():
+                got.extend(messages)
+    finally:
+        await consumer.stop()
+        await admin.close()
+    return got
+
+
+def read_to_end(bootstrap: str, topic: str, isolation_level: str = "read_uncommitted",
+                timeout: float = 60.0) -> list[Any]:
+    """Every record of ``topic`` from its beginning to the end offsets it had when reading began
+    (an end condition on offsets, not on a count or a quiet period)."""
+    return list(run(_read_to_end(bootstrap, topic, isolation_level, timeout)))
+
+
+async def _lag(bootstrap: str, group: str, topics: list[str], known: dict[tuple[str, int], int]) -> int:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await consumer.start()
+    await admin.start()
+    try:
+        described = await admin.describe_topics(topics)
+        tps = [TopicPartition(d["topic"], int(p["partition"])) for d in described for p in d["partitions"]]
+        ends = {tp: known.get((tp.topic, tp.partition), end) for tp, end in (await consumer.end_offsets(tps)).items()}
+        committed = await admin.list_consumer_group_offsets(group)
+        return sum(max(ends[tp] - (committed[tp].offset if tp in committed else 0), 0) for tp in tps)
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+def last_offsets(records: list[Any]) -> dict[tuple[str, int], int]:
+    """The offset after the last record per (topic, partition): where a consumer that read them
+    commits. (On a topic written in transactions the end offset lies past the commit markers.)"""
+    out: dict[tuple[str, int], int] = {}
+    for m in records:
+        out[(m.topic, m.partition)] = max(out.get((m.topic, m.partition), 0), m.offset + 1)
+    return out
+
+
+def wait_caught_up(bootstrap: str, group: str, topics: list[str], timeout: float,
+                   known: dict[tuple[str, int], int] | None = None) -> None:
+    """Until ``group`` has committed every partition of ``topics`` up to its end offset (or up to
+    ``known[(topic, partition)]``, from :func:`last_offsets`)."""
+    deadline = time.monotonic() + timeout
+    lag = -1
+    while time.monotonic() < deadline:
+        lag = int(run(_lag(bootstrap, group, topics, known or {})))
+        if lag == 0:
+            return
+        time.sleep(1.0)
+    raise TimeoutError(f"group {group} still {lag} records behind on {topics} after {timeout}s")

@@ -142,7 +142,7 @@ def test_python_m_streams_cli_lists_every_command() -> None:
     result = subprocess.run([sys.executable, "-m", "streams.cli", "--help"], capture_output=True, text=True,
                             timeout=60, cwd=REPO)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "{worker,broker,run,archive,replay,backtest}" in result.stdout
+    assert "{worker,broker,run,archive,replay,backtest,ingest,notify}" in result.stdout
 
 
 def _module_table() -> list[str]:
