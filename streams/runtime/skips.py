@@ -11,8 +11,9 @@ one expected shows the skip. The guard then seeks the partition back to the firs
 missing offset: faust reads the records again and the agent handles them; the ones it
 had already handled come again too, which settling by alert id makes harmless. A hole
 still open :data:`RETRY_AFTER` seconds later (the re-read raced the fetcher too) is
-sought again, up to :data:`MAX_SEEKS` times: a partition with real holes (transaction
-markers) is re-read that often, then left alone.
+sought again, up to :data:`MAX_SEEKS` times. When the re-read brings again a record from
+beyond the hole but not the hole itself, the hole holds no records (the commit markers of a
+transactional producer, such as `newswatch ingest`'s) and is let through at once.
 
 The same race has also left a worker with every partition assigned and nothing read
 after a rebalance (the killed-worker test again: no record handled for 140 s while the
@@ -60,7 +61,8 @@ class SkipGuard:
         self.expected: dict[Any, int] = {}
         self.progress: dict[Any, float] = {}  # when a record of the partition was last handled
         self.last_any = float("-inf")  # when the worker last started or finished any record
-        self.sought: dict[tuple[Any, int], tuple[int, float]] = {}  # hole -> (seeks, last seek)
+        # hole -> (seeks, last seek, the highest offset already handled beyond the hole when sought)
+        self.sought: dict[tuple[Any, int], tuple[int, float, int]] = {}
         self.holes: dict[Any, tuple[int, int]] = {}  # tp -> (committed offset of its hole, seeks)
         self.clock = time.monotonic
         self.since = self.clock()  # the last rebalance
@@ -93,10 +95,22 @@ class SkipGuard:
         if expected is None:
             expected = self._start(tp, offset)
         if offset > expected:
-            seeks, last = self.sought.get((tp, expected), (0, 0.0))
+            seeks, last, beyond = self.sought.get((tp, expected), (0, 0.0, -1))
+            if seeks and offset <= beyond:
+                # The re-read from the hole came back past it: what lies there are no records (the
+                # commit markers of a transactional producer such as `newswatch ingest`), so waiting
+                # for them would only re-read the partition again and again.
+                log.info("offsets %s-%s of %s[%s] hold no records (transaction markers); going on", expected,
+                         offset - 1, tp.topic, tp.partition, extra={"topic": tp.topic, "partition": tp.partition,
+                                                                     "offset": expected})
+                await accept_gap(self.app.consumer, tp, expected, offset - 1)
+                del self.sought[(tp, expected)]
+                self.holes.pop(tp, None)
+                self.expected[tp] = offset + 1
+                return
             now = self.clock()
             if seeks < MAX_SEEKS and (seeks == 0 or now - last >= RETRY_AFTER):
-                self.sought[(tp, expected)] = (seeks + 1, now)
+                self.sought[(tp, expected)] = (seeks + 1, now, max(beyond, offset))
                 log.warning("records %s-%s of %s[%s] were skipped; reading them again", expected, offset - 1,
                             tp.topic, tp.partition, extra={"topic": tp.topic, "partition": tp.partition,
                                                            "offset": expected})
@@ -135,6 +149,8 @@ class SkipGuard:
             log.warning("records %s-%s of %s[%s] were never handled; reading them again", committed, first - 1,
                         tp.topic, tp.partition, extra=where)
             self.expected[tp] = committed
+            # the first record handled beyond the hole coming again shows the re-read passed it (check)
+            self.sought[(tp, committed)] = (seeks + 1, self.clock(), first)
             await consumer.seek(tp, committed)
 
     async def watch(self) -> None:

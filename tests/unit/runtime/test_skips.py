@@ -104,9 +104,9 @@ def test_a_hole_still_open_is_sought_again_later_a_bounded_number_of_times() -> 
     guard.clock = lambda: now[0]
     _feed(guard, [8, 9])  # 5-7 missing: one seek at once, none while the re-read may be on its way
     assert app.consumer.seeks == [(RAW1, 5)]
-    for _ in range(10):  # the re-read never brings them (say, transaction markers): a few more tries
+    for n in range(10):  # the re-reads never come (the race again), newer records do: a few more tries
         now[0] += 2.5
-        _feed(guard, [10])
+        _feed(guard, [10 + n])
     assert app.consumer.seeks == [(RAW1, 5)] * 5
 
 
@@ -211,3 +211,30 @@ def test_a_filled_hole_is_forgotten() -> None:
     app.consumer._acked[RAW1] = [12, 13, 14, 15, 16, 17]  # read again and handled
     asyncio.run(guard.fill_holes())
     assert guard.holes == {} and app.consumer.seeks == []
+
+
+def test_a_re_read_that_passes_over_the_hole_lets_it_through_at_once() -> None:
+    # 23 is a transaction's commit marker: the re-read from 23 brings 24 again, never 23
+    app = App({RAW1: 20})
+    guard = SkipGuard(app)
+    _feed(guard, [20, 21, 22, 24, 25])
+    assert app.consumer.seeks == [(RAW1, 23)]
+    _feed(guard, [24, 25, 26])  # the re-read, past the marker
+    assert app.consumer.seeks == [(RAW1, 23)]
+    assert guard.expected[RAW1] == 27
+    assert [(g.begin, g.end) for g in app.consumer._gap[RAW1]] == [(23, 24)]  # faust may commit past it
+    _feed(guard, [27, 29])  # the next transaction's marker: sought once again
+    assert app.consumer.seeks == [(RAW1, 23), (RAW1, 28)]
+
+
+def test_a_hole_under_the_acknowledged_records_passed_over_by_the_re_read_is_let_through() -> None:
+    app = App({RAW1: 12})
+    app.consumer._acked[RAW1] = [13, 14]
+    guard = SkipGuard(app)
+    guard.sources = {"news.raw"}
+    asyncio.run(guard.fill_holes())
+    asyncio.run(guard.fill_holes())
+    assert app.consumer.seeks == [(RAW1, 12)]
+    _feed(guard, [13])  # the re-read starts past 12: a marker
+    assert [(g.begin, g.end) for g in app.consumer._gap[RAW1]] == [(12, 13)]
+    assert guard.expected[RAW1] == 14
