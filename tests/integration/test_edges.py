@@ -167,9 +167,11 @@ def alertmanager(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     proc = _spawn([ALERTMANAGER, f"--config.file={config}", f"--storage.path={tmp_path / 'am'}",
                    f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="], tmp_path / "am.log")
-    _wait_http(f"http://127.0.0.1:{port}/-/ready")
-    yield f"http://127.0.0.1:{port}"
-    _stop(proc)
+    try:  # stopped however the test ends, also when it never became ready
+        _wait_http(f"http://127.0.0.1:{port}/-/ready")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop(proc)
 
 
 @pytest.fixture()
