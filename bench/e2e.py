@@ -55,8 +55,8 @@ def cluster(port: int) -> Iterator[str]:
 
 
 def articles(n: int, run: str) -> list[tuple[bytes, bytes]]:
-    """The sample feed repeated with fresh ids; each repetition is moved by a year (and the
-    runs apart by a day), so its warnings are new alerts, not the 20th corroboration of an
+    """The sample feed repeated with fresh ids; each repetition is moved three days back (and
+    the runs apart by a day), so its warnings are new alerts, not the 20th corroboration of an
     old one (whose evidence list is full: arrival times would no longer match its articles)."""
     from datetime import timedelta
 
@@ -70,7 +70,9 @@ def articles(n: int, run: str) -> list[tuple[bytes, bytes]]:
         rec["id"] = f"{run}-{i}"
         if rec.get("published_at"):
             at = timestamps.fromiso(rec["published_at"])
-            rec["published_at"] = (at + timedelta(days=365 * (i // len(feed)) + shift)).isoformat()
+            # back in time: a publication time in the future is implausible, and the cleaning stage
+            # replaces it with the arrival time, which would make every repetition one alert again
+            rec["published_at"] = (at - timedelta(days=3 * (i // len(feed)) + shift)).isoformat()
         out.append((rec["id"].encode(), orjson.dumps(rec)))
     return out
 
