@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +38,8 @@ from streams.kafka import ALERTS, NOTIFY_DELIVERED  # noqa: E402
 from streams.runtime.topics import ensure_topics  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
-
-@contextlib.contextmanager
-def cluster(port: int) -> Iterator[str]:
-    if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        yield os.environ["KAFKA_BOOTSTRAP_SERVERS"]
-        return
-    from streams.broker import LocalBroker
-
-    with LocalBroker(port=port, data_dir=Path(tempfile.mkdtemp(prefix="nw-bench-"))) as broker:
-        yield broker.bootstrap
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from e2e import cluster  # noqa: E402  (the managed local broker, unless KAFKA_BOOTSTRAP_SERVERS is set)
 
 
 def alert(alert_id: str, now: str) -> dict[str, Any]:
