@@ -10,7 +10,7 @@ FEED := tests/fixtures/feed/sample.jsonl
 
 # cargo builds the compiled matcher (streams/native) inside `pip install`; rustup puts it in ~/.cargo/bin.
 export PATH := $(HOME)/.cargo/bin:$(PATH)
-NATIVE := streams/native/Cargo.toml streams/native/Cargo.lock $(wildcard streams/native/src/*.rs)
+NATIVE := streams/native/Cargo.toml $(wildcard streams/native/src/*.rs)
 
 .PHONY: setup system run backtest test lint typecheck unit integration bench clean
 
