@@ -185,6 +185,19 @@ def test_a_fallback_rule_stays_silent_where_a_rule_above_reports_the_speaker(pip
     assert [a.rule.id for a in both.alerts] == ["gov-threatens-retaliation"]
 
 
+def test_military_cooperation_is_no_threat_of_force(pipeline: Pipeline) -> None:
+    # "threatened to end military cooperation with X": "military" inside a word for cooperation
+    # (the longer phrase wins) is no threat of force; a threatened military action still is.
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    ally = pipeline.process(_raw("Russian President Vladimir Putin threatened to end military cooperation "
+                                 "with Finland.", "mc-1", "en"))
+    assert ally.alerts == []
+    force = pipeline.process(_raw("Russian President Vladimir Putin threatened to take military action "
+                                  "against Finland.", "mc-2", "en"))
+    assert [a.rule.id for a in force.alerts] == ["gov-threatens-force"]
+
+
 def test_a_threatened_response_without_a_named_target_needs_a_threatening_verb(pipeline: Pipeline) -> None:
     pipeline.alerts.clear()
     pipeline.state.clear()
