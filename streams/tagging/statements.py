@@ -332,6 +332,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         sterms = _foreground(text, article.language, layers.mods, sterms, sq, s0, s1)
         negated_terms = _negated_terms(text, layers.mods, sterms, layers.cues + layers.terms)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
+        sterms = _disclaimed(text, sterms)
         if speaker is not None:  # "the West's response", "Russia's red lines" in a Ukrainian's words
             owned = foreign_owned(text, article.language, sterms, [mentions[i] for i in smentions], speaker.country)
             sterms = [t for t in sterms if t not in owned]
@@ -744,6 +745,10 @@ def _context(statements: list[Statement], article: CleanArticle, sentence_hits: 
             layers = _Layers.of(sentence_hits.get(si, []))
             negated = _negated_terms(text, layers.mods, layers.terms, layers.cues + layers.terms)
             terms[si] = {t.phrase.value for t in layers.terms if t not in negated}
+            # "does not seek escalation, but will respond": a denied escalation or force still says
+            # the talk is of security, which is all a context is asked
+            if any(t.phrase.value in _SECURITY_TOPIC for t in negated):
+                terms[si].add("security_context")
         return terms[si]
 
     def diplomatic_of(si: int) -> set[str]:
@@ -1161,6 +1166,23 @@ def _reports_on(text: str, lang: str, prev: Statement, s0: int) -> bool:
     return text[end:end + 1] in ("，", ",", ":", "：") and prev.end <= s0
 
 
+# "We do not seek war, but we will respond": the disclaimer is the preamble of the threat after the
+# "but", not a reassurance that cancels it.
+_BUT = re.compile(r"(?<!\w)(?:but|aber|doch|jedoch|mais|pero|mas|porém|però|ma|но|однако|але|проте|однак|ale|lecz|"
+                  r"jednak|ama|ancak|fakat|tetapi|tapi|namun|nhưng|song)(?!\w)|لكن|ولكن|غير أن|但是?|然而|しかし|だが|"
+                  r"하지만|그러나", re.IGNORECASE)
+
+
+def _disclaimed(text: str, terms: list[Hit]) -> list[Hit]:
+    """Drops a reassurance that a "but" turns into the preamble of a threatened answer."""
+    answers = [t.start for t in terms if t.phrase.value in _ANSWERS]
+    if not answers:
+        return terms
+    last = max(answers)
+    return [t for t in terms if not (t.phrase.value == "reassurance" and t.end <= last and
+                                     _BUT.search(text, t.end, last) is not None)]
+
+
 def _continues_quote(text: str, s0: int, s1: int, qspans: list[tuple[int, int]]) -> bool:
     """A sentence with no cue that opens with a quote mark or lies inside a quote. A quote that
     opens the sentence but closes early is a quoted name or phrase the narrative goes on about
@@ -1370,6 +1392,8 @@ _OFFICE_FREE = frozenset({"party_official"})  # titles that hold no office of st
 _SECURITY_TERMS = frozenset({"escalation", "red_line", "grave_consequences", "grave_threat", "retaliation",
                              "consequences", "response", "party_to_conflict", "threat_of_force"})
 _OFF_TOPIC = frozenset({"economic_context", "sports_context", "other_context"})
+# Terms whose mere mention, negated or not, makes the talk one of force and security.
+_SECURITY_TOPIC = frozenset({"escalation", "red_line", "grave_threat", "party_to_conflict", "threat_of_force"})
 # Words that answer an act: where they are said, the state named as attacked is the speaker's.
 _ANSWERS = frozenset({"retaliation", "response", "consequences", "grave_consequences"})
 

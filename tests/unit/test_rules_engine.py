@@ -198,6 +198,19 @@ def test_military_cooperation_is_no_threat_of_force(pipeline: Pipeline) -> None:
     assert [a.rule.id for a in force.alerts] == ["gov-threatens-force"]
 
 
+def test_a_disclaimer_before_but_is_the_preamble_of_a_threat(pipeline: Pipeline) -> None:
+    # "does not seek escalation, but will respond": the denied escalation sets a security context
+    # and the "but" keeps the disclaimer from cancelling the threat; alone, it is a reassurance.
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    but = pipeline.process(_raw("The Iranian foreign ministry spokesman said Tehran did not seek escalation "
+                                "but intended to respond to any illegal action by Israel.", "db-1", "en"))
+    assert [a.rule.id for a in but.alerts] == ["gov-warns-consequences"]
+    alone = pipeline.process(_raw("The Iranian foreign ministry spokesman said Tehran did not seek escalation "
+                                  "with Israel.", "db-2", "en"))
+    assert alone.alerts == []
+
+
 def test_a_threatened_response_without_a_named_target_needs_a_threatening_verb(pipeline: Pipeline) -> None:
     pipeline.alerts.clear()
     pipeline.state.clear()
