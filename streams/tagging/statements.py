@@ -263,7 +263,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         shits = [h for h in sentence_hits.get(si, ()) if h.start < s1 and not _nominal(text, article.language, h)]
         if not any(h.phrase.layer == "cue" for h in shits):
             if prev is not None and prev.sentence == si - 1 and (_continues_quote(text, s0, s1, qspans) or
-                                                                _reports_on(text, article.language, prev, s0)):
+                                                                _reports_on(text, article.language, prev, s0, s1)):
                 # '"…," he said. "Our response will be swift."': the quote goes on.
                 _extend(prev, text, _Layers.of(shits), si, s1, sentence_mentions.get(si, []))
             continue
@@ -1157,9 +1157,18 @@ def _nominal(text: str, lang: str, h: Hit) -> bool:
         ("所", "所作", "所做"))
 
 
-def _reports_on(text: str, lang: str, prev: Statement, s0: int) -> bool:
-    """Chinese reported speech opened by "X說，" / "X表示：" runs on over the sentences after it
-    with no quote marks, until a new speech verb: they are still X's words."""
+# German reported speech runs on in the subjunctive (Konjunktiv I): "X schrieb, … . Sollte Israel
+# weitere Fehler begehen, werde die Reaktion härter ausfallen." The forms differ from the indicative
+# (werde/wird, sei/ist, könne/kann), so a sentence that uses one is still the source's words.
+_KONJUNKTIV = re.compile(r"(?<!\w)(?<!ich )(?:werde|sei|seien|habe|könne|müsse|wolle|solle|dürfe|gebe|stehe|"
+                         r"bleibe|wisse)(?!\w)")
+
+
+def _reports_on(text: str, lang: str, prev: Statement, s0: int, s1: int) -> bool:
+    """Reported speech that runs on over the sentences after its verb with no quote marks: Chinese
+    opened by "X說，" / "X表示：" until a new speech verb, German in the subjunctive."""
+    if lang == "de":
+        return prev.end <= s0 and _KONJUNKTIV.search(text, s0, s1) is not None
     if lang != "zh" or prev.cue_start > prev.start + 40:
         return False
     end = prev.cue_start + len(prev.cue_text.rstrip("，,:：")) if prev.cue_text else prev.cue_start

@@ -130,6 +130,23 @@ def test_chinese_reported_speech_runs_on_past_its_verb(pipeline: Pipeline) -> No
     assert "red_line" in result.tagged.statements[0].terms
 
 
+def test_german_reported_speech_runs_on_in_the_subjunctive(pipeline: Pipeline) -> None:
+    # Konjunktiv I ("werde") marks the next sentence as the embassy's words still; the
+    # indicative ("wird") is the journalist's own.
+    for verb, held in (("werde", True), ("wird", False)):
+        body = ("Die iranische Botschaft in Berlin schrieb am Montag, die Angelegenheit sei erledigt. "
+                f"Sollte Israel weitere Fehler begehen, {verb} die Reaktion deutlich härter ausfallen.")
+        pipeline.alerts.clear()
+        pipeline.state.clear()
+        pipeline.duplicates.__init__()  # type: ignore[misc]
+        result = pipeline.process(stages.parse_raw({"id": f"de-{verb}", "body": body, "language": "de"}))
+        assert result.tagged is not None
+        (st,) = result.tagged.statements
+        assert st.speaker is not None and st.speaker.country == "IR"
+        assert ("retaliation" in st.terms) is held
+        assert bool(result.alerts) is held
+
+
 def test_a_quoted_newspaper_is_the_source_not_the_capital(pipeline: Pipeline) -> None:
     body = ("Moscow threatened a crushing military response to the drills, the agency reported, "
             "quoting the state newspaper Pravda Weekly.")
