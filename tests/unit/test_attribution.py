@@ -130,6 +130,11 @@ def test_chinese_reported_speech_runs_on_past_its_verb(pipeline: Pipeline) -> No
     assert "red_line" in result.tagged.statements[0].terms
 
 
+def test_the_norths_military_is_north_koreas(pipeline: Pipeline) -> None:
+    sp = _speakers(pipeline, "The North's military said on Friday it would answer the drills with force.", "en")[0]
+    assert sp is not None and sp.country == "KP" and sp.government
+
+
 def test_german_reported_speech_runs_on_in_the_subjunctive(pipeline: Pipeline) -> None:
     # Konjunktiv I ("werde") marks the next sentence as the embassy's words still; the
     # indicative ("wird") is the journalist's own.
