@@ -876,11 +876,11 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             subject = ng_after[0]
     elif ng_before and (chosen is None or chosen.start > anchor.end or ng_before[-1].start < chosen.start
                         or (chosen.type in ("country", "organization", "city")
-                            and any(0 <= h.start - chosen.end <= 3 for h in ng_before))):
+                            and any(_qualifies(text, chosen, h) for h in ng_before))):
         # the subject is the non-government noun: it comes first, or a country qualifies it ("Russian
-        # analysts", "Hong Kong police … and threatened")
+        # analysts", "Hong Kong police … and threatened", "the Hong Kong Nuclear Association")
         subject = next((h for h in ng_before if chosen is not None and chosen.type in ("country", "organization",
-                        "city") and 0 <= h.start - chosen.end <= 3), ng_before[-1])
+                        "city") and _qualifies(text, chosen, h)), ng_before[-1])
     elif chosen is not None and chosen.type == "person" and any(0 <= chosen.start - h.end <= 3 for h in ng):
         # "NATO Secretary General Mark Rutte", "the opposition leader X": who they speak for is not a government
         subject = next(h for h in ng if 0 <= chosen.start - h.end <= 3)
@@ -896,6 +896,14 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
 
 
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ][\w'’-]*\.?"
+_NAME_WORDS = re.compile(rf"\s*(?:{_CAP}\s+){{1,3}}")
+
+
+def _qualifies(text: str, m: Mention, h: Hit) -> bool:
+    """A state named right before a noun, or inside a name that ends in it ("Russian analysts",
+    "the Hong Kong Nuclear Association"): it says whose the noun is, it does not speak."""
+    gap = h.start - m.end
+    return 0 <= gap <= 3 or (0 < gap <= 40 and _NAME_WORDS.fullmatch(text, m.end, h.start) is not None)
 _NAME_BEFORE = re.compile(rf"(?<![\w'’-])((?:{_CAP}\s+){{0,3}}{_CAP})\s*$")
 _NAME_AFTER = re.compile(rf"\s*((?:{_CAP}\s+){{0,3}}{_CAP})")
 _NAME_APPOSED = re.compile(rf"[\s\"“”«»„]*((?:{_CAP}\s+){{1,3}}{_CAP}),")
