@@ -147,10 +147,10 @@ def test_cannot_let_the_situation_escalate_in_vietnamese_is_a_call(pipeline: Pip
 
 
 def test_an_association_chairman_is_not_the_state_he_is_from(pipeline: Pipeline) -> None:
-    for body, lang in (("Trong khi đó, Chan Tai-man, chủ tịch Hiệp hội Hạt nhân Hong Kong, cảnh báo rằng việc Mỹ triển khai "
-                        "tên lửa sẽ làm leo thang căng thẳng với Trung Quốc.", "vi"),
-                       ("Meanwhile, Chan Tai-man, chairman of the Hong Kong Nuclear Association, warned that US missile "
-                        "deployments would escalate tensions with China.", "en")):
+    for body, lang in (("Trong khi đó, Chan Tai-man, chủ tịch Hiệp hội Hạt nhân Hong Kong, cảnh báo rằng "
+                        "việc Mỹ triển khai tên lửa sẽ làm leo thang căng thẳng với Trung Quốc.", "vi"),
+                       ("Meanwhile, Chan Tai-man, chairman of the Hong Kong Nuclear Association, warned that "
+                        "US missile deployments would escalate tensions with China.", "en")):
         assert _alerts(pipeline, body, lang) == []
     # the same warning from a minister is one
     body = "China's defence minister warned that US missile deployments would escalate tensions with China."
