@@ -156,7 +156,12 @@ def speaker_of(m: Mention, kb: KnowledgeBase) -> Speaker:
             body = kb.body(m.country, body_kind)
             return Speaker(body.name, "body", m.country, body.id, body_kind,
                            Voice(m.name, m.entity_id, m.role), True)
-        return Speaker(m.name, "person", m.country, m.entity_id, m.role, None, m.role is not None)
+        # a party title ("Poland's opposition leader") holds no office of state; North Korea's
+        # party officials speak for the state, as the knowledge base has it for named ones
+        known = kb.entities.get(m.entity_id) if m.entity_id else None
+        office = known.government if known is not None and known.type == "person" else \
+            m.role is not None and (m.role not in _OFFICE_FREE or m.country == "KP")
+        return Speaker(m.name, "person", m.country, m.entity_id, m.role, None, office)
     if m.type == "body":
         return Speaker(m.name, "body", m.country, m.entity_id, m.role, None, True)
     if m.type == "country":

@@ -155,3 +155,10 @@ def test_an_association_chairman_is_not_the_state_he_is_from(pipeline: Pipeline)
     # the same warning from a minister is one
     body = "China's defence minister warned that US missile deployments would escalate tensions with China."
     assert _alerts(pipeline, body) == ["gov-warns-escalation"]
+
+
+def test_a_party_title_holds_no_office_of_state(pipeline: Pipeline) -> None:
+    body = "Poland's opposition leader warned that the government's policy risked escalation with Russia."
+    assert _alerts(pipeline, body) == []
+    body = "Poland's defence minister warned that the policy risked escalation with Russia."
+    assert _alerts(pipeline, body) == ["gov-warns-escalation"]
