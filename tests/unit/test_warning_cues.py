@@ -59,6 +59,10 @@ FIRES = [
     ("uk", "МЗС Китаю попередило США не гратися з вогнем щодо Тайваню."),
     ("es", "La cancillería china advirtió a Estados Unidos que no juegue con fuego en el estrecho de Taiwán."),
     ("id", "Iran memperingatkan Israel agar tidak salah perhitungan."),
+    ("pt", "O Ministério das Relações Exteriores da China alertou Washington para não cruzar a linha vermelha."),
+    ("it", "Il ministero degli Esteri cinese ha avvertito Washington di non oltrepassare la linea rossa."),
+    ("fr", "Le ministère chinois des Affaires étrangères a averti Washington de ne pas franchir la ligne rouge."),
+    ("id", "Menteri Luar Negeri Iran memperingatkan Israel bahwa setiap serangan akan dibalas dengan keras."),
     # taking the conflict (not relations) to a new level; plural parties to it
     ("en", "Russia's foreign ministry warned that the missile deliveries would take the conflict to a new level."),
     ("fr", "Moscou a averti que ces livraisons porteraient le conflit à un nouveau niveau."),
