@@ -63,6 +63,8 @@ FIRES = [
     ("it", "Il ministero degli Esteri cinese ha avvertito Washington di non oltrepassare la linea rossa."),
     ("fr", "Le ministère chinois des Affaires étrangères a averti Washington de ne pas franchir la ligne rouge."),
     ("id", "Menteri Luar Negeri Iran memperingatkan Israel bahwa setiap serangan akan dibalas dengan keras."),
+    ("zh", "俄罗斯外交部发言人警告称，向乌克兰提供远程导弹将是严重的升级。"),
+    ("zh", "朝鲜外务省警告说，如果美韩继续举行联合军演，朝方将采取强有力的对应措施。"),
     # taking the conflict (not relations) to a new level; plural parties to it
     ("en", "Russia's foreign ministry warned that the missile deliveries would take the conflict to a new level."),
     ("fr", "Moscou a averti que ces livraisons porteraient le conflit à un nouveau niveau."),
