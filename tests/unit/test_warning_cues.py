@@ -64,6 +64,10 @@ FIRES = [
     ("fr", "Le ministère chinois des Affaires étrangères a averti Washington de ne pas franchir la ligne rouge."),
     ("id", "Menteri Luar Negeri Iran memperingatkan Israel bahwa setiap serangan akan dibalas dengan keras."),
     ("zh", "俄罗斯外交部发言人警告称，向乌克兰提供远程导弹将是严重的升级。"),
+    # talks or a ceasefire named as the scene or the object of a threat is no call for calm
+    ("en", "During talks with Germany's chancellor, Chinese President Xi Jinping warned that outside "
+           "interference over Taiwan would cross a red line."),
+    ("zh", "以色列国防部长警告称，如果哈马斯违反停火协议，以色列将予以坚决回击。"),
     ("zh", "朝鲜外务省警告说，如果美韩继续举行联合军演，朝方将采取强有力的对应措施。"),
     # taking the conflict (not relations) to a new level; plural parties to it
     ("en", "Russia's foreign ministry warned that the missile deliveries would take the conflict to a new level."),
@@ -95,6 +99,7 @@ FIRES = [
 ]
 
 QUIET = [
+    ("en", "Turkey's foreign minister called for an immediate ceasefire and warned of a dangerous escalation."),
     ("en", "The foreign ministry urged both sides to exercise restraint and avoid escalation."),
     ("en", "China's commerce ministry vowed a symmetrical response to the new US tariffs."),
     ("en", "Analysts warned that the strikes risked a direct clash between Russia and NATO."),
