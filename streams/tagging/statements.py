@@ -196,9 +196,27 @@ _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
 
 
 def _after_preposition(text: str, m: Mention) -> bool:
-    """"with Israel", "gegen Russland": a name in a prepositional phrase is not the subject."""
+    """"with Israel", "gegen Russland", "mit dem chinesischen Außenminister": a name in a
+    prepositional phrase (an article may stand between) is not the subject."""
     w = _LAST_WORD.search(text, max(0, m.start - 16), m.start)
+    if w is not None and w.group(1)[:1].islower() and not _DETERMINER.fullmatch(w.group(1)):
+        # a German adjective between article and noun: "mit dem chinesischen Außenminister"
+        art = _LAST_WORD.search(text, max(0, w.start() - 16), w.start())
+        if art is not None and _GERMAN_ARTICLE.fullmatch(art.group(1)):
+            w = art
+    if w is not None and _DETERMINER.fullmatch(w.group(1)):
+        w = _LAST_WORD.search(text, max(0, w.start() - 16), w.start())
     return w is not None and _PREPOSITION.fullmatch(w.group(1)) is not None
+
+
+# English and German articles only: in the Romance languages "de la" is a genitive ("el Ministerio
+# … de la República Popular China"), not a phrase of place or company.
+_DETERMINER = re.compile(r"the|a|an|der|die|das|dem|den|ein|eine|einem|einer|eines", re.IGNORECASE)
+_GERMAN_ARTICLE = re.compile(r"dem|den|der|einem|einer|einen")
+# German, Swedish and Norwegian put the verb second: after an opening phrase ("Bei einem Treffen
+# mit X warnte der russische Außenminister …") the subject follows the verb.
+_V2 = frozenset({"de", "sv", "no"})
+V2_REACH = 30  # characters after the verb where its inverted subject stands
 
 
 def _pick(cands: list[Mention], text: str = "", breaks: Sequence[Hit] = ()) -> Mention | None:
@@ -338,6 +356,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         negated_terms = _negated_terms(text, layers.mods, sterms, layers.cues + layers.terms)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
         sterms = _disclaimed(text, sterms)
+        sterms = _not_intended(text, article.language, layers.mods, sterms)
         if speaker is not None:  # "the West's response", "Russia's red lines" in a Ukrainian's words
             owned = foreign_owned(text, article.language, sterms, [mentions[i] for i in smentions], speaker.country)
             sterms = [t for t in sterms if t not in owned]
@@ -838,6 +857,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         h.phrase.value == "recap" and (clause <= h.start < anchor.start or h.start <= anchor.start < h.end)
         for h in layers.mods))
     inverted = source or tag or opening
+    if lang in _V2 and not inverted and not antecedent and \
+            not [m for m in before if m.start >= clause and not _after_preposition(text, m)] and \
+            any(m.start - anchor.end <= V2_REACH for m in after):
+        inverted = True
     if inverted:
         stop = min([b for b in layers.bounds if b > anchor.end] + [anchor.end + 90])
         near = [m for m in after if m.start < stop]
@@ -877,7 +900,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         ng_before = [h for h in ng_before if h.start > comma]
     subject = None
     if ng_after and (inverted or chosen is None or chosen.start > anchor.end):
-        if chosen is None or chosen.start < anchor.start or ng_after[0].start < chosen.start:
+        if chosen is None or chosen.start < anchor.start or ng_after[0].start < chosen.start or \
+                (chosen.type in ("country", "organization", "city") and _qualifies(text, chosen, ng_after[0])):
+            # "according to Russian media", "…, said Chinese analysts": the state qualifies the noun
             subject = ng_after[0]
     elif ng_before and (chosen is None or chosen.start > anchor.end or ng_before[-1].start < chosen.start
                         or (chosen.type in ("country", "organization", "city")
@@ -1203,6 +1228,60 @@ def _disclaimed(text: str, terms: list[Hit]) -> list[Hit]:
     last = max(answers)
     return [t for t in terms if not (t.phrase.value == "reassurance" and t.end <= last and
                                      _BUT.search(text, t.end, last) is not None)]
+
+
+# "has no (immediate) plans to retaliate", "keine Pläne für Vergeltung", "n'a pas l'intention de
+# riposter", "보복할 계획이 없다": a plan or intention denied denies the act it names. Per language,
+# the nouns (and verbs) of planning and intending that stand between a negation and the term.
+_INTENT = {
+    "en": r"plans?|intention|intent|desire|wish|interest|planning|intends?|intending",
+    # not "vor" ("haben nicht vor"): "nicht vor Vergeltung zurückschrecken" is a threat
+    "de": r"Pläne|Plan|Planungen|Absicht(?:en)?|Interesse|Wunsch|beabsichtig\w*",
+    "fr": r"projets?|plans?|intention|volonté|désir|envisage\w*",
+    "es": r"planes|plan|intención|intenciones|voluntad|interés|deseo|planea\w*",
+    "pt": r"planos|plano|intenção|intenções|vontade|interesse|desejo|planeja\w*|pretende\w*",
+    "it": r"piani|piano|intenzione|intenzioni|volontà|interesse|desiderio|intende\w*",
+    "ru": r"план\w*|намерен\w*|желани\w*|собира\w*",
+    "uk": r"план\w*|намір\w*|наміру|бажанн\w*|збира\w*",
+    "pl": r"plan\w*|zamiar\w*|intencj\w*|zamierza\w*",
+    "id": r"rencana|berencana|niat|berniat|bermaksud|keinginan",
+    "vi": r"kế hoạch|ý định|dự định|ý muốn|có ý",
+    "ar": r"خطط|خطة|نية|نوايا|رغبة|تخطط|يخطط|ينوي|تنوي",
+    "zh": r"计划|計劃|打算|意图|意圖|准备|準備",
+    "no": r"planer|plan|hensikt|intensjon|ønske",
+    "sv": r"planer|plan|avsikt|avsikter|intention|önskan",
+}
+_INTENT_RE = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)") for k, v in _INTENT.items()}
+# Where the negation follows: "보복할 계획이 없다", "報復計画はない", "misilleme planı olmadığını",
+# "没有立即报复以色列的计划" (the negation before the term, the noun after it).
+_INTENT_AFTER = {
+    "ko": re.compile(r"[^.,。]{0,6}?(?:계획|의도|생각|의향|방침)[이은가도]?\s*(?:전혀\s*)?없"),
+    "ja": re.compile(r"[^.,。、]{0,8}?(?:計画|意図|予定|つもり|考え)(?:は|が|も)?(?:全く|まったく)?"
+                     r"(?:ない|なく|ありません)"),
+    "tr": re.compile(r"\w*\s+(?:\w+\s+)?(?:plan\w*|niyet\w*)\s+(?:yok|olmadı\w*|bulunmadı\w*|bulunmuyor)"),
+    "zh": re.compile(r"[^，。]{0,8}?(?:计划|計劃|打算|意图|意圖)"),
+}
+INTENT_REACH = 60  # characters between a negation and the term it denies through a plan
+
+
+def _not_intended(text: str, lang: str, mods: list[Hit], terms: list[Hit]) -> list[Hit]:
+    """Drops the terms whose act a negated plan or intention denies."""
+    pattern, after = _INTENT_RE.get(lang), _INTENT_AFTER.get(lang)
+    if pattern is None and after is None:
+        return terms
+    negs = [h for h in mods if h.phrase.value == "negation"]
+    out = []
+    for t in terms:
+        before = [n for n in negs if n.end <= t.start and t.start - n.end <= INTENT_REACH
+                  and not _PUNCT.search(text, n.end, t.start)]
+        denied = pattern is not None and lang != "zh" and \
+            any(pattern.search(text, n.end, t.start) for n in before)
+        if not denied and after is not None:
+            m = after.match(text, t.end, t.end + 30)
+            denied = m is not None and (lang != "zh" or bool(before))
+        if not denied:
+            out.append(t)
+    return out
 
 
 def _continues_quote(text: str, s0: int, s1: int, qspans: list[tuple[int, int]]) -> bool:

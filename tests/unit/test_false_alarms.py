@@ -162,3 +162,26 @@ def test_a_party_title_holds_no_office_of_state(pipeline: Pipeline) -> None:
     assert _alerts(pipeline, body) == []
     body = "Poland's defence minister warned that the policy risked escalation with Russia."
     assert _alerts(pipeline, body) == ["gov-warns-escalation"]
+
+
+# --- a plan or intention denied denies the act
+
+NO_PLANS = [
+    ("en", "A senior Iranian official said on Friday that Iran had no immediate plans to retaliate against Israel."),
+    ("de", "Ein ranghoher iranischer Regierungsvertreter sagte, Iran habe keine unmittelbaren Pläne für Vergeltung "
+           "gegen Israel."),
+    ("fr", "Un haut responsable iranien a déclaré que l'Iran n'avait pas de projet immédiat de représailles contre "
+           "Israël."),
+    ("es", "Un alto funcionario iraní dijo que Irán no tiene planes inmediatos de represalias contra Israel."),
+    ("pl", "Wysoki rangą irański urzędnik powiedział, że Iran nie ma planów natychmiastowego odwetu na Izraelu."),
+    ("tr", "Üst düzey bir İranlı yetkili, İran'ın İsrail'e karşı acil bir misilleme planı olmadığını söyledi."),
+    ("ko", "이란 고위 관리는 이란이 이스라엘에 즉각 보복할 계획이 없다고 말했다."),
+]
+
+
+def test_no_plans_to_retaliate_is_no_threat(pipeline: Pipeline) -> None:
+    for lang, body in NO_PLANS:
+        assert _alerts(pipeline, body, lang) == [], (lang, body)
+    # the threat itself still fires
+    body = "A senior Iranian official said on Friday that Iran would retaliate against Israel."
+    assert _alerts(pipeline, body) == ["gov-threatens-retaliation"]
