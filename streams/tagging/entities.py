@@ -51,6 +51,9 @@ def linked(text: str, a: int, b: int) -> bool:
     return b >= a and b - a <= 12 and _LINK.fullmatch(text, a, b) is not None
 
 
+_STATIONED = ("驻", "駐")  # "stationed in": the host country of an envoy follows
+
+
 def _mention(ent: Entity, start: int, end: int, text: str, via: str = "kb", role: str | None = None) -> Mention:
     return Mention(ent.id, ent.type, ent.name, start, end, text[start:end], ent.country, role or ent.role,
                    ent.qid, via)
@@ -193,6 +196,9 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             # Bakanlığı Sözcüsü, İsrail'in …": Israel is what the spokesperson speaks of).
             ahead = mention_before(hit.start, ("country", "body")) or next(
                 (x for x in everything if x.start < hit.start < x.end and x.type in ("country", "body")), None)
+            if ahead is not None and text[max(0, ahead.start - 1):ahead.start] in _STATIONED:
+                # "中国驻美国大使": the country after 驻 hosts the envoy; the one before sends him
+                ahead = mention_before(ahead.start - 1, ("country",))
             if ahead is not None and ahead.country is not None:
                 country = ahead.country
                 if ahead.type == "body":

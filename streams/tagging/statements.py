@@ -848,7 +848,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     apposition = any(m.end in (comma, comma - 1) and m.type in ("person", "body") for m in before)
     # '…, he added.', '…, ia menambahkan.': a subject pronoun between the comma and the cue is the tag's
     gap = text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-") if comma >= 0 else ""
-    tag = quote_before or (comma >= 0 and not tail and (follows - anchor.end <= 4 or role_after)
+    # (a comma right after the verb opens what was said: "X warnte, deutsche Lieferungen würden …")
+    tag = quote_before or (comma >= 0 and not tail and ((follows - anchor.end <= 4 and
+                                                          "," not in text[anchor.end:follows]) or role_after)
                            and not apposition and (not gap or _PRONOUN_BEFORE.fullmatch(gap) is not None))
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
     # before the cue in its clause, so its subject is what follows (up to the reported clause).

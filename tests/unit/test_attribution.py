@@ -341,3 +341,13 @@ def test_a_verb_that_speaks_only_with_a_title_after_it(pipeline: Pipeline) -> No
     assert sps and sps[0] is not None and sps[0].country == "CN"
     declared = "El Gobierno declaró el estado de emergencia en la frontera con Venezuela."
     assert _speakers(pipeline, declared, "es") == []
+
+
+def test_an_envoys_country_is_the_one_that_sends_him(pipeline: Pipeline) -> None:
+    # "中国驻美国大使": the country after 驻 hosts the ambassador; a comma right after the verb
+    # opens what was said ("warnte, deutsche Lieferungen …"), it does not introduce the subject
+    for lang, body in (("zh", "中国驻美国大使谢锋警告说，美方在台湾问题上玩火将导致严重后果。"),
+                       ("de", "Der russische Botschafter in Berlin, Sergej Netschajew, warnte, deutsche "
+                              "Lieferungen würden eine neue Stufe der Eskalation bedeuten.")):
+        sp = _speakers(pipeline, body, lang)[0]
+        assert sp is not None and sp.country == ("CN" if lang == "zh" else "RU"), (lang, sp)
