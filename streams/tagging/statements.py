@@ -702,8 +702,9 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
             not _CJK.search(chosen.text):
         return None  # a bare surname ("Morrison testified …") may be anybody of that name
     first = min(cands, key=lambda m: (m.start, -m.end))
-    titles = [h for h in hits if h.phrase.layer == "role" and _opens_clause(text, sent.start, h) and
-              h.end <= first.start and not text[h.end:first.start].strip()]
+    # a title that opens the sentence (a genitive after it names its body: "Le porte-parole du Kremlin")
+    titles = [h for h in hits if h.phrase.layer == "role" and _leads(text, sent.start, h) and
+              h.end <= first.start and _TITLE_OF.fullmatch(text, h.end, first.start) is not None]
     if not _opens_clause(text, sent.start, first) and not titles:
         return None
     sp = speaker_of(chosen, kb)
@@ -711,6 +712,9 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# What joins a title to the body it belongs to: "Le porte-parole du Kremlin", "el portavoz del Kremlin"
+_TITLE_OF = re.compile(r"\s*(?:(?:of|du|de|des|del|do|da|dos|das|della|dello|dei|di|von|des|der)"
+                       r"(?:\s+(?:the|la|l['’]|el|o|a|il|lo))?\s*|\s*)")
 _LABEL_PUNCT = " \t\n:：-—–"
 MAX_LABEL = 80  # characters: a name with its title, not a sentence
 
@@ -1016,7 +1020,8 @@ def _subject_taken(text: str, s0: int, anchor: Hit, layers: _Layers) -> bool:
             _CJK_PRONOUN.search(text, max(s0, anchor.start - 6), anchor.start) or text[anchor.start] in "他她":
         return True
     return any(anchor.end <= h.start <= anchor.end + 8 or 0 <= anchor.start - h.end <= 3 for h in layers.roles)
-_ARTICLE = re.compile(r"[\s\"“”«»„]*(?:(?:the|la|le|l['’]|el|die|der|das|a|o)\s*)?", re.IGNORECASE)
+_ARTICLE = re.compile(r"[\s\"“”«»„]*(?:(?:the|la|le|les|l['’]|el|los|las|il|lo|gli|die|der|das|a|o|os|as)\s*)?",
+                      re.IGNORECASE)
 
 
 _RELATIVE_GAP = re.compile(r"\s*[,،]\s*$")
@@ -1052,6 +1057,12 @@ def _phrase_end(text: str, end: int, spans: list[tuple[int, int]]) -> int:
         if a <= end + 1 and b > end and not text[end:a].strip():
             end = b
     return end
+
+
+def _leads(text: str, clause: int, m: Mention | Hit) -> bool:
+    """Only an article stands before ``m`` in its clause."""
+    lead = _ARTICLE.match(text, clause, m.start)
+    return lead is not None and lead.end() == m.start
 
 
 def _opens_clause(text: str, clause: int, m: Mention | Hit) -> bool:
