@@ -217,6 +217,14 @@ _GERMAN_ARTICLE = re.compile(r"dem|den|der|einem|einer|einen")
 # mit X warnte der russische Außenminister …") the subject follows the verb.
 _V2 = frozenset({"de", "sv", "no"})
 V2_REACH = 30  # characters after the verb where its inverted subject stands
+# What opens a clause as a phrase that is not its subject: a preposition or adverb first, or a
+# phrase closed by a comma right before the verb ("Før X' uttalelser, sa …"). "Die Hamas drohte
+# Israel" opens with its subject, whatever the knowledge base knows of it.
+_V2_OPENER = re.compile(
+    r"[\s\"“”«»„]*(?:(?:bei|beim|nach|vor|in|im|am|an|auf|aus|während|seit|mit|nachdem|zuvor|zudem|außerdem|dabei|"
+    r"gleichzeitig|bereits|jetzt|nun|heute|gestern|deshalb|daher|danach|zugleich|unterdessen|inzwischen|zum|zur|über|"
+    r"unter|gegenüber|angesichts|trotz|wegen|für|ebenfalls|auch|dann|später|erst|laut|under|efter|etter|før|innan|"
+    r"i|på|samtidig|tidigare|tidligere|senere|sedan|siden)\b|[^,]*,\s*$)", re.IGNORECASE)
 
 
 def _pick(cands: list[Mention], text: str = "", breaks: Sequence[Hit] = ()) -> Mention | None:
@@ -863,7 +871,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         h.phrase.value == "recap" and (clause <= h.start < anchor.start or h.start <= anchor.start < h.end)
         for h in layers.mods))
     inverted = source or tag or opening
-    if lang in _V2 and not inverted and not antecedent and \
+    if lang in _V2 and not inverted and not antecedent and _V2_OPENER.match(text, clause, anchor.start) and \
             not [m for m in before if m.start >= clause and not _after_preposition(text, m)] and \
             any(m.start - anchor.end <= V2_REACH for m in after):
         inverted = True
@@ -911,12 +919,12 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             # "according to Russian media", "…, said Chinese analysts": the state qualifies the noun
             subject = ng_after[0]
     elif ng_before and (chosen is None or chosen.start > anchor.end or ng_before[-1].start < chosen.start
-                        or (chosen.type in ("country", "organization", "city")
+                        or (chosen.type in ("country", "organization", "city", "body")
                             and any(_qualifies(text, chosen, h) for h in ng_before))):
         # the subject is the non-government noun: it comes first, or a country qualifies it ("Russian
         # analysts", "Hong Kong police … and threatened", "the Hong Kong Nuclear Association")
         subject = next((h for h in ng_before if chosen is not None and chosen.type in ("country", "organization",
-                        "city") and _qualifies(text, chosen, h)), ng_before[-1])
+                        "city", "body") and _qualifies(text, chosen, h)), ng_before[-1])
     elif chosen is not None and chosen.type == "person" and any(0 <= chosen.start - h.end <= 3 for h in ng):
         # "NATO Secretary General Mark Rutte", "the opposition leader X": who they speak for is not a government
         subject = next(h for h in ng if 0 <= chosen.start - h.end <= 3)
@@ -939,6 +947,8 @@ def _qualifies(text: str, m: Mention, h: Hit) -> bool:
     """A state named right before a noun, or inside a name that ends in it ("Russian analysts",
     "the Hong Kong Nuclear Association"): it says whose the noun is, it does not speak."""
     gap = h.start - m.end
+    if m.start < h.start < m.end < h.end:  # "a Ukrainian military analyst": the noun shares a word with it
+        return True
     return 0 <= gap <= 3 or (0 < gap <= 40 and _NAME_WORDS.fullmatch(text, m.end, h.start) is not None)
 _NAME_BEFORE = re.compile(rf"(?<![\w'’-])((?:{_CAP}\s+){{0,3}}{_CAP})\s*$")
 _NAME_AFTER = re.compile(rf"\s*((?:{_CAP}\s+){{0,3}}{_CAP})")
