@@ -216,6 +216,7 @@ _GERMAN_ARTICLE = re.compile(r"dem|den|der|einem|einer|einen")
 # German, Swedish and Norwegian put the verb second: after an opening phrase ("Bei einem Treffen
 # mit X warnte der russische Außenminister …") the subject follows the verb.
 _V2 = frozenset({"de", "sv", "no"})
+_DASH_TAGS = frozenset({"ru", "uk", "pl", "bg", "cs"})  # languages that tag speech with a dash, quotes or not
 V2_REACH = 30  # characters after the verb where its inverted subject stands
 # What opens a clause as a phrase that is not its subject: a preposition or adverb first, or a
 # phrase closed by a comma right before the verb ("Før X' uttalelser, sa …"). "Die Hamas drohte
@@ -830,6 +831,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # "…, the Chinese foreign ministry said": the subject between the last comma and the cue.
     comma = max(text.rfind(",", clause, anchor.start), text.rfind("،", clause, anchor.start),
                 text.rfind("、", clause, anchor.start))
+    if lang in _DASH_TAGS:  # "Kto igra z ogniem, ten się sparzy – ostrzegło ministerstwo": the dash is the comma
+        comma = max(comma, text.rfind(" – ", clause, anchor.start) + 1, text.rfind(" — ", clause, anchor.start) + 1)
     tail = [m for m in before if m.start > comma] if comma >= 0 else []
     if tail and (lang == "de" or lang in VERB_FINAL or _listed(text, before, comma, tail[0])):
         # German, Turkish, Japanese, Korean end clauses with the verb and put the subject first
@@ -862,7 +865,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     gap = text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-") if comma >= 0 else ""
     # (a comma right after the verb opens what was said: "X warnte, deutsche Lieferungen würden …")
     tag = quote_before or (comma >= 0 and not tail and ((follows - anchor.end <= 4 and
-                                                          "," not in text[anchor.end:follows]) or role_after)
+                                                          "," not in text[anchor.end:follows]) or role_after
+                                                         or _ARTICLE.fullmatch(text, anchor.end, follows) is not None)
                            and not apposition and (not gap or _PRONOUN_BEFORE.fullmatch(gap) is not None))
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
     # before the cue in its clause, so its subject is what follows (up to the reported clause).
