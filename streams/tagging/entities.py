@@ -9,6 +9,7 @@ not know yet.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_left
 
@@ -137,8 +138,9 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             i -= 1
         return None
 
-    # Bodies by pattern.
+    # Bodies by pattern (and titles that hold their country inside).
     bodies: list[Mention] = []
+    titled: list[Mention] = []
     parts = [h for h in hits if h.phrase.layer == "body_part"]
     suffixes: dict[tuple[int, int], Hit] = {}
     for h in parts:
@@ -168,6 +170,11 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         else:
             continue
         assert place is not None and place.country is not None
+        if pattern.role is not None:  # "vice-ministre russe des Affaires étrangères": a titled person
+            cc = place.country
+            ent = Entity(f"r:{cc.lower()}:{pattern.role}", "person", text[start:end], cc, None, pattern.role, True)
+            titled.append(_mention(ent, start, end, text, via="role", role=pattern.role))
+            continue
         body = kb.body(place.country, pattern.kind)
         bodies.append(_mention(body, start, end, text, via="pattern"))
     bodies = _outermost(bodies)
@@ -182,7 +189,29 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     all_starts = [m.start for m in everything]
     people: list[Mention] = []
     by_start = {m.start: m for m in plain if m.type == "person"}
+    kept: list[Mention] = []
+    titles = [(t.start, t.end) for t in _outermost(titled)]
+    for t in _outermost(titled):
+        j = _JOIN.match(text, t.end)
+        known = by_start.get(j.end() if j else t.end)
+        if known is None:
+            span = _unknown_name(text, t.end)
+            if span is not None and not any(x.start < span[1] and span[0] < x.end for x in plain):
+                # "… des Affaires étrangères Ivan Petrovitch": somebody the knowledge base does not know
+                s, e = span
+                cc = (t.country or "xx").lower()
+                ent = Entity(f"p:{cc}:{'-'.join(text[s:e].lower().split())}", "person", text[s:e], t.country, None,
+                             t.role, True)
+                t = _mention(ent, t.start, e, text, via="role_cue", role=t.role)
+            kept.append(t)
+            continue
+        # "vice-ministre russe des Affaires étrangères Sergueï Riabkov": one mention, of the named person
+        plain.remove(known)
+        kept.append(dataclasses.replace(known, start=t.start, text=text[t.start:known.end], role=known.role or t.role))
+    titled = kept
     for hit in longest_first(h for h in hits if h.phrase.layer == "role"):
+        if any(a <= hit.start and hit.end <= b for a, b in titles):
+            continue  # "ministre" inside "vice-ministre russe des Affaires étrangères"
         role: str = hit.phrase.value
         pos = hit.end
         # A title may carry its body: "Sprecherin des Auswärtigen Amts".
@@ -245,7 +274,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         ent = Entity(f"p:{cc}:{slug}", "person", text[s:e], country, None, role, True)
         people.append(_mention(ent, s, e, text, via="role_cue", role=role))
 
-    return sorted(plain + bodies + people, key=lambda m: (m.start, -m.end))
+    return sorted(plain + bodies + titled + people, key=lambda m: (m.start, -m.end))
 
 
 def _introduced(text: str, hit: Hit, cue_edges: set[int], role_ends: set[int]) -> bool:

@@ -88,6 +88,7 @@ class BodyPattern:
     lang: str
     prefix: str | None
     suffix: str | None
+    role: str | None = None  # a title with its country inside ("vice-ministre {c} des Affaires étrangères")
 
 
 @dataclass(slots=True)
@@ -484,6 +485,22 @@ class _Builder:
                     raise doc.error(["bodies", kind], f"'{pattern}' needs exactly one {{c}}")
                 before, after = (part.strip() for part in pattern.split("{c}"))
                 bp = BodyPattern(kind, lang, before or None, after or None)
+                idx = len(self.body_patterns)
+                self.body_patterns.append(bp)
+                if bp.prefix:
+                    self.add(bp.prefix, "body_part", (idx, "prefix"), lang)
+                if bp.suffix:
+                    self.add(bp.suffix, "body_part", (idx, "suffix"), lang)
+        # Titles that name their country inside: the same machinery as bodies, a person comes out.
+        for role, patterns in _mapping(doc, ["roles_with_country"], data.get("roles_with_country") or {}).items():
+            if role not in self.roles:
+                raise doc.error(["roles_with_country", role], f"unknown role {role!r}; see roles.yaml for the ids")
+            for pattern in _strings(doc, ["roles_with_country", role], patterns):
+                _check_literal(doc, ["roles_with_country", role], pattern)
+                if pattern.count("{c}") != 1:
+                    raise doc.error(["roles_with_country", role], f"'{pattern}' needs exactly one {{c}}")
+                before, after = (part.strip() for part in pattern.split("{c}"))
+                bp = BodyPattern(str(self.roles[role] or "government"), lang, before or None, after or None, role)
                 idx = len(self.body_patterns)
                 self.body_patterns.append(bp)
                 if bp.prefix:

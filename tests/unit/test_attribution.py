@@ -351,3 +351,17 @@ def test_an_envoys_country_is_the_one_that_sends_him(pipeline: Pipeline) -> None
                               "Lieferungen würden eine neue Stufe der Eskalation bedeuten.")):
         sp = _speakers(pipeline, body, lang)[0]
         assert sp is not None and sp.country == ("CN" if lang == "zh" else "RU"), (lang, sp)
+
+
+def test_a_title_with_its_country_inside_is_one_office(pipeline: Pipeline) -> None:
+    # roles_with_country: "vice-ministre {c} des Affaires étrangères" is a deputy foreign minister
+    # of the country inside it, and the name after it is that official
+    result = pipeline.process(stages.parse_raw({
+        "id": "rw1", "language": "fr",
+        "body": "Le vice-ministre russe des Affaires étrangères Ivan Petrovitch a averti que cela menait à "
+                "une escalade dangereuse."}))
+    assert result.tagged is not None
+    titled = [m for m in result.tagged.mentions if m.role == "deputy_foreign_minister"]
+    assert titled and titled[0].country == "RU"
+    sp = result.tagged.statements[0].speaker
+    assert sp is not None and sp.country == "RU" and sp.role == "deputy_foreign_minister"
