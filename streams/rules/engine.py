@@ -84,7 +84,7 @@ def targets_of(st: Statement, tagged: TaggedArticle, rule: Rule, kb_countries: d
     person or body ("Putin", "the Kremlin") stands for its country. A sentence that
     names none ("The response will be harsh") is about what the one before named."""
     found = _targets(st, tagged.mentions, st.mentions, rule, kb_countries)
-    if not found and st.sentence > 0:
+    if not found and st.sentence > 0 and not rule.targets_named:
         prev = tagged.article.sentences[st.sentence - 1]
         around = [i for i, m in enumerate(tagged.mentions) if prev.start <= m.start < prev.end]
         found = _targets(st, tagged.mentions, around, rule, kb_countries)

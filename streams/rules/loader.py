@@ -53,6 +53,8 @@ class Rule:
     min_targets: int = 1
     target_types: frozenset[str] = frozenset({"country", "organization", "person", "body"})
     target_countries: frozenset[str] = frozenset()
+    # the targets must be named in the statement's own sentences, not only in the sentence before
+    targets_named: bool = False
     aggregate: Aggregate | None = None
     fallback: bool = False  # only where no rule above raised an alert for the same speaker in the article
     source: str = ""
@@ -122,7 +124,7 @@ def load_file(path: str | Path, cue_classes: Iterable[str], term_classes: Iterab
             modality=_frozen(m.get("modality")), quoted=bool(m.get("quoted", False)), government=sp.get("government"),
             speaker_kinds=_frozen(sp.get("kinds")), speaker_countries=_frozen(sp.get("countries")),
             min_targets=tg.get("min", 1), target_types=_frozen(tg.get("types") or DEFAULT_TARGET_TYPES),
-            target_countries=_frozen(tg.get("countries")),
+            target_countries=_frozen(tg.get("countries")), targets_named=bool(tg.get("named", False)),
             aggregate=Aggregate(ag["min_count"], parse_window(ag["window"])) if ag else None,
             fallback=bool(spec.get("fallback", False)),
             source=f"{doc.path}:{doc.line(['rules', i])}",

@@ -211,6 +211,22 @@ def test_a_disclaimer_before_but_is_the_preamble_of_a_threat(pipeline: Pipeline)
     assert alone.alerts == []
 
 
+def test_weak_words_answer_a_state_the_statement_names(pipeline: Pipeline) -> None:
+    # targets.named: a state named only in the sentence before ("relations with Turkey") is not
+    # whom "all necessary measures against separatist forces" answer
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    lead = "Relations between China and Turkey have been strained for weeks. "
+    scene = pipeline.process(_raw(lead + "Xi Jinping said China would take all necessary measures against "
+                                  "separatist forces.", "tn-1", "en"))
+    assert {(a.rule.id, tuple(t.country for t in a.targets)) for a in scene.alerts} == {
+        ("gov-threatens-response", ())}
+    named = pipeline.process(_raw(lead + "Xi Jinping said China would take all necessary measures against "
+                                  "Turkey over its support for separatist forces.", "tn-2", "en"))
+    assert [(a.rule.id, [t.country for t in a.targets]) for a in named.alerts] == [
+        ("gov-warns-consequences", ["TR"])]
+
+
 def test_a_threatened_response_without_a_named_target_needs_a_threatening_verb(pipeline: Pipeline) -> None:
     pipeline.alerts.clear()
     pipeline.state.clear()
