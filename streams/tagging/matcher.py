@@ -135,10 +135,16 @@ _OTHER = re.compile(r"[^\u0000-\u052f\u1e00-\u1fff\u2000-\u206f\u20a0-\u20cf\u21
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 
 
+# _OTHER or _GREEK in one search (Greek Extended lies inside _OTHER's Latin Extended Additional range)
+_NOT_LATIN = re.compile(r"[^\u0000-\u036f\u0400-\u052f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf\u2100-\u214f]")
+
+
 def _family(key: str) -> str:
+    if key.isascii():  # most keys; the searches below are the start-up's cost per key
+        return "latin"
     if _CYRILLIC.search(key):
         return "cyrillic"
-    if _OTHER.search(key) or _GREEK.search(key):
+    if _NOT_LATIN.search(key):
         return "other"
     return "latin"
 
