@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from streams.models import CleanArticle, Mention, Span, Speaker, Statement, Voice
 from streams.tagging.kb import KnowledgeBase
@@ -244,8 +244,37 @@ class _Layers:
         )
 
 
+class _SentenceLayers:
+    """Each sentence's hits split by layer once per article: the statement, the sentences a recap
+    or a quote reaches back to and the context around every statement ask for the same sentences
+    again. The layers are shared, so nobody changes them (a sentence that needs other bounds
+    makes a copy: attribute)."""
+
+    def __init__(self, sentence_hits: dict[int, list[Hit]]) -> None:
+        self.sentence_hits = sentence_hits
+        self.made: dict[int, _Layers] = {}
+
+    def of(self, si: int, hits: list[Hit] | None = None) -> _Layers:
+        """The layers of sentence ``si``; of ``hits`` when given, a selection from the sentence's hits
+        (the same layers when the selection kept every hit)."""
+        every = self.sentence_hits.get(si, [])
+        if hits is not None and len(hits) != len(every):
+            return _Layers.of(hits)
+        layers = self.made.get(si)
+        if layers is None:
+            layers = self.made[si] = _Layers.of(every)
+        return layers
+
+
+# The layers of matcher hits that attribution reads (names come in as mentions): the rest, more than
+# half of an article's hits, are left out before the hits are bucketed by sentence. Code here that
+# reads another layer from the hits must add it.
+ATTRIBUTION_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role"})
+
+
 def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], kb: KnowledgeBase) -> list[Statement]:
     text = article.text
+    hits = [h for h in hits if h.phrase.layer in ATTRIBUTION_LAYERS]
     qspans = _incises(text, quotes(text), [h for h in hits if h.phrase.layer == "cue"])
     prio = kb.cue_priority
     starts = [s.start for s in article.sentences]
@@ -256,6 +285,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     sentence_mentions: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):
         sentence_mentions.setdefault(bisect_right(starts, m.start) - 1, []).append(i)
+    split = _SentenceLayers(sentence_hits)
     out: list[Statement] = []
     prev: Statement | None = None
     for si, sent in enumerate(article.sentences):
@@ -265,9 +295,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             if prev is not None and prev.sentence == si - 1 and (_continues_quote(text, s0, s1, qspans) or
                                                                 _reports_on(text, article.language, prev, s0)):
                 # '"…," he said. "Our response will be swift."': the quote goes on.
-                _extend(prev, text, _Layers.of(shits), si, s1, sentence_mentions.get(si, []))
+                _extend(prev, text, split.of(si, shits), si, s1, sentence_mentions.get(si, []))
             continue
-        layers = _Layers.of(shits)
+        layers = split.of(si, shits)
         scues = layers.cues
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans if a < s1 and b > s0]
         outside = [c for c in scues if not _inside(c.start, sq)]
@@ -276,7 +306,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 text, article.language, outside[0], outside[1], mentions, sentence_mentions.get(si, []))):
             # "In a statement carried by state media, X warned …": the verb after the opening phrase;
             # the phrase ends where the clause of that verb starts
-            layers.bounds.append(anchor.end)
+            layers = replace(layers, bounds=[*layers.bounds, anchor.end])
             anchor = outside[1]
             outside = outside[1:]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
@@ -344,14 +374,14 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         if not any(t.phrase.value not in CONTEXT_ONLY for t in sterms) and si > 0 and \
                 (prev is None or prev.sentence < si - 1) and recap:
             # "That's according to X", "Об этом заявил X": what X said is the sentence before.
-            before = _Layers.of(sentence_hits.get(si - 1, []))
+            before = split.of(si - 1)
             sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms, before.cues)]
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
         elif si > 0 and (prev is None or prev.sentence < si - 1) and _OPENING.match(text, s0) and \
                 _quoted_sentence(article.sentences[si - 1], qspans):
             # '"Any strike is a red line." "We will respond," X said.': one speaker's quote, two sentences
-            before = _Layers.of(sentence_hits.get(si - 1, []))
+            before = split.of(si - 1)
             sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms,
                                                                           before.cues)] + sterms
             start = article.sentences[si - 1].start
@@ -376,7 +406,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         )
         out.append(st)
         prev = st
-    _context(out, article, sentence_hits, text)
+    _context(out, split, text)
     _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb)
     _merge_speakers(out, kb)
     day = (article.published_at or "")[:10]  # no date (an undated excerpt): no check
@@ -732,8 +762,7 @@ def _date_check(st: Statement, kb: KnowledgeBase, day: str) -> None:
         st.speaker = Speaker(person.name, "person", person.country, person.id, person.role, None, False)
 
 
-def _context(statements: list[Statement], article: CleanArticle, sentence_hits: dict[int, list[Hit]],
-             text: str) -> None:
+def _context(statements: list[Statement], split: _SentenceLayers, text: str) -> None:
     """Term classes in each statement's sentence and the ones before and after it: what a rule's
     context_any looks at ("consequences" counts only where troops or missiles are in the air)."""
     terms: dict[int, set[str]] = {}  # per sentence, computed once: statements share their neighbours
@@ -741,14 +770,14 @@ def _context(statements: list[Statement], article: CleanArticle, sentence_hits: 
 
     def terms_of(si: int) -> set[str]:
         if si not in terms:
-            layers = _Layers.of(sentence_hits.get(si, []))
+            layers = split.of(si)
             negated = _negated_terms(text, layers.mods, layers.terms, layers.cues + layers.terms)
             terms[si] = {t.phrase.value for t in layers.terms if t not in negated}
         return terms[si]
 
     def diplomatic_of(si: int) -> set[str]:
         if si not in diplomatic:
-            diplomatic[si] = _diplomatic(sentence_hits.get(si, ()))
+            diplomatic[si] = _diplomatic(split.sentence_hits.get(si, ()))
         return diplomatic[si]
 
     for st in statements:
