@@ -271,7 +271,17 @@ def _longest_key(h: Hit) -> tuple[int, int]:
 
 def longest_first(hits: Iterable[Hit]) -> list[Hit]:
     """Non-overlapping hits where the longest wins ("de-escalation" over
-    "escalation", "Korea Utara" over "Korea"); ties go to the leftmost."""
+    "escalation", "Korea Utara" over "Korea"); ties go to the leftmost. The compiled
+    core's copy of reference_longest_first (called for every sentence's cues and terms)."""
+    listed = hits if isinstance(hits, list) else list(hits)
+    if len(listed) < 2:  # most calls: a sentence's cues or terms
+        return listed[:]
+    chosen: list[Hit] = _core.longest_first(listed)
+    return chosen
+
+
+def reference_longest_first(hits: Iterable[Hit]) -> list[Hit]:
+    """longest_first in Python: the place to read the rule, and what the compiled one is tested against."""
     ordered = sorted(hits, key=_longest_key)
     if len(ordered) < 2:  # most calls: a sentence's cues or terms
         return ordered

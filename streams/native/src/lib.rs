@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyList, PyTuple};
 
 const WORD: u8 = 1; // str.isalnum() or an Indic vowel sign (matcher._word_char)
 const TAIL: u8 = 2; // str.isalpha() or an Indic vowel sign (matcher._tail_char)
@@ -202,8 +202,38 @@ impl Core {
     }
 }
 
+/// `matcher.longest_first` (the reference) over a list of hits, tuples that open with start and end:
+/// non-overlapping hits where the longest wins and ties go to the leftmost (then to the earlier in
+/// the list), in the order of their starts.
+#[pyfunction]
+fn longest_first<'py>(py: Python<'py>, hits: &Bound<'py, PyList>) -> PyResult<Bound<'py, PyList>> {
+    let mut items: Vec<(usize, usize, Bound<'py, PyAny>)> = Vec::with_capacity(hits.len());
+    for hit in hits.iter() {
+        let pair = hit.downcast::<PyTuple>()?;
+        let start: usize = pair.get_item(0)?.extract()?;
+        let end: usize = pair.get_item(1)?.extract()?;
+        items.push((start, end, hit));
+    }
+    // longest first, then leftmost; a stable sort keeps the list's order among equal spans
+    items.sort_by_key(|(start, end, _)| (*start as i64 - *end as i64, *start));
+    let limit = items.iter().map(|(_, end, _)| *end).max().unwrap_or(0);
+    let mut taken = vec![false; limit];
+    let mut chosen = Vec::with_capacity(items.len());
+    for (start, end, hit) in items {
+        if start <= end && !taken[start..end].contains(&true) {
+            taken[start..end].fill(true);
+            chosen.push((start, hit));
+        } else if start > end {
+            chosen.push((start, hit)); // an empty span overlaps nothing (as in the reference)
+        }
+    }
+    chosen.sort_by_key(|(start, _)| *start);
+    PyList::new(py, chosen.into_iter().map(|(_, hit)| hit))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Core>()?;
+    m.add_function(wrap_pyfunction!(longest_first, m)?)?;
     Ok(())
 }
