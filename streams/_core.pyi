@@ -5,14 +5,14 @@ from typing import Any
 class Core:
     def __init__(
         self,
-        keys: list[tuple[str, bool, int, list[tuple[Any, str | None, bool, bool, int]]]],
+        keys: list[tuple[str, bool, int, list[tuple[Any, str | None, bool, bool, int, str | None]]]],
         flags: bytes,
         slow_flags: Callable[[str], int],
         arabic: frozenset[str],
         hebrew: frozenset[str],
         max_stem_tail: int,
     ) -> None: ...
-    def scan(self, text: str, folded: str, hit: Callable[[int, int, Any], Any]) -> list[Any]: ...
+    def scan(self, text: str, folded: str, hit: type[tuple[Any, ...]], lang: str | None = None) -> list[Any]: ...
     @property
     def size(self) -> int: ...
 

@@ -21,6 +21,9 @@ import ahocorasick
 from streams import _core  # the compiled matcher (streams/native)
 
 MAX_STEM_TAIL = 12  # letters a stem may run on ("escalat*" -> "escalating")
+# Layers whose phrases belong to one language: a German "laut" is not an Indonesian
+# "laut". Names (entities) are matched whatever the article's language.
+LANGUAGE_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role", "body_part"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,19 +253,26 @@ class Matcher:
     def __init__(self, entries: Iterable[tuple[str, Phrase]]) -> None:
         tables = _tables(entries)
         keys = [
-            (key, _CJK.search(key) is not None, family, [(p, p.exact, p.stem, p.cap, p.cap_at) for p in bucket])
+            (key, _CJK.search(key) is not None, family,
+             [(p, p.exact, p.stem, p.cap, p.cap_at, p.lang if p.layer in LANGUAGE_LAYERS else None) for p in bucket])
             for family, name in enumerate(("latin", "cyrillic", "other"))
             for key, bucket in tables[name].items()
         ]
         self._core = _core.Core(keys, _bmp_flags(), char_flags, _PROCLITICS, _HE_PROCLITICS, MAX_STEM_TAIL)
         self.size = len(keys)
 
-    def scan(self, text: str) -> list[Hit]:
-        """ReferenceMatcher.scan's hits, in its order."""
+    def scan(self, text: str, lang: str | None = None) -> list[Hit]:
+        """ReferenceMatcher.scan's hits, in its order; with ``lang``, those of in_language(hits, lang)."""
         if not self.size:
             return []
-        hits: list[Hit] = self._core.scan(text, fold(text), Hit)
+        hits: list[Hit] = self._core.scan(text, fold(text), Hit, lang)
         return hits
+
+
+def in_language(hits: list[Hit], lang: str) -> list[Hit]:
+    """The hits an article in ``lang`` keeps: names in any language, the other layers' phrases in
+    its own or in none (what Matcher.scan(text, lang) leaves out in the compiled core)."""
+    return [h for h in hits if h.phrase.lang in (None, lang) or h.phrase.layer not in LANGUAGE_LAYERS]
 
 
 def _longest_key(h: Hit) -> tuple[int, int]:

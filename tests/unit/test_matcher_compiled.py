@@ -21,6 +21,7 @@ from streams.tagging.matcher import (
     Matcher,
     Phrase,
     ReferenceMatcher,
+    in_language,
     longest_first,
     make_phrase,
     reference_longest_first,
@@ -49,6 +50,9 @@ def _variants(key: str) -> list[str]:
 def _compare(ref: ReferenceMatcher, compiled: Matcher, text: str) -> None:
     expected = ref.scan(text)
     assert compiled.scan(text) == expected
+    # an article's language: the other languages' cues, terms and titles left out in the core
+    for lang in ("de", "id", "ru"):
+        assert compiled.scan(text, lang) == in_language(expected, lang)
     # the hits' selection, longest first, in the compiled core too
     assert longest_first(expected) == reference_longest_first(expected)
 
@@ -68,6 +72,10 @@ def _small_entries() -> list[tuple[str, Phrase]]:
     for i, (surface, layer) in enumerate(SMALL):
         for proper in (False, True):
             made = make_phrase(surface, layer, f"v{i}", None, proper=proper and layer == "entity")
+            assert made is not None
+            out.append(made)
+        for lang in ("de", "id")[: 1 + i % 2]:  # phrases of one language: kept only in its articles
+            made = make_phrase(surface, layer, f"v{i}", lang)
             assert made is not None
             out.append(made)
     return out

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple};
+use pyo3::types::{PyList, PyTuple, PyType};
 
 const WORD: u8 = 1; // str.isalnum() or an Indic vowel sign (matcher._word_char)
 const TAIL: u8 = 2; // str.isalpha() or an Indic vowel sign (matcher._tail_char)
@@ -31,6 +31,7 @@ struct Rule {
     stem: bool,
     cap: bool,
     cap_at: usize,
+    lang: Option<String>, // the phrase's language, where its layer belongs to one (matcher.LANGUAGE_LAYERS)
 }
 
 #[pyclass(frozen, module = "streams._core")]
@@ -89,13 +90,14 @@ impl Text<'_> {
 
 #[pymethods]
 impl Core {
-    /// `keys`: (key, cjk, family, [(phrase, exact or None, stem, cap, cap_at), ...]) in the order
-    /// the reference scans them; `flags`: WORD|TAIL|UPPER per code point of the BMP;
+    /// `keys`: (key, cjk, family, [(phrase, exact or None, stem, cap, cap_at, lang or None), ...]) in
+    /// the order the reference scans them, lang only for phrases of a language's own layers;
+    /// `flags`: WORD|TAIL|UPPER per code point of the BMP;
     /// `slow_flags(ch) -> int` for the rest.
     #[new]
     #[allow(clippy::type_complexity)]
     fn new(
-        keys: Vec<(String, bool, u8, Vec<(Py<PyAny>, Option<String>, bool, bool, usize)>)>,
+        keys: Vec<(String, bool, u8, Vec<(Py<PyAny>, Option<String>, bool, bool, usize, Option<String>)>)>,
         flags: Vec<u8>,
         slow_flags: Py<PyAny>,
         arabic: HashSet<String>,
@@ -110,8 +112,8 @@ impl Core {
                 return Err(PyValueError::new_err("empty matcher key"));
             }
             let first = rules.len();
-            for (phrase, exact, stem, cap, cap_at) in bucket {
-                rules.push(Rule { phrase, exact: exact.map(|e| e.chars().collect()), stem, cap, cap_at });
+            for (phrase, exact, stem, cap, cap_at, lang) in bucket {
+                rules.push(Rule { phrase, exact: exact.map(|e| e.chars().collect()), stem, cap, cap_at, lang });
             }
             infos.push(Key { chars: key.chars().count(), cjk, family, rules: first..rules.len() });
             patterns.push(key);
@@ -131,9 +133,20 @@ impl Core {
     }
 
     /// Every phrase occurrence in `text` (whose 1:1 case fold is `folded`) that respects the
-    /// case, boundary and stem rules, as `hit(start, end, phrase)` objects in the reference's order.
-    fn scan<'py>(&self, py: Python<'py>, text: &str, folded: &str, hit: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+    /// case, boundary and stem rules, as `hit` tuples (start, end, phrase) in the reference's order;
+    /// with `lang`, not the phrases of another language's own layers.
+    #[pyo3(signature = (text, folded, hit, lang=None))]
+    fn scan<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        folded: &str,
+        hit: &Bound<'py, PyType>,
+        lang: Option<&str>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
+        // `hit` is a tuple subclass (a NamedTuple): tuple.__new__ makes one without its Python __new__
+        let tuple_new = py.get_type::<PyTuple>().getattr("__new__")?;
         let Some(automaton) = &self.automaton else { return Ok(out) };
         let tchars: Vec<char> = text.chars().collect();
         let fchars: Vec<char> = folded.chars().collect();
@@ -169,6 +182,11 @@ impl Core {
             // "de l'" + "Ukraine": an elided article ends a word by itself
             let surface_ok_end = key.cjk || end >= n || !ctx.word(fchars[end])? || fchars[end - 1] == '\'';
             for rule in &self.rules[key.rules.clone()] {
+                if let (Some(want), Some(own)) = (lang, &rule.lang) {
+                    if want != own {
+                        continue;
+                    }
+                }
                 if rule.cap && ctx.flags(tchars[start + rule.cap_at])? & UPPER == 0 {
                     continue;
                 }
@@ -181,14 +199,14 @@ impl Core {
                     if stop < n && ctx.tail(fchars[stop])? {
                         continue;
                     }
-                    out.append(hit.call1((start, stop, rule.phrase.clone_ref(py)))?)?;
+                    out.append(tuple_new.call1((hit, (start, stop, rule.phrase.clone_ref(py))))?)?;
                 } else if surface_ok_end {
                     if let Some(exact) = &rule.exact {
                         if tchars[start..end] != exact[..] {
                             continue;
                         }
                     }
-                    out.append(hit.call1((start, end, rule.phrase.clone_ref(py)))?)?;
+                    out.append(tuple_new.call1((hit, (start, end, rule.phrase.clone_ref(py))))?)?;
                 }
             }
         }
