@@ -146,7 +146,10 @@ def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> l
 
 
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
+    for s, e in spans:  # (a loop, not any(): called for every cue, term and name of a statement)
+        if s <= pos < e:
+            return True
+    return False
 
 
 def speaker_of(m: Mention, kb: KnowledgeBase) -> Speaker:
@@ -1230,6 +1233,8 @@ _NEGATED_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|none|nothing|kein\w{0,2}|n
 def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence[Hit] = ()) -> set[Hit]:
     """Terms with a negation right before them in the same clause ("no escalation", "bukan
     eskalasi"); a negation inside the term itself ("will not hesitate to respond") is part of it."""
+    if not terms:
+        return set()
     prohibitive = {(h.start, h.end) for h in mods if h.phrase.value == "prohibitive"}
     # a negation inside a longer cue or term is part of it ("wird nicht unbeantwortet bleiben")
     inside = prohibitive | {(c.start, c.end) for c in (*cover, *terms)}
