@@ -769,7 +769,6 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str) -> 
     """Term classes in each statement's sentence and the ones before and after it: what a rule's
     context_any looks at ("consequences" counts only where troops or missiles are in the air)."""
     terms: dict[int, set[str]] = {}  # per sentence, computed once: statements share their neighbours
-    diplomatic: dict[int, set[str]] = {}
 
     def terms_of(si: int) -> set[str]:
         if si not in terms:
@@ -778,19 +777,17 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str) -> 
             terms[si] = {t.phrase.value for t in layers.terms if t not in negated}
         return terms[si]
 
-    def diplomatic_of(si: int) -> set[str]:
-        if si not in diplomatic:
-            diplomatic[si] = _diplomatic(split.sentence_hits.get(si, ()))
-        return diplomatic[si]
-
+    # the sentences with a diplomatic scene, found once (few articles have any)
+    diplomatic = {si: scene for si, hits in split.sentence_hits.items() if (scene := _diplomatic(hits))}
     for st in statements:
         found: set[str] = set()
         for si in (st.sentence - 1, st.sentence, st.sentence + 1):
             found |= terms_of(si)
         # a story of expelled diplomats sets its scene for several sentences: a threatened
         # "response" a few sentences on still answers the expulsion
-        for si in range(st.sentence - WIDE_REACH, st.sentence + WIDE_REACH + 1):
-            found |= diplomatic_of(si)
+        for si, scene in diplomatic.items():
+            if abs(si - st.sentence) <= WIDE_REACH:
+                found |= scene
         st.context = sorted(found)
 
 
