@@ -204,8 +204,8 @@ def _pick(cands: list[Mention], text: str = "", breaks: Sequence[Hit] = ()) -> M
     stands with it ("Russian Foreign Minister Sergey Lavrov", "Kremlin spokesman
     Dmitry Peskov", "Juru bicara Dewan Keamanan Nasional AS, John Kirby"); not one that a
     verb or a clause word (`breaks`) separates from it ("Pékin a indiqué … si Kelly Craft")."""
-    if not cands:
-        return None
+    if len(cands) < 2:  # most calls: the choice is made
+        return cands[0] if cands else None
     first = min(cands, key=lambda m: (m.start, -m.end))
     group = [m for m in cands if (m.start <= first.end + SUBJECT_REACH and m.type not in ("country", "city")
                                   and not (text and _PREPOSITION.search(text, first.end, max(first.end, m.start)))
@@ -289,11 +289,12 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     for i, m in enumerate(mentions):
         sentence_mentions.setdefault(bisect_right(starts, m.start) - 1, []).append(i)
     split = _SentenceLayers(sentence_hits)
+    zh = article.language == "zh"  # (_nominal: only Chinese makes a cue a noun)
     out: list[Statement] = []
     prev: Statement | None = None
     for si, sent in enumerate(article.sentences):
         s0, s1 = sent.start, sent.end
-        shits = [h for h in sentence_hits.get(si, ()) if h.start < s1 and not _nominal(text, article.language, h)]
+        shits = [h for h in sentence_hits.get(si, ()) if h.start < s1 and not (zh and _nominal(text, "zh", h))]
         if not any(h.phrase.layer == "cue" for h in shits):
             if prev is not None and prev.sentence == si - 1 and (_continues_quote(text, s0, s1, qspans) or
                                                                 _reports_on(text, article.language, prev, s0)):
@@ -966,10 +967,10 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
         words = words[1:]
     if not words or any(w.lower() in _NOT_NAMES for w in words):
         return None
-    covered = [*((x.start, x.end) for x in free), *((h.start, h.end) for h in layers.roles),
-               *((h.start, h.end) for h in layers.nongov), *((h.start, h.end) for h in layers.cues)]
-    if any(x < b and a < y for x, y in covered):
-        return None
+    for covered in (free, layers.roles, layers.nongov, layers.cues):
+        for x in covered:
+            if x.start < b and a < x.end:
+                return None
     honorific = words[0].lower() in _HONORIFIC
     if honorific and len(words) == 1:  # "Ông tái khẳng định": "he", not a name
         return None
