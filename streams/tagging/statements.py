@@ -224,6 +224,14 @@ class _Layers:
     nongov: list[Hit]
     bounds: list[int]  # ends of clause-opening words ("that", "bahwa", "dass")
     roles: list[Hit]
+    negated_terms: set[Hit] | None = None  # see negated()
+
+    def negated(self, text: str) -> set[Hit]:
+        """The sentence's negated terms (_negated_terms), found once: whether a term is negated does
+        not depend on which other terms are asked about, so any selection of the terms asks this."""
+        if self.negated_terms is None:
+            self.negated_terms = _negated_terms(text, self.mods, self.terms, self.cues + self.terms)
+        return self.negated_terms
 
     @classmethod
     def of(cls, hits: list[Hit]) -> _Layers:
@@ -364,7 +372,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             prev.speaker = speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)]
         sterms = _foreground(text, article.language, layers.mods, sterms, sq, s0, s1)
-        negated_terms = _negated_terms(text, layers.mods, sterms, layers.cues + layers.terms)
+        negated_terms = layers.negated(text)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
         if speaker is not None:  # "the West's response", "Russia's red lines" in a Ukrainian's words
             owned = foreign_owned(text, article.language, sterms, [mentions[i] for i in smentions], speaker.country)
@@ -379,15 +387,14 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 (prev is None or prev.sentence < si - 1) and recap:
             # "That's according to X", "Об этом заявил X": what X said is the sentence before.
             before = split.of(si - 1)
-            sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms, before.cues)]
+            sterms = [t for t in before.terms if t not in before.negated(text)]
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
         elif si > 0 and (prev is None or prev.sentence < si - 1) and _OPENING.match(text, s0) and \
                 _quoted_sentence(article.sentences[si - 1], qspans):
             # '"Any strike is a red line." "We will respond," X said.': one speaker's quote, two sentences
             before = split.of(si - 1)
-            sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms,
-                                                                          before.cues)] + sterms
+            sterms = [t for t in before.terms if t not in before.negated(text)] + sterms
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
         # "Amid tensions over Ukraine, X warned Moscow …": a state named in the scene is no target
@@ -774,7 +781,7 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str) -> 
     def terms_of(si: int) -> set[str]:
         if si not in terms:
             layers = split.of(si)
-            negated = _negated_terms(text, layers.mods, layers.terms, layers.cues + layers.terms)
+            negated = layers.negated(text)
             terms[si] = {t.phrase.value for t in layers.terms if t not in negated}
         return terms[si]
 
@@ -1208,7 +1215,7 @@ _QUOTE_TAIL = 4  # words after a quote that opens a sentence: '"…," he said.' 
 
 
 def _extend(st: Statement, text: str, layers: _Layers, si: int, s1: int, mentions: list[int]) -> None:
-    negated = _negated_terms(text, layers.mods, layers.terms, layers.cues)
+    negated = layers.negated(text)
     for t in layers.terms:
         if t not in negated:
             st.terms.setdefault(t.phrase.value, []).append(text[t.start:t.end])
