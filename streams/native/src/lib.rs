@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple, PyType};
+use pyo3::types::{PyBytes, PyList, PyTuple, PyType};
 
 const WORD: u8 = 1; // str.isalnum() or an Indic vowel sign (matcher._word_char)
 const TAIL: u8 = 2; // str.isalpha() or an Indic vowel sign (matcher._tail_char)
@@ -249,9 +249,78 @@ fn longest_first<'py>(py: Python<'py>, hits: &Bound<'py, PyList>) -> PyResult<Bo
     PyList::new(py, chosen.into_iter().map(|(_, hit)| hit))
 }
 
+/// zlib.crc32 (CRC-32/ISO-HDLC: reflected polynomial 0xEDB88320, initial and final xor all ones).
+fn crc32(data: &[u8]) -> u32 {
+    static TABLE: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = [0u32; 256];
+        for (i, slot) in t.iter_mut().enumerate() {
+            let mut c = i as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+            *slot = c;
+        }
+        t
+    });
+    let mut c = !0u32;
+    for &b in data {
+        c = table[((c ^ b as u32) & 0xff) as usize] ^ (c >> 8);
+    }
+    !c
+}
+
+/// `fingerprint.reference_simhash` over its words (the UTF-8 words of the case-folded text, at least
+/// one): each word's crc32, each pair of neighbours mixed to 64 bits (MurmurHash3's finaliser), every
+/// bit the majority vote of that bit over all pairs. Returns the fingerprint as an integer.
+#[pyfunction]
+fn simhash(words: &Bound<'_, PyList>) -> PyResult<u64> {
+    const K1: u64 = 0x9E37_79B9_7F4A_7C15;
+    const K2: u64 = 0xC2B2_AE3D_27D4_EB4F;
+    const M1: u64 = 0xFF51_AFD7_ED55_8CCD;
+    const M2: u64 = 0xC4CE_B9FE_1A85_EC53;
+    let mut w: Vec<u64> = Vec::with_capacity(words.len().max(2));
+    for word in words.iter() {
+        w.push(crc32(word.downcast::<PyBytes>()?.as_bytes()) as u64);
+    }
+    while w.len() < 2 {
+        w.push(0); // a text of one word is one shingle (the word and nothing)
+    }
+    let n = w.len() - 1;
+    // Bits counted eight at a time: lane j of lanes[k] counts bit 8*j + k, flushed before a lane overflows.
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    let mut counts = [0usize; 64];
+    let mut lanes = [0u64; 8];
+    let flush = |lanes: &mut [u64; 8], counts: &mut [usize; 64]| {
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            for j in 0..8 {
+                counts[8 * j + k] += ((*lane >> (8 * j)) & 0xff) as usize;
+            }
+            *lane = 0;
+        }
+    };
+    for (i, pair) in w.windows(2).enumerate() {
+        let mut h = pair[0].wrapping_mul(K1).wrapping_add(pair[1].wrapping_mul(K2));
+        h ^= h >> 33;
+        h = h.wrapping_mul(M1);
+        h ^= h >> 33;
+        h = h.wrapping_mul(M2);
+        h ^= h >> 33;
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            *lane += (h >> k) & LOW;
+        }
+        if i % 255 == 254 {
+            flush(&mut lanes, &mut counts);
+        }
+    }
+    flush(&mut lanes, &mut counts);
+    Ok(counts.iter().enumerate().fold(0u64, |acc, (bit, &c)| if c * 2 > n { acc | (1 << bit) } else { acc }))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Core>()?;
     m.add_function(wrap_pyfunction!(longest_first, m)?)?;
+    m.add_function(wrap_pyfunction!(simhash, m)?)?;
     Ok(())
 }
