@@ -387,7 +387,8 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
     # Bucket 0 is in windows -B..0; a window's status depends on the windows it overlaps
     # (B either side), so windows -2B..B may change, and they look at windows -3B..2B.
     b = BUCKETS
-    buckets = {i: state.get(f"{key}|{iso(b0 + i * step)}") for i in range(-3 * b, 3 * b + 1)}
+    starts = {i: iso(b0 + i * step) for i in range(-3 * b, 3 * b + 1)}  # each bucket's start, written once
+    buckets = {i: state.get(f"{key}|{starts[i]}") for i in range(-3 * b, 3 * b + 1)}
     windows: dict[int, set[str]] = {}
     for j in range(-3 * b, 2 * b + 1):
         windows[j] = {cc for i in range(j, j + b + 1) if (part := buckets.get(i)) is not None
@@ -395,7 +396,7 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
 
     outcomes: list[Outcome] = []
     for j in range(-2 * b, b + 1):
-        start = iso(b0 + j * step)
+        start = starts[j]
         mine = windows[j]
         alive = len(mine) >= rule.aggregate.min_count and not any(
             mine < windows[k] or (k < j and mine == windows[k]) for k in range(j - b, j + b + 1))
