@@ -753,7 +753,7 @@ class _Parts:
 KB_CACHE_FORMAT = 1  # bump when what the cache holds changes shape
 KB_CACHE_KEEP = 8  # cached knowledge bases kept (clones and test extensions each have their own)
 # The code that turns data files into phrases: a change to it is a new knowledge base too.
-_BUILD_CODE = ("kb.py", "matcher.py", "../languages.py")
+_BUILD_CODE = ("kb.py", "matcher.py", "../languages.py", "../yamlio.py")
 
 
 def cache_key(settings: Settings) -> str:
