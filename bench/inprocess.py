@@ -5,7 +5,7 @@ when other processes share the core), per-stage time shares, per-article p50/p99
 start-up time in a fresh interpreter (cold: no cache, the CLDR names, knowledge base and language
 model built from their sources; warm: from the caches under ~/.cache/newswatch), without and with
 the language model, and resident memory.
-Run: python bench/inprocess.py [--rounds N] [--feed PATH] [--min-chars N] [--batch N]
+Run: python bench/inprocess.py [--rounds N] [--feed PATH] [--min-chars N] [--batch N] [--no-startup]
 """
 
 from __future__ import annotations
@@ -88,15 +88,17 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=1,
                     help="articles per batch, run stage by stage (clean all, tag all, alert all); "
                          "per-article times are then the batch's time per article")
+    ap.add_argument("--no-startup", action="store_true",
+                    help="skip the four fresh-interpreter start-ups (for quick repeated runs)")
     args = ap.parse_args()
 
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
-    cold = startup(cold=True)
-    warm = startup(cold=False)
-    cold_lid = startup(cold=True, langid=True)
-    warm_lid = startup(cold=False, langid=True)
+    skip = args.no_startup
+    cold, warm, cold_lid, warm_lid = (
+        (float("nan"),) * 4 if skip else
+        (startup(cold=True), startup(cold=False), startup(cold=True, langid=True), startup(cold=False, langid=True)))
     before = rss_mb()
     t0 = time.perf_counter()
     pipe = Pipeline.load(rules_path="")
