@@ -33,7 +33,7 @@ from babel.core import get_global
 
 from streams.languages import LANGUAGES
 from streams.settings import Settings
-from streams.tagging.matcher import Matcher, Phrase, is_cjk, make_phrase
+from streams.tagging.matcher import Matcher, Phrase, Tables, _tables, is_cjk, make_phrase
 from streams.yamlio import Located, load_yaml
 
 DATA = Path(__file__).parent / "data"
@@ -715,16 +715,21 @@ class _Parts:
     capitals: frozenset[str]
     surnames: dict[str, tuple[str, ...]]
     phrases: list[tuple[str, Phrase]]
+    tables: Tables | None = None  # the phrases by script family and key (matcher._tables), when known
 
     def knowledge_base(self) -> KnowledgeBase:
         return KnowledgeBase(self.entities, self.countries, self.body_patterns, self.roles, self.cue_priority,
-                             self.term_classes, Matcher(self.phrases), self.versions, self.capitals,
-                             self.surnames)
+                             self.term_classes, Matcher(self.phrases, tables=self.tables), self.versions,
+                             self.capitals, self.surnames)
 
     def dump(self) -> bytes:
         # Phrases are many and alike: each distinct one is written once, the keys refer to it by number.
+        # Keys are written as the matcher groups them (by script family, then key), so a cached load
+        # need not group them again.
         index: dict[Phrase, int] = {}
-        keys = [(key, index.setdefault(phrase, len(index))) for key, phrase in self.phrases]
+        tables = self.tables if self.tables is not None else _tables(self.phrases)
+        keys = [(family, key, [index.setdefault(phrase, len(index)) for phrase in bucket])
+                for family, table in tables.items() for key, bucket in table.items()]
         return orjson.dumps({
             "entities": [[e.id, e.type, e.name, e.country, e.qid, e.role, e.government, e.offices]
                          for e in self.entities.values()],
@@ -744,13 +749,18 @@ class _Parts:
         # a value written as a JSON list was a tuple (a body pattern's (index, side))
         phrases = [Phrase(layer, tuple(value) if isinstance(value, list) else value, *rest)
                    for layer, value, *rest in d["phrases"]]
+        tables: Tables = {"latin": {}, "cyrillic": {}, "other": {}}
+        for family, key, indices in d["keys"]:
+            tables[family][key] = [phrases[i] for i in indices]
+        # the phrases in the tables' order: grouped again, they give the same tables (matcher._tables)
+        entries = [(key, phrase) for table in tables.values() for key, bucket in table.items() for phrase in bucket]
         return cls(entities, {code: entities[i] for code, i in d["countries"].items()},
                    [BodyPattern(*b) for b in d["body_patterns"]], d["roles"], d["cue_priority"],
                    set(d["term_classes"]), d["versions"], frozenset(d["capitals"]),
-                   {k: tuple(v) for k, v in d["surnames"].items()}, [(key, phrases[i]) for key, i in d["keys"]])
+                   {k: tuple(v) for k, v in d["surnames"].items()}, entries, tables)
 
 
-KB_CACHE_FORMAT = 1  # bump when what the cache holds changes shape
+KB_CACHE_FORMAT = 2  # bump when what the cache holds changes shape
 KB_CACHE_KEEP = 8  # cached knowledge bases kept (clones and test extensions each have their own)
 # The code that turns data files into phrases: a change to it is a new knowledge base too.
 _BUILD_CODE = ("kb.py", "matcher.py", "../languages.py", "../yamlio.py")

@@ -152,9 +152,12 @@ def _family(key: str) -> str:
     return "latin"
 
 
-def _tables(entries: Iterable[tuple[str, Phrase]]) -> dict[str, dict[str, list[Phrase]]]:
+Tables = dict[str, dict[str, list[Phrase]]]  # script family -> key -> its phrases
+
+
+def _tables(entries: Iterable[tuple[str, Phrase]]) -> Tables:
     """Phrases by script family, then by key (one key may carry phrases of several layers)."""
-    tables: dict[str, dict[str, list[Phrase]]] = {"latin": {}, "cyrillic": {}, "other": {}}
+    tables: Tables = {"latin": {}, "cyrillic": {}, "other": {}}
     for key, phrase in entries:
         bucket = tables[_family(key)].setdefault(key, [])
         if phrase not in bucket:
@@ -250,8 +253,10 @@ class Matcher:
     """The matcher the tagger uses: ReferenceMatcher's keys, phrases and rules, scanned by the
     compiled core (streams/native: one Aho-Corasick automaton over every key, rules in Rust)."""
 
-    def __init__(self, entries: Iterable[tuple[str, Phrase]]) -> None:
-        tables = _tables(entries)
+    def __init__(self, entries: Iterable[tuple[str, Phrase]], tables: Tables | None = None) -> None:
+        """``tables``: _tables(entries), when the caller has them already (a cached knowledge base)."""
+        if tables is None:
+            tables = _tables(entries)
         keys = [
             (key, _CJK.search(key) is not None, family,
              [(p, p.exact, p.stem, p.cap, p.cap_at, p.lang if p.layer in LANGUAGE_LAYERS else None) for p in bucket])

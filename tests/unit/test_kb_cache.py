@@ -11,10 +11,15 @@ from streams.settings import Settings
 from streams.tagging import kb as kb_module
 from streams.tagging.kb import KnowledgeBase, cache_key
 from streams.tagging.kb import load as load_kb
+from streams.tagging.matcher import Phrase, Tables, _tables
 from tests.unit.test_kb import EXTRA_PERSON
 
 TEXT = ("Die Sprecherin Kathrin Beispiel sagte am Montag in Berlin, Russland werde mit einer Eskalation "
         "antworten. «Toute attaque serait une ligne rouge», a averti le ministère russe des Affaires étrangères.")
+
+
+def _ordered(tables: Tables) -> list[tuple[str, list[tuple[str, list[Phrase]]]]]:
+    return [(family, list(table.items())) for family, table in tables.items()]
 
 
 def _no_build(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,6 +53,12 @@ def test_cached_load_is_the_built_one_and_a_changed_file_builds_again(tmp_path: 
     _same(built, cached)
     assert any(h.phrase.layer == "body_part" and isinstance(h.phrase.value, tuple)
                for h in cached.matcher.scan(TEXT)), "a body pattern's (index, side) comes back a tuple"
+
+    # The cache holds the phrases grouped as the matcher groups them, in the same order (the hits' order).
+    parts = kb_module._Parts.undump((tmp_path / "cache" / f"kb-{cache_key(settings)}.json").read_bytes())
+    assert parts.tables is not None
+    assert _ordered(parts.tables) == _ordered(_tables(kb_module._Builder(settings).parts().phrases))
+    assert _ordered(_tables(parts.phrases)) == _ordered(parts.tables)
 
     # A data file changes: a new key, a new build that has the change.
     (ext / "people.yaml").write_text(EXTRA_PERSON.replace("Kathrin Beispiel", "Kathrin Anders"), encoding="utf-8")

@@ -121,9 +121,9 @@ def real() -> Iterator[tuple[ReferenceMatcher, Matcher, list[str]]]:
     entries: list[tuple[str, Phrase]] = []
 
     class Recording(Matcher):  # the knowledge base's own entries, kept for the reference
-        def __init__(self, given: Any) -> None:
+        def __init__(self, given: Any, tables: Any = None) -> None:
             entries.extend(given)
-            super().__init__(entries)
+            super().__init__(entries, tables)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(kb_module, "Matcher", Recording)
