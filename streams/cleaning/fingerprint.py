@@ -43,21 +43,24 @@ _M2 = np.uint64(0xC4CEB9FE1A85EC53)
 _S33 = np.uint64(33)
 
 
-def _words(text: str) -> list[bytes]:
+def _folded(text: str) -> bytes:
+    """The case-folded text as UTF-8, its typographic separators made spaces."""
     folded = text.casefold()
     for ch in _UNICODE_SEPARATORS:
         if ch in folded:
             folded = folded.replace(ch, " ")
-    return folded.encode("utf-8", "surrogatepass").translate(_ASCII_SEPARATORS).split()
+    return folded.encode("utf-8", "surrogatepass")
+
+
+def _words(text: str) -> list[bytes]:
+    return _folded(text).translate(_ASCII_SEPARATORS).split()
 
 
 def simhash(text: str) -> str:
     """The 64-bit SimHash of ``text`` as 16 lower-case hex digits (reference_simhash's, computed
-    by the compiled core)."""
-    words = _words(text)
-    if not words:
-        return ZERO
-    return f"{_core.simhash(words):016x}"
+    by the compiled core from the folded text: words, hashes and votes)."""
+    value = _core.simhash(_folded(text))
+    return ZERO if value is None else f"{value:016x}"
 
 
 def reference_simhash(text: str) -> str:

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyTuple, PyType};
+use pyo3::types::{PyList, PyTuple, PyType};
 
 const WORD: u8 = 1; // str.isalnum() or an Indic vowel sign (matcher._word_char)
 const TAIL: u8 = 2; // str.isalpha() or an Indic vowel sign (matcher._tail_char)
@@ -270,18 +270,23 @@ fn crc32(data: &[u8]) -> u32 {
     !c
 }
 
-/// `fingerprint.reference_simhash` over its words (the UTF-8 words of the case-folded text, at least
-/// one): each word's crc32, each pair of neighbours mixed to 64 bits (MurmurHash3's finaliser), every
-/// bit the majority vote of that bit over all pairs. Returns the fingerprint as an integer.
+/// `fingerprint.reference_simhash` of a text, given as the UTF-8 bytes of its case fold with the
+/// Unicode separators already made spaces: words are the runs of bytes between ASCII whitespace and
+/// ASCII punctuation (as `bytes.translate` + `bytes.split` cut them); each word's crc32, each pair of
+/// neighbours mixed to 64 bits (MurmurHash3's finaliser), every bit the majority vote of that bit
+/// over all pairs. The fingerprint as an integer; None for a text without words.
 #[pyfunction]
-fn simhash(words: &Bound<'_, PyList>) -> PyResult<u64> {
+fn simhash(data: &[u8]) -> Option<u64> {
     const K1: u64 = 0x9E37_79B9_7F4A_7C15;
     const K2: u64 = 0xC2B2_AE3D_27D4_EB4F;
     const M1: u64 = 0xFF51_AFD7_ED55_8CCD;
     const M2: u64 = 0xC4CE_B9FE_1A85_EC53;
-    let mut w: Vec<u64> = Vec::with_capacity(words.len().max(2));
-    for word in words.iter() {
-        w.push(crc32(word.downcast::<PyBytes>()?.as_bytes()) as u64);
+    let separator = |b: &u8| {
+        matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 33..=47 | 58..=64 | 91..=96 | 123..=126)
+    };
+    let mut w: Vec<u64> = data.split(separator).filter(|word| !word.is_empty()).map(|word| crc32(word) as u64).collect();
+    if w.is_empty() {
+        return None;
     }
     while w.len() < 2 {
         w.push(0); // a text of one word is one shingle (the word and nothing)
@@ -314,7 +319,7 @@ fn simhash(words: &Bound<'_, PyList>) -> PyResult<u64> {
         }
     }
     flush(&mut lanes, &mut counts);
-    Ok(counts.iter().enumerate().fold(0u64, |acc, (bit, &c)| if c * 2 > n { acc | (1 << bit) } else { acc }))
+    Some(counts.iter().enumerate().fold(0u64, |acc, (bit, &c)| if c * 2 > n { acc | (1 << bit) } else { acc }))
 }
 
 #[pymodule]
