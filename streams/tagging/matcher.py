@@ -186,8 +186,9 @@ class ReferenceMatcher:
         self.other = _automaton(tables["other"])
         self.size = sum(len(t) for t in tables.values())
 
-    def scan(self, text: str) -> list[Hit]:
-        """Every phrase occurrence that respects case and word-boundary rules."""
+    def scan(self, text: str, lang: str | None = None) -> list[Hit]:
+        """Every phrase occurrence that respects case and word-boundary rules; with ``lang``, those
+        an article in that language keeps (in_language)."""
         if not self.size:
             return []
         folded = fold(text)
@@ -197,7 +198,7 @@ class ReferenceMatcher:
             self._scan(self.cyrillic, text, folded, hits)
         if _OTHER.search(folded) or _GREEK.search(folded):
             self._scan(self.other, text, folded, hits)
-        return hits
+        return hits if lang is None else in_language(hits, lang)
 
     @staticmethod
     def _scan(automaton: ahocorasick.Automaton, text: str, folded: str, hits: list[Hit]) -> None:
