@@ -11,7 +11,8 @@ Sources, all shipped with installed packages or this one:
   speakers, office titles, body patterns, country forms and capitals; ``cues.yaml`` names the
   classes, ``roles.yaml`` the offices.
 
-The CLDR part takes seconds to read, so it is cached as JSON per Babel version.
+The CLDR part takes seconds to read, so it is cached as JSON per Babel version; the built
+knowledge base is cached too (``load``, ``cache_key``), keyed by the content of every data file.
 """
 
 from __future__ import annotations
