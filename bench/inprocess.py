@@ -2,8 +2,10 @@
 
 Prints: articles/s (wall time, and per second of the thread's CPU time: the steadier figure
 when other processes share the core), per-stage time shares, per-article p50/p99/max,
-knowledge-base start-up time (cold: CLDR cache rebuilt; warm: cache present) and resident memory.
-Run: python bench/inprocess.py [--rounds N] [--feed PATH] [--min-chars N] [--batch N]
+start-up time in a fresh interpreter (cold: no cache, the CLDR names, knowledge base and language
+model built from their sources; warm: from the caches under ~/.cache/newswatch), without and with
+the language model, and resident memory.
+Run: python bench/inprocess.py [--rounds N] [--feed PATH] [--min-chars N] [--batch N] [--no-startup]
 """
 
 from __future__ import annotations
@@ -38,15 +40,18 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def startup(cold: bool) -> float:
-    """Seconds to build the knowledge base and rules in a fresh interpreter."""
+def startup(cold: bool, langid: bool = False) -> float:
+    """Seconds to build (cold: no cache) or load (warm) the knowledge base and rules in a fresh
+    interpreter, imports included; with ``langid`` the language model too, as a worker loads it
+    before it says Ready (a backtest loads it on its first article)."""
     env = dict(os.environ)
     tmp = None
     if cold:
         tmp = tempfile.mkdtemp()
         env["NEWSWATCH_CACHE_DIR"] = tmp
+    model = "; from streams.cleaning import load_model; load_model()" if langid else ""
     code = ("import time; t=time.perf_counter(); from streams.pipeline import Pipeline; "
-            "Pipeline.load(rules_path=''); print(time.perf_counter()-t)")
+            f"Pipeline.load(rules_path=''){model}; print(time.perf_counter()-t)")
     try:
         out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
                              check=True)
@@ -83,13 +88,17 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=1,
                     help="articles per batch, run stage by stage (clean all, tag all, alert all); "
                          "per-article times are then the batch's time per article")
+    ap.add_argument("--no-startup", action="store_true",
+                    help="skip the four fresh-interpreter start-ups (for quick repeated runs)")
     args = ap.parse_args()
 
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
-    cold = startup(cold=True)
-    warm = startup(cold=False)
+    skip = args.no_startup
+    cold, warm, cold_lid, warm_lid = (
+        (float("nan"),) * 4 if skip else
+        (startup(cold=True), startup(cold=False), startup(cold=True, langid=True), startup(cold=False, langid=True)))
     before = rss_mb()
     t0 = time.perf_counter()
     pipe = Pipeline.load(rules_path="")
@@ -138,11 +147,13 @@ def main() -> None:
           f"(wall time above includes waiting for the core)")
     print("stage shares: " + ", ".join(f"{k} {v / total:.0%} ({v / n * 1e6:.0f} us)" for k, v in per_stage.items()))
     print(f"per article: p50 {q[499] * 1e3:.3f} ms, p99 {q[989] * 1e3:.3f} ms, max {per_article[-1] * 1e3:.3f} ms")
-    print(f"start-up (fresh interpreter, knowledge base + rules): cold cache {cold:.2f} s, warm cache {warm:.2f} s")
+    print(f"start-up (fresh interpreter, knowledge base + rules): cold cache {cold:.2f} s, warm cache {warm:.2f} s; "
+          f"with the language model (a worker's): cold {cold_lid:.2f} s, warm {warm_lid:.2f} s")
     print(f"knowledge base: {pipe.kb.size:,} entities, {pipe.kb.matcher.size:,} phrases, loaded in {load_s:.2f} s "
           f"in-process; resident memory {after:.0f} MB (before load {before:.0f} MB)")
     print(orjson.dumps({"articles_per_s": round(n / total), "articles_per_cpu_s": round(n / cpu),
                         "p99_ms": round(q[989] * 1e3, 3), "startup_warm_s": round(warm, 2),
+                        "startup_warm_langid_s": round(warm_lid, 2),
                         "rss_mb": round(after)}).decode())
 
 

@@ -42,9 +42,9 @@ def main() -> None:
     entries: list[tuple[str, Phrase]] = []
 
     class Recording(Matcher):
-        def __init__(self, given: Any) -> None:
+        def __init__(self, given: Any, tables: Any = None) -> None:
             entries.extend(given)
-            super().__init__(entries)
+            super().__init__(entries, tables)
 
     setattr(kb_module, "Matcher", Recording)  # noqa: B010  (the knowledge base builds this one)
     pipe = Pipeline.load(rules_path="")

@@ -2,11 +2,12 @@
 
 Features are word 2-grams (shingles) of the case-folded text; words are runs of letters
 and digits (ASCII punctuation and the common typographic quotes and dashes separate
-words). Each word is hashed with ``zlib.crc32`` (C speed, independent of
-``PYTHONHASHSEED``), the two word hashes of a shingle are combined and mixed to 64 bits
-with numpy (MurmurHash3's finaliser), and every bit of the fingerprint is the majority
-vote of that bit over all shingles. A text with fewer than two words is one shingle;
-a text without words has fingerprint ``0000000000000000``.
+words). Each word is hashed with ``zlib.crc32`` (independent of ``PYTHONHASHSEED``), the
+two word hashes of a shingle are combined and mixed to 64 bits (MurmurHash3's finaliser),
+and every bit of the fingerprint is the majority vote of that bit over all shingles: in
+numpy in ``reference_simhash``, in the compiled core (streams/native) in ``simhash``. A text
+with fewer than two words is one shingle; a text without words has fingerprint
+``0000000000000000``.
 
 Why 2-grams and a threshold of 9 bits: on the sample feed's syndicated copies, 2-grams are
 the only shingle size tried whose copies and unrelated pairs a threshold separates (the
@@ -24,6 +25,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from streams import _core  # the compiled core (streams/native)
+
 ZERO = "0" * 16
 DEFAULT_MAX_DISTANCE = 9
 
@@ -40,16 +43,28 @@ _M2 = np.uint64(0xC4CEB9FE1A85EC53)
 _S33 = np.uint64(33)
 
 
-def _words(text: str) -> list[bytes]:
+def _folded(text: str) -> bytes:
+    """The case-folded text as UTF-8, its typographic separators made spaces."""
     folded = text.casefold()
     for ch in _UNICODE_SEPARATORS:
         if ch in folded:
             folded = folded.replace(ch, " ")
-    return folded.encode("utf-8", "surrogatepass").translate(_ASCII_SEPARATORS).split()
+    return folded.encode("utf-8", "surrogatepass")
+
+
+def _words(text: str) -> list[bytes]:
+    return _folded(text).translate(_ASCII_SEPARATORS).split()
 
 
 def simhash(text: str) -> str:
-    """The 64-bit SimHash of ``text`` as 16 lower-case hex digits."""
+    """The 64-bit SimHash of ``text`` as 16 lower-case hex digits (reference_simhash's, computed
+    by the compiled core from the folded text: words, hashes and votes)."""
+    value = _core.simhash(_folded(text))
+    return ZERO if value is None else f"{value:016x}"
+
+
+def reference_simhash(text: str) -> str:
+    """simhash in numpy: the place to read the computation, and what the compiled one is tested against."""
     words = _words(text)
     if not words:
         return ZERO

@@ -21,7 +21,13 @@ confidence 0.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
+import zipfile
+from array import array
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -88,16 +94,87 @@ _FOREIGN_LETTER = re.compile(
 
 @functools.cache
 def _identifier() -> Any:
-    """The py3langid identifier, loaded once (about half a second) on first use."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """The py3langid identifier, loaded once on first use: from the cache a previous load left
+    (~0.1 s), or from py3langid's LZMA-compressed model (about half a second, most of it
+    decompressing 68 MB of weights for all the model's languages)."""
+    from py3langid.langid import LanguageIdentifier
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    path = _cache_path()
+    cached = _read_cached(path, LanguageIdentifier)
+    if cached is not None:
+        return cached
+    identifier = _from_model(LanguageIdentifier)
+    _write_cached(path, identifier)
+    return identifier
+
+
+def _from_model(cls: Any) -> Any:
+    from py3langid.langid import MODEL_FILE
+
+    identifier = cls.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(SUPPORTED_LANGUAGES))
     # set_languages leaves the (features x languages) weights as a strided float16 view:
     # one row-major float32 copy (2.8 MB) makes each feature's weights one cache line and
     # saves a cast per call; the probabilities are bit-for-bit the same (tested)
     identifier.nb_ptc = np.ascontiguousarray(identifier.nb_ptc, dtype=np.float32)
     return identifier
+
+
+# The model restricted to the supported languages, as plain arrays in an uncompressed .npz (read
+# without pickle, ~50 MB: the automaton is most of it) under the cache directory, keyed by the
+# model file (size and time), py3langid's version and the languages: a new model is a new file.
+LANGID_CACHE_FORMAT = 1
+LANGID_CACHE_KEEP = 2
+
+
+def _cache_path(model: Path | None = None) -> Path:
+    from streams.settings import load as load_settings
+
+    if model is None:
+        from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+        model = MODEL_DIR / MODEL_FILE
+    stat = model.stat()
+    key = (f"{LANGID_CACHE_FORMAT}|{_version('py3langid')}|{','.join(sorted(SUPPORTED_LANGUAGES))}|"
+           f"{model}|{stat.st_size}|{stat.st_mtime_ns}")
+    return load_settings().cache_dir / f"langid-{hashlib.blake2b(key.encode(), digest_size=10).hexdigest()}.npz"
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _read_cached(path: Path, cls: Any) -> Any | None:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            nextmove, row = array(str(data["typecode"])), array(str(data["row_typecode"]))
+            nextmove.frombytes(memoryview(data["nextmove"]).cast("B"))
+            row.frombytes(memoryview(data["row"]).cast("B"))
+            return cls(data["ptc"], data["pc"], data["classes"].tolist(), nextmove, data["output"].tolist(),
+                       norm_probs=True, tk_row=row)
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):  # absent, unreadable, other
+        return None
+
+
+def _write_cached(path: Path, identifier: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+        np.savez(tmp, ptc=identifier.nb_ptc, pc=identifier.nb_pc, classes=np.array(identifier.nb_classes),
+                 typecode=np.array(identifier.tk_nextmove.typecode), nextmove=np.frombuffer(identifier.tk_nextmove,
+                 dtype=np.dtype(identifier.tk_nextmove.typecode)),
+                 row_typecode=np.array(identifier.tk_row.typecode),
+                 row=np.frombuffer(identifier.tk_row, dtype=np.dtype(identifier.tk_row.typecode)),
+                 output=np.asarray(identifier.tk_output, dtype=np.int64))
+        tmp.replace(path)
+        old = sorted(path.parent.glob("langid-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[LANGID_CACHE_KEEP:]:
+            stale.unlink(missing_ok=True)
+    except OSError:  # a read-only home: the next start loads the model again
+        pass
 
 
 def load_model() -> None:

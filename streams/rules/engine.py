@@ -112,49 +112,82 @@ def _targets(st: Statement, mentions: list[Mention], indices: list[int], rule: R
     return list(seen.values())
 
 
-def why_not(rule: Rule, st: Statement) -> str | None:
-    """The first condition of ``rule`` that ``st`` fails, in words; None when it matches."""
-    if not rule.cues.intersection(st.cues or [st.cue]):
-        return f"cue class {'/'.join(st.cues or [st.cue])} ('{st.cue_text}') is not one of {sorted(rule.cues)}"
-    if rule.cues_none.intersection(st.cues or [st.cue]):
-        return f"a {'/'.join(sorted(rule.cues_none.intersection(st.cues or [st.cue])))} cue makes it something else"
+def _failed(rule: Rule, st: Statement) -> str | None:
+    """The first condition of ``rule`` that ``st`` fails, by name; None when it matches. What
+    matches() asks for every rule and statement; why_not() puts the failure in words."""
+    cues = st.cues or [st.cue]
+    if not rule.cues.intersection(cues):
+        return "cues"
+    if rule.cues_none.intersection(cues):
+        return "cues_none"
     sp = st.speaker
     if rule.government is not None and (sp is None or (sp.government and sp.country is not None) != rule.government):
+        return "government"
+    if rule.speaker_kinds and (sp is None or sp.kind not in rule.speaker_kinds):
+        return "speaker_kinds"
+    if rule.speaker_countries and (sp is None or sp.country not in rule.speaker_countries):
+        return "speaker_countries"
+    if rule.terms_any and not rule.terms_any.intersection(st.terms):
+        return "terms_any"
+    if rule.terms_none.intersection(st.terms):
+        return "terms_none"
+    if rule.context_any and not rule.context_unless_cues.intersection(cues) and \
+            not rule.context_any.intersection(st.context):
+        return "context_any"
+    # "will respond to the expulsion of its diplomats": diplomatic, not military
+    if rule.context_none.intersection(st.context):
+        return "context_none"
+    if rule.negated is not None and st.negated != rule.negated:
+        return "negated"
+    if rule.modality and st.modality not in rule.modality:
+        return "modality"
+    if rule.quoted and st.quote is None:
+        return "quoted"
+    return None
+
+
+def why_not(rule: Rule, st: Statement) -> str | None:
+    """The first condition of ``rule`` that ``st`` fails, in words; None when it matches."""
+    failed = _failed(rule, st)
+    if failed is None:
+        return None
+    cues = st.cues or [st.cue]
+    sp = st.speaker
+    if failed == "cues":
+        return f"cue class {'/'.join(cues)} ('{st.cue_text}') is not one of {sorted(rule.cues)}"
+    if failed == "cues_none":
+        return f"a {'/'.join(sorted(rule.cues_none.intersection(cues)))} cue makes it something else"
+    if failed == "government":
         if sp is None:
             return "no speaker found"
         if sp.government and sp.country is None:
             return f"speaker {sp.name!r} ({sp.kind}) holds an office but of no known country"
         return f"speaker {sp.name!r} ({sp.kind}) is {'not ' if rule.government else ''}a government voice"
-    if rule.speaker_kinds and (sp is None or sp.kind not in rule.speaker_kinds):
+    if failed == "speaker_kinds":
         return f"speaker kind {sp.kind if sp else None} is not one of {sorted(rule.speaker_kinds)}"
-    if rule.speaker_countries and (sp is None or sp.country not in rule.speaker_countries):
+    if failed == "speaker_countries":
         return f"speaker country {sp.country if sp else None} is not one of {sorted(rule.speaker_countries)}"
-    if rule.terms_any and not rule.terms_any.intersection(st.terms):
+    if failed == "terms_any":
         found = ", ".join(f"{k}: {v[0]!r}" for k, v in st.terms.items()) or "none"
         return f"no term of {sorted(rule.terms_any)} in what was said (terms found: {found})"
-    blocked = rule.terms_none.intersection(st.terms)
-    if blocked:
+    if failed == "terms_none":
+        blocked = rule.terms_none.intersection(st.terms)
         return "blocked by " + ", ".join(f"{k} ({st.terms[k][0]!r})" for k in sorted(blocked))
-    cues = st.cues or [st.cue]
-    if rule.context_any and not rule.context_unless_cues.intersection(cues) and \
-            not rule.context_any.intersection(st.context):
+    if failed == "context_any":
         return f"no {' or '.join(sorted(rule.context_any))} context around the statement"
-    barred = rule.context_none.intersection(st.context)
-    if barred:  # "will respond to the expulsion of its diplomats": diplomatic, not military
-        return f"{' and '.join(sorted(barred))} context around the statement"
-    if rule.negated is not None and st.negated != rule.negated:
+    if failed == "context_none":
+        return f"{' and '.join(sorted(rule.context_none.intersection(st.context)))} context around the statement"
+    if failed == "negated":
         return "the cue or term is negated" if st.negated else "not negated"
-    if rule.modality and st.modality not in rule.modality:
+    if failed == "modality":
         return f"modality {st.modality} is not one of {sorted(rule.modality)}"
-    if rule.quoted and st.quote is None:
-        return "no term of the rule in the speaker's quoted words"
-    return None
+    return "no term of the rule in the speaker's quoted words"
 
 
 def matches(rule: Rule, st: Statement) -> bool:
-    if rule.cues.isdisjoint(st.cues or [st.cue]):  # why_not's first test, without composing its reason
+    if rule.cues.isdisjoint(st.cues or [st.cue]):  # _failed's first test, in one call
         return False
-    return why_not(rule, st) is None
+    return _failed(rule, st) is None
 
 
 def explain(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any] | None = None) -> list[str]:
@@ -354,7 +387,8 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
     # Bucket 0 is in windows -B..0; a window's status depends on the windows it overlaps
     # (B either side), so windows -2B..B may change, and they look at windows -3B..2B.
     b = BUCKETS
-    buckets = {i: state.get(f"{key}|{iso(b0 + i * step)}") for i in range(-3 * b, 3 * b + 1)}
+    starts = {i: iso(b0 + i * step) for i in range(-3 * b, 3 * b + 1)}  # each bucket's start, written once
+    buckets = {i: state.get(f"{key}|{starts[i]}") for i in range(-3 * b, 3 * b + 1)}
     windows: dict[int, set[str]] = {}
     for j in range(-3 * b, 2 * b + 1):
         windows[j] = {cc for i in range(j, j + b + 1) if (part := buckets.get(i)) is not None
@@ -362,7 +396,7 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
 
     outcomes: list[Outcome] = []
     for j in range(-2 * b, b + 1):
-        start = iso(b0 + j * step)
+        start = starts[j]
         mine = windows[j]
         alive = len(mine) >= rule.aggregate.min_count and not any(
             mine < windows[k] or (k < j and mine == windows[k]) for k in range(j - b, j + b + 1))

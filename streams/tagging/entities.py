@@ -88,22 +88,39 @@ def _unknown_name(text: str, pos: int) -> tuple[int, int] | None:
     return start, end
 
 
+_NAMED = frozenset({"entity", "short", "ambiguous"})
+
+
 def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention]:
     ents = kb.entities
-    named = longest_first(h for h in hits if h.phrase.layer in ("entity", "short", "ambiguous"))
+    # The hits of each layer used here, in one pass (in the hits' order, which breaks ties below).
+    names: list[Hit] = []
+    roles: list[Hit] = []
+    cues: list[Hit] = []
+    parts: list[Hit] = []
+    for h in hits:
+        layer = h.phrase.layer
+        if layer in _NAMED:
+            names.append(h)
+        elif layer == "role":
+            roles.append(h)
+        elif layer == "cue":
+            cues.append(h)
+        elif layer == "body_part":
+            parts.append(h)
+    named = longest_first(names)
     full = {h.phrase.value for h in named if h.phrase.layer == "entity"}
     # Where a body or role phrase ends, an ambiguous country form is meant ("Bộ Ngoại giao Pháp");
     # once so confirmed, its other uses inside a sentence count too ("của Anh và Pháp").
-    lead_ends = {h.end for h in hits if h.phrase.layer == "role" or
-                 (h.phrase.layer == "body_part" and h.phrase.value[1] == "prefix")}
+    lead_ends = {h.end for h in roles} | {h.end for h in parts if h.phrase.value[1] == "prefix"}
     for h in named:
         if h.phrase.layer == "ambiguous" and any(joined(text, e, h.start) for e in lead_ends
                                                  if h.start - 4 <= e <= h.start):
             full.add(h.phrase.value)
     # A bare surname also counts where it is plainly a speaker or an office holder:
     # next to a cue ("Peskov said", "kata Retno") or after a title ("President Trump").
-    cue_edges = {h.start for h in hits if h.phrase.layer == "cue"} | {h.end for h in hits if h.phrase.layer == "cue"}
-    role_ends = {h.end for h in hits if h.phrase.layer == "role"}
+    cue_edges = {h.start for h in cues} | {h.end for h in cues}
+    role_ends = {h.end for h in roles}
     plain: list[Mention] = []
     for hit in named:
         eid = hit.phrase.value
@@ -141,7 +158,6 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     # Bodies by pattern (and titles that hold their country inside).
     bodies: list[Mention] = []
     titled: list[Mention] = []
-    parts = [h for h in hits if h.phrase.layer == "body_part"]
     suffixes: dict[tuple[int, int], Hit] = {}
     for h in parts:
         idx, side = h.phrase.value
@@ -209,7 +225,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         plain.remove(known)
         kept.append(dataclasses.replace(known, start=t.start, text=text[t.start:known.end], role=known.role or t.role))
     titled = kept
-    for hit in longest_first(h for h in hits if h.phrase.layer == "role"):
+    for hit in longest_first(roles):
         if any(a <= hit.start and hit.end <= b for a, b in titles):
             continue  # "ministre" inside "vice-ministre russe des Affaires étrangères"
         role: str = hit.phrase.value

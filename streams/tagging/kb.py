@@ -11,15 +11,19 @@ Sources, all shipped with installed packages or this one:
   speakers, office titles, body patterns, country forms and capitals; ``cues.yaml`` names the
   classes, ``roles.yaml`` the offices.
 
-The CLDR part takes seconds to read, so it is cached as JSON per Babel version.
+The CLDR part takes seconds to read, so it is cached as JSON per Babel version; the built
+knowledge base is cached too (``load``, ``cache_key``), keyed by the content of every data file.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +34,7 @@ from babel.core import get_global
 
 from streams.languages import LANGUAGES
 from streams.settings import Settings
-from streams.tagging.matcher import Matcher, Phrase, is_cjk, make_phrase
+from streams.tagging.matcher import Matcher, Phrase, Tables, _tables, is_cjk, make_phrase
 from streams.yamlio import Located, load_yaml
 
 DATA = Path(__file__).parent / "data"
@@ -523,18 +527,21 @@ class _Builder:
             self.entity(ent, _strings(doc, ["capitals", code], names), lang)
 
     def build(self) -> KnowledgeBase:
+        return self.parts().knowledge_base()
+
+    def parts(self) -> _Parts:
+        """Read and check every data file: what a knowledge base is made of, before its automaton."""
         self.roles_file()
         self.classes_file()
         self.countries_and_cities()
         self.language_files()
         self.people_file()
-        matcher = Matcher(self._demote_ambiguous())
+        phrases = self._demote_ambiguous()
         digest = hashlib.blake2b(orjson.dumps(sorted(self.versions.items())), digest_size=4).hexdigest()
         self.versions["kb"] = digest
-        return KnowledgeBase(self.entities, self.countries, self.body_patterns, self.roles,
-                             self.cue_priority, self.term_classes, matcher, self.versions,
-                             frozenset(e.id for e in self.capitals.values()),
-                             {k: tuple(sorted(v)) for k, v in self.surnames.items() if v})
+        return _Parts(self.entities, self.countries, self.body_patterns, self.roles, self.cue_priority,
+                      self.term_classes, self.versions, frozenset(e.id for e in self.capitals.values()),
+                      {k: tuple(sorted(v)) for k, v in self.surnames.items() if v}, phrases)
 
     def _demote_ambiguous(self) -> list[tuple[str, Phrase]]:
         """Ambiguous forms, from any source, match case-sensitively and only count
@@ -709,8 +716,146 @@ def _current_role(offices: list[Any]) -> str | None:
     return str(role) if role else None
 
 
+# ------------------------------------------------------------------ the built knowledge base, cached
+
+
+@dataclass(slots=True)
+class _Parts:
+    """A knowledge base as plain data (its phrases not yet in an automaton): what the cache holds."""
+
+    entities: dict[str, Entity]
+    countries: dict[str, Entity]
+    body_patterns: list[BodyPattern]
+    roles: dict[str, str | None]
+    cue_priority: dict[str, int]
+    term_classes: set[str]
+    versions: dict[str, str]
+    capitals: frozenset[str]
+    surnames: dict[str, tuple[str, ...]]
+    phrases: list[tuple[str, Phrase]]
+    tables: Tables | None = None  # the phrases by script family and key (matcher._tables), when known
+
+    def knowledge_base(self) -> KnowledgeBase:
+        return KnowledgeBase(self.entities, self.countries, self.body_patterns, self.roles, self.cue_priority,
+                             self.term_classes, Matcher(self.phrases, tables=self.tables), self.versions,
+                             self.capitals, self.surnames)
+
+    def dump(self) -> bytes:
+        # Phrases are many and alike: each distinct one is written once, the keys refer to it by number.
+        # Keys are written as the matcher groups them (by script family, then key), so a cached load
+        # need not group them again.
+        index: dict[Phrase, int] = {}
+        tables = self.tables if self.tables is not None else _tables(self.phrases)
+        keys = [(family, key, [index.setdefault(phrase, len(index)) for phrase in bucket])
+                for family, table in tables.items() for key, bucket in table.items()]
+        return orjson.dumps({
+            "entities": [[e.id, e.type, e.name, e.country, e.qid, e.role, e.government, e.offices]
+                         for e in self.entities.values()],
+            "countries": {code: e.id for code, e in self.countries.items()},
+            "body_patterns": [[b.kind, b.lang, b.prefix, b.suffix, b.role] for b in self.body_patterns],
+            "roles": self.roles, "cue_priority": self.cue_priority, "term_classes": sorted(self.term_classes),
+            "versions": self.versions, "capitals": sorted(self.capitals), "surnames": self.surnames,
+            "phrases": [[p.layer, p.value, p.lang, p.exact, p.stem, p.cap, p.cap_at] for p in index],
+            "keys": keys,
+        })
+
+    @classmethod
+    def undump(cls, data: bytes) -> _Parts:
+        d = orjson.loads(data)
+        entities = {e[0]: Entity(e[0], e[1], e[2], e[3], e[4], e[5], e[6], tuple(tuple(o) for o in e[7]))
+                    for e in d["entities"]}
+        # a value written as a JSON list was a tuple (a body pattern's (index, side))
+        phrases = [Phrase(layer, tuple(value) if isinstance(value, list) else value, *rest)
+                   for layer, value, *rest in d["phrases"]]
+        tables: Tables = {"latin": {}, "cyrillic": {}, "other": {}}
+        for family, key, indices in d["keys"]:
+            tables[family][key] = [phrases[i] for i in indices]
+        # the phrases in the tables' order: grouped again, they give the same tables (matcher._tables)
+        entries = [(key, phrase) for table in tables.values() for key, bucket in table.items() for phrase in bucket]
+        return cls(entities, {code: entities[i] for code, i in d["countries"].items()},
+                   [BodyPattern(*b) for b in d["body_patterns"]], d["roles"], d["cue_priority"],
+                   set(d["term_classes"]), d["versions"], frozenset(d["capitals"]),
+                   {k: tuple(v) for k, v in d["surnames"].items()}, entries, tables)
+
+
+KB_CACHE_FORMAT = 3  # bump when what the cache holds changes shape
+KB_CACHE_KEEP = 8  # cached knowledge bases kept (clones and test extensions each have their own)
+# The code that turns data files into phrases: a change to it is a new knowledge base too.
+_BUILD_CODE = ("kb.py", "matcher.py", "../languages.py", "../yamlio.py")
+
+
+def cache_key(settings: Settings) -> str:
+    """A digest of everything the built knowledge base depends on: every data file (shipped and
+    NEWSWATCH_KB extensions, by path and content), the code that reads them, Babel's and
+    rigour's versions and the planned languages."""
+    h = hashlib.blake2b(digest_size=12)
+    h.update(f"{KB_CACHE_FORMAT}|{babel.__version__}|{_version('rigour')}|{','.join(LANGUAGES)}".encode())
+    here = Path(__file__).parent
+    for name in _BUILD_CODE:
+        h.update((here / name).read_bytes())
+    roots = [DATA, *(Path(f) for f in filter(None, settings.kb_path.split(os.pathsep)))]
+    for i, root in enumerate(roots):  # by position, not path: the same files elsewhere are the same base
+        h.update(f"\0root {i}\0".encode())
+        if not root.is_dir():
+            continue
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            h.update(b"\0" + str(path.relative_to(root)).encode() + b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _read_cache(path: Path) -> _Parts | None:
+    try:
+        return _Parts.undump(path.read_bytes())
+    except (OSError, ValueError, KeyError, TypeError, IndexError):  # absent, or unreadable: build again
+        return None
+
+
+def _write_cache(path: Path, parts: _Parts) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(parts.dump())
+        tmp.replace(path)
+        old = sorted(path.parent.glob("kb-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[KB_CACHE_KEEP:]:
+            stale.unlink(missing_ok=True)
+    except OSError:  # a read-only home: the next start-up builds again
+        pass
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The collector off while a few hundred thousand long-lived objects are made: each full
+    collection would walk all made so far again (about a third of a build's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load(settings: Settings | None = None) -> KnowledgeBase:
-    """Build the knowledge base from shipped data (and NEWSWATCH_KB extensions)."""
+    """Build the knowledge base from shipped data (and NEWSWATCH_KB extensions), or read it from
+    the cache a previous build of the same files left (``<cache_dir>/kb-<cache_key>.json``)."""
     from streams.settings import load as load_settings
 
-    return _Builder(settings or load_settings()).build()
+    settings = settings or load_settings()
+    with _no_gc():
+        path = settings.cache_dir / f"kb-{cache_key(settings)}.json"
+        parts = _read_cache(path)
+        if parts is None:
+            parts = _Builder(settings).parts()
+            _write_cache(path, parts)
+        else:
+            os.utime(path)  # recently used: kept when older ones are pruned
+        return parts.knowledge_base()

@@ -21,6 +21,9 @@ import ahocorasick
 from streams import _core  # the compiled matcher (streams/native)
 
 MAX_STEM_TAIL = 12  # letters a stem may run on ("escalat*" -> "escalating")
+# Layers whose phrases belong to one language: a German "laut" is not an Indonesian
+# "laut". Names (entities) are matched whatever the article's language.
+LANGUAGE_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role", "body_part"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,17 +138,26 @@ _OTHER = re.compile(r"[^\u0000-\u052f\u1e00-\u1fff\u2000-\u206f\u20a0-\u20cf\u21
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 
 
+# _OTHER or _GREEK in one search (Greek Extended lies inside _OTHER's Latin Extended Additional range)
+_NOT_LATIN = re.compile(r"[^\u0000-\u036f\u0400-\u052f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf\u2100-\u214f]")
+
+
 def _family(key: str) -> str:
+    if key.isascii():  # most keys; the searches below are the start-up's cost per key
+        return "latin"
     if _CYRILLIC.search(key):
         return "cyrillic"
-    if _OTHER.search(key) or _GREEK.search(key):
+    if _NOT_LATIN.search(key):
         return "other"
     return "latin"
 
 
-def _tables(entries: Iterable[tuple[str, Phrase]]) -> dict[str, dict[str, list[Phrase]]]:
+Tables = dict[str, dict[str, list[Phrase]]]  # script family -> key -> its phrases
+
+
+def _tables(entries: Iterable[tuple[str, Phrase]]) -> Tables:
     """Phrases by script family, then by key (one key may carry phrases of several layers)."""
-    tables: dict[str, dict[str, list[Phrase]]] = {"latin": {}, "cyrillic": {}, "other": {}}
+    tables: Tables = {"latin": {}, "cyrillic": {}, "other": {}}
     for key, phrase in entries:
         bucket = tables[_family(key)].setdefault(key, [])
         if phrase not in bucket:
@@ -174,8 +186,9 @@ class ReferenceMatcher:
         self.other = _automaton(tables["other"])
         self.size = sum(len(t) for t in tables.values())
 
-    def scan(self, text: str) -> list[Hit]:
-        """Every phrase occurrence that respects case and word-boundary rules."""
+    def scan(self, text: str, lang: str | None = None) -> list[Hit]:
+        """Every phrase occurrence that respects case and word-boundary rules; with ``lang``, those
+        an article in that language keeps (in_language)."""
         if not self.size:
             return []
         folded = fold(text)
@@ -185,7 +198,7 @@ class ReferenceMatcher:
             self._scan(self.cyrillic, text, folded, hits)
         if _OTHER.search(folded) or _GREEK.search(folded):
             self._scan(self.other, text, folded, hits)
-        return hits
+        return hits if lang is None else in_language(hits, lang)
 
     @staticmethod
     def _scan(automaton: ahocorasick.Automaton, text: str, folded: str, hits: list[Hit]) -> None:
@@ -241,22 +254,31 @@ class Matcher:
     """The matcher the tagger uses: ReferenceMatcher's keys, phrases and rules, scanned by the
     compiled core (streams/native: one Aho-Corasick automaton over every key, rules in Rust)."""
 
-    def __init__(self, entries: Iterable[tuple[str, Phrase]]) -> None:
-        tables = _tables(entries)
+    def __init__(self, entries: Iterable[tuple[str, Phrase]], tables: Tables | None = None) -> None:
+        """``tables``: _tables(entries), when the caller has them already (a cached knowledge base)."""
+        if tables is None:
+            tables = _tables(entries)
         keys = [
-            (key, _CJK.search(key) is not None, family, [(p, p.exact, p.stem, p.cap, p.cap_at) for p in bucket])
+            (key, _CJK.search(key) is not None, family,
+             [(p, p.exact, p.stem, p.cap, p.cap_at, p.lang if p.layer in LANGUAGE_LAYERS else None) for p in bucket])
             for family, name in enumerate(("latin", "cyrillic", "other"))
             for key, bucket in tables[name].items()
         ]
         self._core = _core.Core(keys, _bmp_flags(), char_flags, _PROCLITICS, _HE_PROCLITICS, MAX_STEM_TAIL)
         self.size = len(keys)
 
-    def scan(self, text: str) -> list[Hit]:
-        """ReferenceMatcher.scan's hits, in its order."""
+    def scan(self, text: str, lang: str | None = None) -> list[Hit]:
+        """ReferenceMatcher.scan's hits, in its order; with ``lang``, those of in_language(hits, lang)."""
         if not self.size:
             return []
-        hits: list[Hit] = self._core.scan(text, fold(text), Hit)
+        hits: list[Hit] = self._core.scan(text, fold(text), Hit, lang)
         return hits
+
+
+def in_language(hits: list[Hit], lang: str) -> list[Hit]:
+    """The hits an article in ``lang`` keeps: names in any language, the other layers' phrases in
+    its own or in none (what Matcher.scan(text, lang) leaves out in the compiled core)."""
+    return [h for h in hits if h.phrase.lang in (None, lang) or h.phrase.layer not in LANGUAGE_LAYERS]
 
 
 def _longest_key(h: Hit) -> tuple[int, int]:
@@ -265,7 +287,17 @@ def _longest_key(h: Hit) -> tuple[int, int]:
 
 def longest_first(hits: Iterable[Hit]) -> list[Hit]:
     """Non-overlapping hits where the longest wins ("de-escalation" over
-    "escalation", "Korea Utara" over "Korea"); ties go to the leftmost."""
+    "escalation", "Korea Utara" over "Korea"); ties go to the leftmost. The compiled
+    core's copy of reference_longest_first (called for every sentence's cues and terms)."""
+    listed = hits if isinstance(hits, list) else list(hits)
+    if len(listed) < 2:  # most calls: a sentence's cues or terms
+        return listed[:]
+    chosen: list[Hit] = _core.longest_first(listed)
+    return chosen
+
+
+def reference_longest_first(hits: Iterable[Hit]) -> list[Hit]:
+    """longest_first in Python: the place to read the rule, and what the compiled one is tested against."""
     ordered = sorted(hits, key=_longest_key)
     if len(ordered) < 2:  # most calls: a sentence's cues or terms
         return ordered

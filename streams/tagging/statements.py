@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from streams.models import CleanArticle, Mention, Span, Speaker, Statement, Voice
 from streams.tagging.kb import KnowledgeBase
@@ -146,7 +146,10 @@ def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> l
 
 
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
+    for s, e in spans:  # (a loop, not any(): called for every cue, term and name of a statement)
+        if s <= pos < e:
+            return True
+    return False
 
 
 def speaker_of(m: Mention, kb: KnowledgeBase) -> Speaker:
@@ -233,8 +236,8 @@ def _pick(cands: list[Mention], text: str = "", breaks: Sequence[Hit] = ()) -> M
     stands with it ("Russian Foreign Minister Sergey Lavrov", "Kremlin spokesman
     Dmitry Peskov", "Juru bicara Dewan Keamanan Nasional AS, John Kirby"); not one that a
     verb or a clause word (`breaks`) separates from it ("Pékin a indiqué … si Kelly Craft")."""
-    if not cands:
-        return None
+    if len(cands) < 2:  # most calls: the choice is made
+        return cands[0] if cands else None
     first = min(cands, key=lambda m: (m.start, -m.end))
     group = [m for m in cands if (m.start <= first.end + SUBJECT_REACH and m.type not in ("country", "city")
                                   and not (text and _PREPOSITION.search(text, first.end, max(first.end, m.start)))
@@ -253,6 +256,14 @@ class _Layers:
     nongov: list[Hit]
     bounds: list[int]  # ends of clause-opening words ("that", "bahwa", "dass")
     roles: list[Hit]
+    negated_terms: set[Hit] | None = None  # see negated()
+
+    def negated(self, text: str) -> set[Hit]:
+        """The sentence's negated terms (_negated_terms), found once: whether a term is negated does
+        not depend on which other terms are asked about, so any selection of the terms asks this."""
+        if self.negated_terms is None:
+            self.negated_terms = _negated_terms(text, self.mods, self.terms, self.cues + self.terms)
+        return self.negated_terms
 
     @classmethod
     def of(cls, hits: list[Hit]) -> _Layers:
@@ -276,8 +287,37 @@ class _Layers:
         )
 
 
+class _SentenceLayers:
+    """Each sentence's hits split by layer once per article: the statement, the sentences a recap
+    or a quote reaches back to and the context around every statement ask for the same sentences
+    again. The layers are shared, so nobody changes them (a sentence that needs other bounds
+    makes a copy: attribute)."""
+
+    def __init__(self, sentence_hits: dict[int, list[Hit]]) -> None:
+        self.sentence_hits = sentence_hits
+        self.made: dict[int, _Layers] = {}
+
+    def of(self, si: int, hits: list[Hit] | None = None) -> _Layers:
+        """The layers of sentence ``si``; of ``hits`` when given, a selection from the sentence's hits
+        (the same layers when the selection kept every hit)."""
+        every = self.sentence_hits.get(si, [])
+        if hits is not None and len(hits) != len(every):
+            return _Layers.of(hits)
+        layers = self.made.get(si)
+        if layers is None:
+            layers = self.made[si] = _Layers.of(every)
+        return layers
+
+
+# The layers of matcher hits that attribution reads (names come in as mentions): the rest, more than
+# half of an article's hits, are left out before the hits are bucketed by sentence. Code here that
+# reads another layer from the hits must add it.
+ATTRIBUTION_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role"})
+
+
 def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], kb: KnowledgeBase) -> list[Statement]:
     text = article.text
+    hits = [h for h in hits if h.phrase.layer in ATTRIBUTION_LAYERS]
     qspans = _incises(text, quotes(text), [h for h in hits if h.phrase.layer == "cue"])
     prio = kb.cue_priority
     starts = [s.start for s in article.sentences]
@@ -288,18 +328,20 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     sentence_mentions: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):
         sentence_mentions.setdefault(bisect_right(starts, m.start) - 1, []).append(i)
+    split = _SentenceLayers(sentence_hits)
+    zh = article.language == "zh"  # (_nominal: only Chinese makes a cue a noun)
     out: list[Statement] = []
     prev: Statement | None = None
     for si, sent in enumerate(article.sentences):
         s0, s1 = sent.start, sent.end
-        shits = [h for h in sentence_hits.get(si, ()) if h.start < s1 and not _nominal(text, article.language, h)]
+        shits = [h for h in sentence_hits.get(si, ()) if h.start < s1 and not (zh and _nominal(text, "zh", h))]
         if not any(h.phrase.layer == "cue" for h in shits):
             if prev is not None and prev.sentence == si - 1 and (_continues_quote(text, s0, s1, qspans) or
                                                                 _reports_on(text, article.language, prev, s0, s1)):
                 # '"…," he said. "Our response will be swift."': the quote goes on.
-                _extend(prev, text, _Layers.of(shits), si, s1, sentence_mentions.get(si, []))
+                _extend(prev, text, split.of(si, shits), si, s1, sentence_mentions.get(si, []))
             continue
-        layers = _Layers.of(shits)
+        layers = split.of(si, shits)
         scues = layers.cues
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans if a < s1 and b > s0]
         outside = [c for c in scues if not _inside(c.start, sq)]
@@ -308,7 +350,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 text, article.language, outside[0], outside[1], mentions, sentence_mentions.get(si, []))):
             # "In a statement carried by state media, X warned …": the verb after the opening phrase;
             # the phrase ends where the clause of that verb starts
-            layers.bounds.append(anchor.end)
+            layers = replace(layers, bounds=[*layers.bounds, anchor.end])
             anchor = outside[1]
             outside = outside[1:]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
@@ -362,7 +404,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             prev.speaker = speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)]
         sterms = _foreground(text, article.language, layers.mods, sterms, sq, s0, s1)
-        negated_terms = _negated_terms(text, layers.mods, sterms, layers.cues + layers.terms)
+        negated_terms = layers.negated(text)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
         sterms = _disclaimed(text, sterms)
         sterms = _not_intended(text, article.language, layers.mods, sterms)
@@ -378,16 +420,15 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         if not any(t.phrase.value not in CONTEXT_ONLY for t in sterms) and si > 0 and \
                 (prev is None or prev.sentence < si - 1) and recap:
             # "That's according to X", "Об этом заявил X": what X said is the sentence before.
-            before = _Layers.of(sentence_hits.get(si - 1, []))
-            sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms, before.cues)]
+            before = split.of(si - 1)
+            sterms = [t for t in before.terms if t not in before.negated(text)]
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
         elif si > 0 and (prev is None or prev.sentence < si - 1) and _OPENING.match(text, s0) and \
                 _quoted_sentence(article.sentences[si - 1], qspans):
             # '"Any strike is a red line." "We will respond," X said.': one speaker's quote, two sentences
-            before = _Layers.of(sentence_hits.get(si - 1, []))
-            sterms = [t for t in before.terms if t not in _negated_terms(text, before.mods, before.terms,
-                                                                          before.cues)] + sterms
+            before = split.of(si - 1)
+            sterms = [t for t in before.terms if t not in before.negated(text)] + sterms
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
         # "Amid tensions over Ukraine, X warned Moscow …": a state named in the scene is no target
@@ -410,7 +451,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         )
         out.append(st)
         prev = st
-    _context(out, article, sentence_hits, text)
+    _context(out, split, text)
     _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb)
     _merge_speakers(out, kb)
     day = (article.published_at or "")[:10]  # no date (an undated excerpt): no check
@@ -770,17 +811,15 @@ def _date_check(st: Statement, kb: KnowledgeBase, day: str) -> None:
         st.speaker = Speaker(person.name, "person", person.country, person.id, person.role, None, False)
 
 
-def _context(statements: list[Statement], article: CleanArticle, sentence_hits: dict[int, list[Hit]],
-             text: str) -> None:
+def _context(statements: list[Statement], split: _SentenceLayers, text: str) -> None:
     """Term classes in each statement's sentence and the ones before and after it: what a rule's
     context_any looks at ("consequences" counts only where troops or missiles are in the air)."""
     terms: dict[int, set[str]] = {}  # per sentence, computed once: statements share their neighbours
-    diplomatic: dict[int, set[str]] = {}
 
     def terms_of(si: int) -> set[str]:
         if si not in terms:
-            layers = _Layers.of(sentence_hits.get(si, []))
-            negated = _negated_terms(text, layers.mods, layers.terms, layers.cues + layers.terms)
+            layers = split.of(si)
+            negated = layers.negated(text)
             terms[si] = {t.phrase.value for t in layers.terms if t not in negated}
             # "does not seek escalation, but will respond": a denied escalation or force still says
             # the talk is of security, which is all a context is asked
@@ -788,19 +827,17 @@ def _context(statements: list[Statement], article: CleanArticle, sentence_hits: 
                 terms[si].add("security_context")
         return terms[si]
 
-    def diplomatic_of(si: int) -> set[str]:
-        if si not in diplomatic:
-            diplomatic[si] = _diplomatic(sentence_hits.get(si, ()))
-        return diplomatic[si]
-
+    # the sentences with a diplomatic scene, found once (few articles have any)
+    diplomatic = {si: scene for si, hits in split.sentence_hits.items() if (scene := _diplomatic(hits))}
     for st in statements:
         found: set[str] = set()
         for si in (st.sentence - 1, st.sentence, st.sentence + 1):
             found |= terms_of(si)
         # a story of expelled diplomats sets its scene for several sentences: a threatened
         # "response" a few sentences on still answers the expulsion
-        for si in range(st.sentence - WIDE_REACH, st.sentence + WIDE_REACH + 1):
-            found |= diplomatic_of(si)
+        for si, scene in diplomatic.items():
+            if abs(si - st.sentence) <= WIDE_REACH:
+                found |= scene
         st.context = sorted(found)
 
 
@@ -1000,10 +1037,10 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
         words = words[1:]
     if not words or any(w.lower() in _NOT_NAMES for w in words):
         return None
-    covered = [*((x.start, x.end) for x in free), *((h.start, h.end) for h in layers.roles),
-               *((h.start, h.end) for h in layers.nongov), *((h.start, h.end) for h in layers.cues)]
-    if any(x < b and a < y for x, y in covered):
-        return None
+    for covered in (free, layers.roles, layers.nongov, layers.cues):
+        for x in covered:
+            if x.start < b and a < x.end:
+                return None
     honorific = words[0].lower() in _HONORIFIC
     if honorific and len(words) == 1:  # "Ông tái khẳng định": "he", not a name
         return None
@@ -1328,7 +1365,7 @@ _QUOTE_TAIL = 4  # words after a quote that opens a sentence: '"…," he said.' 
 
 
 def _extend(st: Statement, text: str, layers: _Layers, si: int, s1: int, mentions: list[int]) -> None:
-    negated = _negated_terms(text, layers.mods, layers.terms, layers.cues)
+    negated = layers.negated(text)
     for t in layers.terms:
         if t not in negated:
             st.terms.setdefault(t.phrase.value, []).append(text[t.start:t.end])
@@ -1351,6 +1388,8 @@ _NEGATED_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|none|nothing|kein\w{0,2}|n
 def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence[Hit] = ()) -> set[Hit]:
     """Terms with a negation right before them in the same clause ("no escalation", "bukan
     eskalasi"); a negation inside the term itself ("will not hesitate to respond") is part of it."""
+    if not terms:
+        return set()
     prohibitive = {(h.start, h.end) for h in mods if h.phrase.value == "prohibitive"}
     # a negation inside a longer cue or term is part of it ("wird nicht unbeantwortet bleiben")
     inside = prohibitive | {(c.start, c.end) for c in (*cover, *terms)}

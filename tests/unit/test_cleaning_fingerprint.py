@@ -11,9 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from streams.cleaning import clean
 from streams.cleaning.fingerprint import ZERO, NearDuplicateIndex, _words, hamming, simhash
+from streams.cleaning.fingerprint import reference_simhash as numpy_simhash
 from streams.cleaning.ids import MAX_ID, article_id, canonical_url, hash16, safe_id
 from streams.models import RawArticle
 from tests.unit.test_cleaning_fixtures import ARTICLE_ID, ARTICLES
@@ -239,3 +242,29 @@ def test_clean_uses_the_id_rules() -> None:
         "https://example.com/a"
     )
     assert clean(RawArticle(body=text), now=NOW).id == "t-" + hash16(text)
+
+
+# ---- the compiled SimHash against the numpy one (fingerprint.reference_simhash) and the bit-by-bit one ----
+
+# (ASCII whitespace and punctuation cut words; other whitespace, "\x1c" or "\xa0", does not)
+_WORDISH = st.text(alphabet=st.sampled_from("abcXYZ019 \n\t\r\x0b\x0c\x1c\xa0\u3000.,;:-!#~[`{|'“”«»—…éßİДжع中한"
+                                            "\U0001f600\ud800"), max_size=400)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_WORDISH)
+def test_compiled_simhash_is_the_reference(text: str) -> None:
+    assert simhash(text) == numpy_simhash(text) == reference_simhash(text)
+
+
+@pytest.mark.parametrize("article", sorted(ARTICLES))
+def test_compiled_simhash_on_the_fixture_articles(article: str) -> None:
+    text = body(ARTICLES[article])
+    assert simhash(text) == numpy_simhash(text) == reference_simhash(text)
+
+
+@pytest.mark.parametrize("words", [1, 2, 3, 255, 256, 257, 511, 512, 5000])
+def test_compiled_simhash_counts_many_shingles(words: int) -> None:
+    # the core counts bits in byte-wide lanes, emptied every 255 shingles
+    text = " ".join(f"w{i % 37}x{i % 11}" for i in range(words))
+    assert simhash(text) == numpy_simhash(text) == reference_simhash(text)

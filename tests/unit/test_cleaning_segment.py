@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from streams.cleaning.segment import paragraph_spans, segment, sentence_spans
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams.cleaning.segment import _DOT, _OTHER, paragraph_spans, segment, sentence_spans
 from streams.models import Span
 
 
@@ -219,3 +223,16 @@ def test_devanagari_danda_ends_a_sentence() -> None:
     text = "मंत्री ने कहा कि हम जवाब देंगे। उन्होंने चेतावनी दी।"
     _, sentences = segment(text, "hi")
     assert [text[s.start : s.end] for s in sentences] == ["मंत्री ने कहा कि हम जवाब देंगे।", "उन्होंने चेतावनी दी।"]
+
+
+# The candidate patterns check the character before the mark after the mark (a literal first
+# character lets the regex engine skip ahead): the same candidates as the look-behind-first form.
+_DOT_BEHIND_FIRST = re.compile(r"(?<![.!?…।])\.[.!?…।]*+[\"'”’»“›)\]}]*+ ")
+_OTHER_BEHIND_FIRST = re.compile(r"(?<![.!?…।])[!?…।][.!?…।]*+[\"'”’»“›)\]}]*+ ")
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab .!?…।\"'”’»“›)]}\n"), max_size=60))
+def test_candidates_as_with_the_look_behind_first(text: str) -> None:
+    assert [m.span() for m in _DOT.finditer(text)] == [m.span() for m in _DOT_BEHIND_FIRST.finditer(text)]
+    assert [m.span() for m in _OTHER.finditer(text)] == [m.span() for m in _OTHER_BEHIND_FIRST.finditer(text)]

@@ -16,7 +16,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from streams.tagging import kb as kb_module
-from streams.tagging.matcher import Matcher, Phrase, ReferenceMatcher, make_phrase
+from streams.tagging.matcher import (
+    Hit,
+    Matcher,
+    Phrase,
+    ReferenceMatcher,
+    in_language,
+    longest_first,
+    make_phrase,
+    reference_longest_first,
+)
 
 FILLER = (
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \n,.;:!?\"'’‘ʼ()-«»„“”「」"
@@ -41,6 +50,11 @@ def _variants(key: str) -> list[str]:
 def _compare(ref: ReferenceMatcher, compiled: Matcher, text: str) -> None:
     expected = ref.scan(text)
     assert compiled.scan(text) == expected
+    # an article's language: the other languages' cues, terms and titles left out in the core
+    for lang in ("de", "id", "ru"):
+        assert compiled.scan(text, lang) == in_language(expected, lang) == ref.scan(text, lang)
+    # the hits' selection, longest first, in the compiled core too
+    assert longest_first(expected) == reference_longest_first(expected)
 
 
 # ---- a small lexicon with every rule in it: dense hits, every path of the rules exercised ----
@@ -58,6 +72,10 @@ def _small_entries() -> list[tuple[str, Phrase]]:
     for i, (surface, layer) in enumerate(SMALL):
         for proper in (False, True):
             made = make_phrase(surface, layer, f"v{i}", None, proper=proper and layer == "entity")
+            assert made is not None
+            out.append(made)
+        for lang in ("de", "id")[: 1 + i % 2]:  # phrases of one language: kept only in its articles
+            made = make_phrase(surface, layer, f"v{i}", lang)
             assert made is not None
             out.append(made)
     return out
@@ -103,9 +121,9 @@ def real() -> Iterator[tuple[ReferenceMatcher, Matcher, list[str]]]:
     entries: list[tuple[str, Phrase]] = []
 
     class Recording(Matcher):  # the knowledge base's own entries, kept for the reference
-        def __init__(self, given: Any) -> None:
+        def __init__(self, given: Any, tables: Any = None) -> None:
             entries.extend(given)
-            super().__init__(entries)
+            super().__init__(entries, tables)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(kb_module, "Matcher", Recording)
@@ -132,3 +150,19 @@ def test_real_lexicons_same_hits_on_a_paragraph(real: tuple[ReferenceMatcher, Ma
     hits = compiled.scan(text)
     assert len(hits) > 10
     assert hits == ref.scan(text)
+
+
+# ---- longest_first: the compiled selection against the reference on generated hits ----
+
+_SPANS = st.tuples(st.integers(0, 60), st.integers(0, 12), st.sampled_from("abcde"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(spans=st.lists(_SPANS, max_size=40))
+def test_longest_first_same_selection(spans: list[tuple[int, int, str]]) -> None:
+    # equal spans with different phrases: ties keep the list's order, as in the reference
+    hits = [Hit(start, start + length, Phrase("term", value)) for start, length, value in spans]
+    chosen = longest_first(hits)
+    assert chosen == reference_longest_first(hits)
+    assert [id(h) for h in chosen] == [id(h) for h in reference_longest_first(hits)]
+    assert longest_first(iter(hits)) == chosen

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyList, PyTuple, PyType};
 
 const WORD: u8 = 1; // str.isalnum() or an Indic vowel sign (matcher._word_char)
 const TAIL: u8 = 2; // str.isalpha() or an Indic vowel sign (matcher._tail_char)
@@ -31,6 +31,7 @@ struct Rule {
     stem: bool,
     cap: bool,
     cap_at: usize,
+    lang: Option<String>, // the phrase's language, where its layer belongs to one (matcher.LANGUAGE_LAYERS)
 }
 
 #[pyclass(frozen, module = "streams._core")]
@@ -89,13 +90,14 @@ impl Text<'_> {
 
 #[pymethods]
 impl Core {
-    /// `keys`: (key, cjk, family, [(phrase, exact or None, stem, cap, cap_at), ...]) in the order
-    /// the reference scans them; `flags`: WORD|TAIL|UPPER per code point of the BMP;
+    /// `keys`: (key, cjk, family, [(phrase, exact or None, stem, cap, cap_at, lang or None), ...]) in
+    /// the order the reference scans them, lang only for phrases of a language's own layers;
+    /// `flags`: WORD|TAIL|UPPER per code point of the BMP;
     /// `slow_flags(ch) -> int` for the rest.
     #[new]
     #[allow(clippy::type_complexity)]
     fn new(
-        keys: Vec<(String, bool, u8, Vec<(Py<PyAny>, Option<String>, bool, bool, usize)>)>,
+        keys: Vec<(String, bool, u8, Vec<(Py<PyAny>, Option<String>, bool, bool, usize, Option<String>)>)>,
         flags: Vec<u8>,
         slow_flags: Py<PyAny>,
         arabic: HashSet<String>,
@@ -110,8 +112,8 @@ impl Core {
                 return Err(PyValueError::new_err("empty matcher key"));
             }
             let first = rules.len();
-            for (phrase, exact, stem, cap, cap_at) in bucket {
-                rules.push(Rule { phrase, exact: exact.map(|e| e.chars().collect()), stem, cap, cap_at });
+            for (phrase, exact, stem, cap, cap_at, lang) in bucket {
+                rules.push(Rule { phrase, exact: exact.map(|e| e.chars().collect()), stem, cap, cap_at, lang });
             }
             infos.push(Key { chars: key.chars().count(), cjk, family, rules: first..rules.len() });
             patterns.push(key);
@@ -131,9 +133,20 @@ impl Core {
     }
 
     /// Every phrase occurrence in `text` (whose 1:1 case fold is `folded`) that respects the
-    /// case, boundary and stem rules, as `hit(start, end, phrase)` objects in the reference's order.
-    fn scan<'py>(&self, py: Python<'py>, text: &str, folded: &str, hit: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+    /// case, boundary and stem rules, as `hit` tuples (start, end, phrase) in the reference's order;
+    /// with `lang`, not the phrases of another language's own layers.
+    #[pyo3(signature = (text, folded, hit, lang=None))]
+    fn scan<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        folded: &str,
+        hit: &Bound<'py, PyType>,
+        lang: Option<&str>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
+        // `hit` is a tuple subclass (a NamedTuple): tuple.__new__ makes one without its Python __new__
+        let tuple_new = py.get_type::<PyTuple>().getattr("__new__")?;
         let Some(automaton) = &self.automaton else { return Ok(out) };
         let tchars: Vec<char> = text.chars().collect();
         let fchars: Vec<char> = folded.chars().collect();
@@ -169,6 +182,11 @@ impl Core {
             // "de l'" + "Ukraine": an elided article ends a word by itself
             let surface_ok_end = key.cjk || end >= n || !ctx.word(fchars[end])? || fchars[end - 1] == '\'';
             for rule in &self.rules[key.rules.clone()] {
+                if let (Some(want), Some(own)) = (lang, &rule.lang) {
+                    if want != own {
+                        continue;
+                    }
+                }
                 if rule.cap && ctx.flags(tchars[start + rule.cap_at])? & UPPER == 0 {
                     continue;
                 }
@@ -181,14 +199,14 @@ impl Core {
                     if stop < n && ctx.tail(fchars[stop])? {
                         continue;
                     }
-                    out.append(hit.call1((start, stop, rule.phrase.clone_ref(py)))?)?;
+                    out.append(tuple_new.call1((hit, (start, stop, rule.phrase.clone_ref(py))))?)?;
                 } else if surface_ok_end {
                     if let Some(exact) = &rule.exact {
                         if tchars[start..end] != exact[..] {
                             continue;
                         }
                     }
-                    out.append(hit.call1((start, end, rule.phrase.clone_ref(py)))?)?;
+                    out.append(tuple_new.call1((hit, (start, end, rule.phrase.clone_ref(py))))?)?;
                 }
             }
         }
@@ -202,8 +220,112 @@ impl Core {
     }
 }
 
+/// `matcher.longest_first` (the reference) over a list of hits, tuples that open with start and end:
+/// non-overlapping hits where the longest wins and ties go to the leftmost (then to the earlier in
+/// the list), in the order of their starts.
+#[pyfunction]
+fn longest_first<'py>(py: Python<'py>, hits: &Bound<'py, PyList>) -> PyResult<Bound<'py, PyList>> {
+    let mut items: Vec<(usize, usize, Bound<'py, PyAny>)> = Vec::with_capacity(hits.len());
+    for hit in hits.iter() {
+        let pair = hit.downcast::<PyTuple>()?;
+        let start: usize = pair.get_item(0)?.extract()?;
+        let end: usize = pair.get_item(1)?.extract()?;
+        items.push((start, end, hit));
+    }
+    // longest first, then leftmost; a stable sort keeps the list's order among equal spans
+    items.sort_by_key(|(start, end, _)| (*start as i64 - *end as i64, *start));
+    let limit = items.iter().map(|(_, end, _)| *end).max().unwrap_or(0);
+    let mut taken = vec![false; limit];
+    let mut chosen = Vec::with_capacity(items.len());
+    for (start, end, hit) in items {
+        if start <= end && !taken[start..end].contains(&true) {
+            taken[start..end].fill(true);
+            chosen.push((start, hit));
+        } else if start > end {
+            chosen.push((start, hit)); // an empty span overlaps nothing (as in the reference)
+        }
+    }
+    chosen.sort_by_key(|(start, _)| *start);
+    PyList::new(py, chosen.into_iter().map(|(_, hit)| hit))
+}
+
+/// zlib.crc32 (CRC-32/ISO-HDLC: reflected polynomial 0xEDB88320, initial and final xor all ones).
+fn crc32(data: &[u8]) -> u32 {
+    static TABLE: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = [0u32; 256];
+        for (i, slot) in t.iter_mut().enumerate() {
+            let mut c = i as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+            *slot = c;
+        }
+        t
+    });
+    let mut c = !0u32;
+    for &b in data {
+        c = table[((c ^ b as u32) & 0xff) as usize] ^ (c >> 8);
+    }
+    !c
+}
+
+/// `fingerprint.reference_simhash` of a text, given as the UTF-8 bytes of its case fold with the
+/// Unicode separators already made spaces: words are the runs of bytes between ASCII whitespace and
+/// ASCII punctuation (as `bytes.translate` + `bytes.split` cut them); each word's crc32, each pair of
+/// neighbours mixed to 64 bits (MurmurHash3's finaliser), every bit the majority vote of that bit
+/// over all pairs. The fingerprint as an integer; None for a text without words.
+#[pyfunction]
+fn simhash(data: &[u8]) -> Option<u64> {
+    const K1: u64 = 0x9E37_79B9_7F4A_7C15;
+    const K2: u64 = 0xC2B2_AE3D_27D4_EB4F;
+    const M1: u64 = 0xFF51_AFD7_ED55_8CCD;
+    const M2: u64 = 0xC4CE_B9FE_1A85_EC53;
+    let separator = |b: &u8| {
+        matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 33..=47 | 58..=64 | 91..=96 | 123..=126)
+    };
+    let mut w: Vec<u64> = data.split(separator).filter(|word| !word.is_empty()).map(|word| crc32(word) as u64).collect();
+    if w.is_empty() {
+        return None;
+    }
+    while w.len() < 2 {
+        w.push(0); // a text of one word is one shingle (the word and nothing)
+    }
+    let n = w.len() - 1;
+    // Bits counted eight at a time: lane j of lanes[k] counts bit 8*j + k, flushed before a lane overflows.
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    let mut counts = [0usize; 64];
+    let mut lanes = [0u64; 8];
+    let flush = |lanes: &mut [u64; 8], counts: &mut [usize; 64]| {
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            for j in 0..8 {
+                counts[8 * j + k] += ((*lane >> (8 * j)) & 0xff) as usize;
+            }
+            *lane = 0;
+        }
+    };
+    for (i, pair) in w.windows(2).enumerate() {
+        let mut h = pair[0].wrapping_mul(K1).wrapping_add(pair[1].wrapping_mul(K2));
+        h ^= h >> 33;
+        h = h.wrapping_mul(M1);
+        h ^= h >> 33;
+        h = h.wrapping_mul(M2);
+        h ^= h >> 33;
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            *lane += (h >> k) & LOW;
+        }
+        if i % 255 == 254 {
+            flush(&mut lanes, &mut counts);
+        }
+    }
+    flush(&mut lanes, &mut counts);
+    Some(counts.iter().enumerate().fold(0u64, |acc, (bit, &c)| if c * 2 > n { acc | (1 << bit) } else { acc }))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Core>()?;
+    m.add_function(wrap_pyfunction!(longest_first, m)?)?;
+    m.add_function(wrap_pyfunction!(simhash, m)?)?;
     Ok(())
 }
