@@ -934,6 +934,15 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         if chosen is not None and chosen.type in ("country", "city") and \
                 _SUBJECT_PRONOUN.search(text, chosen.end, anchor.start):
             chosen = None  # "… as Japan rebuilt after the war, he has described …": the pronoun is the subject
+    by = _passive_agent(text, anchor)
+    if by is not None:  # "Britain was warned by Moscow that …": the agent speaks, whoever they are
+        agent = next((x for x in after if x.start == by), None)
+        ng_agent = next((h for h in layers.nongov if h.start == by), None)
+        if ng_agent is not None:
+            return Speaker(text[ng_agent.start:ng_agent.end], "unknown", None, None, None, None, False), \
+                [*sq, (s0, s1)]
+        if agent is not None:
+            chosen = agent
     former = _former(text, s0, chosen, layers) if chosen is not None and chosen.type == "person" else None
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
     # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
@@ -1108,6 +1117,24 @@ def _phrase_end(text: str, end: int, spans: list[tuple[int, int]]) -> int:
         if a <= end + 1 and b > end and not text[end:a].strip():
             end = b
     return end
+
+
+# A speech verb in the passive with its agent after it: "were told by Moscow", "a été averti par
+# Pékin", "fue advertido por Moscú", "foi alertado pelo Kremlin", "è stato avvertito dal Cremlino".
+_PASSIVE_AUX = re.compile(r"(?<!\w)(?:was|were|been|being|été|fue|fueron|sido|foi|foram|stato|stata|stati|state)\s+$",
+                          re.IGNORECASE)
+_PASSIVE_CUE = re.compile(r"(?:foi|foram|è stat[oa]|sono stati)\s", re.IGNORECASE)  # the auxiliary in the cue
+_AGENT = re.compile(r"\s+(?:by|par|por|pelo|pela|pelos|da|dal|dalla|dai|dagli)\s+(?:l['’]|(?:the|la|le|les|el|los|"
+                    r"o|a|il|lo)\s+)?", re.IGNORECASE)
+
+
+def _passive_agent(text: str, anchor: Hit) -> int | None:
+    """Where the agent of a passive speech verb starts, if the cue is one."""
+    if _PASSIVE_AUX.search(text, max(0, anchor.start - 12), anchor.start) is None and \
+            _PASSIVE_CUE.match(text, anchor.start, anchor.end) is None:
+        return None
+    m = _AGENT.match(text, anchor.end)
+    return m.end() if m else None
 
 
 def _leads(text: str, clause: int, m: Mention | Hit) -> bool:
