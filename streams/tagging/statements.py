@@ -1420,7 +1420,8 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence
     prohibitive = {(h.start, h.end) for h in mods if h.phrase.value == "prohibitive"}
     # a negation inside a longer cue or term is part of it ("wird nicht unbeantwortet bleiben")
     inside = prohibitive | {(c.start, c.end) for c in (*cover, *terms)}
-    negs = [h for h in mods if h.phrase.value == "negation" and not any(
+    # a negation that is itself a prohibition ("đừng", "jangan": don't) forbids, it does not deny
+    negs = [h for h in mods if h.phrase.value == "negation" and (h.start, h.end) not in prohibitive and not any(
         a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in inside)]
     out = set()
     for t in terms:
