@@ -100,6 +100,9 @@ def run(args: Options) -> int:
             except InvalidRecord as exc:
                 reject(p, lineno, exc.kind, exc.message, line.data if line else None)
                 continue
+            except Exception as exc:  # a stage fault on one article must not end the run (the worker's rule too)
+                reject(p, lineno, "exception", f"{type(exc).__name__}: {exc}", line.data if line else None)
+                continue
             processed += 1
             if args.explain:
                 from streams.rules.engine import explain

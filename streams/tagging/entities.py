@@ -199,6 +199,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     if bodies:
         plain = [m for m in plain if not any(b.start <= m.start and m.end <= b.end and (b.end - b.start) >
                                              (m.end - m.start) and m.type == "body" for b in bodies)]
+        starts = [m.start for m in plain]  # mention_before indexes `plain` by these
 
     # People by role: "<role> [<country|body>] [,] <Name>".
     everything = sorted(plain + bodies, key=lambda m: (m.start, -m.end))
@@ -206,6 +207,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     people: list[Mention] = []
     by_start = {m.start: m for m in plain if m.type == "person"}
     kept: list[Mention] = []
+    absorbed: set[int] = set()
     titles = [(t.start, t.end) for t in _outermost(titled)]
     for t in _outermost(titled):
         j = _JOIN.match(text, t.end)
@@ -222,7 +224,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             kept.append(t)
             continue
         # "vice-ministre russe des Affaires étrangères Sergueï Riabkov": one mention, of the named person
-        plain.remove(known)
+        # (dropped from `plain` at the end: its positions index the lookups below)
+        absorbed.add(id(known))
         kept.append(dataclasses.replace(known, start=t.start, text=text[t.start:known.end], role=known.role or t.role))
     titled = kept
     for hit in longest_first(roles):
@@ -290,6 +293,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         ent = Entity(f"p:{cc}:{slug}", "person", text[s:e], country, None, role, True)
         people.append(_mention(ent, s, e, text, via="role_cue", role=role))
 
+    if absorbed:
+        plain = [m for m in plain if id(m) not in absorbed]
     return sorted(plain + bodies + titled + people, key=lambda m: (m.start, -m.end))
 
 

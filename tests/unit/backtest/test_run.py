@@ -125,6 +125,31 @@ def test_bad_lines_are_rejected_and_the_rest_processed(tmp_path: Path, capsys: p
 
 
 @pytest.mark.usefixtures("shared_kb")
+def test_a_stage_fault_on_one_article_is_rejected_and_the_run_goes_on(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # as in the worker, a stage that raises on one article puts that article aside with the reason
+    from streams import stages
+
+    tag = stages.tag_article
+
+    def faulty(clean: Any, *args: Any, **kwargs: Any) -> Any:
+        if clean.id == "cli-id-1":
+            raise IndexError("list index out of range")
+        return tag(clean, *args, **kwargs)
+
+    monkeypatch.setattr(stages, "tag_article", faulty)
+    feed = write_lines(tmp_path / "feed.jsonl", GOOD_LINES)
+    rejects = tmp_path / "r.jsonl"
+    code, out, err = run(capsys, "--json", "--now", NOW, "--rejects", rejects, feed)
+    assert code == EXIT_REJECTED
+    assert f"{feed}:2: exception: IndexError: list index out of range" in err
+    (rec,) = [orjson.loads(line) for line in rejects.read_bytes().splitlines()]
+    assert (rec["line"], rec["error_kind"]) == (2, "exception")
+    assert [a["rule"]["id"] for a in json_alerts(out)] == ["gov-warns-escalation"]
+    assert "2 articles, 1 alerts, 1 rejected" in err  # the article after it was processed too
+
+
+@pytest.mark.usefixtures("shared_kb")
 def test_table_output_shows_the_alert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     feed = mixed_feed(tmp_path / "feed.jsonl")
     code, out, _ = run(capsys, "--now", NOW, "--rejects", tmp_path / "r.jsonl", feed)
