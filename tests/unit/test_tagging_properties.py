@@ -78,7 +78,7 @@ def test_lexicon_text_never_breaks_tagging(pipeline: Pipeline, sample: tuple[str
 def test_a_body_found_inside_a_pattern_body_before_a_title(pipeline: Pipeline) -> None:
     # "ロシア外務省" (a body by pattern) swallows the fixed "外務省"; the title after it then looked
     # its qualifier up in a stale index of the names and raised IndexError
-    result = pipeline.process(RawArticle(body="ロシア外務省のペトロワ報道官は、クリミアへの攻撃は重大なエスカレーションになると警告した。",
-                                         id="ja-1", language="ja", published_at="2025-03-04T10:00:00Z"))
+    body = "ロシア外務省のペトロワ報道官は、クリミアへの攻撃は重大なエスカレーションになると警告した。"
+    result = pipeline.process(RawArticle(body=body, id="ja-1", language="ja", published_at="2025-03-04T10:00:00Z"))
     assert result.tagged is not None
     assert any(m.country == "RU" for m in result.tagged.mentions)
