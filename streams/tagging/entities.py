@@ -197,8 +197,10 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     # A name inside a body found by pattern is part of it: "俄罗斯外交部发言人" is not also China's
     # "外交部发言人", "중국 외교부" not also Korea's "외교부" (they would turn up as targets).
     if bodies:
-        plain = [m for m in plain if not any(b.start <= m.start and m.end <= b.end and (b.end - b.start) >
-                                             (m.end - m.start) and m.type == "body" for b in bodies)]
+        # ... and so is one that starts inside it: "俄罗斯外交部发言人" holds no "外交部发言人" of China's either
+        plain = [m for m in plain if not (m.type == "body" and any(
+            (b.start <= m.start and m.end <= b.end and (b.end - b.start) > (m.end - m.start))
+            or b.start < m.start < b.end < m.end for b in bodies))]
         starts = [m.start for m in plain]  # mention_before indexes `plain` by these
 
     # People by role: "<role> [<country|body>] [,] <Name>".
