@@ -245,7 +245,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             # What qualifies a title from before, nothing after it qualifies again ("İran Dışişleri
             # Bakanlığı Sözcüsü, İsrail'in …": Israel is what the spokesperson speaks of).
             ahead = mention_before(hit.start, ("country", "body")) or next(
-                (x for x in everything if x.start < hit.start < x.end and x.type in ("country", "body")), None)
+                (x for x in everything if x.start < hit.start < x.end and x.type in ("country", "body")), None) \
+                or next((b for b in bodies if joined(text, b.end, hit.start)), None)  # "X ministry's spokeswoman"
             if ahead is not None and text[max(0, ahead.start - 1):ahead.start] in _STATIONED:
                 # "中国驻美国大使": the country after 驻 hosts the envoy; the one before sends him
                 ahead = mention_before(ahead.start - 1, ("country",))
