@@ -91,6 +91,9 @@ class Settings:
     fetch_max_wait_ms: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MAX_WAIT_MS", 10))
     fetch_min_bytes: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MIN_BYTES", 1))
     producer_linger_ms: float = field(default_factory=lambda: _float("NEWSWATCH_PRODUCER_LINGER_MS", 5.0))
+    # The worker's event loop: uvloop (libuv) costs less per record than asyncio's own loop,
+    # whose Python-level scheduling was a third of the framework's time (BENCHMARKS.md, issue #12).
+    event_loop: str = field(default_factory=lambda: _env("NEWSWATCH_EVENT_LOOP", "uvloop"))
     # Failover: a dead worker's partitions move to the others after the session timeout
     # (faust's default is 60 s); heartbeats must come several times within it.
     session_timeout: float = field(default_factory=lambda: _float("NEWSWATCH_SESSION_TIMEOUT", 10.0))

@@ -20,11 +20,14 @@ def _worker(args: argparse.Namespace) -> int:
     import faust
 
     from streams.runtime.agents import attach
-    from streams.runtime.app import create_app
+    from streams.runtime.app import create_app, use_event_loop
     from streams.runtime.topics import ensure_topics
+    from streams.settings import load as load_settings
 
+    settings = load_settings()
+    use_event_loop(settings.event_loop)
     try:
-        nw = create_app()
+        nw = create_app(settings)
     except DataFileError as exc:
         _say(f"refused: {exc}\nFix the file and start the worker again.")
         return EXIT_USAGE

@@ -119,6 +119,25 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     return nw
 
 
+EVENT_LOOPS = ("uvloop", "asyncio")
+
+
+def use_event_loop(name: str) -> None:
+    """Run the worker's event loops (faust's and its consumer thread's) on ``name``: uvloop
+    by default, ``asyncio`` for the standard library's own. Called before any loop is made.
+
+    faust's per-record work is mostly the event loop's (futures, callbacks, timers, socket
+    writes between the agents, the producer and the consumer thread); uvloop does it in C:
+    the framework's CPU per article fell by a fifth (BENCHMARKS.md, issue #12)."""
+    if name not in EVENT_LOOPS:
+        raise SystemExit(f"NEWSWATCH_EVENT_LOOP={name!r} is not an event loop newswatch runs on; "
+                         f"use one of {', '.join(EVENT_LOOPS)}")
+    if name == "uvloop":
+        import mode.loop
+
+        mode.loop.use("uvloop")  # sets asyncio's policy: every loop made from here on is uvloop's
+
+
 LAG_INTERVAL = 5.0  # seconds between consumer-lag readings (about a Prometheus scrape interval)
 
 
