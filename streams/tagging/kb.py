@@ -485,32 +485,15 @@ class _Builder:
             if kind not in BODY_KINDS:
                 raise doc.error(["bodies", kind], f"unknown body kind {kind!r}; use one of {', '.join(BODY_KINDS)}")
             for pattern in _strings(doc, ["bodies", kind], patterns):
-                if pattern.count("{c}") != 1:
-                    raise doc.error(["bodies", kind], f"'{pattern}' needs exactly one {{c}}")
-                before, after = (part.strip() for part in pattern.split("{c}"))
-                bp = BodyPattern(kind, lang, before or None, after or None)
-                idx = len(self.body_patterns)
-                self.body_patterns.append(bp)
-                if bp.prefix:
-                    self.add(bp.prefix, "body_part", (idx, "prefix"), lang)
-                if bp.suffix:
-                    self.add(bp.suffix, "body_part", (idx, "suffix"), lang)
+                self._pattern(doc, ["bodies", kind], pattern, kind, lang)
         # Titles that name their country inside: the same machinery as bodies, a person comes out.
         for role, patterns in _mapping(doc, ["roles_with_country"], data.get("roles_with_country") or {}).items():
             if role not in self.roles:
                 raise doc.error(["roles_with_country", role], f"unknown role {role!r}; see roles.yaml for the ids")
             for pattern in _strings(doc, ["roles_with_country", role], patterns):
                 _check_literal(doc, ["roles_with_country", role], pattern)
-                if pattern.count("{c}") != 1:
-                    raise doc.error(["roles_with_country", role], f"'{pattern}' needs exactly one {{c}}")
-                before, after = (part.strip() for part in pattern.split("{c}"))
-                bp = BodyPattern(str(self.roles[role] or "government"), lang, before or None, after or None, role)
-                idx = len(self.body_patterns)
-                self.body_patterns.append(bp)
-                if bp.prefix:
-                    self.add(bp.prefix, "body_part", (idx, "prefix"), lang)
-                if bp.suffix:
-                    self.add(bp.suffix, "body_part", (idx, "suffix"), lang)
+                self._pattern(doc, ["roles_with_country", role], pattern, str(self.roles[role] or "government"),
+                              lang, role)
         for code, kinds in _mapping(doc, ["fixed_bodies"], data.get("fixed_bodies") or {}).items():
             code = _code(doc, ["fixed_bodies", code], code)
             for kind, names in _mapping(doc, ["fixed_bodies", code], kinds).items():
@@ -525,6 +508,21 @@ class _Builder:
             if ent is None:
                 raise doc.error(["capitals", code], f"no capital of {code} in countries.yaml `cities`")
             self.entity(ent, _strings(doc, ["capitals", code], names), lang)
+
+    def _pattern(self, doc: Located, where: list[str | int], pattern: str, kind: str, lang: str,
+                 role: str | None = None) -> None:
+        """A body (or title) around a country, "{c} foreign ministry": its two parts go into the
+        matcher, found again around a country mention (entities.find_mentions)."""
+        if pattern.count("{c}") != 1:
+            raise doc.error(where, f"'{pattern}' needs exactly one {{c}}")
+        before, after = (part.strip() for part in pattern.split("{c}"))
+        bp = BodyPattern(kind, lang, before or None, after or None, role)
+        idx = len(self.body_patterns)
+        self.body_patterns.append(bp)
+        if bp.prefix:
+            self.add(bp.prefix, "body_part", (idx, "prefix"), lang)
+        if bp.suffix:
+            self.add(bp.suffix, "body_part", (idx, "suffix"), lang)
 
     def build(self) -> KnowledgeBase:
         return self.parts().knowledge_base()

@@ -6,6 +6,7 @@ import random
 from typing import Any
 
 import orjson
+import pytest
 
 from streams import stages
 from streams.models import RawArticle
@@ -185,30 +186,25 @@ def test_a_fallback_rule_stays_silent_where_a_rule_above_reports_the_speaker(pip
     assert [a.rule.id for a in both.alerts] == ["gov-threatens-retaliation"]
 
 
-def test_military_cooperation_is_no_threat_of_force(pipeline: Pipeline) -> None:
-    # "threatened to end military cooperation with X": "military" inside a word for cooperation
-    # (the longer phrase wins) is no threat of force; a threatened military action still is.
-    pipeline.alerts.clear()
-    pipeline.state.clear()
-    ally = pipeline.process(_raw("Russian President Vladimir Putin threatened to end military cooperation "
-                                 "with Finland.", "mc-1", "en"))
-    assert ally.alerts == []
-    force = pipeline.process(_raw("Russian President Vladimir Putin threatened to take military action "
-                                  "against Finland.", "mc-2", "en"))
-    assert [a.rule.id for a in force.alerts] == ["gov-threatens-force"]
+# A near miss and the statement it is near to: the first stays quiet, the second raises the rule.
+NEAR_MISSES = [
+    # "military" inside a word for cooperation (the longer phrase wins) is no threat of force
+    ("Russian President Vladimir Putin threatened to end military cooperation with Finland.",
+     "Russian President Vladimir Putin threatened to take military action against Finland.", "gov-threatens-force"),
+    # a denied escalation sets a security context and "but" keeps the disclaimer from cancelling
+    # the threat after it; alone, the disclaimer is a reassurance
+    ("The Iranian foreign ministry spokesman said Tehran did not seek escalation with Israel.",
+     "The Iranian foreign ministry spokesman said Tehran did not seek escalation but intended to respond to any "
+     "illegal action by Israel.", "gov-warns-consequences"),
+]
 
 
-def test_a_disclaimer_before_but_is_the_preamble_of_a_threat(pipeline: Pipeline) -> None:
-    # "does not seek escalation, but will respond": the denied escalation sets a security context
-    # and the "but" keeps the disclaimer from cancelling the threat; alone, it is a reassurance.
+@pytest.mark.parametrize(("quiet", "fires", "rule"), NEAR_MISSES)
+def test_a_near_miss_stays_quiet_where_its_pair_fires(pipeline: Pipeline, quiet: str, fires: str, rule: str) -> None:
     pipeline.alerts.clear()
     pipeline.state.clear()
-    but = pipeline.process(_raw("The Iranian foreign ministry spokesman said Tehran did not seek escalation "
-                                "but intended to respond to any illegal action by Israel.", "db-1", "en"))
-    assert [a.rule.id for a in but.alerts] == ["gov-warns-consequences"]
-    alone = pipeline.process(_raw("The Iranian foreign ministry spokesman said Tehran did not seek escalation "
-                                  "with Israel.", "db-2", "en"))
-    assert alone.alerts == []
+    assert pipeline.process(_raw(quiet, "nm-1", "en")).alerts == []
+    assert [a.rule.id for a in pipeline.process(_raw(fires, "nm-2", "en")).alerts] == [rule]
 
 
 def test_weak_words_answer_a_state_the_statement_names(pipeline: Pipeline) -> None:
