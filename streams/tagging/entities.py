@@ -52,6 +52,8 @@ def linked(text: str, a: int, b: int) -> bool:
     return b >= a and b - a <= 12 and _LINK.fullmatch(text, a, b) is not None
 
 
+# "ロシア外務省のペトロワ報道官": a name in katakana between the body (with の) and the title after it
+_KANA_NAME = re.compile(r"の[\u30a0-\u30ff・]{1,12}")
 _STATIONED = ("驻", "駐")  # "stationed in": the host country of an envoy follows
 
 
@@ -246,7 +248,10 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             # Bakanlığı Sözcüsü, İsrail'in …": Israel is what the spokesperson speaks of).
             ahead = mention_before(hit.start, ("country", "body")) or next(
                 (x for x in everything if x.start < hit.start < x.end and x.type in ("country", "body")), None) \
-                or next((b for b in bodies if joined(text, b.end, hit.start)), None)  # "X ministry's spokeswoman"
+                or next((b for b in bodies if joined(text, b.end, hit.start)), None) \
+                or next((x for x in everything if x.type in ("country", "body") and x.end < hit.start
+                         and _KANA_NAME.fullmatch(text, x.end, hit.start)), None)
+            # (the last two: "X foreign ministry's spokeswoman", "ロシア外務省のペトロワ報道官")
             if ahead is not None and text[max(0, ahead.start - 1):ahead.start] in _STATIONED:
                 # "中国驻美国大使": the country after 驻 hosts the envoy; the one before sends him
                 ahead = mention_before(ahead.start - 1, ("country",))
