@@ -220,11 +220,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             span = _unknown_name(text, t.end)
             if span is not None and not any(x.start < span[1] and span[0] < x.end for x in plain):
                 # "… des Affaires étrangères Ivan Petrovitch": somebody the knowledge base does not know
-                s, e = span
-                cc = (t.country or "xx").lower()
-                ent = Entity(f"p:{cc}:{'-'.join(text[s:e].lower().split())}", "person", text[s:e], t.country, None,
-                             t.role, True)
-                t = _mention(ent, t.start, e, text, via="role_cue", role=t.role)
+                t = _unknown_official(text, span, t.country, t.role or "", t.start)
             kept.append(t)
             continue
         # "vice-ministre russe des Affaires étrangères Sergueï Riabkov": one mention, of the named person
@@ -293,17 +289,23 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
                 ent = Entity(f"r:{country.lower()}:{role}", "person", text[hit.start:pos], country, None, role, True)
                 people.append(_mention(ent, hit.start, pos, text, via="role", role=role))
             continue
-        s, e = span
-        if any(x.start < e and s < x.end for x in everything):
+        if any(x.start < span[1] and span[0] < x.end for x in everything):
             continue
-        cc = (country or "xx").lower()
-        slug = "-".join(text[s:e].lower().split())
-        ent = Entity(f"p:{cc}:{slug}", "person", text[s:e], country, None, role, True)
-        people.append(_mention(ent, s, e, text, via="role_cue", role=role))
+        people.append(_unknown_official(text, span, country, role))
 
     if absorbed:
         plain = [m for m in plain if id(m) not in absorbed]
     return sorted(plain + bodies + titled + people, key=lambda m: (m.start, -m.end))
+
+
+def _unknown_official(text: str, span: tuple[int, int], country: str | None, role: str,
+                      start: int | None = None) -> Mention:
+    """A titled person the knowledge base does not know ("Außenminister X", "… des Affaires
+    étrangères Ivan Petrovitch"); the mention starts at ``start`` when the title is part of it."""
+    s, e = span
+    ent = Entity(f"p:{(country or 'xx').lower()}:{'-'.join(text[s:e].lower().split())}", "person", text[s:e], country,
+                 None, role, True)
+    return _mention(ent, s if start is None else start, e, text, via="role_cue", role=role)
 
 
 def _introduced(text: str, hit: Hit, cue_edges: set[int], role_ends: set[int]) -> bool:

@@ -5,17 +5,24 @@ from __future__ import annotations
 
 from streams import stages
 from streams.models import Speaker
-from streams.pipeline import Pipeline
+from streams.pipeline import Pipeline, Result
 from streams.tagging.statements import quotes
 
 
-def _speakers(pipeline: Pipeline, body: str, lang: str) -> list[Speaker | None]:
+def _result(pipeline: Pipeline, body: str, lang: str, aid: str = "a1") -> Result:
+    """One article through a fresh pipeline (no alerts, windows or duplicates before it)."""
     pipeline.alerts.clear()
     pipeline.state.clear()
     pipeline.duplicates.__init__()  # type: ignore[misc]
-    result = pipeline.process(stages.parse_raw({"id": "a1", "body": body, "language": lang}))
+    result = pipeline.process(stages.parse_raw({"id": aid, "body": body, "language": lang}))
     assert result.tagged is not None
-    return [st.speaker for st in result.tagged.statements]
+    return result
+
+
+def _speakers(pipeline: Pipeline, body: str, lang: str) -> list[Speaker | None]:
+    tagged = _result(pipeline, body, lang).tagged
+    assert tagged is not None
+    return [st.speaker for st in tagged.statements]
 
 
 def _quoted(text: str) -> list[str]:
@@ -141,10 +148,7 @@ def test_german_reported_speech_runs_on_in_the_subjunctive(pipeline: Pipeline) -
     for verb, held in (("werde", True), ("wird", False)):
         body = ("Die iranische Botschaft in Berlin schrieb am Montag, die Angelegenheit sei erledigt. "
                 f"Sollte Israel weitere Fehler begehen, {verb} die Reaktion deutlich härter ausfallen.")
-        pipeline.alerts.clear()
-        pipeline.state.clear()
-        pipeline.duplicates.__init__()  # type: ignore[misc]
-        result = pipeline.process(stages.parse_raw({"id": f"de-{verb}", "body": body, "language": "de"}))
+        result = _result(pipeline, body, "de", f"de-{verb}")
         assert result.tagged is not None
         (st,) = result.tagged.statements
         assert st.speaker is not None and st.speaker.country == "IR"
@@ -356,10 +360,8 @@ def test_an_envoys_country_is_the_one_that_sends_him(pipeline: Pipeline) -> None
 def test_a_title_with_its_country_inside_is_one_office(pipeline: Pipeline) -> None:
     # roles_with_country: "vice-ministre {c} des Affaires étrangères" is a deputy foreign minister
     # of the country inside it, and the name after it is that official
-    result = pipeline.process(stages.parse_raw({
-        "id": "rw1", "language": "fr",
-        "body": "Le vice-ministre russe des Affaires étrangères Ivan Petrovitch a averti que cela menait à "
-                "une escalade dangereuse."}))
+    result = _result(pipeline, "Le vice-ministre russe des Affaires étrangères Ivan Petrovitch a averti que cela "
+                               "menait à une escalade dangereuse.", "fr", "rw1")
     assert result.tagged is not None
     titled = [m for m in result.tagged.mentions if m.role == "deputy_foreign_minister"]
     assert titled and titled[0].country == "RU"
