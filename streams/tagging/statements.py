@@ -434,7 +434,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         # "Amid tensions over Ukraine, X warned Moscow …": a state named in the scene is no target
         scene = _background(text, article.language, layers.mods, sq, s0, s1)
         smentions = [i for i in smentions if not _inside(mentions[i].start, scene)]
-        quote = _evidence_quote(sq, sterms)
+        quote = _evidence_quote(sq, sterms) or _subjunctive_words(text, article.language, content, sterms)
         grouped: dict[str, list[str]] = {}
         for t in sterms:
             grouped.setdefault(t.phrase.value, []).append(text[t.start:t.end])
@@ -1204,6 +1204,20 @@ def _evidence_quote(sq: list[tuple[int, int]], terms: list[Hit]) -> tuple[int, i
         if any(a <= t.start < b for t in terms):
             return a, b
     return sq[0] if sq else None
+
+
+def _subjunctive_words(text: str, lang: str, content: Sequence[tuple[int, int]], terms: Sequence[Hit]
+                       ) -> tuple[int, int] | None:
+    """German reports a speaker's own words in the subjunctive (Konjunktiv I) where English quotes
+    them: "Der Iran werde auf jeden Angriff mit aller Härte reagieren, sagte der Minister" is the
+    minister's words, as the quote '"Iran will respond …," the minister said' is. The part of what
+    was said that holds a term and a subjunctive verb stands for the quote."""
+    if lang != "de":
+        return None
+    for a, b in content:
+        if any(a <= t.start < b for t in terms) and _KONJUNKTIV.search(text, a, b) is not None:
+            return a, b
+    return None
 
 
 def _modality(mods: list[Hit], frm: int, to: int) -> str:

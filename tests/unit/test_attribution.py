@@ -156,6 +156,20 @@ def test_german_reported_speech_runs_on_in_the_subjunctive(pipeline: Pipeline) -
         assert bool(result.alerts) is held
 
 
+def test_german_subjunctive_words_stand_for_a_quote(pipeline: Pipeline) -> None:
+    # "Der Iran werde …, sagte der Minister" reports the minister's own words, as a quote does; the
+    # indicative ("wird") after the same tag is the journalist's paraphrase.
+    for verb, quoted in (("werde", True), ("wird", False)):
+        body = (f"Der Iran {verb} auf jeden Angriff mit aller Härte reagieren, sagte Außenminister "
+                "Abbas Araghchi am Sonntag in Teheran.")
+        result = _result(pipeline, body, "de", f"de-{verb}")
+        assert result.tagged is not None
+        (st,) = result.tagged.statements
+        assert st.speaker is not None and st.speaker.country == "IR"
+        assert (st.quote is not None) is quoted
+        assert {a.rule.id for a in result.alerts} == ({"gov-quoted-response"} if quoted else set())
+
+
 def test_a_quoted_newspaper_is_the_source_not_the_capital(pipeline: Pipeline) -> None:
     body = ("Moscow threatened a crushing military response to the drills, the agency reported, "
             "quoting the state newspaper Pravda Weekly.")
