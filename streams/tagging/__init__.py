@@ -5,7 +5,7 @@ from __future__ import annotations
 from streams.models import CleanArticle, TaggedArticle
 from streams.tagging.entities import find_mentions
 from streams.tagging.kb import KnowledgeBase
-from streams.tagging.matcher import LANGUAGE_LAYERS
+from streams.tagging.matcher import LANGUAGE_LAYERS, across_quotes
 from streams.tagging.statements import attribute
 
 
@@ -14,6 +14,7 @@ def tag(article: CleanArticle, kb: KnowledgeBase) -> TaggedArticle:
     # (matcher.in_language, applied inside the compiled scan)
     lang = article.language
     hits = kb.matcher.scan(article.text, None if lang == "und" else lang)
+    hits = across_quotes(kb.matcher, article.text, None if lang == "und" else lang, hits)
     mentions = find_mentions(article.text, hits, kb)
     statements = attribute(article, mentions, hits, kb)
     return TaggedArticle(article, mentions, statements)

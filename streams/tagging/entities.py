@@ -100,10 +100,13 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     roles: list[Hit] = []
     cues: list[Hit] = []
     parts: list[Hit] = []
+    nongov: list[Hit] = []
     for h in hits:
         layer = h.phrase.layer
         if layer in _NAMED:
             names.append(h)
+        elif layer == "nongov":
+            nongov.append(h)
         elif layer == "role":
             roles.append(h)
         elif layer == "cue":
@@ -132,7 +135,9 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         layer = hit.phrase.layer
         if layer == "short" and eid not in full and not _introduced(text, hit, cue_edges, role_ends):
             continue
-        if layer == "ambiguous" and not _ambiguous_ok(text, hit.start, eid in full):
+        if layer == "ambiguous" and (not _ambiguous_ok(text, hit.start, eid in full) or
+                                     any(n.start <= hit.start and hit.end <= n.end for n in nongov)):
+            # (nor inside a noun of its own: "Nhật báo" is a daily paper, not Japan's)
             continue
         plain.append(_mention(ent, hit.start, hit.end, text,
                               role="capital" if ent.id in kb.capitals else None))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
@@ -310,3 +311,66 @@ def reference_longest_first(hits: Iterable[Hit]) -> list[Hit]:
             chosen.append(hit)
     chosen.sort(key=itemgetter(0))
     return chosen
+
+
+# A writer quotes part of a phrase: 'would be "crushed"', "serait « écrasée »", "будет защищать
+# «своих граждан»". Literal phrases do not run over the quote mark, so each stretch around one is
+# scanned again with the mark (and the space French sets inside it) left out.
+_QUOTE_MARK = re.compile(r"[\"“”«»„‟「」『』]")
+QUOTE_REACH = 48  # characters either side of a quote mark where a phrase may run over it
+
+
+def across_quotes(matcher: Matcher | ReferenceMatcher, text: str, lang: str | None, hits: list[Hit]) -> list[Hit]:
+    """``hits`` plus the term phrases that a quote mark splits, at their offsets in ``text``."""
+    n = len(text)
+    # a mark can split a phrase only with a word on either side ('be "crushed', not '."' or ': «')
+    marks = [q for q in (m.start() for m in _QUOTE_MARK.finditer(text))
+             if (_word_char(text[q - 1]) if q > 0 and not text[q - 1].isspace() else q > 1 and _word_char(text[q - 2]))
+             and (_word_char(text[q + 1]) if q + 1 < n and not text[q + 1].isspace()
+                  else q + 2 < n and _word_char(text[q + 2]))]
+    if not marks:
+        return hits
+    # The stretches around the marks, the marks left out, joined by newlines into one text to scan
+    # once; each run of kept characters is (offset in the joined text, offset in ``text``).
+    parts: list[str] = []
+    runs: list[tuple[int, int]] = []
+    dropped: list[int] = []
+    at = 0
+    i = 0
+    while i < len(marks):
+        j = i  # marks close together share one stretch ('"red" line', '«…»')
+        while j + 1 < len(marks) and marks[j + 1] - marks[j] <= 2 * QUOTE_REACH:
+            j += 1
+        a, b = max(0, marks[i] - QUOTE_REACH), min(n, marks[j] + QUOTE_REACH + 1)
+        gone = set(marks[i:j + 1])
+        for q in marks[i:j + 1]:  # "serait « écrasée »": a mark spaced on both sides takes one space along
+            if q + 1 < b and text[q + 1].isspace() and (q == 0 or text[q - 1].isspace()):
+                gone.add(q + 1)
+        cut = a
+        for g in [*sorted(gone), b]:
+            if g > cut:
+                runs.append((at, cut))
+                parts.append(text[cut:g])
+                at += g - cut
+            cut = g + 1
+        dropped.extend(sorted(gone))
+        parts.append("\n")  # (a stretch's end is a word boundary)
+        at += 1
+        i = j + 1
+    joined = "".join(parts)
+    starts = [r[0] for r in runs]
+
+    def back(k: int) -> int:
+        run = runs[bisect_right(starts, k) - 1]
+        return run[1] + k - run[0]
+
+    found: dict[tuple[int, int, Phrase], None] = {}
+    for h in matcher.scan(joined, lang):
+        if h.phrase.layer != "term" or "\n" in joined[h.start:h.end]:
+            continue
+        start, end = back(h.start), back(h.end - 1) + 1
+        if any(start < q < end for q in dropped):  # only what a mark split
+            found[(start, end, h.phrase)] = None
+    if not found:
+        return hits
+    return sorted([*hits, *(Hit(s, e, p) for s, e, p in found)], key=itemgetter(0))

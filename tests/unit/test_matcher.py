@@ -1,4 +1,4 @@
-from streams.tagging.matcher import Matcher, fold, longest_first, make_phrase
+from streams.tagging.matcher import Matcher, across_quotes, fold, longest_first, make_phrase
 
 
 def _matcher(*items: tuple[str, str, str]) -> Matcher:
@@ -79,3 +79,21 @@ def test_hebrew_prefixed_particles() -> None:
     assert _found(m, "ואמר כי בישראל חוששים מהסלמה") == [("אמר", "say"), ("ישראל", "IL"), ("הסלמה", "escalation")]
     # a longer word that only starts with the same letters is not a match
     assert _found(m, "אמרה ישראלית") == []
+
+
+def test_a_phrase_that_a_quote_mark_splits_is_found_at_its_place() -> None:
+    m = _matcher(("would be crushed", "term", "response"), ("serait écrasée", "term", "response"),
+                 ("red line", "term", "red_line"), ("warned", "cue", "warn"))
+    text = 'He warned that any move would be "crushed" and crossed no "red line".'
+    hits = across_quotes(m, text, None, m.scan(text))
+    assert [(text[h.start:h.end], h.phrase.value) for h in hits if h.phrase.layer == "term"] == [
+        ('would be "crushed', "response"), ("red line", "red_line")]  # the quoted phrase once, not twice
+    assert [h.start for h in hits] == sorted(h.start for h in hits)
+    french = "Pékin a averti que toute ingérence serait « écrasée »."
+    (hit,) = [h for h in across_quotes(m, french, None, m.scan(french)) if h.phrase.layer == "term"]
+    assert french[hit.start:hit.end] == "serait « écrasée"
+    plain = "It would be crushed."
+    found = m.scan(plain)
+    assert across_quotes(m, plain, None, found) is found  # no quote mark: nothing more to do
+    apart = 'It would be a "long" night, crushed hopes.'  # a mark between unrelated words joins nothing
+    assert [h for h in across_quotes(m, apart, None, m.scan(apart)) if h.phrase.layer == "term"] == []
