@@ -345,6 +345,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         scues = layers.cues
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans if a < s1 and b > s0]
         outside = [c for c in scues if not _inside(c.start, sq)]
+        # "Taiwan will pay a heavy price …, X warned": whoever undergoes a threat is not its speaker
+        outside = [c for c in outside if not _suffers(text, article.language, c)] or outside
         anchor = (outside or scues)[0]
         if len(outside) > 1 and (_introductory(text, s0, outside[0], outside[1]) or _according_first(
                 text, article.language, outside[0], outside[1], mentions, sentence_mentions.get(si, []))):
@@ -1562,6 +1564,13 @@ _PATIENT = {
 }
 # right after the future word, or one word on ("will certainly pay", "sẽ phải trả giá")
 _PATIENT_RE = {k: re.compile(rf"\s*(?:\S+\s+)?(?:{v})", re.IGNORECASE) for k, v in _PATIENT.items()}
+
+
+def _suffers(text: str, lang: str, cue: Hit) -> bool:
+    """A threat verb whose subject undergoes it ("Taiwan would pay a heavy price", "Đài Loan sẽ phải
+    trả giá"): that subject is the target, never the speaker."""
+    pattern = _PATIENT_RE.get(lang)
+    return pattern is not None and pattern.match(text, cue.start, cue.end) is not None
 # German puts the auxiliary before the subject after an opening clause: "…, wird China Maßnahmen ergreifen".
 _SELF_BEFORE = {"de": re.compile(r"(?:wird|würde|werde)\s*$")}
 # Forms that only the state itself uses of itself: "中方" (the Chinese side) in a spokesperson's words.
