@@ -321,7 +321,8 @@ QUOTE_REACH = 48  # characters either side of a quote mark where a phrase may ru
 
 
 def across_quotes(matcher: Matcher | ReferenceMatcher, text: str, lang: str | None, hits: list[Hit]) -> list[Hit]:
-    """``hits`` plus the term phrases that a quote mark splits, at their offsets in ``text``."""
+    """``hits`` plus the term and cue phrases that a quote mark splits ('"상응한 조치"를 예고'), at
+    their offsets in ``text``."""
     n = len(text)
     # a mark can split a phrase only with a word on either side ('be "crushed', not '."' or ': «')
     marks = [q for q in (m.start() for m in _QUOTE_MARK.finditer(text))
@@ -366,7 +367,7 @@ def across_quotes(matcher: Matcher | ReferenceMatcher, text: str, lang: str | No
 
     found: dict[tuple[int, int, Phrase], None] = {}
     for h in matcher.scan(joined, lang):
-        if h.phrase.layer != "term" or "\n" in joined[h.start:h.end]:
+        if h.phrase.layer not in ("term", "cue") or "\n" in joined[h.start:h.end]:
             continue
         start, end = back(h.start), back(h.end - 1) + 1
         if any(start < q < end for q in dropped):  # only what a mark split

@@ -95,5 +95,8 @@ def test_a_phrase_that_a_quote_mark_splits_is_found_at_its_place() -> None:
     plain = "It would be crushed."
     found = m.scan(plain)
     assert across_quotes(m, plain, None, found) is found  # no quote mark: nothing more to do
+    cue = _matcher(("조치를 예고", "cue", "threaten"))
+    korean = '북한은 "상응한 조치"를 예고했다.'  # a speech verb split by the mark after its object
+    assert [korean[h.start:h.end] for h in across_quotes(cue, korean, None, cue.scan(korean))] == ['조치"를 예고']
     apart = 'It would be a "long" night, crushed hopes.'  # a mark between unrelated words joins nothing
     assert [h for h in across_quotes(m, apart, None, m.scan(apart)) if h.phrase.layer == "term"] == []
