@@ -742,6 +742,9 @@ def _quoted_sentence(sent: Span, qspans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= sent.start + 2 and b >= sent.end - 3 for a, b in qspans)
 
 
+_AR_VERB_FIRST = re.compile(r"[\u0621-\u064a]+\s+")
+
+
 def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[int], hits: Sequence[Hit],
                     kb: KnowledgeBase) -> Speaker | None:
     """The person or body that opens a sentence as its subject (perhaps after its title: "Prime
@@ -754,10 +757,15 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
             not _CJK.search(chosen.text):
         return None  # a bare surname ("Morrison testified …") may be anybody of that name
     first = min(cands, key=lambda m: (m.start, -m.end))
-    # a title that opens the sentence (a genitive after it names its body: "Le porte-parole du Kremlin")
-    titles = [h for h in hits if h.phrase.layer == "role" and _leads(text, sent.start, h) and
-              h.end <= first.start and _TITLE_OF.fullmatch(text, h.end, first.start) is not None]
-    if not _opens_clause(text, sent.start, first) and not titles:
+    # Arabic puts the verb first ("التقى نائب وزير الخارجية …": met the deputy foreign minister …)
+    verb = _AR_VERB_FIRST.match(text, sent.start, first.start)
+    for clause in (sent.start, *((verb.end(),) if verb else ())):
+        # a title that opens the sentence (a genitive after it names its body: "Le porte-parole du Kremlin")
+        titles = [h for h in hits if h.phrase.layer == "role" and _leads(text, clause, h) and
+                  h.end <= first.start and _TITLE_OF.fullmatch(text, h.end, first.start) is not None]
+        if _opens_clause(text, clause, first) or titles:
+            break
+    else:
         return None
     sp = speaker_of(chosen, kb)
     return sp if sp.government and sp.country is not None else None
