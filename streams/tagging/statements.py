@@ -194,6 +194,13 @@ _ACCORDING_TR = re.compile(r"['’](?:a|e|ya|ye|na|ne)\s+göre(?!\w)", re.IGNORE
 _ACCORDING = {"ja": re.compile(r"\s?(?:によると|によれば|の話では)"), "ko": re.compile(r"\s?에\s?(?:따르면|의하면)"),
               "tr": _ACCORDING_TR}
 _SUFFIXED = re.compile(r"['’]\w")
+_SUFFIX_END = re.compile(r"['’]\w+$")
+
+
+def _suffixed(text: str, end: int) -> bool:
+    """A Turkish name phrase ending at ``end`` carries a case suffix, after it or inside the
+    matched name itself ("ABD'ye", "NATO'ya")."""
+    return _SUFFIXED.match(text, end) is not None or _SUFFIX_END.search(text, max(0, end - 12), end) is not None
 _TOPIC = {"ja": re.compile(r"\s?[はが]"), "ko": re.compile(r"\s?(?:은|는|이|가|측은|측이)(?![가-힣])")}
 _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
 
@@ -893,7 +900,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     elif lang == "tr":  # "Polonya Dışişleri Bakanı'nın", "ABD'ye": a case suffix marks no subject
         # the suffix closes the whole name ("Polonya Dışişleri Bakanı'nın"): every part of it is no subject
         spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
-        before = [m for m in before if not _SUFFIXED.match(text, _phrase_end(text, m.end, spans))
+        # (a name may hold its own suffix: "NATO'ya")
+        before = [m for m in before if not _suffixed(text, _phrase_end(text, m.end, spans))
                   or _ACCORDING_TR.match(text, _phrase_end(text, m.end, spans))]  # "Peskov'a göre": the source
     ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)]
     if lang in _TOPIC:  # "기자들에게" (to reporters), "記者団に": a noun with no subject particle is no subject
