@@ -749,6 +749,37 @@ def _quoted_sentence(sent: Span, qspans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= sent.start + 2 and b >= sent.end - 3 for a, b in qspans)
 
 
+_POSSESSIVE = re.compile(r"['’]s?")
+_LEAD_FILLER = re.compile(r"[\s,]*")
+
+
+def _titled_lead(text: str, clause: int, chosen: Mention, cands: Sequence[Mention], hits: Sequence[Hit]) -> bool:
+    """Only a state's possessive and titles stand before ``chosen`` in its clause: "Russia's
+    deputy foreign minister Sergei Ryabkov spoke …" opens with Ryabkov as much as "Sergei Ryabkov" does."""
+    lead = _ARTICLE.match(text, clause, chosen.start)
+    at = lead.end() if lead is not None else clause
+    parts = sorted([(m.start, m.end) for m in cands if m.type == "country" and m.end <= chosen.start] +
+                   [(h.start, h.end) for h in hits if h.phrase.layer == "role" and clause <= h.start
+                    and h.end <= chosen.start])
+    titled = False
+    for a, b in parts:
+        if a < at:
+            continue
+        if a != _filler_end(text, at, a):
+            return False
+        at = b
+        possessive = _POSSESSIVE.match(text, at, chosen.start)
+        if possessive is not None:
+            at = possessive.end()
+        titled = True
+    return titled and _filler_end(text, at, chosen.start) == chosen.start
+
+
+def _filler_end(text: str, a: int, b: int) -> int:
+    filler = _LEAD_FILLER.match(text, a, b)
+    return filler.end() if filler is not None else a
+
+
 _AR_VERB_FIRST = re.compile(r"[\u0621-\u064a]+\s+")
 
 
@@ -770,7 +801,7 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
         # a title that opens the sentence (a genitive after it names its body: "Le porte-parole du Kremlin")
         titles = [h for h in hits if h.phrase.layer == "role" and _leads(text, clause, h) and
                   h.end <= first.start and _TITLE_OF.fullmatch(text, h.end, first.start) is not None]
-        if _opens_clause(text, clause, first) or titles:
+        if _opens_clause(text, clause, first) or titles or _titled_lead(text, clause, chosen, cands, hits):
             break
     else:
         return None
@@ -929,7 +960,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         " \t\"“”«»„,،、—–-:") in ("", "و", "ف")) or (not before and role_after) or any(
         h.phrase.value == "recap" and (clause <= h.start < anchor.start or h.start <= anchor.start < h.end)
         for h in layers.mods))
-    inverted = source or tag or opening
+    # (Japanese and Korean put the verb last: a noun after it is the subject of what follows,
+    # '"…"라고 말했다고 조선중앙통신이 보도했다': the agency reports, the man before the quote spoke)
+    inverted = source or ((tag or opening) and lang not in _TOPIC)
     if lang in _V2 and not inverted and not antecedent and _V2_OPENER.match(text, clause, anchor.start) and \
             not [m for m in before if m.start >= clause and not _after_preposition(text, m)] and \
             any(m.start - anchor.end <= V2_REACH for m in after):
@@ -981,7 +1014,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         # phrase before the comma holds no subject
         ng_before = [h for h in ng_before if h.start > comma]
     subject = None
-    if ng_after and (inverted or chosen is None or chosen.start > anchor.end):
+    if ng_after and lang not in _TOPIC and (inverted or chosen is None or chosen.start > anchor.end):
         if chosen is None or chosen.start < anchor.start or ng_after[0].start < chosen.start or \
                 (chosen.type in ("country", "organization", "city") and _qualifies(text, chosen, ng_after[0])):
             # "according to Russian media", "…, said Chinese analysts": the state qualifies the noun
@@ -1740,6 +1773,18 @@ def _bare_title(text: str, h: Hit) -> bool:
         not (prev.group(1)[:1].isupper() and prev.group(1).lower() not in _NOT_NAMES)
 
 
+def _antecedent_near(text: str, sents: Sequence[Span], st: Statement, mentions: Sequence[Mention],
+                     sentence_hits: dict[int, list[Hit]], qspans: Sequence[tuple[int, int]]) -> bool:
+    """A person, or a noun for a non-government voice ("analyst"), named outside quotes in the
+    two sentences before a pronoun's verb or in its own sentence before it: the pronoun's antecedent."""
+    first = max(0, st.sentence - 2)
+    lo, hi = sents[first].start, st.cue_start
+    if any(lo <= m.start < hi and m.type == "person" and not _inside(m.start, qspans) for m in mentions):
+        return True
+    return any(h.phrase.layer == "nongov" and lo <= h.start < hi and not _inside(h.start, qspans)
+               for si in range(first, st.sentence + 1) for h in sentence_hits.get(si, ()))
+
+
 def _stateless_official(st: Statement, article: CleanArticle, mentions: list[Mention],
                         qspans: Sequence[tuple[int, int]], kb: KnowledgeBase) -> None:
     """A titled official the knowledge base does not know and no country qualifies ("Defence
@@ -1811,6 +1856,10 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
             end = sents[last].end if last < len(sents) and own else b
             country = _self_reference(text, st.language, a, max(b, end), mentions, said, quoted_only=False,
                                       threat=bool(classes & _ANSWERS))
+        elif _antecedent_near(text, sents, run[0], mentions, sentence_hits, qspans):
+            # "Analyst X spoke to reporters. '…,' he said": the pronoun has its person, who is no official
+            i = j + 1
+            continue
         else:
             last = run[-1].sentence + 1
             if _FIRST_PERSON.match(text, sents[run[-1].sentence].start) and last < len(sents) and \
