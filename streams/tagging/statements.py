@@ -335,6 +335,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     returned (scope.resolved_sentences); the others are left out. None: every statement."""
     text = article.text
     hits = [h for h in hits if h.phrase.layer in ATTRIBUTION_LAYERS]
+    if wanted is not None and not any(h.phrase.layer == "term" and h.phrase.value in wanted for h in hits):
+        return []  # no statement could hold a wanted term (what resolved_sentences finds, sooner)
     qspans = _incises(text, quotes(text), [h for h in hits if h.phrase.layer == "cue"])
     prio = kb.cue_priority
     starts = [s.start for s in article.sentences]
