@@ -6,6 +6,9 @@ start-up time in a fresh interpreter (cold: no cache, the CLDR names, knowledge 
 model built from their sources; warm: from the caches under ~/.cache/newswatch), without and with
 the language model, and resident memory.
 Run: python bench/inprocess.py [--rounds N] [--feed PATH] [--min-chars N] [--batch N] [--no-startup]
+     [--all-statements]
+Tagging resolves only the statements a rule could use, as `newswatch backtest` does
+(--all-statements: every one, as the worker and `backtest --explain` do).
 """
 
 from __future__ import annotations
