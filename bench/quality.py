@@ -66,7 +66,8 @@ def main() -> int:
         print(f"no corpus at {args.corpus}: pass --corpus DIR (a folder with statements-dev.jsonl)", file=sys.stderr)
         return 2
     t0 = time.perf_counter()
-    pipeline = Pipeline.load(rules_path="")
+    # as `newswatch backtest` runs: only the statements a rule could use, every one under --explain
+    pipeline = Pipeline.load(rules_path="", lazy_attribution=not args.explain)
     items = [it for it in jsonl(stmts_path) if not args.lang or it["lang"] in args.lang]
     per_lang, wrong = score_statements(pipeline, items, hint=not args.no_hint)
 
@@ -103,7 +104,8 @@ def main() -> int:
     }
     if not args.no_feed:
         feed = [it for it in jsonl(args.corpus / "feed-dev.jsonl") if not args.lang or it.get("lang") in args.lang]
-        fp = Pipeline(pipeline.kb, pipeline.rules, settings=pipeline.settings)
+        fp = Pipeline(pipeline.kb, pipeline.rules, settings=pipeline.settings,
+                      lazy_attribution=pipeline.lazy_attribution)
         raised = feed_alerts(fp, feed)
         per_rule: dict[str, int] = defaultdict(int)
         for _, a in raised:

@@ -43,21 +43,27 @@ class Pipeline:
     duplicates: NearDuplicateIndex = field(default_factory=NearDuplicateIndex)
     alerts: dict[str, Alert] = field(default_factory=dict)  # latest state of every alert, by id
     state: dict[str, Any] = field(default_factory=dict)  # what a faust table holds when streaming
+    # Resolve only the statements an alert rule could use (statements.attribute, scope.py): the same
+    # alerts, fewer statements in the tagged article. Off where the statements are read themselves
+    # (backtest --explain and --report, the tests).
+    lazy_attribution: bool = False
 
     @classmethod
-    def load(cls, rules_path: str | None = None, clock: Callable[[], datetime] | None = None) -> Pipeline:
+    def load(cls, rules_path: str | None = None, clock: Callable[[], datetime] | None = None,
+             lazy_attribution: bool = False) -> Pipeline:
         settings = load_settings()
         kb = load_kb(settings)
         rules = load_ruleset(kb, settings.rules_path if rules_path is None else rules_path)
         # The knowledge base and rules are a few hundred thousand long-lived objects: unfrozen, every
         # full collection walks them again (~12 % of a backtest's time, as in the worker: app.py).
         gc.freeze()
-        return cls(kb, rules, clock or (lambda: datetime.now(UTC)), settings)
+        return cls(kb, rules, clock or (lambda: datetime.now(UTC)), settings, lazy_attribution=lazy_attribution)
 
     def process(self, raw: RawArticle) -> Result:
         clean = stages.clean_article(raw, self.clock(), self.settings)
         clean.duplicate_of = self.duplicates.add(clean.id, clean.fingerprint)
-        tagged = stages.tag_article(clean, self.kb, self.settings)
+        tagged = stages.tag_article(clean, self.kb, self.settings,
+                                    self.rules.needed_terms if self.lazy_attribution else None)
         raised = []
         for aid, alert in stages.alert(tagged, self.rules, self.state, self.kb.countries):
             if alert is None:

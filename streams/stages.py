@@ -66,11 +66,13 @@ def clean_article(raw: RawArticle, now: datetime, settings: Settings) -> CleanAr
                  future=timedelta(hours=settings.future_slack_hours))
 
 
-def tag_article(article: CleanArticle, kb: KnowledgeBase, settings: Settings) -> TaggedArticle:
+def tag_article(article: CleanArticle, kb: KnowledgeBase, settings: Settings,
+                wanted: frozenset[str] | None = None) -> TaggedArticle:
     """The tag stage under the same CPU budget as cleaning: an article over it is dead-lettered
-    ``too_slow`` rather than passed on (the check comes after the stage, which must be linear)."""
+    ``too_slow`` rather than passed on (the check comes after the stage, which must be linear).
+    ``wanted``: see tagging.tag (None: every statement)."""
     start = time.thread_time()
-    tagged = tag(article, kb)
+    tagged = tag(article, kb, wanted)
     used = time.thread_time() - start
     if settings.article_budget > 0 and used > settings.article_budget:
         raise InvalidRecord("too_slow", f"{used:.2f} s of CPU in tagging (budget {settings.article_budget:g} s)")

@@ -71,7 +71,9 @@ def run(args: Options) -> int:
         return collector
     started = time.perf_counter()
     try:
-        pipe = Pipeline.load(args.rules, clock=_fixed_clock(fixed) if fixed else None)
+        # --explain and --report show every statement; otherwise only alerts are wanted
+        pipe = Pipeline.load(args.rules, clock=_fixed_clock(fixed) if fixed else None,
+                             lazy_attribution=not args.explain and collector is None)
     except DataFileError as exc:
         _say(f"refused: {exc}\nFix the file and run again; the shipped rules are in "
              "streams/rules/data/default.yaml, the format in schemas/rules.v1.json.")

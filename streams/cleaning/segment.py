@@ -163,6 +163,7 @@ _DOT = re.compile(r"\.(?<![.!?…।]\.)[.!?…।]*+[\"'”’»“›)\]}]*+ "
 _OTHER = re.compile(r"[!?…।](?<![.!?…।][!?…।])[.!?…।]*+[\"'”’»“›)\]}]*+ ")
 _WORD = re.compile(r"[^\W\d_]+")
 _QUOTE = re.compile('["«»“”„]')
+_QUOTE_MARKS = '"«»“”„'  # (the same marks as _QUOTE)
 MAX_QUOTE = 600  # a longer "quotation" is more likely a stray quote mark: split inside it
 
 
@@ -212,6 +213,36 @@ def _quotations(text: str, marks: list[int]) -> tuple[list[int], list[int]]:
             starts.append(a)
             ends.append(b)
     return starts, ends
+
+
+def _positions(text: str, chars: str) -> list[int]:
+    """Where any of ``chars`` stands in ``text``, in order: one str.find scan per character, much
+    faster than a regex trying a class at every position (an article has a few dozen of them)."""
+    found: list[int] = []
+    for ch in chars:
+        at = text.find(ch)
+        while at >= 0:
+            found.append(at)
+            at = text.find(ch, at + 1)
+    found.sort()
+    return found
+
+
+def _other_candidates(text: str) -> list[tuple[int, int]]:
+    """``(m.start(), m.end() - 1)`` of ``_OTHER.finditer(text)``, tried only where one of its
+    marks stands (every match opens with one; a match resumes the search at its end)."""
+    found: list[tuple[int, int]] = []
+    last = 0
+    for at in _positions(text, "!?…।"):
+        if at >= last and (m := _OTHER.match(text, at)) is not None:
+            found.append((at, m.end() - 1))
+            last = m.end()
+    return found
+
+
+def quote_marks(text: str) -> list[int]:
+    """Where the quote marks (_QUOTE) stand, in order."""
+    return _positions(text, _QUOTE_MARKS)
 
 
 def paragraph_spans(text: str) -> list[Span]:
@@ -310,14 +341,15 @@ def sentence_spans(text: str, language: str | None = None, paragraphs: list[Span
         paragraphs = paragraph_spans(text)
     table = _BY_LANGUAGE.get(language or "", _ALL)
     candidates = [(m.start(), m.end() - 1) for m in _DOT.finditer(text)]
-    if "!" in text or "?" in text or "…" in text or "।" in text:
-        candidates.extend((m.start(), m.end() - 1) for m in _OTHER.finditer(text))
+    others = _other_candidates(text)
+    if others:
+        candidates.extend(others)
         candidates.sort(key=lambda c: (c[1], c[0]))
         # "?." is found by both patterns: keep one candidate per space
         candidates = [c for i, c in enumerate(candidates) if i == 0 or candidates[i - 1][1] != c[1]]
     if not candidates:
         return [Span(p.start, p.end) for p in paragraphs]
-    marks = [m.start() for m in _QUOTE.finditer(text)] if _QUOTE.search(text) else []
+    marks = quote_marks(text)
     spans: list[Span] = []
     k = 0
     nc = len(candidates)

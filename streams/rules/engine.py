@@ -9,6 +9,7 @@ the wall clock, so replay and live runs agree.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import MutableMapping
@@ -53,6 +54,11 @@ def event_time(tagged: TaggedArticle) -> datetime:
 
 def iso(t: datetime) -> str:
     return t.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+# Bucket starts recur (each aggregate observation writes 25 of them, its neighbours' the same):
+# formatted once per instant. Aligned buckets of a 48-hour window span a year in ~1,500 instants.
+_bucket_iso = functools.lru_cache(maxsize=4096)(iso)
 
 
 def _speaker(sp: Speaker) -> AlertSpeaker:
@@ -112,13 +118,28 @@ def _targets(st: Statement, mentions: list[Mention], indices: list[int], rule: R
     return list(seen.values())
 
 
-def _failed(rule: Rule, st: Statement) -> str | None:
+@dataclass(frozen=True, slots=True)
+class Classes:
+    """A statement's cue, term and context classes as sets, made once per statement and asked
+    by every rule (``isdisjoint`` on two sets allocates nothing)."""
+
+    cues: frozenset[str]
+    terms: frozenset[str]
+    context: frozenset[str]
+
+    @classmethod
+    def of(cls, st: Statement) -> Classes:
+        return cls(frozenset(st.cues or [st.cue]), frozenset(st.terms), frozenset(st.context))
+
+
+def _failed(rule: Rule, st: Statement, classes: Classes | None = None) -> str | None:
     """The first condition of ``rule`` that ``st`` fails, by name; None when it matches. What
-    matches() asks for every rule and statement; why_not() puts the failure in words."""
-    cues = st.cues or [st.cue]
-    if not rule.cues.intersection(cues):
+    matches() asks for every rule and statement; why_not() puts the failure in words.
+    ``classes``: Classes.of(st), when the caller has it."""
+    c = classes or Classes.of(st)
+    if rule.cues.isdisjoint(c.cues):
         return "cues"
-    if rule.cues_none.intersection(cues):
+    if not rule.cues_none.isdisjoint(c.cues):
         return "cues_none"
     sp = st.speaker
     if rule.government is not None and (sp is None or (sp.government and sp.country is not None) != rule.government):
@@ -127,15 +148,14 @@ def _failed(rule: Rule, st: Statement) -> str | None:
         return "speaker_kinds"
     if rule.speaker_countries and (sp is None or sp.country not in rule.speaker_countries):
         return "speaker_countries"
-    if rule.terms_any and not rule.terms_any.intersection(st.terms):
+    if rule.terms_any and rule.terms_any.isdisjoint(c.terms):
         return "terms_any"
-    if rule.terms_none.intersection(st.terms):
+    if not rule.terms_none.isdisjoint(c.terms):
         return "terms_none"
-    if rule.context_any and not rule.context_unless_cues.intersection(cues) and \
-            not rule.context_any.intersection(st.context):
+    if rule.context_any and rule.context_unless_cues.isdisjoint(c.cues) and rule.context_any.isdisjoint(c.context):
         return "context_any"
     # "will respond to the expulsion of its diplomats": diplomatic, not military
-    if rule.context_none.intersection(st.context):
+    if not rule.context_none.isdisjoint(c.context):
         return "context_none"
     if rule.negated is not None and st.negated != rule.negated:
         return "negated"
@@ -184,10 +204,9 @@ def why_not(rule: Rule, st: Statement) -> str | None:
     return "no term of the rule in the speaker's quoted words"
 
 
-def matches(rule: Rule, st: Statement) -> bool:
-    if rule.cues.isdisjoint(st.cues or [st.cue]):  # _failed's first test, in one call
-        return False
-    return _failed(rule, st) is None
+def matches(rule: Rule, st: Statement, classes: Classes | None = None) -> bool:
+    """``classes``: Classes.of(st), when the caller has it (candidates: once per statement)."""
+    return _failed(rule, st, classes) is None
 
 
 def explain(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any] | None = None) -> list[str]:
@@ -243,9 +262,15 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
     states = countries or {}
     out: dict[str, Candidate] = {}
     voiced: set[str] = set()  # speakers (by state, entity or name) with an alert from this article
+    statements = [(st, Classes.of(st)) for st in tagged.statements]
+    needed = ruleset.needed_terms
+    if needed is not None:  # a statement with no term any rule needs matches no rule
+        statements = [(st, c) for st, c in statements if not c.terms.isdisjoint(needed)]
     for rule in ruleset.rules:
-        for st in tagged.statements:
-            if not matches(rule, st):
+        for st, classes in statements:
+            # the rule's cues and terms_any, which most statements lack, asked first (matches asks them too)
+            if rule.cues.isdisjoint(classes.cues) or (rule.terms_any and rule.terms_any.isdisjoint(classes.terms)) \
+                    or not matches(rule, st, classes):
                 continue
             targets = targets_of(st, tagged, rule, states)
             if len(targets) < rule.min_targets or st.speaker is None:
@@ -373,7 +398,7 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
     target = from_dict(Target, ob["target"])
     step = timedelta(seconds=rule.aggregate.window_seconds / BUCKETS)
     b0 = bucket_start(timestamps.require(ob["at"]), step)
-    bkey = f"{key}|{iso(b0)}"
+    bkey = f"{key}|{_bucket_iso(b0)}"
     bucket: dict[str, Any] = state.get(bkey) or _empty()
     ident = f"{ob['evidence']['article_id']}@{ob['evidence']['start']}"
     redelivered = ident in bucket["idents"]
@@ -387,7 +412,7 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
     # Bucket 0 is in windows -B..0; a window's status depends on the windows it overlaps
     # (B either side), so windows -2B..B may change, and they look at windows -3B..2B.
     b = BUCKETS
-    starts = {i: iso(b0 + i * step) for i in range(-3 * b, 3 * b + 1)}  # each bucket's start, written once
+    starts = {i: _bucket_iso(b0 + i * step) for i in range(-3 * b, 3 * b + 1)}  # each bucket's start
     buckets = {i: state.get(f"{key}|{starts[i]}") for i in range(-3 * b, 3 * b + 1)}
     windows: dict[int, set[str]] = {}
     for j in range(-3 * b, 2 * b + 1):

@@ -70,6 +70,15 @@ class RuleSet:
         return {r.id: r for r in self.rules}
 
     @property
+    def needed_terms(self) -> frozenset[str] | None:
+        """The term classes some rule needs in a statement (its terms_any): a statement that holds
+        none of them alerts on no rule, so tagging may leave it out (statements.attribute). None when
+        a rule needs no term (any statement may alert)."""
+        if any(not r.terms_any for r in self.rules):
+            return None
+        return frozenset().union(*(r.terms_any for r in self.rules))
+
+    @property
     def version(self) -> str:
         return ",".join(f"{r.id}@{r.version}" for r in self.rules)
 

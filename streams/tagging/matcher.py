@@ -100,7 +100,10 @@ def fold(text: str) -> str:
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     if "’" in low or "‘" in low or "ʼ" in low:
-        low = low.translate(_APOSTROPHES)
+        # low.translate(_APOSTROPHES), done by str.replace: translate looks every character of a
+        # non-ASCII text up in its table (~0.5 ms for 4 KB), replace scans for one (~10 us)
+        for mark in _APOSTROPHES:
+            low = low.replace(chr(mark), "'")
     return low
 
 

@@ -19,6 +19,7 @@ from streams.models import CleanArticle, Mention, Span, Speaker, Statement, Voic
 from streams.tagging.kb import KnowledgeBase
 from streams.tagging.matcher import Hit, Phrase, longest_first
 from streams.tagging.possession import foreign_owned
+from streams.tagging.scope import resolved_sentences
 
 CONTEXT_ONLY = frozenset({"threat_of_force"})  # term classes that say what a text is about, not what is said
 SPEAKER_TYPES = ("person", "body", "country", "organization", "city")
@@ -322,9 +323,27 @@ class _SentenceLayers:
 ATTRIBUTION_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role"})
 
 
-def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], kb: KnowledgeBase) -> list[Statement]:
+# How far, in sentences, one statement's resolution reads another statement: a pronoun's official
+# (_recent_speaker, _same_office: PRONOUN_REACH back), the speaker carried on (prev: two back), the quote
+# a later tag names (prev.speaker: one), a run of unnamed speakers (_unnamed_speakers: two) and merged
+# speakers (_merge_speakers: one). Statements farther apart never read each other, which is what lets
+# attribute() leave out whole groups of them (scope.py). Code that reads a statement farther back or
+# ahead must raise it (tests/unit/test_lazy_attribution.py checks it is at least PRONOUN_REACH).
+STATEMENT_REACH = 3
+# A statement's terms come from its own sentence, the one before (a recap, a quote that goes on) and
+# the one after (_extend).
+TERM_REACH = 1
+
+
+def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], kb: KnowledgeBase,
+              wanted: frozenset[str] | None = None) -> list[Statement]:
+    """The article's statements. With ``wanted``, the term classes an alert rule needs
+    (RuleSet.needed_terms), only the groups of statements that could hold one are resolved and
+    returned (scope.resolved_sentences); the others are left out. None: every statement."""
     text = article.text
     hits = [h for h in hits if h.phrase.layer in ATTRIBUTION_LAYERS]
+    if wanted is not None and not any(h.phrase.layer == "term" and h.phrase.value in wanted for h in hits):
+        return []  # no statement could hold a wanted term (what resolved_sentences finds, sooner)
     qspans = _incises(text, quotes(text), [h for h in hits if h.phrase.layer == "cue"])
     prio = kb.cue_priority
     starts = [s.start for s in article.sentences]
@@ -337,16 +356,25 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         sentence_mentions.setdefault(bisect_right(starts, m.start) - 1, []).append(i)
     split = _SentenceLayers(sentence_hits)
     zh = article.language == "zh"  # (_nominal: only Chinese makes a cue a noun)
+    own_hits = [[h for h in sentence_hits.get(si, ()) if h.start < sent.end and not (zh and _nominal(text, "zh", h))]
+                for si, sent in enumerate(article.sentences)]
+    said = [si for si, shits in enumerate(own_hits) if any(h.phrase.layer == "cue" for h in shits)]
+    resolve = None if wanted is None else resolved_sentences(
+        said, {si for si, shits in sentence_hits.items() if any(h.phrase.layer == "term" and h.phrase.value in wanted
+                                                                 for h in shits)}, STATEMENT_REACH, TERM_REACH)
     out: list[Statement] = []
     prev: Statement | None = None
     for si, sent in enumerate(article.sentences):
         s0, s1 = sent.start, sent.end
-        shits = [h for h in sentence_hits.get(si, ()) if h.start < s1 and not (zh and _nominal(text, "zh", h))]
+        shits = own_hits[si]
         if not any(h.phrase.layer == "cue" for h in shits):
             if prev is not None and prev.sentence == si - 1 and (_continues_quote(text, s0, s1, qspans) or
                                                                 _reports_on(text, article.language, prev, s0, s1)):
                 # '"…," he said. "Our response will be swift."': the quote goes on.
                 _extend(prev, text, split.of(si, shits), si, s1, sentence_mentions.get(si, []))
+            continue
+        if resolve is not None and si not in resolve:
+            prev = None  # left out; the next statement resolved is beyond its reach (scope.py)
             continue
         layers = split.of(si, shits)
         scues = layers.cues

@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from streams.cleaning import clean
+from streams.cleaning import segment as segment_module
 from streams.cleaning.boilerplate import strip_boilerplate
 from streams.cleaning.html import html_to_text
-from streams.cleaning.normalize import normalize_lines
+from streams.cleaning.normalize import normalize_lines, single_spaced
 from streams.cleaning.segment import segment
 from streams.errors import InvalidRecord
 from streams.models import CleanArticle, RawArticle, Source, Span
@@ -229,6 +230,32 @@ def test_parts_are_total(text: str) -> None:
     assert sum(map(len, result.lines)) <= sum(map(len, lines))
     assert len(result.lines) + sum(r.kind != "ad_placeholder" for r in result.removed) <= len(lines) + 1
     html_to_text(text)
+
+
+# every character str.split() splits on, a few that look like spaces but are not, and letters
+_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+spacey = st.text(st.one_of(st.sampled_from([*_SPACES, " ", " ", "\u200b", "\u2060", "\ufeff", "a", "é", "ж", "中"]),
+                           any_char), max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(spacey)
+def test_single_spaced_is_split_and_join(line: str) -> None:
+    """normalize_lines's fast path gives what " ".join(line.split()) gives, on any line."""
+    assert single_spaced(line) == " ".join(line.split())
+
+
+marky = st.lists(st.one_of(st.sampled_from([*'"«»“”„!?…।. \'’)]}aZ', "?!", "!!", "...", '."', "?» "]), any_char),
+                 max_size=120).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(marky, mixed_text))
+def test_mark_scans_find_what_the_patterns_find(text: str) -> None:
+    """The str.find scans in segment.py give what the regexes they stand for give."""
+    assert segment_module.quote_marks(text) == [m.start() for m in segment_module._QUOTE.finditer(text)]
+    assert segment_module._other_candidates(text) == [(m.start(), m.end() - 1)
+                                                      for m in segment_module._OTHER.finditer(text)]
 
 
 def _json_shape(value: Any) -> Any:
