@@ -410,7 +410,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         if speaker is None and sq:  # 'Defence Minister X:\n«…»', "岸防衛相「…」": a name labels the quote
             speaker = _label(text, article.sentences, si, sq[0][0], mentions, sentence_mentions, sentence_hits, kb)
         if speaker is None and prev is not None and prev.sentence >= si - 2 and \
-                not any(s0 <= h.start < anchor.start for h in layers.roles):
+                not any(s0 <= h.start < anchor.start for h in layers.roles) and \
+                not _common_subject(text, article.language, s0, anchor, sq):
             # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
             speaker = prev.speaker
         if speaker is None and si > 0 and (prev is None or prev.sentence < si - 1) and \
@@ -806,6 +807,43 @@ def _titled_lead(text: str, clause: int, chosen: Mention, cands: Sequence[Mentio
 def _filler_end(text: str, a: int, b: int) -> int:
     filler = _LEAD_FILLER.match(text, a, b)
     return filler.end() if filler is not None else a
+
+
+# "A local farmer said", "Ein Anwohner sagte", "Un habitant a dit": a noun with its article right
+# before the verb is a subject of its own, somebody the lexicons do not name, not the speaker before.
+_DETERMINERS = {
+    "en": "a|an|the|one|some|many|several|another|other", "de": "ein|eine|einer|der|die|das|viele|einige|andere",
+    "fr": "un|une|le|la|les|l['’]|des|plusieurs|d['’]autres", "es": "un|una|el|la|los|las|varios|varias|otros|otras",
+    "pt": "um|uma|o|a|os|as|vários|várias|outros|outras", "it": "un|uno|una|un['’]|il|lo|la|l['’]|i|gli|le|altri|altre",
+}
+_PREPOSITIONS = {
+    "en": "in|on|at|after|during|with|from|by|of|to|for|before|since|amid|about",
+    "de": "in|im|auf|bei|nach|mit|von|vor|seit|während|an|am|über",
+    "fr": "dans|en|après|avec|de|du|par|pour|avant|depuis|sur|lors",
+    "es": "en|tras|con|de|del|por|para|antes|desde|sobre|durante",
+    "pt": "em|no|na|após|com|de|do|da|por|para|antes|desde|sobre|durante",
+    "it": "in|nel|nella|dopo|con|di|del|della|da|per|prima|su|durante",
+}
+_COMMON_SUBJECT = {
+    k: re.compile(rf"(?:^|(?<=[\s,;:]))(?<!\w)(?:(?:{_PREPOSITIONS[k]})\s+)?(?:{v})\s*(?:[\w-]+\s+){{1,3}}$",
+                  re.IGNORECASE) for k, v in _DETERMINERS.items()}
+_PREP_LEAD = {k: re.compile(rf"(?:{v})\s", re.IGNORECASE) for k, v in _PREPOSITIONS.items()}
+
+
+def _common_subject(text: str, lang: str, s0: int, anchor: Hit, sq: Sequence[tuple[int, int]]) -> bool:
+    """A common noun with its determiner stands right before the verb (outside quotes and not
+    after a preposition: "In a statement he said" has none)."""
+    pattern = _COMMON_SUBJECT.get(lang)
+    if pattern is None:
+        return False
+    start = max([b for a, b in sq if b <= anchor.start] + [s0])
+    m = pattern.search(text, start, anchor.start)
+    if m is None or _PREP_LEAD.get(lang, pattern).match(m.group(0)):
+        return False
+    words = m.group(0).split()
+    return not any(w.lower() in _NOT_NAMES or w.lower() in ("he", "she", "they", "er", "sie", "il", "elle", "ils",
+                                                              "elles", "él", "ella", "ele", "ela", "lui", "lei")
+                   for w in words[1:])
 
 
 _AR_VERB_FIRST = re.compile(r"[\u0621-\u064a]+\s+")
