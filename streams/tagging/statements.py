@@ -1543,6 +1543,11 @@ _NEGATED_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|none|nothing|kein\w{0,2}|n
                              r"(?:[ \t]+[^\W\d]+){0,2}[ \t]+$", re.IGNORECASE)
 
 
+# what may stand between a Japanese or Korean term and the negation of its own verb: the verb's
+# stem and a particle ("하지는 ", "するもの")
+_HEAD_FINAL_NEGATION = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]{0,5} ?")
+
+
 def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence[Hit] = ()) -> set[Hit]:
     """Terms with a negation right before them in the same clause ("no escalation", "bukan
     eskalasi"); a negation inside the term itself ("will not hesitate to respond") is part of it."""
@@ -1560,7 +1565,13 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence
         for n in negs:
             if t.start <= n.start and n.end <= t.end:
                 continue
-            if n.end > t.start:  # a negation after the term does not negate it
+            if n.end > t.start:  # a negation after the term does not negate it ...
+                # ... except where the verb ends the clause and its negation follows it, right after
+                # the term ("전쟁을 의미하지는 않는다", "戦争を意味するものではない")
+                if n.start >= t.end and _HEAD_FINAL_NEGATION.fullmatch(text, t.end, n.start) and \
+                        _CJK.match(text, t.end - 1):
+                    negated = True
+                    break
                 continue
             gap = text[n.end:t.start]
             if len(gap) <= NEGATION_REACH and not _PUNCT.search(gap) and len(gap.split()) <= 2:
