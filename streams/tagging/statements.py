@@ -779,20 +779,22 @@ def _quoted_sentence(sent: Span, qspans: Sequence[tuple[int, int]]) -> bool:
 
 
 _POSSESSIVE = re.compile(r"['’]s?")
-_LEAD_FILLER = re.compile(r"[\s,]*")
+_LEAD_FILLER = re.compile(r"[\s,]*(?:و?ال|لل)?")  # (Arabic writes "the" onto the title: "المتحدث")
 
 
 def _titled_lead(text: str, clause: int, chosen: Mention, cands: Sequence[Mention], hits: Sequence[Hit]) -> bool:
-    """Only a state's possessive and titles stand before ``chosen`` in its clause: "Russia's
-    deputy foreign minister Sergei Ryabkov spoke …" opens with Ryabkov as much as "Sergei Ryabkov" does."""
+    """Only a state's possessive, its bodies and titles stand before ``chosen`` in its clause: "Russia's
+    deputy foreign minister Sergei Ryabkov spoke …", "رد المتحدث باسم الخارجية الصينية لين جيان" open with
+    the official as much as "Sergei Ryabkov" does."""
     lead = _ARTICLE.match(text, clause, chosen.start)
     at = lead.end() if lead is not None else clause
-    parts = sorted([(m.start, m.end) for m in cands if m.type == "country" and m.end <= chosen.start] +
+    parts = sorted([(m.start, m.end) for m in cands if m.type in ("country", "body") and m.end <= chosen.start] +
                    [(h.start, h.end) for h in hits if h.phrase.layer == "role" and clause <= h.start
                     and h.end <= chosen.start])
     titled = False
     for a, b in parts:
-        if a < at:
+        if a < at:  # overlapping titles ("متحدث", "متحدث باسم الخارجية"): the longest reach counts
+            at = max(at, b)
             continue
         if a != _filler_end(text, at, a):
             return False
@@ -846,6 +848,8 @@ def _common_subject(text: str, lang: str, s0: int, anchor: Hit, sq: Sequence[tup
                    for w in words[1:])
 
 
+_PRONOUN_CUE_LEAD = re.compile(
+    r"(?:ông|bà|anh|chị|họ|ia|dia|beliau|he|she|they|er|sie|il|elle|он|она|они|він|вона|вони)\s", re.IGNORECASE)
 _AR_VERB_FIRST = re.compile(r"[\u0621-\u064a]+\s+")
 
 
@@ -1028,6 +1032,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         for h in layers.mods))
     # (Japanese and Korean put the verb last: a noun after it is the subject of what follows,
     # '"…"라고 말했다고 조선중앙통신이 보도했다': the agency reports, the man before the quote spoke)
+    # (a cue that holds its pronoun subject, "Ông nhấn mạnh", has its subject: what follows is no subject)
+    opening = opening and not _PRONOUN_CUE_LEAD.match(text, anchor.start, anchor.end)
     inverted = source or ((tag or opening) and lang not in _TOPIC)
     if lang in _V2 and not inverted and not antecedent and _V2_OPENER.match(text, clause, anchor.start) and \
             not [m for m in before if m.start >= clause and not _after_preposition(text, m)] and \
