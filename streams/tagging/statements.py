@@ -455,6 +455,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             sterms = _held_views(text, speaker, [c for c in scues if not _inside(c.start, sq)], sq, layers.mods,
                                  sterms, anchor.start, s0, s1)
         start = s0
+        quoted = list(sq)  # the quotes that hold what was said (the sentence before's too, for a recap)
         if not any(t.phrase.value not in CONTEXT_ONLY for t in sterms) and si > 0 and \
                 (prev is None or prev.sentence < si - 1) and recap:
             # "That's according to X", "Об этом заявил X": what X said is the sentence before.
@@ -462,6 +463,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             sterms = [t for t in before.terms if t not in before.negated(text)]
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
+            quoted = _quotes_in(article.sentences[si - 1], qspans) + quoted
         elif si > 0 and (prev is None or prev.sentence < si - 1) and _OPENING.match(text, s0) and \
                 _quoted_sentence(article.sentences[si - 1], qspans):
             # '"Any strike is a red line." "We will respond," X said.': one speaker's quote, two sentences
@@ -469,10 +471,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             sterms = [t for t in before.terms if t not in before.negated(text)] + sterms
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
+            quoted = _quotes_in(article.sentences[si - 1], qspans) + quoted
         # "Amid tensions over Ukraine, X warned Moscow …": a state named in the scene is no target
         scene = _background(text, article.language, layers.mods, sq, s0, s1)
         smentions = [i for i in smentions if not _inside(mentions[i].start, scene)]
-        quote = _evidence_quote(sq, sterms) or _subjunctive_words(text, article.language, content, sterms)
+        quote = _evidence_quote(quoted, sterms) or _subjunctive_words(text, article.language, content, sterms)
         grouped: dict[str, list[str]] = {}
         for t in sterms:
             grouped.setdefault(t.phrase.value, []).append(text[t.start:t.end])
@@ -1320,6 +1323,10 @@ def _background(text: str, lang: str, mods: Sequence[Hit], sq: Sequence[tuple[in
             end = _CLAUSE_END.search(text, h.end, s1)
             spans.append((h.start, end.start() if end else s1))
     return spans
+
+
+def _quotes_in(sent: Span, qspans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(max(a, sent.start), min(b, sent.end)) for a, b in qspans if a < sent.end and b > sent.start]
 
 
 def _evidence_quote(sq: list[tuple[int, int]], terms: list[Hit]) -> tuple[int, int] | None:
