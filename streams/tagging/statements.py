@@ -646,18 +646,36 @@ _UNACCEPTABLE = {
 _UNACCEPTABLE_RE = {k: re.compile(v, re.IGNORECASE) for k, v in _UNACCEPTABLE.items()}
 _STRONG = frozenset({"escalation", "red_line", "grave_threat", "party_to_conflict"})
 
+# Accusing a state of escalating ("Russia accused the US of escalating tensions", "oskarżyła … o
+# eskalację") is saying that its move is an escalation: a warning, where condemning "the escalation"
+# stays a condemnation. Per language, the accusation verbs among the condemnation cues (ja 非難 and
+# ko 비난 are condemnations as much as accusations: left out).
+_ACCUSE = {
+    "en": r"accus|blam", "de": r"vorgeworfen|beschuldig|warf vor|wirft vor", "fr": r"accus|blâm", "es": r"acus",
+    "pt": r"acus", "it": r"accus|puntato il dito", "ru": r"обвин", "uk": r"звинуват", "pl": r"oskarż|zarzuc",
+    "tr": r"suçla", "id": r"menuduh|menuding|menyalahkan", "vi": r"cáo buộc|đổ lỗi|tố cáo",
+    "ar": r"اتهم|يتهم|تتهم|متهم", "zh": r"指责|指責|指控|控诉|控訴", "bg": r"обвин", "cs": r"obvin", "hu": r"vádol",
+    "no": r"anklag|beskyld", "sv": r"anklag|beskyll", "he": r"האשים|מאשים|האשימ", "ro": r"acuz", "hi": r"आरोप",
+}
+_ACCUSE_RE = {k: re.compile(v, re.IGNORECASE) for k, v in _ACCUSE.items()}
+
 
 PROHIBITIVE_GAP = 12  # characters from "not to" / "jangan" to the phrase it forbids
 
 
 def _verdict(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit], mods: Sequence[Hit]) -> set[str]:
-    """A warn class for a condemnation cue that is the verdict "unacceptable" on a strong term, and for a
-    call that forbids a threat phrase ("urged Washington not to play with fire", "pidió «no jugar con
-    fuego»", "mendesak agar jangan bermain api"): telling another state not to is warning it."""
+    """A warn class for a condemnation cue that is the verdict "unacceptable" on a strong term or an
+    accusation of escalation, and for a call that forbids a threat phrase ("urged Washington not to play
+    with fire", "pidió «no jugar con fuego»", "mendesak agar jangan bermain api"): telling another state
+    not to is warning it."""
     if any(c.phrase.value == "call_on" for c in cues) and any(
             p.phrase.value == "prohibitive" and p.start <= t.start and t.start - p.end <= PROHIBITIVE_GAP
             and not _PUNCT.search(text, min(p.end, t.start), t.start)
             for t in terms if t.phrase.value == "grave_consequences" for p in mods):
+        return {"warn"}
+    accuse = _ACCUSE_RE.get(lang)
+    if accuse is not None and any(t.phrase.value == "escalation" for t in terms) and any(
+            c.phrase.value == "condemn" and accuse.search(text, c.start, c.end) for c in cues):
         return {"warn"}
     pat = _UNACCEPTABLE_RE.get(lang)
     if pat is None or not any(t.phrase.value in _STRONG for t in terms):
