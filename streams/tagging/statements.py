@@ -1761,6 +1761,13 @@ _WE = {
     "pl": r"my|nas|nam|nasz\w*",
 }
 _WE_RE = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)", re.IGNORECASE) for k, v in _WE.items()}
+# The complementiser that opens reported speech right after the verb ("he stressed that Ukraine …",
+# "він підкреслив, що Україна …"): the state the clause then names as acting is the speaker's.
+_THAT = {
+    "en": r"that", "de": r"dass", "fr": r"que|qu['’]", "es": r"que", "pt": r"que", "it": r"che",
+    "id": r"bahwa|bahwasanya", "vi": r"rằng|là", "ru": r"что", "uk": r"що", "pl": r"że", "ar": r"أن|إن|بأن",
+}
+_THAT_RE = {k: re.compile(rf"[ \t,]*(?:{v})(?!\w)", re.IGNORECASE) for k, v in _THAT.items()}
 _OFFICE_FREE = frozenset({"party_official"})  # titles that hold no office of state
 # A state's name as subject is its own voice only in talk of force and security: "Ireland will
 # not …" from a coach, "Japan would be the first market" from a firm are not.
@@ -1981,6 +1988,13 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
             if country is None and we is not None and any(
                     we.search(text, x, y) for x, y in qspans if a <= x < b):
                 country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=False, threat=threat)
+            that = _THAT_RE.get(st.language)
+            clause = next((m for h in sentence_hits.get(st.sentence, ()) if h.phrase.layer == "cue" and that
+                           and (m := that.match(text, h.end)) is not None), None)
+            if country is None and clause is not None and not any(a <= x < b for x, _ in qspans):
+                # reported speech with no quote: "He stressed that Ukraine … is ready to respond"
+                country = _self_reference(text, st.language, clause.end(), b, mentions, said, quoted_only=False,
+                                          threat=threat)
         if country is not None:
             name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
             person = Speaker(name, "person", None, None, role.phrase.value if role else None, None, True)
