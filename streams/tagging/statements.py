@@ -1767,6 +1767,11 @@ _THAT = {
     "en": r"that", "de": r"dass", "fr": r"que|qu['’]", "es": r"que", "pt": r"que", "it": r"che",
     "id": r"bahwa|bahwasanya", "vi": r"rằng|là", "ru": r"что", "uk": r"що", "pl": r"że", "ar": r"أن|إن|بأن",
 }
+# Where a language's press names its own government's officials without their country and a
+# neighbour by a name that neighbour never uses for itself, a bare title or pronoun whose quoted words
+# threaten that neighbour is the home government's: in Korean news "북한" (the South's name for the
+# North; the North says 조선/공화국) in a spokesperson's own words makes the spokesperson the South's.
+_HOME_PRESS = {"ko": ("KR", re.compile(r"북한|북측"))}
 _THAT_RE = {k: re.compile(rf"[ \t,]*(?:{v})(?!\w)", re.IGNORECASE) for k, v in _THAT.items()}
 _OFFICE_FREE = frozenset({"party_official"})  # titles that hold no office of state
 # A state's name as subject is its own voice only in talk of force and security: "Ireland will
@@ -1995,6 +2000,10 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
                 # reported speech with no quote: "He stressed that Ukraine … is ready to respond"
                 country = _self_reference(text, st.language, clause.end(), b, mentions, said, quoted_only=False,
                                           threat=threat)
+        home = _HOME_PRESS.get(st.language)
+        if country is None and home is not None and classes & _ANSWERS and any(
+                home[1].search(text, x, y) for x, y in said if a <= x < b):
+            country = home[0]
         if country is not None:
             name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
             person = Speaker(name, "person", None, None, role.phrase.value if role else None, None, True)
