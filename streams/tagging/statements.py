@@ -482,7 +482,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         st = Statement(
             sentence=si, start=start, end=s1, cue=best.phrase.value, cue_text=text[best.start:best.end],
             # "«Kami prihatin …», kata X" is a concern too; "an escalation … unacceptable" a warning
-            cues=sorted({c.phrase.value for c in scues} | _verdict(text, article.language, scues, sterms, layers.mods)),
+            cues=sorted({c.phrase.value for c in scues} | _verdict(text, article.language, scues, sterms, layers.mods,
+                                                                    [mentions[i] for i in smentions], kb)),
             cue_start=best.start, language=article.language, speaker=speaker,
             quote=text[quote[0]:quote[1]] if quote else None,
             quote_start=quote[0] if quote else None, quote_end=quote[1] if quote else None,
@@ -662,8 +663,50 @@ _ACCUSE_RE = {k: re.compile(v, re.IGNORECASE) for k, v in _ACCUSE.items()}
 
 PROHIBITIVE_GAP = 12  # characters from "not to" / "jangan" to the phrase it forbids
 
+# Warning a state off a military step ("warned the West against letting Ukraine strike …", "a mis en
+# garde l'Occident contre …", "warnte Washington vor …"): the state warned is the object right after
+# the verb and the step follows "against". A threat to that state, where "warned of new strikes"
+# (no state warned) is an assessment.
+_AGAINST = {
+    "en": r"against|not to", "de": r"vor|davor", "fr": r"contre|de ne pas", "es": r"contra|de no|que no",
+    "pt": r"contra|para não|a não", "it": r"contro|dal|dall['’]|di non", "ru": r"от|не ", "uk": r"від|не ",
+    "pl": r"przed|by nie|żeby nie", "id": r"agar tidak|agar tak|agar jangan|untuk tidak|supaya tidak|jangan",
+    "vi": r"không được|không nên|chớ|đừng", "ar": r"من|بعدم", "zh": r"不要|不得|勿|别|切勿",
+}
+_AGAINST_RE = {k: re.compile(rf"\s*(?:{v})(?!\w)" if k != "zh" else rf"\s*(?:{v})", re.IGNORECASE)
+               for k, v in _AGAINST.items()}
+WARNED_GAP = 30  # characters between the warning verb and the state warned ("the ", "l'", "repeatedly")
+WARNED_WORDS = 4  # words between, an elided article counted
 
-def _verdict(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit], mods: Sequence[Hit]) -> set[str]:
+
+def _a_name(m: Mention, kb: KnowledgeBase) -> bool:
+    """The mention is a state's name ("Washington", "Japan"), not its people ("Americans")."""
+    return any(h.phrase.layer == "entity" and h.phrase.cap and h.start == 0 and h.end == len(m.text)
+               for h in kb.matcher.scan(m.text))
+
+
+def _warned_off(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit], named: Sequence[Mention],
+                kb: KnowledgeBase) -> bool:
+    against = _AGAINST_RE.get(lang)
+    if against is None:
+        return False
+    for c in cues:
+        if c.phrase.value != "warn":
+            continue
+        for m in named:
+            if (m.type not in ("country", "organization") and m.role != "capital") or \
+                    not 0 <= m.start - c.end <= WARNED_GAP:
+                continue
+            if len(text[c.end:m.start].split()) > WARNED_WORDS or _PUNCT.search(text, c.end, m.start):
+                continue  # an article or an adverb between ("the", "l'", "à plusieurs reprises")
+            if against.match(text, m.end) and any(
+                    t.phrase.value == "threat_of_force" and t.start > m.end for t in terms) and _a_name(m, kb):
+                return True
+    return False
+
+
+def _verdict(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit], mods: Sequence[Hit],
+             named: Sequence[Mention], kb: KnowledgeBase) -> set[str]:
     """A warn class for a condemnation cue that is the verdict "unacceptable" on a strong term or an
     accusation of escalation, and for a call that forbids a threat phrase ("urged Washington not to play
     with fire", "pidió «no jugar con fuego»", "mendesak agar jangan bermain api"): telling another state
@@ -677,6 +720,8 @@ def _verdict(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit], mo
     if accuse is not None and any(t.phrase.value == "escalation" for t in terms) and any(
             c.phrase.value == "condemn" and accuse.search(text, c.start, c.end) for c in cues):
         return {"warn"}
+    if _warned_off(text, lang, cues, terms, named, kb):
+        return {"threaten"}
     pat = _UNACCEPTABLE_RE.get(lang)
     if pat is None or not any(t.phrase.value in _STRONG for t in terms):
         return set()
