@@ -1873,11 +1873,13 @@ def _victim(text: str, lang: str, m: Mention, a: int) -> bool:
 
 
 def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention],
-                    qspans: Sequence[tuple[int, int]], quoted_only: bool, threat: bool = False) -> str | None:
+                    qspans: Sequence[tuple[int, int]], quoted_only: bool, threat: bool = False,
+                    resolve_too: bool = True) -> str | None:
     """The one state that what was said (text[a:b]) names as its own: the subject of a future
     action or readiness ("China will …"), a self-only form ("中方"), or, in words that threaten
-    a response (``threat``), the state they name as attacked or threatened. None when there is
-    none, or more than one (not confident)."""
+    a response (``threat``), the state they name as attacked or threatened, and (``resolve_too``)
+    the state whose resolve nobody should underestimate. None when there is none, or more than one
+    (not confident)."""
     after = _SELF_AFTER.get(lang)
     before = _SELF_BEFORE.get(lang)
     found: set[str] = set()
@@ -1909,7 +1911,7 @@ def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention
         if patient is not None and patient.match(text, verb_at, b):
             return None  # a state made to undergo something: whose voice this is stays open
         found.add(m.country)
-    resolve = _UNDERESTIMATE_RE.get(lang)
+    resolve = _UNDERESTIMATE_RE.get(lang) if resolve_too else None
     for r in resolve.finditer(text, a, b) if resolve is not None else ():
         own = next((m for m in mentions if r.end() <= m.start <= r.end() + RESOLVE_REACH and m.start < b
                     and m.country is not None and (m.type == "country" or m.role == "capital")
@@ -2043,8 +2045,9 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
                            and (m := that.match(text, h.end)) is not None), None)
             if country is None and clause is not None and not any(a <= x < b for x, _ in qspans):
                 # reported speech with no quote: "He stressed that Ukraine … is ready to respond"
+                # ("nobody should underestimate Germany's resolve" stays a journalist's paraphrase)
                 country = _self_reference(text, st.language, clause.end(), b, mentions, said, quoted_only=False,
-                                          threat=threat)
+                                          threat=threat, resolve_too=False)
         home = _HOME_PRESS.get(st.language)
         if country is None and home is not None and classes & _ANSWERS and any(
                 home[1].search(text, x, y) for x, y in said if a <= x < b):
