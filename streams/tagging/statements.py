@@ -2041,8 +2041,10 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
                     we.search(text, x, y) for x, y in qspans if a <= x < b):
                 country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=False, threat=threat)
             that = _THAT_RE.get(st.language)
+            # an assertion's clause, not a warning's: "he warned that Germany will send troops" is as
+            # often a warning about that state as its own stance
             clause = next((m for h in sentence_hits.get(st.sentence, ()) if h.phrase.layer == "cue" and that
-                           and (m := that.match(text, h.end)) is not None), None)
+                           and h.phrase.value != "warn" and (m := that.match(text, h.end)) is not None), None)
             if country is None and clause is not None and not any(a <= x < b for x, _ in qspans):
                 # reported speech with no quote: "He stressed that Ukraine … is ready to respond"
                 # ("nobody should underestimate Germany's resolve" stays a journalist's paraphrase)

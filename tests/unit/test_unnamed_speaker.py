@@ -40,6 +40,18 @@ def test_a_country_in_reported_speech_does_not_make_a_pronoun_a_government(pipel
     assert _speakers(pipeline, body, "en")[0] is None
 
 
+def test_an_assertion_that_a_state_stands_ready_is_that_states_voice(pipeline: Pipeline) -> None:
+    body = "He stressed that Norway keeps watching its northern border and is ready to respond to any attack."
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "NO" and sp.government
+
+
+def test_an_assertion_about_a_resolve_stays_a_paraphrase(pipeline: Pipeline) -> None:
+    body = "He stressed that nobody should underestimate the resolve of Norway to respond to any attack."
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is None or sp.country != "NO"
+
+
 def test_sport_talk_is_no_state_voice(pipeline: Pipeline) -> None:
     body = '"France will win the match and respond to the critics," he said after the football training.'
     sp = _speakers(pipeline, body, "en")[0]
