@@ -23,9 +23,10 @@ The consumer group is ``<app id>-process``. faust's group (the app id) read news
 on a partition this group has never committed, the hop starts at faust's committed offset and
 commits it at once, so an upgraded deployment loses and repeats nothing (CHANGELOG.md).
 
-Rebalances: the batch holds a lock from ``getmany()`` to its commit, and the rebalance
+Rebalances: a batch holds a lock from its first stage to its commit, and the rebalance
 listener takes the lock before partitions are revoked, so a batch in flight is finished and
-committed first (nothing lost, nothing repeated, no partition left waiting). faust's skip guard
+committed first (nothing lost, nothing repeated, no partition left waiting); a batch fetched
+before a rebalance and not yet started is dropped, and read again from the committed offsets. faust's skip guard
 (streams/runtime/skips.py) is not needed here: it repairs faust's fetcher skipping records on
 a rebalance, and this loop commits only the records it has handled, reading each partition in
 order from its committed offset after every assignment.
@@ -98,7 +99,8 @@ class ProcessHop(Service):
         self.stage_of = {t.clean.get_topic_name(): "clean", t.tagged.get_topic_name(): "tag",
                          t.candidates.get_topic_name(): "alert"}
         self.meters = {stage: metrics.StageMeter(stage) for stage in metrics.STAGES} if s.metrics else None
-        self.lock = asyncio.Lock()
+        self.lock = asyncio.Lock()  # held by a batch from its stages to its commit
+        self.generation = 0  # rebalances seen: a batch fetched before one is not handled after it
         self.committed: dict[TopicPartition, int] = {}  # the group's committed offset per partition held
         self.consumer: AIOKafkaConsumer | None = None
         self.producer: AIOKafkaProducer | None = None
@@ -148,10 +150,14 @@ class ProcessHop(Service):
         batch: Mapping[TopicPartition, list[Any]] = {}
         while not self._stopping:
             try:
+                # Not under the lock: getmany() waits for the group's join, whose revoke takes the lock.
+                generation = self.generation
+                batch = await consumer.getmany(timeout_ms=POLL_MS, max_records=self.nw.settings.batch_size)
                 async with self.lock:
-                    batch = await consumer.getmany(timeout_ms=POLL_MS, max_records=self.nw.settings.batch_size)
-                    if batch:
+                    if batch and generation == self.generation:
                         await self._batch(batch)
+                    elif batch:  # a rebalance came between: read the batch again where the group stands
+                        self._rewind(batch)
                     batch = {}
             except asyncio.CancelledError:
                 raise
@@ -169,7 +175,7 @@ class ProcessHop(Service):
         held = consumer.assignment()
         for tp, records in batch.items():
             if records and tp in held:
-                consumer.seek(tp, records[0].offset)
+                consumer.seek(tp, self.committed.get(tp, records[0].offset))
 
     async def _batch(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
         """Stages on every record, every delivery awaited, dead letters for refused outputs, commit."""
@@ -231,11 +237,13 @@ class ProcessHop(Service):
         consumer = self.consumer
         assert consumer is not None
         assigned = sorted(assigned)
+        self.generation += 1
         # Paused before anything is awaited: the fetcher may already read a fresh partition from
         # its earliest offset, and the loop must not take those records before the seek below.
         consumer.pause(*assigned)
         try:
-            await self._start_positions(consumer, assigned)
+            async with self.lock:
+                await self._start_positions(consumer, assigned)
         finally:
             consumer.resume(*(tp for tp in assigned if tp in consumer.assignment()))
 
@@ -259,10 +267,10 @@ class ProcessHop(Service):
                 log.warning("process hop: could not read faust's group offsets (%r); trying again", exc)
                 await asyncio.sleep(RETRY_AFTER)
         if adopted:
+            self.committed.update(adopted)
             for tp, offset in adopted.items():
                 consumer.seek(tp, offset)
             await consumer.commit(adopted)
-            self.committed.update(adopted)
             log.warning("process hop: group %s starts where faust's group %s stood on %s: %s", self.group,
                         self.nw.settings.app_id, self.source,
                         ", ".join(f"[{tp.partition}]@{offset}" for tp, offset in sorted(adopted.items())))
@@ -277,6 +285,7 @@ class ProcessHop(Service):
         return {tp: meta.offset for tp, meta in offsets.items() if tp in tps and meta.offset >= 0}
 
     def revoked(self, revoked: Iterable[TopicPartition]) -> None:
+        self.generation += 1
         for tp in revoked:
             self.committed.pop(tp, None)
 
