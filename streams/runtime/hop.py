@@ -49,7 +49,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import CommitFailedError, KafkaError
 from mode import Service
 
-from streams.kafka import kafka_client_options
+from streams.kafka import kafka_client_options, process_group
 from streams.runtime import agents, metrics
 from streams.runtime.app import Newswatch
 
@@ -60,11 +60,6 @@ STOP_GRACE = 10.0  # seconds a stop waits for the batch in flight before it give
 CLIENT_STOP = 5.0  # seconds each client gets to close (a broker that is gone must not hold a SIGTERM)
 RETRY_AFTER = 1.0  # seconds before the loop reads again after a batch failed
 ADOPT_TRIES = 5  # attempts at reading faust's group offsets for a partition this group never committed
-
-
-def group_id(app_id: str) -> str:
-    """The process hop's consumer group: its own, next to faust's (the app id, now settle's)."""
-    return f"{app_id}-process"
 
 
 class Record:
@@ -91,7 +86,7 @@ class ProcessHop(Service):
         super().__init__(**kwargs)
         self.nw, self.step, self.first = nw, step, first
         s = nw.settings
-        self.group = group_id(s.app_id)
+        self.group = process_group(s.app_id)
         self.source = nw.topics.raw.get_topic_name()
         t = nw.topics
         self.names = {id(topic): topic.get_topic_name() for topic in (t.clean, t.tagged, t.candidates, t.deadletter)}

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from streams.kafka import process_group
 from tests.conftest import FEED
 from tests.integration.workers import Worker, article, consume, declare, produce, wait_caught_up
 
@@ -44,7 +45,7 @@ def test_upgrading_from_the_faust_agent_loses_and_repeats_nothing(kafka_bootstra
 
         tagged = consume(kafka_bootstrap, [f"{topic_prefix}news.tagged"], done, 120)
         # The hop reads each partition in order: a repeat of the first half would come before the second.
-        wait_caught_up(kafka_bootstrap, f"{app_id}-process", [raw], 60)
+        wait_caught_up(kafka_bootstrap, process_group(app_id), [raw], 60)
         counts = Counter(m.key.decode() for m in tagged)
         assert set(counts) == ids, new.tail()
         assert {k: n for k, n in counts.items() if n != 1} == {}, new.tail()
