@@ -1,4 +1,8 @@
-"""The agents: thin loops that move records between topics and call the stage functions.
+"""The steps of both hops and the per-record routing they share; the settle agent's loop.
+
+The process hop runs on plain aiokafka by default (streams/runtime/hop.py, which calls
+:func:`_handle` and :func:`_reject` below for each record); with ``NEWSWATCH_PROCESS_HOP=faust``
+it is a faust agent like settle, as described here.
 
 Two agents run the four stages, one consumer hop each, a hop only where the key changes
 (as Kafka Streams builds a topology): ``process`` reads news.raw (keyed by article id) and
