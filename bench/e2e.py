@@ -328,7 +328,7 @@ def main() -> None:
     print(f"  passthrough (2 hops + side outputs, no processing): {pt['throughput']:8.0f} articles/s")
     print(f"  stages in process, same articles:     {ip:8.0f} articles/s")
     print(f"  composed bound 1/(1/in-process + 1/passthrough): {bound:8.0f} articles/s")
-    print(f"  newswatch worker (agents process, settle): {nw['throughput']:8.0f} articles/s "
+    print(f"  newswatch worker (process hop, settle agent): {nw['throughput']:8.0f} articles/s "
           f"= {nw['throughput'] / pt['throughput']:.0%} of the passthrough, "
           f"{nw['throughput'] / bound:.0%} of the bound")
     print(f"latency at {args.rate:.0f} articles/s for {args.seconds:.0f} s (ms; produce to arrival):")

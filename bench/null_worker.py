@@ -1,10 +1,11 @@
 """A newswatch worker whose stages do nothing: the framework's own cost per article.
 
-The same App, topics, table, transport settings, agent loop (``run_stage``: skip guard,
-metrics, dead-letter routing) and the two agents' shape, but each step passes the
+The same App, topics, table, transport settings, hops (the process hop of
+streams/runtime/hop.py, or faust's agent with ``NEWSWATCH_PROCESS_HOP=faust``; the settle
+agent's ``run_stage``: skip guard, metrics, dead-letter routing), but each step passes the
 record it read on unchanged: news.raw → news.clean, news.tagged (the side outputs) and
 news.alert-candidates; news.alert-candidates → news.alerts. What a backlog costs this
-worker is faust's and aiokafka's per-record work on two hops, with no stage in it.
+worker is the framework's per-record work on two hops, with no stage in it.
 
     KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19392 python bench/drain.py --null
 
@@ -23,15 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from streams import cli
 from streams.runtime import agents
+from streams.runtime.agents import attach
 from streams.runtime.app import Newswatch
-from streams.runtime.skips import SkipGuard
 
 
-def attach_passthrough(nw: Newswatch) -> None:
-    topics, guard = nw.topics, SkipGuard(nw.app, nw.topics.inputs())
-
-    async def send(topic: Any, key: bytes, value: bytes | None) -> Any:
-        return await topic.send(key=key, value=value)
+def attach_passthrough(nw: Newswatch, process: agents.Stage | None = None,
+                       settle_with: agents.Stage | None = None) -> None:
+    topics = nw.topics
 
     def forward(*targets: Any) -> agents.Stage:
         def step(key: bytes | None, value: bytes, timestamp: float | None) -> Iterable[agents.Output]:
@@ -39,10 +38,9 @@ def attach_passthrough(nw: Newswatch) -> None:
                 yield target, key or b"", value
         return step
 
-    for name, first, source, targets in (
-            ("process", "clean", topics.raw, (topics.clean, topics.tagged, topics.candidates)),
-            ("settle", "settle", topics.candidates, (topics.alerts,))):
-        nw.app.agent(source, name=name)(agents._agent(first, nw, forward(*targets), send, guard))
+    # the worker's own attach: the process hop (aiokafka, or faust with NEWSWATCH_PROCESS_HOP=faust)
+    # and the settle agent, with steps that pass the record on
+    attach(nw, forward(topics.clean, topics.tagged, topics.candidates), forward(topics.alerts))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,12 @@ NOTIFY_DELIVERED = "news.notify-delivered"  # key: "<subscription>|<destination>
 STATE_TOPICS = frozenset({INGEST_SEEN, NOTIFY_DELIVERED})
 
 
+def process_group(app_id: str) -> str:
+    """The consumer group of the process hop (streams/runtime/hop.py), which reads news.raw;
+    faust's group, the app id itself, reads news.alert-candidates (settle)."""
+    return f"{app_id}-process"
+
+
 def _sasl(settings: Settings) -> bool:
     return settings.security_protocol.upper().startswith("SASL")
 

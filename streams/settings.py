@@ -88,6 +88,10 @@ class Settings:
                               not in ("off", "0", "false"))
     write_tagged: bool = field(default_factory=lambda: _env("NEWSWATCH_WRITE_TAGGED", "on").lower()
                                not in ("off", "0", "false"))
+    # What runs the stateless process hop (news.raw → clean → tag → alert): ``aiokafka``, a plain
+    # consumer and producer loop (streams/runtime/hop.py, consumer group ``<app id>-process``), or
+    # ``faust``, the agent of earlier releases (group ``<app id>``). BENCHMARKS.md, issue #12.
+    process_hop: str = field(default_factory=lambda: _env("NEWSWATCH_PROCESS_HOP", "aiokafka").lower())
     fetch_max_wait_ms: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MAX_WAIT_MS", 10))
     fetch_min_bytes: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MIN_BYTES", 1))
     producer_linger_ms: float = field(default_factory=lambda: _float("NEWSWATCH_PRODUCER_LINGER_MS", 5.0))
@@ -114,12 +118,17 @@ class Settings:
 
     def __post_init__(self) -> None:
         problems = security_problems(self)
+        if self.process_hop not in PROCESS_HOPS:
+            problems.append(f"NEWSWATCH_PROCESS_HOP={self.process_hop!r} is not a process hop newswatch runs; "
+                            f"use one of {', '.join(PROCESS_HOPS)}")
         if problems:
             raise SystemExit("newswatch: refusing to start: " + "; ".join(problems))
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 
+
+PROCESS_HOPS = ("aiokafka", "faust")
 
 # Kafka security: what aiokafka can do with a username and password (GSSAPI and
 # OAUTHBEARER need settings newswatch does not pass, so they are refused, not ignored).

@@ -1,4 +1,8 @@
-"""The agents: thin loops that move records between topics and call the stage functions.
+"""The steps of both hops and the per-record routing they share; the settle agent's loop.
+
+The process hop runs on plain aiokafka by default (streams/runtime/hop.py, which calls
+:func:`_handle` and :func:`_reject` below for each record); with ``NEWSWATCH_PROCESS_HOP=faust``
+it is a faust agent like settle, as described here.
 
 Two agents run the four stages, one consumer hop each, a hop only where the key changes
 (as Kafka Streams builds a topology): ``process`` reads news.raw (keyed by article id) and
@@ -172,11 +176,14 @@ async def _reject(name: str, nw: Newswatch, send: Callable[[Any, bytes, bytes | 
     await send(nw.topics.deadletter, event.key, dead_letter(name, kind, message, event))
 
 
-def attach(nw: Newswatch) -> None:
-    """Register the two agents on the App: each a loop of run_stage over one step."""
+def attach(nw: Newswatch, process: Stage | None = None, settle_with: Stage | None = None) -> None:
+    """Register the two hops on the App: ``settle`` a faust agent (a loop of run_stage over its
+    step), ``process`` the aiokafka loop of streams/runtime/hop.py, started and stopped with the
+    App (or a faust agent too with ``NEWSWATCH_PROCESS_HOP=faust``). ``process``/``settle_with``
+    replace the steps (bench/null_worker.py passes records on unchanged)."""
     app, topics, kb, rules, settings = nw.app, nw.topics, nw.kb, nw.rules, nw.settings
     duplicates = NearDuplicateIndex(max_items=MAX_DUPLICATE_INDEX)
-    guard = SkipGuard(app, topics.inputs())
+    guard = SkipGuard(app, nw.faust_inputs())
 
     async def send(topic: Any, key: bytes, value: bytes | None) -> Any:
         return await topic.send(key=key, value=value)
@@ -213,9 +220,17 @@ def attach(nw: Newswatch) -> None:
             # None is a tombstone: the compacted topic forgets a retracted alert.
             yield topics.alerts, aid.encode(), to_json(alert) if alert is not None else None
 
+    process_with = process or process_step
     # (agent, its first stage, source, step): a topic hop only where the key changes
-    for name, first, source, step in (("process", "clean", topics.raw, process_step),
-                                      ("settle", "settle", topics.candidates, settle_step)):
+    hops: list[tuple[str, str, Any, Stage]] = [("settle", "settle", topics.candidates, settle_with or settle_step)]
+    if settings.process_hop == "aiokafka":
+        from streams.runtime.hop import ProcessHop
+
+        nw.hop = ProcessHop(nw, process_with, "clean", beacon=app.beacon)
+        app.service(nw.hop)  # an instance: faust starts it after the table recovery, stops it with the App
+    else:
+        hops.insert(0, ("process", "clean", topics.raw, process_with))
+    for name, first, source, step in hops:
         app.agent(source, name=name)(_agent(first, nw, step, send, guard))
 
 

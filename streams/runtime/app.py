@@ -45,7 +45,7 @@ class Topics:
     deadletter: Any
 
     def inputs(self) -> set[str]:
-        """The names of the topics the agents read."""
+        """The names of the topics the two hops read."""
         return {t.get_topic_name() for t in (self.raw, self.candidates)}
 
 
@@ -60,6 +60,13 @@ class Newswatch:
     app: faust.App
     topics: Topics
     state: Any  # faust Table: alert id or window key -> JSON state
+    hop: Any = None  # the process hop on aiokafka (streams/runtime/hop.py), when it runs
+
+    def faust_inputs(self) -> set[str]:
+        """The topics faust's own consumer reads: both hops' inputs, or settle's alone when the
+        process hop runs on aiokafka (``NEWSWATCH_PROCESS_HOP``)."""
+        inputs = self.topics.inputs()
+        return inputs - {self.topics.raw.get_topic_name()} if self.settings.process_hop == "aiokafka" else inputs
 
 
 def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None,
@@ -107,7 +114,7 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
         alerts=topic("news.alerts", compacting=True),  # keyed by alert id: latest state wins
         deadletter=topic("news.deadletter"),
     )
-    app.gapless_topics = topics.inputs()
+    app.gapless_topics = topics.inputs()  # (news.raw is faust's only with NEWSWATCH_PROCESS_HOP=faust)
     state = app.Table(t("alert-state"), partitions=settings.partitions, key_type=str, value_type=None,
                       help="alert id or aggregate window key -> JSON state")
     nw = Newswatch(settings, kb, rules, app, topics, state)
@@ -154,10 +161,13 @@ def serve_metrics(nw: Newswatch) -> None:
 
     metrics.describe_worker(len(nw.rules.rules), nw.rules.version, nw.kb.size, nw.kb.versions.get("kb", "?"))
     metrics.prime((r.id, r.severity) for r in nw.rules.rules)
-    sources = nw.topics.inputs()
+    sources = nw.faust_inputs()
 
     async def consumer_lag() -> None:
         tps, ends, starts = await read_positions(app.consumer, sources)
-        metrics.set_lag(lag_rows(tps, ends, starts))
+        rows = list(lag_rows(tps, ends, starts))
+        if nw.hop is not None:  # news.raw, read by the process hop's own consumer
+            rows += await nw.hop.lag_rows()
+        metrics.set_lag(rows)
 
     app.timer(interval=LAG_INTERVAL, name="consumer_lag")(consumer_lag)

@@ -159,6 +159,12 @@ class StageMeter:
         self._seconds.observe(seconds)
         deadletters.labels(self.stage, kind).inc()
 
+    def refused(self, kind: str) -> None:
+        """A record the stage had passed on whose output the broker then refused: its dead letter
+        (the record was counted in and out when the stage finished)."""
+        self._failed.inc()
+        deadletters.labels(self.stage, kind).inc()
+
 
 _language_series = {lang: languages.labels(lang) for lang in (*LANGUAGES, "other")}
 _mention_series = {kind: mentions.labels(kind) for kind in MENTION_TYPES}

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from streams.kafka import process_group
 from streams.notify.runner import decide
 from streams.notify.subscriptions import EVENTS, Filter, Subscription
 from streams.timestamps import parse
@@ -289,7 +290,7 @@ sources:
     worker = Worker(kafka_bootstrap, topic_prefix, tmp_path).start()
     try:
         known = {(raw, p): 0 for p in range(3)} | last_offsets(records)
-        wait_caught_up(kafka_bootstrap, f"{topic_prefix}newswatch", [raw], 300, known)
+        wait_caught_up(kafka_bootstrap, process_group(f"{topic_prefix}newswatch"), [raw], 300, known)
         wait_caught_up(kafka_bootstrap, f"{topic_prefix}newswatch", [f"{topic_prefix}news.alert-candidates"], 120)
     finally:
         worker.stop()

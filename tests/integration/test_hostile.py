@@ -12,6 +12,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from streams.kafka import process_group
 from tests.integration.workers import Worker, article, consume, declare, latest_alerts, produce, run
 
 SIZE = 200_000  # characters: the largest size bench/pathological.py times
@@ -50,7 +51,7 @@ async def _committed_to_end(bootstrap: str, prefix: str, partitions: int = 3) ->
     await admin.start()
     try:
         ends = await consumer.end_offsets(tps)
-        committed = await admin.list_consumer_group_offsets(f"{prefix}newswatch")
+        committed = await admin.list_consumer_group_offsets(process_group(f"{prefix}newswatch"))
     finally:
         await consumer.stop()
         await admin.close()

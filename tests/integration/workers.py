@@ -18,6 +18,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from streams.kafka import process_group
 from streams.runtime.topics import ensure_topics
 from streams.settings import Settings
 
@@ -185,7 +186,9 @@ async def _where(bootstrap: str, prefix: str, ids: set[str], partitions: int = 3
         topics.append(f"{prefix}news.alert-candidates")
         tps = [TopicPartition(t, p) for t in topics for p in range(partitions)]
         ends = await consumer.end_offsets(tps)
-        committed = await admin.list_consumer_group_offsets(f"{prefix}newswatch")
+        committed = dict(await admin.list_consumer_group_offsets(f"{prefix}newswatch"))
+        # news.raw is read by the process hop's own group
+        committed.update(await admin.list_consumer_group_offsets(process_group(f"{prefix}newswatch")))
         for tp in tps:
             c = committed.get(tp)
             lines.append(f"{tp.topic}[{tp.partition}] end={ends[tp]} committed={c.offset if c else None}")

@@ -33,6 +33,10 @@ from streams.tagging.kb import KnowledgeBase
 from streams.tagging.kb import load as load_kb
 from tests.conftest import FEED
 
+# The process step and its per-record routing (agents._handle) are the ones the aiokafka hop
+# (streams/runtime/hop.py) runs; faust's agent drives them here without a broker. The hop's own
+# batching, commits and rebalances are tested on a real broker (tests/integration).
+PROCESS_HOP = "faust"
 KAFKA_TS = 1738663200.0  # the record's Kafka timestamp: 2025-02-04T10:00:00Z
 FEED_LINES = {orjson.loads(line)["id"]: line for line in (FEED / "sample.jsonl").read_bytes().splitlines()}
 SAMPLE = FEED_LINES["sf-001"]  # a valid raw article
@@ -102,7 +106,8 @@ def _recording(settings: Settings, knowledge: tuple[KnowledgeBase, RuleSet]) -> 
 
 @pytest.fixture(params=[0.0, 0.02], ids=["per-event", "batched"])
 def h(request: pytest.FixtureRequest, knowledge: tuple[KnowledgeBase, RuleSet], tmp_path: Path) -> Harness:
-    settings = Settings(data_dir=tmp_path, metrics=False, batch_wait=request.param, rules_path="", kb_path="")
+    settings = Settings(data_dir=tmp_path, metrics=False, batch_wait=request.param, rules_path="", kb_path="",
+                        process_hop=PROCESS_HOP)
     harness = _recording(settings, knowledge)
     nw = harness.nw
     send_changelog = nw.state.send_changelog
@@ -290,7 +295,7 @@ def test_a_malformed_candidate_is_a_dead_letter_of_its_kind(h: Harness) -> None:
 def test_side_outputs_switched_off_leave_only_the_candidates(knowledge: tuple[KnowledgeBase, RuleSet],
                                                              tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, metrics=False, rules_path="", kb_path="", write_clean=False,
-                        write_tagged=False)
+                        write_tagged=False, process_hop=PROCESS_HOP)
     harness = _recording(settings, knowledge)
     want = [(topic, key) for topic, key in _outputs(harness, WARNING) if topic == harness.name("candidates")]
     assert want  # the warning raises a candidate
