@@ -98,6 +98,7 @@ def main() -> int:
     figures: dict[str, Any] = {
         "precision": round(total.precision, 4), "recall": round(total.recall, 4),
         "speaker_country": round(total.country, 4),
+        "speaker_country_given": round(total.country_given, 4), "speaker_country_unknown": total.country_unknown,
         "planned": {"precision": round(planned.precision, 4), "recall": round(planned.recall, 4)},
         "languages": {k: {"precision": round(v.precision, 4), "recall": round(v.recall, 4),
                           "tp": v.tp, "fp": v.fp, "fn": v.fn} for k, v in per_lang.items()},
@@ -120,7 +121,8 @@ def main() -> int:
         figures["feed"] = {"articles": len(feed), "alerts": len(raised), "per_1000": round(rate, 2),
                            "per_rule": dict(per_rule)}
     print(f"overall: precision {total.precision:.3f} recall {total.recall:.3f} "
-          f"speaker country {total.country:.3f} ({time.perf_counter() - t0:.0f} s)")
+          f"speaker country {total.country:.3f} ({total.country_given:.3f} where one is given, "
+          f"{total.country_unknown} alerts of no known state) ({time.perf_counter() - t0:.0f} s)")
     if not args.lang:  # the line tests/unit/test_corpus_quality.py reads back from BENCHMARKS.md
         print(f"corpus figures: precision {total.precision:.3f}, recall {total.recall:.3f}")
     if args.json:

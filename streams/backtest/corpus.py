@@ -27,6 +27,7 @@ class Tally:
     fn: int = 0
     tn: int = 0
     country_ok: int = 0
+    country_unknown: int = 0  # true alerts whose speaker is an official of no known state
 
     @property
     def precision(self) -> float:
@@ -40,12 +41,19 @@ class Tally:
     def country(self) -> float:
         return self.country_ok / self.tp if self.tp else 1.0
 
+    @property
+    def country_given(self) -> float:
+        """Right among the true alerts that name a country at all."""
+        given = self.tp - self.country_unknown
+        return self.country_ok / given if given else 1.0
+
     def add(self, other: Tally) -> None:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
         self.tn += other.tn
         self.country_ok += other.country_ok
+        self.country_unknown += other.country_unknown
 
 
 @dataclass
@@ -87,6 +95,7 @@ def score_statements(pipeline: Pipeline, items: list[dict[str, Any]], hint: bool
             if item.get("speaker_country") in countries and len(countries) == 1:
                 t.country_ok += 1
             else:
+                t.country_unknown += countries == {None}
                 wrong.append(Outcome(item, alerts, wrong_country=True, explain=why))
         elif item["alert"]:
             t.fn += 1

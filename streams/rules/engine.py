@@ -142,7 +142,7 @@ def _failed(rule: Rule, st: Statement, classes: Classes | None = None) -> str | 
     if not rule.cues_none.isdisjoint(c.cues):
         return "cues_none"
     sp = st.speaker
-    if rule.government is not None and (sp is None or (sp.government and sp.country is not None) != rule.government):
+    if rule.government is not None and (sp is None or sp.government != rule.government):
         return "government"
     if rule.speaker_kinds and (sp is None or sp.kind not in rule.speaker_kinds):
         return "speaker_kinds"
@@ -204,6 +204,14 @@ def why_not(rule: Rule, st: Statement) -> str | None:
     return "no term of the rule in the speaker's quoted words"
 
 
+def min_targets(rule: Rule, st: Statement) -> int:
+    """The targets ``st`` must name for ``rule``: an official of a state the text does not say
+    ("the spokesperson warned …") must at least name the other country or alliance, since "the
+    violence could escalate" from an unplaced minister is as likely about home."""
+    unplaced = st.speaker is not None and st.speaker.government and st.speaker.country is None
+    return max(rule.min_targets, 1) if unplaced else rule.min_targets
+
+
 def matches(rule: Rule, st: Statement, classes: Classes | None = None) -> bool:
     """``classes``: Classes.of(st), when the caller has it (candidates: once per statement)."""
     return _failed(rule, st, classes) is None
@@ -228,8 +236,9 @@ def explain(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any] |
             reason = why_not(rule, st)
             if reason is None:
                 targets = targets_of(st, tagged, rule, countries or {})
-                if len(targets) < rule.min_targets:
-                    reason = f"{len(targets)} target(s) other than the speaker's country, {rule.min_targets} needed"
+                need = min_targets(rule, st)
+                if len(targets) < need:
+                    reason = f"{len(targets)} target(s) other than the speaker's country, {need} needed"
             lines.append(f"  {rule.id}: {'FIRES' if reason is None else reason}")
     return lines
 
@@ -273,7 +282,7 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
                     or not matches(rule, st, classes):
                 continue
             targets = targets_of(st, tagged, rule, states)
-            if len(targets) < rule.min_targets or st.speaker is None:
+            if st.speaker is None or len(targets) < min_targets(rule, st):
                 continue
             speaker = _speaker(st.speaker)
             if rule.aggregate is not None:
@@ -288,7 +297,8 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
                         "speaker": to_dict(speaker), "evidence": to_dict(_evidence(tagged, st)),
                         "at": when.isoformat()}, ingested_at=art.ingested_at, published_at=art.published_at)
                 continue
-            who = speaker.country or speaker.entity_id or speaker.name
+            # an official of no known state is one voice per article, never merged with another's
+            who = speaker.country or speaker.entity_id or f"{speaker.name}|{art.id}"
             if rule.fallback and who in voiced:
                 continue  # a stronger rule above already reports what this speaker said here
             aid = alert_id(rule.id, who, ",".join(sorted(t.country or t.entity_id for t in targets)),

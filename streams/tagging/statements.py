@@ -1970,6 +1970,51 @@ def _stateless_official(st: Statement, article: CleanArticle, mentions: list[Men
         st.speaker = _adopt(sp, country, kb)
 
 
+# What owns a title that follows it ("the spokesman for the rebels", "le porte-parole du groupe"):
+# a title so owned and placed in no state is somebody else's.
+_TITLE_OWNER = re.compile(r"\s+(?:for|of|at|de|du|des|del|della|dello|degli|do|da|dos|das|der|von|für|van)(?!\w)",
+                          re.IGNORECASE)
+# What an unplaced voice says must answer an act or draw a line: "the conflict could escalate further"
+# from a bare "he" is as often an analyst's.
+_UNPLACED_TERMS = frozenset({*_ANSWERS, "red_line"})
+
+
+def _unplaced(text: str, sents: Sequence[Span], a: int, b: int, role: Hit | None, run: Sequence[Statement],
+              classes: set[str], mentions: Sequence[Mention], sentence_hits: dict[int, list[Hit]],
+              qspans: Sequence[tuple[int, int]]) -> bool:
+    """A bare title, or a pronoun whose own verb warns or threatens, that speaks for a state the text
+    never names as its own: an official nonetheless, when nobody (no person, no non-government
+    voice) is named before it outside quotes, and what was said names another state or alliance."""
+    if not any(a <= m.start < b and m.country is not None and (m.type in ("country", "organization")
+                                                               or m.role == "capital") for m in mentions):
+        return False
+    cue_at = max(s.cue_start for s in run)
+    if any(m.type == "person" and m.start < cue_at and not _inside(m.start, qspans) for m in mentions):
+        return False
+    if any(h.phrase.layer == "nongov" and h.start < cue_at and not _inside(h.start, qspans)
+           for hits in sentence_hits.values() for h in hits):
+        return False
+    if role is not None:
+        return _TITLE_OWNER.match(text, role.end) is None
+    return bool(classes & _UNPLACED_TERMS) and _pronoun_warns(text, sents, run, sentence_hits, qspans)
+
+
+def _pronoun_warns(text: str, sents: Sequence[Span], run: Sequence[Statement],
+                   sentence_hits: dict[int, list[Hit]], qspans: Sequence[tuple[int, int]]) -> bool:
+    """A warning or threat verb outside quotes whose subject is a pronoun or unexpressed
+    ("ia memperingatkan", '그는 "…"라고 경고했다')."""
+    for s in run:
+        if not {"warn", "threaten"} & {s.cue, *s.cues}:
+            continue
+        s0 = sents[s.sentence].start
+        sq = [(x, y) for x, y in qspans if x < sents[s.sentence].end and y > s0]
+        for h in sentence_hits.get(s.sentence, ()):
+            if h.phrase.layer == "cue" and h.phrase.value in ("warn", "threaten") and not _inside(h.start, sq) \
+                    and _pronoun_subject(text, s0, h, sq):
+                return True
+    return False
+
+
 def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentions: list[Mention],
                       sentence_hits: dict[int, list[Hit]], qspans: Sequence[tuple[int, int]],
                       kb: KnowledgeBase) -> None:
@@ -2058,6 +2103,13 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
             name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
             person = Speaker(name, "person", None, None, role.phrase.value if role else None, None, True)
             speaker = _adopt(person, country, kb)
+            for s in run:
+                s.speaker = speaker
+        elif _unplaced(text, sents, a, b, role, run, classes, mentions, sentence_hits, qspans):
+            # A title, or a pronoun that threatens, with nobody named before: an official of a state
+            # the text does not say (alerts carry the country as unknown)
+            name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
+            speaker = Speaker(name, "person", None, None, role.phrase.value if role else None, None, True)
             for s in run:
                 s.speaker = speaker
         i = j + 1

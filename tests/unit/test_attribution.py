@@ -122,7 +122,8 @@ def test_first_person_words_go_on_into_the_next_sentence(pipeline: Pipeline) -> 
 
 def test_underestimating_another_state_in_reported_speech_needs_a_quote(pipeline: Pipeline) -> None:
     body = "He warned that nobody should underestimate the resolve of Germany, calling it a red line."
-    assert _speakers(pipeline, body, "en")[0] is None
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is None or sp.country is None  # (an official of no known state: test_unnamed_speaker)
 
 
 def test_chinese_reported_speech_runs_on_past_its_verb(pipeline: Pipeline) -> None:

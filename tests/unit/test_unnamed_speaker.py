@@ -1,11 +1,14 @@
 """Unnamed speakers (a pronoun or a bare title with no antecedent): the office comes from the
-title, the state from how what was said names itself; where that is not clear, no speaker."""
+title, the state from how what was said names itself. Where that is not clear, a bare title, or a
+pronoun whose own verb threatens a response, that nobody named before can be, is an official of no
+known state, who alerts only on another state named; otherwise, no speaker."""
 
 from __future__ import annotations
 
 from streams import stages
-from streams.models import Speaker
+from streams.models import Alert, Speaker
 from streams.pipeline import Pipeline
+from tests.unit.test_schemas import _validate
 
 
 def _speakers(pipeline: Pipeline, body: str, lang: str) -> list[Speaker | None]:
@@ -15,6 +18,14 @@ def _speakers(pipeline: Pipeline, body: str, lang: str) -> list[Speaker | None]:
     result = pipeline.process(stages.parse_raw({"id": "u1", "body": body, "language": lang}))
     assert result.tagged is not None
     return [st.speaker for st in result.tagged.statements]
+
+
+def _alerts(pipeline: Pipeline, body: str, lang: str) -> list[Alert]:
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    pipeline.duplicates.__init__()  # type: ignore[misc]
+    result = pipeline.process(stages.parse_raw({"id": "u1", "body": body, "language": lang}))
+    return [a for a in result.alerts if not a.speakers]
 
 
 def test_bare_title_takes_the_state_that_speaks_of_itself(pipeline: Pipeline) -> None:
@@ -32,12 +43,68 @@ def test_pronoun_with_a_quoted_self_reference_is_that_states_voice(pipeline: Pip
 
 def test_the_state_that_will_pay_is_the_target_not_the_speaker(pipeline: Pipeline) -> None:
     body = '"Japan will pay a heavy price for this military provocation," he warned.'
-    assert _speakers(pipeline, body, "en")[0] is None
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country is None  # an official of no known state, not Japan's
+    assert [(a.speaker.country, [t.country for t in a.targets]) for a in _alerts(pipeline, body, "en")] == \
+        [(None, ["JP"])]
 
 
-def test_a_country_in_reported_speech_does_not_make_a_pronoun_a_government(pipeline: Pipeline) -> None:
+def test_a_country_in_reported_speech_does_not_make_a_pronoun_its_government(pipeline: Pipeline) -> None:
     body = "He warned that Germany will send more troops and respond to any military attack."
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country is None
+
+
+def test_a_bare_title_placed_in_no_state_still_alerts_on_a_named_other(pipeline: Pipeline) -> None:
+    body = ('The spokesperson warned: "Any attack on our vessels will be met with a crushing response '
+            'against the United States."')
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.government and sp.country is None and sp.role == "spokesperson"
+    alerts = _alerts(pipeline, body, "en")
+    assert alerts and {t.country for a in alerts for t in a.targets} == {"US"}
+    for alert in alerts:
+        _validate("alert", alert)  # country null is a valid alert.v1 speaker
+        assert "spokesperson" in alert.summary
+
+
+def test_an_unplaced_voice_must_name_another_state(pipeline: Pipeline) -> None:
+    body = 'The spokesperson warned: "Any attack on our vessels will be met with a crushing response."'
+    assert _alerts(pipeline, body, "en") == []
+
+
+def test_a_pronoun_that_only_foresees_escalation_is_nobody_in_particular(pipeline: Pipeline) -> None:
+    body = "He warned that the conflict in Ukraine could escalate further."
     assert _speakers(pipeline, body, "en")[0] is None
+
+
+def test_a_pronoun_that_only_says_is_nobody_in_particular(pipeline: Pipeline) -> None:
+    body = "He said that Israel will pay a heavy price for any attack."
+    assert _speakers(pipeline, body, "en")[0] is None
+
+
+def test_somebody_named_before_may_be_the_pronoun(pipeline: Pipeline) -> None:
+    body = ("Hamas leader Ismail Haniyeh spoke in Doha on Monday. The group has fought several wars. "
+            "Its fighters are ready. \"Israel will pay a heavy price for this escalation,\" he warned.")
+    assert _alerts(pipeline, body, "en") == []
+
+
+def test_a_title_another_body_owns_is_not_an_official(pipeline: Pipeline) -> None:
+    body = ("The spokesman for the rebel group warned that any attack on its positions would be met with "
+            "retaliation against Israel.")
+    assert _alerts(pipeline, body, "en") == []
+
+
+def test_two_unplaced_voices_are_two_alerts(pipeline: Pipeline) -> None:
+    body = '"Japan will pay a heavy price for this military provocation," he warned.'
+    pipeline.alerts.clear()
+    pipeline.state.clear()
+    pipeline.duplicates.__init__()  # type: ignore[misc]
+    ids = set()
+    for n, text in enumerate((body, body.replace("this military provocation", "the naval blockade"))):
+        result = pipeline.process(stages.parse_raw({"id": f"u{n}", "body": text, "language": "en",
+                                                    "published_at": "2025-03-01T10:00:00Z"}))
+        ids |= {a.id for a in result.alerts}
+    assert len(ids) == 2
 
 
 def test_an_assertion_that_a_state_stands_ready_is_that_states_voice(pipeline: Pipeline) -> None:
