@@ -1999,6 +1999,11 @@ def _unplaced(text: str, sents: Sequence[Span], a: int, b: int, role: Hit | None
     return bool(classes & _UNPLACED_TERMS) and _pronoun_warns(text, sents, run, sentence_hits, qspans)
 
 
+# Korean and Japanese put the verb last: a sentence that opens with "he" has him as the subject of
+# the warning verb after however long a quote ('그는 "…"이라며 "…"이라고 경고했다').
+_HEAD_FINAL_PRONOUN = re.compile(r"\s*(?:그는|그녀는|그도|彼は|彼女は|同氏は)")
+
+
 def _pronoun_warns(text: str, sents: Sequence[Span], run: Sequence[Statement],
                    sentence_hits: dict[int, list[Hit]], qspans: Sequence[tuple[int, int]]) -> bool:
     """A warning or threat verb outside quotes whose subject is a pronoun or unexpressed
@@ -2010,7 +2015,7 @@ def _pronoun_warns(text: str, sents: Sequence[Span], run: Sequence[Statement],
         sq = [(x, y) for x, y in qspans if x < sents[s.sentence].end and y > s0]
         for h in sentence_hits.get(s.sentence, ()):
             if h.phrase.layer == "cue" and h.phrase.value in ("warn", "threaten") and not _inside(h.start, sq) \
-                    and _pronoun_subject(text, s0, h, sq):
+                    and (_pronoun_subject(text, s0, h, sq) or _HEAD_FINAL_PRONOUN.match(text, s0) is not None):
                 return True
     return False
 
