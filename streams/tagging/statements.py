@@ -1872,6 +1872,25 @@ def _victim(text: str, lang: str, m: Mention, a: int) -> bool:
     return pattern.search(lead) is not None
 
 
+# A fear or worry right before a state's name ("we fear that Russia will …", "nous craignons que la
+# Russie ne …", "мы опасаемся, что Россия …"): what that state will do is feared, not declared.
+_FEARED = {
+    "en": r"(?:fear|fears|feared|worried|worry|concerned|afraid|alarmed)(?:\s+that)?(?:\s+the)?",
+    "de": r"(?:befürchten|befürchtet|fürchten|fürchtet|besorgt|Sorge|Angst)\W*(?:dass)?(?:\s+(?:die|der|das))?",
+    "fr": r"(?:craign\w*|crain\w*|inquiet\w*|préoccup\w*|peur)\s*(?:que|qu['’])?(?:\s*(?:la|le|les|l['’]))?",
+    "es": r"(?:tem\w*|preocupa\w*|miedo)(?:\s+(?:de\s+)?que)?(?:\s+(?:la|el|los))?",
+    "pt": r"(?:tem\w*|preocupa\w*|receio|receamos|medo)(?:\s+(?:de\s+)?que)?(?:\s+(?:a|o|os))?",
+    "it": r"(?:tem\w*|preoccupa\w*|paura)(?:\s+che)?(?:\s+(?:la|il|l['’]))?",
+    "id": r"(?:khawatir|takut|cemas|prihatin)(?:\s+(?:bahwa|jika|kalau))?",
+    "vi": r"(?:lo ngại|lo sợ|e ngại|lo lắng|sợ)(?:\s+(?:rằng|là))?",
+    "ru": r"(?:опаса\w*|боим\w*|боя\w*|обеспокоен\w*|тревож\w*)\W*(?:что)?",
+    "uk": r"(?:побою\w*|боїмо\w*|боїть\w*|стурбован\w*|занепокоєн\w*)\W*(?:що)?",
+    "pl": r"(?:obawia\w*|boimy\w*|boi\w*|zaniepokojen\w*)\W*(?:że)?",
+}
+_FEARED_RE = {k: re.compile(rf"(?<!\w)(?:{v})\s*$", re.IGNORECASE) for k, v in _FEARED.items()}
+FEARED_REACH = 30  # characters before a state where the fear of what it does is named
+
+
 def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention],
                     qspans: Sequence[tuple[int, int]], quoted_only: bool, threat: bool = False,
                     resolve_too: bool = True) -> str | None:
@@ -1903,6 +1922,9 @@ def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention
             fut = _SELF_JOINED[lang].match(text, m.end, b)
             if fut is not None and any(m.end < x.start < fut.end() for x in mentions if x.country is not None):
                 fut = None  # another state is named between: the predicate may be its
+        feared = _FEARED_RE.get(lang)
+        if feared is not None and feared.search(text, max(a, m.start - FEARED_REACH), m.start):
+            continue  # "we fear that Russia will escalate": the state feared, not the one speaking
         pre = before.search(text, max(a, m.start - 8), m.start) if before is not None else None
         if fut is None and pre is None:
             continue
@@ -2009,12 +2031,18 @@ def _pronoun_warns(text: str, sents: Sequence[Span], run: Sequence[Statement],
     """A warning or threat verb outside quotes whose subject is a pronoun or unexpressed
     ("ia memperingatkan", '그는 "…"라고 경고했다')."""
     for s in run:
-        if not {"warn", "threaten"} & {s.cue, *s.cues}:
-            continue
         s0 = sents[s.sentence].start
         sq = [(x, y) for x, y in qspans if x < sents[s.sentence].end and y > s0]
+        we = _WE_RE.get(s.language)
+        # "said" too where the quoted words speak for a collective of talk of force ('"… our red lines
+        # …," he said'), not of a match ('"we will respond to Brazil on the pitch"')
+        collective = we is not None and any(we.search(text, x, y) for x, y in sq) and \
+            not _SECURITY_TOPIC.isdisjoint((*s.terms, *s.context))
+        verbs = ("warn", "threaten", "say") if collective else ("warn", "threaten")
+        if not set(verbs) & {s.cue, *s.cues}:
+            continue
         for h in sentence_hits.get(s.sentence, ()):
-            if h.phrase.layer == "cue" and h.phrase.value in ("warn", "threaten") and not _inside(h.start, sq) \
+            if h.phrase.layer == "cue" and h.phrase.value in verbs and not _inside(h.start, sq) \
                     and (_pronoun_subject(text, s0, h, sq) or _HEAD_FINAL_PRONOUN.match(text, s0) is not None):
                 return True
     return False

@@ -215,3 +215,20 @@ def test_the_soil_a_threat_says_is_touched_is_the_speakers(pipeline: Pipeline) -
             "citant le vice-ministre.")
     sp = _speakers(pipeline, body, "fr")[0]
     assert sp is not None and sp.country == "NO" and sp.government
+
+
+def test_a_state_feared_is_not_the_state_speaking(pipeline: Pipeline) -> None:
+    body = '"We fear that Norway will escalate the dispute over the islands," he said.'
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is None or sp.country != "NO"
+
+
+def test_a_collective_that_said_it_will_answer_force_is_an_official(pipeline: Pipeline) -> None:
+    body = '"We will answer any military attack by Norway with a harsh response," he said.'
+    assert [(a.speaker.country, [t.country for t in a.targets]) for a in _alerts(pipeline, body, "en")] == \
+        [(None, ["NO"])]
+
+
+def test_a_collective_that_said_it_will_answer_on_the_pitch_is_nobody(pipeline: Pipeline) -> None:
+    body = '"We will respond to Norway on the pitch on Sunday," he said.'
+    assert _alerts(pipeline, body, "en") == []
