@@ -1034,6 +1034,13 @@ def _diplomatic(hits: Sequence[Hit]) -> set[str]:
     return set()
 
 
+# The subject pronoun of a tag right after its verb ("sagte er", "dijo él", "сказал он"), per language
+# (Italian "il" and Vietnamese "ông" open a name after the verb: "ha detto il ministro", "cho biết ông X")
+_TAG_PRONOUN = {k: re.compile(rf"\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in {
+    "en": r"he|she", "de": r"er|sie", "es": r"él|ella", "pt": r"ele|ela", "it": r"lui|lei",
+    "id": r"dia|ia|beliau", "ru": r"он|она", "uk": r"він|вона", "pl": r"on|ona"}.items()}
+
+
 def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, free: list[Mention],
              sq: list[tuple[int, int]], layers: _Layers, kb: KnowledgeBase
              ) -> tuple[Speaker | None, list[tuple[int, int]]]:
@@ -1108,6 +1115,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     if inverted:
         stop = min([b for b in layers.bounds if b > anchor.end] + [anchor.end + 90])
         near = [m for m in after if m.start < stop]
+        after_pronoun = _TAG_PRONOUN.get(lang)
+        if (gap and _PRONOUN_BEFORE.fullmatch(gap) is not None) or _PRONOUN_CUE.search(text, anchor.start, anchor.end) \
+                or (after_pronoun is not None and after_pronoun.match(text, anchor.end) is not None):
+            near = []  # '"…," he said in France', "sagte er in Frankreich": the pronoun is the subject
         # '"…," he said', "…, katanya": a pronoun tag continues the speaker before; it is not a
         # country named inside the quote
         breaks = [*layers.cues, *(h for h in layers.mods if h.phrase.value in ("clause", "conditional"))]
@@ -2007,8 +2018,11 @@ def _unplaced(text: str, sents: Sequence[Span], a: int, b: int, role: Hit | None
     """A bare title, or a pronoun whose own verb warns or threatens, that speaks for a state the text
     never names as its own: an official nonetheless, when nobody (no person, no non-government
     voice) is named before it outside quotes, and what was said names another state or alliance."""
+    # (not a place in the tag after a quote: '"Our red line is clear," he said in France')
+    tags = [(s.cue_start, s.end) for s in run if s.quote_end is not None and s.quote_end <= s.cue_start]
     if not any(a <= m.start < b and m.country is not None and (m.type in ("country", "organization")
-                                                               or m.role == "capital") for m in mentions):
+                                                               or m.role == "capital")
+               and not _inside(m.start, tags) for m in mentions):
         return False
     cue_at = max(s.cue_start for s in run)
     if any(m.type == "person" and m.start < cue_at and not _inside(m.start, qspans) for m in mentions):

@@ -232,3 +232,12 @@ def test_a_collective_that_said_it_will_answer_force_is_an_official(pipeline: Pi
 def test_a_collective_that_said_it_will_answer_on_the_pitch_is_nobody(pipeline: Pipeline) -> None:
     body = '"We will respond to Norway on the pitch on Sunday," he said.'
     assert _alerts(pipeline, body, "en") == []
+
+
+def test_a_place_after_a_pronoun_tag_is_not_the_speaker(pipeline: Pipeline) -> None:
+    for lang, body in (("en", '"Our red line is clear," he said in Norway.'),
+                       ("de", "„Unsere rote Linie ist klar“, sagte er in Norwegen."),
+                       ("fr", "« Notre ligne rouge est claire », a-t-il dit en Norvège.")):
+        sp = _speakers(pipeline, body, lang)[0]
+        assert sp is None or sp.country != "NO", (lang, sp)
+        assert _alerts(pipeline, body, lang) == [], lang
