@@ -1814,7 +1814,7 @@ _WE = {
     "en": r"we|us|our|ours", "de": r"wir|uns|unser\w*", "fr": r"nous|notre|nos",
     "es": r"nos|nosotros|nuestr[oa]s?", "pt": r"nós|nos|noss[oa]s?", "it": r"noi|ci|nostr[oaie]",
     "id": r"kami|kita", "vi": r"chúng tôi|chúng ta", "ru": r"мы|нас|нам|наш\w*", "uk": r"ми|нас|нам|наш\w*",
-    "pl": r"my|nas|nam|nasz\w*",
+    "pl": r"my|nas|nam|nasz\w*", "tr": r"biz|bizi|bize|bizim", "ar": r"نحن|لدينا|لنا",
 }
 _WE_RE = {k: re.compile(rf"(?<!\w)(?:{v})(?!\w)", re.IGNORECASE) for k, v in _WE.items()}
 # The complementiser that opens reported speech right after the verb ("he stressed that Ukraine …",
