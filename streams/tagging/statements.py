@@ -390,6 +390,15 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             layers = replace(layers, bounds=[*layers.bounds, anchor.end])
             anchor = outside[1]
             outside = outside[1:]
+        tag_comma = text.rfind(",", anchor.end, outside[-1].start) if len(outside) > 1 else -1
+        if tag_comma >= 0 and outside[-1].phrase.value in ("say", "warn") and s1 - tag_comma <= TAG_REACH and \
+                any(tag_comma < h.start < s1 for h in (*layers.nongov, *layers.roles)) and \
+                not any(h.phrase.value == "source" and h.start <= outside[-1].start < h.end for h in layers.mods):
+            # ("…, according to state television" cites where the words were reported: _media_source)
+            # "Russia will respond to …, an analyst said.": a tag that ends the sentence with its own
+            # subject, a title or a non-government noun, says whose words it all was
+            anchor = outside[-1]
+            outside = [anchor, *outside[:-1]]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
         free = [mentions[i] for i in smentions
@@ -1034,6 +1043,8 @@ def _diplomatic(hits: Sequence[Hit]) -> set[str]:
     return set()
 
 
+_WORD = re.compile(r"\w")
+TAG_REACH = 80  # characters from the comma to the end of a sentence-final tag (", dijo un analista.")
 # The subject pronoun of a tag right after its verb ("sagte er", "dijo él", "сказал он"), per language
 # (Italian "il" and Vietnamese "ông" open a name after the verb: "ha detto il ministro", "cho biết ông X")
 _TAG_PRONOUN = {k: re.compile(rf"\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in {
@@ -1153,7 +1164,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         content.append((anchor.end, s1))
         if lang in VERB_FINAL:  # "…と述べた", "…고 밝혔다", "… söyledi": what was said comes first
             content.append((clause, anchor.start))
-        if tail or inverted:
+        if tail or inverted or (comma >= 0 and not _WORD.search(text, anchor.end, s1)):
+            # (and "China will take …, a defence ministry spokesman said.": a verb that ends its
+            # sentence after a comma attributes what came before)
             content.append((s0, comma if comma >= 0 else anchor.start))
     # A non-government subject ("analysts warned", "— сказала экономист …") overrides a
     # country named nearby.
@@ -1163,14 +1176,18 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         # phrase before the comma holds no subject
         ng_before = [h for h in ng_before if h.start > comma]
     subject = None
-    if ng_after and lang not in _TOPIC and (inverted or chosen is None or chosen.start > anchor.end):
+    # "…, a déclaré un analyste.", "…, kata seorang analis.": a sentence-final tag after a comma
+    final_tag = 0 <= comma and s1 - comma <= TAG_REACH and chosen is not None and chosen.start < comma
+    if ng_after and lang not in _TOPIC and (inverted or chosen is None or chosen.start > anchor.end or final_tag):
         if chosen is None or chosen.start < anchor.start or ng_after[0].start < chosen.start or \
                 (chosen.type in ("country", "organization", "city") and _qualifies(text, chosen, ng_after[0])):
             # "according to Russian media", "…, said Chinese analysts": the state qualifies the noun
             subject = ng_after[0]
     elif ng_before and (chosen is None or chosen.start > anchor.end or ng_before[-1].start < chosen.start
                         or (chosen.type in ("country", "organization", "city", "body")
-                            and any(_qualifies(text, chosen, h) for h in ng_before))):
+                            and any(_qualifies(text, chosen, h) for h in ng_before))
+                        # "Russia will respond …, an analyst said": the noun after the last comma
+                        or (0 <= comma < ng_before[-1].start and chosen.start < comma)):
         # the subject is the non-government noun: it comes first, or a country qualifies it ("Russian
         # analysts", "Hong Kong police … and threatened", "the Hong Kong Nuclear Association")
         subject = next((h for h in ng_before if chosen is not None and chosen.type in ("country", "organization",

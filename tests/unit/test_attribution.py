@@ -382,3 +382,22 @@ def test_a_title_with_its_country_inside_is_one_office(pipeline: Pipeline) -> No
     assert titled and titled[0].country == "RU"
     sp = result.tagged.statements[0].speaker
     assert sp is not None and sp.country == "RU" and sp.role == "deputy_foreign_minister"
+
+
+def test_a_sentence_final_tag_says_whose_words_it_all_was(pipeline: Pipeline) -> None:
+    for lang, body in (("en", "Norway will respond to any deployment near Svalbard with military measures, "
+                               "an analyst said."),
+                       ("es", "Noruega responderá con medidas militares a cualquier despliegue cerca de Svalbard, "
+                              "dijo un analista."),
+                       ("fr", "La Norvège répondra par des mesures militaires à tout déploiement près du Svalbard, "
+                              "a déclaré un analyste.")):
+        sp = _speakers(pipeline, body, lang)[0]
+        assert sp is not None and not sp.government, (lang, sp)
+
+
+def test_a_sentence_final_tag_with_a_title_keeps_the_state_that_opens_it(pipeline: Pipeline) -> None:
+    body = ("Norway will take resolute countermeasures if Russia continues its military provocations near "
+            "Svalbard, a defence ministry spokesman said.")
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.government and sp.country == "NO"
+    assert _result(pipeline, body, "en").alerts
