@@ -1162,7 +1162,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         content.append((s0, s1))
     else:  # what follows "said" ("said it will …"), or what precedes an attribution at the end
         content.append((anchor.end, s1))
-        if lang in VERB_FINAL:  # "…と述べた", "…고 밝혔다", "… söyledi": what was said comes first
+        if lang in VERB_FINAL or (lang == "de" and not _WORD.search(text, anchor.end, s1)):
+            # "…と述べた", "…고 밝혔다", "… söyledi", German "hat … als … bezeichnet": what was said
+            # comes first
             content.append((clause, anchor.start))
         if tail or inverted or (comma >= 0 and not _WORD.search(text, anchor.end, s1)):
             # (and "China will take …, a defence ministry spokesman said.": a verb that ends its
