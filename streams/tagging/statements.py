@@ -807,15 +807,27 @@ def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Laye
 # "former", "ex-": an office no longer held; it qualifies every title coordinated after it
 # ("the former UN commissioner and Irish president").
 _FORMER = re.compile(r"(?<!\w)(?:former|ex-|one-time|ehemalig\w*|frühere\w*|Ex-|ancien(?:ne)?|ex|antigu[oa]|"
-                     r"bývalý|бывш\w*|колишн\w*|mantan|cựu|były|byłego|byłym|eski)(?!\w)", re.IGNORECASE)
+                     r"bývalý|бывш\w*|колишн\w*|mantan|cựu|były|byłego|byłym|eski)(?!\w)|"
+                     # joined: "expresidente", "exministra", "expremier"
+                     r"(?<!\w)ex(?=(?:president|ministr|premier|primer|canciller|mandatari|jefe|capo)\w*)",
+                     re.IGNORECASE)
 FORMER_REACH = 60
+_TOP_OFFICES = frozenset({"head_of_state", "head_of_government"})
+KNOWN_FORMER_REACH = 30  # "former President X", "el expresidente X": right before a known person's name
 
 
-def _former(text: str, s0: int, chosen: Mention, layers: _Layers) -> int | None:
+def _former(text: str, s0: int, chosen: Mention, layers: _Layers, top_office: bool = False) -> int | None:
     """Where a "former" stands before the subject in its noun phrase (no cue between)."""
-    if chosen.via not in ("role", "role_cue"):
-        return None  # a known person's dates decide (_date_check)
-    lo = max(s0, chosen.start - FORMER_REACH)
+    # A known person's dates decide (_date_check), unless the text calls a head of state or
+    # government former in their own noun phrase ("el expresidente Trump": written when out of that
+    # office; "former president Medvedev" holds another office now, which the dates give)
+    if chosen.via in ("role", "role_cue"):
+        reach = FORMER_REACH
+    elif top_office:
+        reach = KNOWN_FORMER_REACH
+    else:
+        return None
+    lo = max(s0, chosen.start - reach)
     m = max(_FORMER.finditer(text, lo, chosen.start), key=lambda x: x.start(), default=None)
     if m is None or any(m.end() <= h.start < chosen.start for h in layers.cues) or \
             _PUNCT.search(text, m.end(), chosen.start):
@@ -1154,7 +1166,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                 [*sq, (s0, s1)]
         if agent is not None:
             chosen = agent
-    former = _former(text, s0, chosen, layers) if chosen is not None and chosen.type == "person" else None
+    former = _former(text, s0, chosen, layers, speaker_of(chosen, kb).role in _TOP_OFFICES) \
+        if chosen is not None and chosen.type == "person" else None
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
     # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
     content = list(sq)
