@@ -390,7 +390,10 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             layers = replace(layers, bounds=[*layers.bounds, anchor.end])
             anchor = outside[1]
             outside = outside[1:]
-        tag_comma = text.rfind(",", anchor.end, outside[-1].start) if len(outside) > 1 else -1
+        # (only where the first verb is no speech verb of its own: "X warned …, spokesperson Y told
+        # reporters" is X's warning, told by Y)
+        tag_comma = text.rfind(",", anchor.end, outside[-1].start) \
+            if len(outside) > 1 and anchor.phrase.value not in ("say", "warn") else -1
         if tag_comma >= 0 and outside[-1].phrase.value in ("say", "warn") and s1 - tag_comma <= TAG_REACH and \
                 any(tag_comma < h.start < s1 for h in (*layers.nongov, *layers.roles)) and \
                 not any(h.phrase.value == "source" and h.start <= outside[-1].start < h.end for h in layers.mods):
