@@ -413,7 +413,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         if cited is not None:  # "…, CNN reported, quoting the newspaper X": X is the source
             speaker = cited
         for later in outside[1:]:  # "In a stern warning to X, the Chinese government warned …"
-            if speaker is not None or _subject_taken(text, s0, anchor, layers):
+            if speaker is not None or _subject_taken(text, s0, anchor, layers) or _pronoun_source(text, anchor, layers):
                 break
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
             content += more
@@ -1067,6 +1067,22 @@ _TAG_PRONOUN = {k: re.compile(rf"\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in {
     "id": r"dia|ia|beliau", "ru": r"он|она", "uk": r"він|вона", "pl": r"on|ona"}.items()}
 
 
+# "According to him, …", "selon lui", "según ella", "według niego": the source is a pronoun, not a
+# state named later in the sentence
+_SOURCE_PRONOUN = re.compile(r"\s*(?:him|her|them|lui|elle|eux|él|ella|ellos|ele|ela|eles|lei|loro|dia|beliau|"
+                             r"niego|niej|nich|него|неё|нее|них|нього|неї|ihm|ihr|ihnen)(?!\w)", re.IGNORECASE)
+
+_SOURCE_POSSESSIVE = re.compile(r"(?<!\w)(?:его|её|ее|их|його|її|їх|jego|jej|ich)(?!\w)")  # "По его словам"
+
+
+def _pronoun_source(text: str, anchor: Hit, layers: _Layers) -> bool:
+    """The cue cites a pronoun as its source: "According to him", "Selon lui", "По его словам"."""
+    return any(h.phrase.value == "source" and h.start <= anchor.start < h.end for h in layers.mods) and (
+        _SOURCE_PRONOUN.match(text, anchor.end) is not None
+        or _SOURCE_PRONOUN.search(text, anchor.start, anchor.end) is not None
+        or _SOURCE_POSSESSIVE.search(text, anchor.start, anchor.end) is not None)
+
+
 def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, free: list[Mention],
              sq: list[tuple[int, int]], layers: _Layers, kb: KnowledgeBase
              ) -> tuple[Speaker | None, list[tuple[int, int]]]:
@@ -1143,7 +1159,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         near = [m for m in after if m.start < stop]
         after_pronoun = _TAG_PRONOUN.get(lang)
         if (gap and _PRONOUN_BEFORE.fullmatch(gap) is not None) or _PRONOUN_CUE.search(text, anchor.start, anchor.end) \
-                or (after_pronoun is not None and after_pronoun.match(text, anchor.end) is not None):
+                or (after_pronoun is not None and after_pronoun.match(text, anchor.end) is not None) \
+                or _pronoun_source(text, anchor, layers):
             near = []  # '"…," he said in France', "sagte er in Frankreich": the pronoun is the subject
         # '"…," he said', "…, katanya": a pronoun tag continues the speaker before; it is not a
         # country named inside the quote
