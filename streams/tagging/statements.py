@@ -600,7 +600,7 @@ def _pronoun_subject(text: str, s0: int, anchor: Hit, sq: Sequence[tuple[int, in
             _PRONOUN_AFTER.match(text, anchor.end) or _PRONOUN_CUE.search(cue):
         return True
     outside = "".join(" " if _inside(i, sq) else c for i, c in enumerate(text[s0:anchor.start], s0))
-    return len(outside.translate({ord(c): " " for c in _TAG_PUNCT}).split()) <= ZERO_SUBJECT_WORDS
+    return len(outside.translate(_TAG_PUNCT_BLANK).split()) <= ZERO_SUBJECT_WORDS
 
 
 def _recent_speaker(text: str, sents: Sequence[Span], si: int, out: Sequence[Statement], mentions: list[Mention],
@@ -609,7 +609,13 @@ def _recent_speaker(text: str, sents: Sequence[Span], si: int, out: Sequence[Sta
     """The official a pronoun refers to: the speaker of the latest statement or the subject of the latest
     sentence, up to PRONOUN_REACH sentences back; none past a sentence that names another person, a title
     or a non-government subject (somebody else may be meant)."""
-    spoken = {st.sentence: st for st in out}
+    # the last statement of each of the sentences in reach (``out`` is in sentence order: reading it
+    # from the end keeps this linear in a text of many statements)
+    spoken: dict[int, Statement] = {}
+    for st in reversed(out):
+        if st.sentence < si - PRONOUN_REACH:
+            break
+        spoken.setdefault(st.sentence, st)
     for k in range(si - 1, max(-1, si - 1 - PRONOUN_REACH), -1):
         if k in spoken:
             return spoken[k].speaker
@@ -744,6 +750,7 @@ def _verdict(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit], mo
 
 BARE_TAG_WORDS = 3  # words besides the names, titles and the verb ("on Tuesday", "he", "also")
 _TAG_PUNCT = " \t\n.,:;!?-—–\"“”«»„「」『』()。，、،"
+_TAG_PUNCT_BLANK = {ord(c): " " for c in _TAG_PUNCT}
 _TAG_BLANKS = {ord(c): " " for c in _TAG_PUNCT}
 
 
@@ -2064,23 +2071,29 @@ _TITLE_OWNER = re.compile(r"\s+(?:for|of|at|de|du|des|del|della|dello|degli|do|d
 _UNPLACED_TERMS = frozenset({*_ANSWERS, "red_line"})
 
 
+def _first_named(mentions: Sequence[Mention], sentence_hits: dict[int, list[Hit]],
+                 qspans: Sequence[tuple[int, int]], end: int) -> int:
+    """Where the text first names somebody outside quotes (a person or a non-government voice)."""
+    people = (m.start for m in mentions if m.type == "person" and not _inside(m.start, qspans))
+    voices = (h.start for hits in sentence_hits.values() for h in hits
+              if h.phrase.layer == "nongov" and not _inside(h.start, qspans))
+    return min((*people, *voices), default=end)
+
+
 def _unplaced(text: str, sents: Sequence[Span], a: int, b: int, role: Hit | None, run: Sequence[Statement],
               classes: set[str], mentions: Sequence[Mention], sentence_hits: dict[int, list[Hit]],
-              qspans: Sequence[tuple[int, int]]) -> bool:
+              qspans: Sequence[tuple[int, int]], first_named: int) -> bool:
     """A bare title, or a pronoun whose own verb warns or threatens, that speaks for a state the text
     never names as its own: an official nonetheless, when nobody (no person, no non-government
-    voice) is named before it outside quotes, and what was said names another state or alliance."""
+    voice) is named before it outside quotes (``first_named``), and what was said names another
+    state or alliance."""
+    if first_named < max(s.cue_start for s in run):
+        return False  # (so only the start of a text gets this far: the scans below stay short)
     # (not a place in the tag after a quote: '"Our red line is clear," he said in France')
     tags = [(s.cue_start, s.end) for s in run if s.quote_end is not None and s.quote_end <= s.cue_start]
     if not any(a <= m.start < b and m.country is not None and (m.type in ("country", "organization")
                                                                or m.role == "capital")
                and not _inside(m.start, tags) for m in mentions):
-        return False
-    cue_at = max(s.cue_start for s in run)
-    if any(m.type == "person" and m.start < cue_at and not _inside(m.start, qspans) for m in mentions):
-        return False
-    if any(h.phrase.layer == "nongov" and h.start < cue_at and not _inside(h.start, qspans)
-           for hits in sentence_hits.values() for h in hits):
         return False
     if role is not None:
         return _TITLE_OWNER.match(text, role.end) is None
@@ -2122,6 +2135,7 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
     the state from how the speech refers to itself. A pronoun holds no office of its own: it
     speaks for a state only when its own quoted words name that state as acting."""
     i = 0
+    first_named: int | None = None  # computed once, where first needed
     while i < len(statements):
         st = statements[i]
         if st.speaker is not None:
@@ -2204,7 +2218,9 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
             speaker = _adopt(person, country, kb)
             for s in run:
                 s.speaker = speaker
-        elif _unplaced(text, sents, a, b, role, run, classes, mentions, sentence_hits, qspans):
+        elif _unplaced(text, sents, a, b, role, run, classes, mentions, sentence_hits, qspans,
+                       first_named := _first_named(mentions, sentence_hits, qspans, len(text))
+                       if first_named is None else first_named):
             # A title, or a pronoun that threatens, with nobody named before: an official of a state
             # the text does not say (alerts carry the country as unknown)
             name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
