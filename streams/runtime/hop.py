@@ -82,9 +82,11 @@ class Record:
 class ProcessHop(Service):
     """The loop, its consumer and producer, and their start and stop with the App."""
 
-    def __init__(self, nw: Newswatch, step: agents.Stage, first: str = "clean", **kwargs: Any) -> None:
+    def __init__(self, nw: Newswatch, step: agents.Stage, first: str = "clean", *, adopt_tries: int = ADOPT_TRIES,
+                 retry_after: float = RETRY_AFTER, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.nw, self.step, self.first = nw, step, first
+        self.adopt_tries, self.retry_after = max(adopt_tries, 1), retry_after
         s = nw.settings
         self.group = process_group(s.app_id)
         self.source = nw.topics.raw.get_topic_name()
@@ -162,7 +164,7 @@ class ProcessHop(Service):
             except Exception:
                 log.exception("process hop: a batch failed; reading its records again")
                 self._rewind(batch)
-                await asyncio.sleep(RETRY_AFTER)
+                await asyncio.sleep(self.retry_after)
 
     def _rewind(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
         consumer = self.consumer
@@ -252,15 +254,18 @@ class ProcessHop(Service):
                 self.committed[tp] = committed
         if not fresh:
             return
-        for attempt in range(1, ADOPT_TRIES + 1):
+        for attempt in range(1, self.adopt_tries + 1):
             try:
                 adopted = await self._faust_offsets(fresh)
                 break
             except KafkaError as exc:
-                if attempt == ADOPT_TRIES:
+                if attempt == self.adopt_tries:
+                    # Given up: aiokafka logs the listener's failure and goes on, the fresh
+                    # partitions resumed without a position, so they start at the consumer's
+                    # auto_offset_reset (earliest). tests/unit/runtime/test_hop.py
                     raise
                 log.warning("process hop: could not read faust's group offsets (%r); trying again", exc)
-                await asyncio.sleep(RETRY_AFTER)
+                await asyncio.sleep(self.retry_after)
         if adopted:
             self.committed.update(adopted)
             for tp, offset in adopted.items():
