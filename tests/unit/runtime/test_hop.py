@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, MessageSize
 from aiokafka.structs import ConsumerRecord
 
 from streams.runtime import hop as hop_module
+from streams.runtime import metrics
 from streams.runtime.agents import Output, Then
 from streams.runtime.hop import ProcessHop, Rebalance
 from streams.settings import Settings
@@ -49,9 +51,12 @@ TOPICS = SimpleNamespace(raw=FakeTopic(RAW), clean=FakeTopic(CLEAN), tagged=Fake
 
 
 def step(key: bytes | None, value: bytes, timestamp: float | None) -> Iterator[Output | Then]:
-    """clean → tag → alert, one output each; a value ``boom`` makes the clean stage raise."""
+    """clean → tag → alert, one output each; a value ``boom`` makes the clean stage raise, one
+    ``slow`` takes 150 ms of the stage's own (blocking) time."""
     if value == b"boom":
         raise ValueError("the clean stage broke on this record")
+    if value == b"slow":
+        time.sleep(0.15)
     yield TOPICS.clean, key or b"", value
     yield Then("tag")
     yield TOPICS.tagged, key or b"", value
@@ -120,13 +125,18 @@ class FakeConsumer:
         self.paused: set[TopicPartition] = set()
         self.calls: list[str] = []
         self.commit_hangs = False
+        self.commit_raises: BaseException | None = None
+        self.commit_delay = 0.0
+        self.on_seek: Callable[[], None] = lambda: None
+        self.held = set(self.logs)
+        self.rebalance: Callable[[], Coroutine[Any, Any, None]] | None = None  # runs once inside a getmany
 
     async def getmany(self, timeout_ms: int = 0, max_records: int | None = None) -> dict[
             TopicPartition, list[ConsumerRecord[bytes, bytes]]]:
         await asyncio.sleep(0)
         batch = {}
         for tp, log in self.logs.items():
-            if tp in self.paused:
+            if tp in self.paused or tp not in self.held:
                 continue
             records = [r for r in log if r.offset >= self.position[tp]][:max_records]
             if records:
@@ -134,17 +144,25 @@ class FakeConsumer:
                 self.position[tp] = records[-1].offset + 1
         if not batch:
             self.hop._stopping = True
+        if self.rebalance is not None:  # the group rebalances while this batch is on its way to the loop
+            rebalance, self.rebalance = self.rebalance, None
+            await rebalance()
         return batch
 
     def seek(self, tp: TopicPartition, offset: int) -> None:
         self.calls.append(f"seek {tp.partition} {offset}")
         self.seeks.append((tp, offset))
         self.position[tp] = offset
+        self.on_seek()
 
     async def commit(self, offsets: Mapping[TopicPartition, int]) -> None:
         self.calls.append("commit")
         if self.commit_hangs:
             await asyncio.Event().wait()  # a coordinator that never answers
+        await asyncio.sleep(self.commit_delay)
+        if self.commit_raises is not None:
+            exc, self.commit_raises = self.commit_raises, None
+            raise exc
         self.commits.append(dict(offsets))
         self.group_committed.update(offsets)
 
@@ -152,7 +170,7 @@ class FakeConsumer:
         return self.group_committed.get(tp)
 
     def assignment(self) -> set[TopicPartition]:
-        return set(self.logs)
+        return set(self.held)
 
     def pause(self, *tps: TopicPartition) -> None:
         self.calls.append("pause " + " ".join(str(tp.partition) for tp in tps))
@@ -163,9 +181,9 @@ class FakeConsumer:
         self.paused.difference_update(tps)
 
 
-def make_hop(tmp_path: Path, **kwargs: Any) -> ProcessHop:
+def make_hop(tmp_path: Path, stall: float = 60.0, **kwargs: Any) -> ProcessHop:
     settings = Settings(app_id="nw", metrics=False, batch_size=100, data_dir=tmp_path, rules_path="", kb_path="",
-                        process_hop="aiokafka")
+                        process_hop="aiokafka", article_budget=0.0, hop_stall_timeout=stall)
     nw: Any = SimpleNamespace(settings=settings, topics=TOPICS)
     kwargs.setdefault("retry_after", 0.0)
     return ProcessHop(nw, step, "clean", **kwargs)
@@ -293,6 +311,28 @@ def test_the_commit_waits_for_every_delivery_of_the_batch(tmp_path: Path) -> Non
     assert consumer.commits == [{P0: 9, P1: 3}]
 
 
+def test_a_batch_fetched_before_a_rebalance_is_not_handled_but_read_again_where_the_group_stands(
+        tmp_path: Path) -> None:
+    """P1 moves to another worker while a batch with records of P0 and P1 is on its way: none
+    of it is handled (P1's records are the new owner's), P0 is sought back to its committed
+    offset and read again."""
+    hop = make_hop(tmp_path)
+    consumer, producer = wire(hop, {P0: [record(P0, 5), record(P0, 6)], P1: [record(P1, 0)]},
+                              committed={P0: 5, P1: 0})
+    listener = Rebalance(hop)
+
+    async def rebalance() -> None:
+        await listener.on_partitions_revoked({P0, P1})
+        consumer.held = {P0}
+        await listener.on_partitions_assigned({P0})
+
+    consumer.rebalance = rebalance
+    run(hop._run())
+    assert consumer.seeks == [(P0, 5)]
+    assert [s.key for s in producer.on(TAGGED)] == [b"k0-5", b"k0-6"]  # once each, none of P1's
+    assert consumer.commits == [{P0: 7}] and hop.committed == {P0: 7}
+
+
 # ---------------------------------------------------------------------- offsets from faust's group
 class FaustGroup:
     """``ProcessHop._faust_offsets`` (an admin client's list_consumer_group_offsets): faust's
@@ -407,3 +447,108 @@ def test_the_hops_consumer_resets_a_partition_without_offsets_to_the_earliest(
     assert made["Consumer"]["auto_offset_reset"] == "earliest"
     assert made["Consumer"]["enable_auto_commit"] is False and made["Consumer"]["group_id"] == "nw-process"
     assert made["subscribe"]["topics"] == [RAW] and isinstance(made["subscribe"]["listener"], Rebalance)
+
+
+# ---------------------------------------------------------------------- the stall watch
+def stalls() -> float:
+    return metrics.REGISTRY.get_sample_value("newswatch_process_hop_stalls_total") or 0.0
+
+
+def test_a_delivery_that_never_completes_is_a_stall_and_the_batch_is_read_again(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A broker that takes the records and never answers: after the stall timeout without
+    progress the batch is given up (logged with its partitions and offsets, counted), nothing
+    committed, the partitions sought back to the committed offsets, and the records read again."""
+    hop = make_hop(tmp_path, stall=0.2)
+    producer = FakeProducer(hold=True)
+    consumer, producer = wire(hop, {P0: [record(P0, 10), record(P0, 11), record(P0, 12)], P1: [record(P1, 4)]},
+                              producer, committed={P0: 10, P1: 4})
+
+    def broker_back() -> None:
+        producer.hold = False
+
+    consumer.on_seek = broker_back
+    before, started = stalls(), time.monotonic()
+    with caplog.at_level(logging.ERROR, "newswatch.hop"):
+        run(hop._run())
+    assert time.monotonic() - started >= 0.2
+    assert stalls() == before + 1
+    [stall] = [r for r in caplog.records if "made no progress" in r.getMessage()]
+    assert stall.levelno == logging.ERROR
+    assert "news.raw [0]@10-12, [1]@4-4 again" in stall.getMessage()
+    assert consumer.seeks == [(P0, 10), (P1, 4)]
+    assert consumer.commits == [{P0: 13, P1: 5}]  # once, after the records were handled again
+    delivered = [s.key for s in producer.on(CANDIDATES) if s.future.done() and not s.future.cancelled()]
+    assert delivered == [b"k0-10", b"k0-11", b"k0-12", b"k1-4"]  # the first attempt's were given up
+    assert not hop.lock.locked() and hop._watch is None
+
+
+def test_a_commit_that_never_completes_is_a_stall_and_the_batch_is_read_again(tmp_path: Path) -> None:
+    hop = make_hop(tmp_path, stall=0.2)
+    consumer, producer = wire(hop, {P0: [record(P0, 0), record(P0, 1)]})
+    consumer.commit_hangs = True
+
+    def coordinator_back() -> None:
+        consumer.commit_hangs = False
+
+    consumer.on_seek = coordinator_back
+    before = stalls()
+    run(hop._run())
+    assert stalls() == before + 1
+    assert consumer.seeks == [(P0, 0)]  # never committed: back to the batch's first record
+    assert consumer.calls == ["commit", "seek 0 0", "commit"] and consumer.commits == [{P0: 2}]
+    assert [s.key for s in producer.on(TAGGED)] == [b"k0-0", b"k0-1"] * 2  # at least once
+
+
+def test_a_timeout_of_the_clients_own_is_a_failed_batch_not_a_stall(tmp_path: Path) -> None:
+    hop = make_hop(tmp_path, stall=0.2)
+    consumer, _ = wire(hop, {P0: [record(P0, 0)]})
+    consumer.commit_raises = TimeoutError("the commit timed out")
+    before = stalls()
+    run(hop._run())
+    assert stalls() == before
+    assert consumer.seeks == [(P0, 0)] and consumer.commits == [{P0: 1}]
+
+
+def test_a_slow_batch_that_progresses_is_not_a_stall(tmp_path: Path) -> None:
+    """Four records of 150 ms each take longer than the 0.4 s limit together, but every record
+    is progress: the batch is not given up (a whole-batch deadline would give it up on every
+    attempt, without end)."""
+    hop = make_hop(tmp_path, stall=0.4)
+    consumer, producer = wire(hop, {P0: [record(P0, n, b"slow") for n in range(4)]})
+    before, started = stalls(), time.monotonic()
+    run(hop._run())
+    assert time.monotonic() - started >= 0.6
+    assert stalls() == before
+    assert consumer.seeks == [] and consumer.commits == [{P0: 4}]
+    assert len(producer.on(CANDIDATES)) == 4
+
+
+def test_slow_deliveries_then_a_slow_commit_are_progress_each_not_a_stall(tmp_path: Path) -> None:
+    """Deliveries that take 0.25 s, then a commit that takes 0.25 s, under a 0.4 s limit: the
+    deliveries awaited are progress, so the commit has its own 0.4 s."""
+    hop = make_hop(tmp_path, stall=0.4)
+    consumer, producer = wire(hop, {P0: [record(P0, 0), record(P0, 1)]}, FakeProducer(hold=True))
+    consumer.commit_delay = 0.25
+
+    async def scenario() -> None:
+        async def broker() -> None:
+            await asyncio.sleep(0.25)
+            for sent in producer.sent:
+                producer.settle(sent.future, sent.topic, sent.key)
+
+        slow = asyncio.create_task(broker())
+        await hop._watched(first_batch(consumer))
+        await slow
+
+    before = stalls()
+    run(scenario())
+    assert stalls() == before and consumer.commits == [{P0: 2}]
+
+
+def test_the_stall_timeout_setting(tmp_path: Path) -> None:
+    assert Settings().hop_stall_timeout == 60.0
+    assert make_hop(tmp_path).stall_after == 60.0
+    Settings(hop_stall_timeout=0.0)  # no watch
+    with pytest.raises(SystemExit, match="NEWSWATCH_HOP_STALL_TIMEOUT=3 is within the time one article"):
+        Settings(hop_stall_timeout=3.0, article_budget=2.0)
