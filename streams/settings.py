@@ -92,6 +92,12 @@ class Settings:
     # consumer and producer loop (streams/runtime/hop.py, consumer group ``<app id>-process``), or
     # ``faust``, the agent of earlier releases (group ``<app id>``). BENCHMARKS.md, issue #12.
     process_hop: str = field(default_factory=lambda: _env("NEWSWATCH_PROCESS_HOP", "aiokafka").lower())
+    # Seconds a process-hop batch may go without progress (a record handled, its deliveries
+    # awaited, its commit done) before it is given up, logged, counted
+    # (newswatch_process_hop_stalls) and read again from the committed offsets; 0 = no watch.
+    # Above the longest one record may take (2 × NEWSWATCH_ARTICLE_BUDGET of CPU), below the
+    # consumer's max poll interval (300 s), within which a rebalance waits for the batch.
+    hop_stall_timeout: float = field(default_factory=lambda: _float("NEWSWATCH_HOP_STALL_TIMEOUT", 60.0))
     fetch_max_wait_ms: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MAX_WAIT_MS", 10))
     fetch_min_bytes: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MIN_BYTES", 1))
     producer_linger_ms: float = field(default_factory=lambda: _float("NEWSWATCH_PRODUCER_LINGER_MS", 5.0))
@@ -121,6 +127,10 @@ class Settings:
         if self.process_hop not in PROCESS_HOPS:
             problems.append(f"NEWSWATCH_PROCESS_HOP={self.process_hop!r} is not a process hop newswatch runs; "
                             f"use one of {', '.join(PROCESS_HOPS)}")
+        if 0 < self.hop_stall_timeout <= 2 * self.article_budget:
+            problems.append(f"NEWSWATCH_HOP_STALL_TIMEOUT={self.hop_stall_timeout:g} is within the time one article "
+                            f"may take (2 × NEWSWATCH_ARTICLE_BUDGET={self.article_budget:g} s): a slow article "
+                            "would be taken for a stall and its batch read again forever; give more, or 0 (no watch)")
         if problems:
             raise SystemExit("newswatch: refusing to start: " + "; ".join(problems))
 

@@ -19,6 +19,16 @@ Each ``getmany()`` batch:
    the batch's partitions back, and a worker that dies redelivers from the last commit; alert
    ids make a redelivery harmless.
 
+A stall watch (``NEWSWATCH_HOP_STALL_TIMEOUT``, 60 s) bounds a batch that stops progressing: a
+delivery or a commit that never completes (a broker or coordinator that does not answer:
+aiokafka's commit retries without end) would otherwise hold the loop, and the lock a rebalance
+waits for, forever. Each record handled, the deliveries awaited and the commit are progress, so
+a long batch of slow but finishing records is never taken for a stall (that would read it again
+without end); the watch cannot interrupt a stage's own CPU work, which the article budget
+bounds. A stalled batch is logged with its partitions and offsets, counted
+(``newswatch_process_hop_stalls``) and given up as a failed batch: sought back to the committed
+offsets and read again.
+
 The consumer group is ``<app id>-process``. faust's group (the app id) read news.raw before:
 on a partition this group has never committed, the hop starts at faust's committed offset and
 commits it at once, so an upgraded deployment loses and repeats nothing (CHANGELOG.md).
@@ -62,6 +72,10 @@ RETRY_AFTER = 1.0  # seconds before the loop reads again after a batch failed
 ADOPT_TRIES = 5  # attempts at reading faust's group offsets for a partition this group never committed
 
 
+class Stalled(Exception):
+    """A batch that made no progress within the stall watch's limit (given up, read again)."""
+
+
 class Record:
     """An aiokafka record as the agents' per-record code reads a faust event: ``key``,
     ``value`` and ``message`` (itself) with ``topic``, ``partition``, ``offset``, ``tp`` and
@@ -82,9 +96,11 @@ class Record:
 class ProcessHop(Service):
     """The loop, its consumer and producer, and their start and stop with the App."""
 
-    def __init__(self, nw: Newswatch, step: agents.Stage, first: str = "clean", **kwargs: Any) -> None:
+    def __init__(self, nw: Newswatch, step: agents.Stage, first: str = "clean", *, adopt_tries: int = ADOPT_TRIES,
+                 retry_after: float = RETRY_AFTER, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.nw, self.step, self.first = nw, step, first
+        self.adopt_tries, self.retry_after = max(adopt_tries, 1), retry_after
         s = nw.settings
         self.group = process_group(s.app_id)
         self.source = nw.topics.raw.get_topic_name()
@@ -94,6 +110,9 @@ class ProcessHop(Service):
         self.stage_of = {t.clean.get_topic_name(): "clean", t.tagged.get_topic_name(): "tag",
                          t.candidates.get_topic_name(): "alert"}
         self.meters = {stage: metrics.StageMeter(stage) for stage in metrics.STAGES} if s.metrics else None
+        self.stall_after = s.hop_stall_timeout  # seconds without progress before a batch is given up (0: never)
+        self._watch: asyncio.Timeout | None = None  # the stall watch of the batch in flight
+        self._rearm_at = 0.0  # loop time before which progress leaves the watch as it is (cost per record)
         self.lock = asyncio.Lock()  # held by a batch from its stages to its commit
         self.generation = 0  # rebalances seen: a batch fetched before one is not handled after it
         self.committed: dict[TopicPartition, int] = {}  # the group's committed offset per partition held
@@ -150,7 +169,7 @@ class ProcessHop(Service):
                 batch = await consumer.getmany(timeout_ms=POLL_MS, max_records=self.nw.settings.batch_size)
                 async with self.lock:
                     if batch and generation == self.generation:
-                        await self._batch(batch)
+                        await self._watched(batch)
                     elif batch:  # a rebalance came between: read the batch again where the group stands
                         self._rewind(batch)
                     batch = {}
@@ -162,7 +181,7 @@ class ProcessHop(Service):
             except Exception:
                 log.exception("process hop: a batch failed; reading its records again")
                 self._rewind(batch)
-                await asyncio.sleep(RETRY_AFTER)
+                await asyncio.sleep(self.retry_after)
 
     def _rewind(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
         consumer = self.consumer
@@ -172,10 +191,45 @@ class ProcessHop(Service):
             if records and tp in held:
                 consumer.seek(tp, self.committed.get(tp, records[0].offset))
 
+    async def _watched(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
+        """:meth:`_batch` under the stall watch: :class:`Stalled` when no record, delivery or
+        commit completed for ``stall_after`` seconds (the batch is cancelled where it waits)."""
+        if self.stall_after <= 0:
+            await self._batch(batch)
+            return
+        try:
+            async with asyncio.timeout(self.stall_after) as watch:
+                self._watch, self._rearm_at = watch, 0.0
+                await self._batch(batch)
+        except TimeoutError:
+            if not watch.expired():  # a timeout of the clients' own: an ordinary failure
+                raise
+            where = ", ".join(f"[{tp.partition}]@{records[0].offset}-{records[-1].offset}"
+                              for tp, records in sorted(batch.items()) if records)
+            log.error("process hop: a batch made no progress for %g s (a delivery, the commit or a send that "
+                      "never completed); giving it up and reading %s %s again", self.stall_after, self.source, where)
+            metrics.hop_stalls.inc()
+            raise Stalled(f"no progress for {self.stall_after:g} s on {self.source} {where}") from None
+        finally:
+            self._watch = None
+
+    def _progress(self) -> None:
+        """A record handled, the deliveries awaited: the stall watch starts again from now. It
+        is moved at most every eighth of the limit (moving it costs ~6 us, a record's handling
+        ~1 ms), so a batch is given up after 7/8 to all of the limit without progress."""
+        watch = self._watch
+        if watch is None:
+            return
+        now = asyncio.get_running_loop().time()
+        if now >= self._rearm_at and not watch.expired():
+            watch.reschedule(now + self.stall_after)
+            self._rearm_at = now + self.stall_after / 8
+
     async def _batch(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
         """Stages on every record, every delivery awaited, dead letters for refused outputs, commit."""
         producer, consumer = self.producer, self.consumer
         assert producer is not None and consumer is not None
+        progress = self._progress
         pending: list[tuple[asyncio.Future[Any], Record, str]] = []
         current: list[Record] = []
         names = self.names
@@ -192,10 +246,12 @@ class ProcessHop(Service):
                 event = Record(tp, record)
                 current[:] = [event]
                 await agents._handle(self.first, self.nw, event, self.step, send, self.meters)
+                progress()
                 handled += 1
                 if not handled % agents.YIELD_EVERY:
                     await asyncio.sleep(0)  # heartbeats, /metrics and settle run between records
         await self._delivered(pending, send)
+        progress()
         offsets = {tp: records[-1].offset + 1 for tp, records in batch.items() if records}
         await consumer.commit(offsets)
         self.committed.update(offsets)
@@ -252,15 +308,18 @@ class ProcessHop(Service):
                 self.committed[tp] = committed
         if not fresh:
             return
-        for attempt in range(1, ADOPT_TRIES + 1):
+        for attempt in range(1, self.adopt_tries + 1):
             try:
                 adopted = await self._faust_offsets(fresh)
                 break
             except KafkaError as exc:
-                if attempt == ADOPT_TRIES:
+                if attempt == self.adopt_tries:
+                    # Given up: aiokafka logs the listener's failure and goes on, the fresh
+                    # partitions resumed without a position, so they start at the consumer's
+                    # auto_offset_reset (earliest). tests/unit/runtime/test_hop.py
                     raise
                 log.warning("process hop: could not read faust's group offsets (%r); trying again", exc)
-                await asyncio.sleep(RETRY_AFTER)
+                await asyncio.sleep(self.retry_after)
         if adopted:
             self.committed.update(adopted)
             for tp, offset in adopted.items():

@@ -69,6 +69,11 @@ mentions = Counter("newswatch_entity_mentions", "Entity mentions tagged, by enti
 languages = Counter("newswatch_articles_by_language", "Cleaned articles by identified language.", ["language"],
                     registry=REGISTRY)
 
+hop_stalls = Counter("newswatch_process_hop_stalls",
+                     "Process-hop batches given up after NEWSWATCH_HOP_STALL_TIMEOUT without progress (a stage, "
+                     "a delivery or the commit that never finished); their records are read again.",
+                     registry=REGISTRY)
+
 consumer_lag = Gauge("newswatch_consumer_lag", "Records on a partition not yet committed by this worker.",
                      ["topic", "partition"], registry=REGISTRY)
 end_offset = Gauge("newswatch_partition_end_offset", "End offset of a partition assigned to this worker.",

@@ -1,0 +1,554 @@
+"""The process hop's batch logic (streams/runtime/hop.py) with small fakes of aiokafka's consumer,
+producer and admin client: no broker.
+
+What is faked is the client surface the hop calls (``getmany``, ``seek``, ``commit``,
+``committed``, ``pause``/``resume``, ``send`` returning a delivery future), nothing of Kafka's
+group protocol; tests/integration/test_process_hop.py remains the proof on a real broker. The
+stages are a small step of their own (clean → tag → alert, one output each) run through the
+agents' real per-record code (agents._handle, agents._reject).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import time
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, TypeVar
+
+import orjson
+import pytest
+from aiokafka import TopicPartition
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError, MessageSizeTooLargeError
+from aiokafka.structs import ConsumerRecord
+
+from streams.runtime import hop as hop_module
+from streams.runtime import metrics
+from streams.runtime.agents import Output, Then
+from streams.runtime.hop import ProcessHop, Rebalance
+from streams.settings import Settings
+
+T = TypeVar("T")
+RAW, CLEAN, TAGGED, CANDIDATES, DEADLETTER = "news.raw", "news.clean", "news.tagged", "news.alert-candidates", \
+    "news.deadletter"
+P0, P1 = TopicPartition(RAW, 0), TopicPartition(RAW, 1)
+
+
+class FakeTopic:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def get_topic_name(self) -> str:
+        return self.name
+
+
+TOPICS = SimpleNamespace(raw=FakeTopic(RAW), clean=FakeTopic(CLEAN), tagged=FakeTopic(TAGGED),
+                         candidates=FakeTopic(CANDIDATES), deadletter=FakeTopic(DEADLETTER))
+
+
+def step(key: bytes | None, value: bytes, timestamp: float | None) -> Iterator[Output | Then]:
+    """clean → tag → alert, one output each; a value ``boom`` makes the clean stage raise, one
+    ``slow`` takes 150 ms of the stage's own (blocking) time."""
+    if value == b"boom":
+        raise ValueError("the clean stage broke on this record")
+    if value == b"slow":
+        time.sleep(0.15)
+    yield TOPICS.clean, key or b"", value
+    yield Then("tag")
+    yield TOPICS.tagged, key or b"", value
+    yield Then("alert")
+    yield TOPICS.candidates, key or b"", value
+
+
+def record(tp: TopicPartition, offset: int, value: bytes = b"{}") -> ConsumerRecord[bytes, bytes]:
+    return ConsumerRecord(tp.topic, tp.partition, offset, 1738663200000, 0, f"k{tp.partition}-{offset}".encode(),
+                          value, None, 0, len(value), [])
+
+
+@dataclass
+class Sent:
+    topic: str
+    key: bytes | None
+    value: bytes | None
+    future: asyncio.Future[Any]
+
+
+@dataclass
+class FakeProducer:
+    """``send`` hands the record to the (fake) accumulator and returns its delivery future.
+    ``refuse(topic, key)`` returning an exception raises it at send time; ``fail(topic, key)``
+    one fails the delivery; ``hold`` leaves every delivery pending for the test to settle."""
+
+    refuse: Callable[[str, bytes | None], BaseException | None] = lambda topic, key: None
+    fail: Callable[[str, bytes | None], BaseException | None] = lambda topic, key: None
+    hold: bool = False
+    sent: list[Sent] = field(default_factory=list)
+
+    async def send(self, topic: str, value: bytes | None = None, key: bytes | None = None) -> asyncio.Future[Any]:
+        await asyncio.sleep(0)  # aiokafka's send may wait (metadata, buffer space): let the loop run
+        refused = self.refuse(topic, key)
+        if refused is not None:
+            raise refused
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.sent.append(Sent(topic, key, value, future))
+        if not self.hold:
+            self.settle(future, topic, key)
+        return future
+
+    def settle(self, future: asyncio.Future[Any], topic: str, key: bytes | None) -> None:
+        failed = self.fail(topic, key)
+        if failed is not None:
+            future.set_exception(failed)
+        else:
+            future.set_result(None)
+
+    def on(self, topic: str) -> list[Sent]:
+        return [s for s in self.sent if s.topic == topic]
+
+
+class FakeConsumer:
+    """The consumer calls the hop makes, over a log per partition: ``getmany`` returns the
+    records from each partition's position (and moves it), ``seek`` moves it back. When every
+    partition is read to its end, ``getmany`` stops the hop's loop."""
+
+    def __init__(self, hop: ProcessHop, logs: Mapping[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
+                 group_committed: Mapping[TopicPartition, int] | None = None) -> None:
+        self.hop, self.logs = hop, dict(logs)
+        self.position = {tp: 0 for tp in self.logs}
+        self.group_committed: dict[TopicPartition, int] = dict(group_committed or {})
+        self.commits: list[dict[TopicPartition, int]] = []
+        self.seeks: list[tuple[TopicPartition, int]] = []
+        self.paused: set[TopicPartition] = set()
+        self.calls: list[str] = []
+        self.commit_hangs = False
+        self.commit_raises: BaseException | None = None
+        self.commit_delay = 0.0
+        self.on_seek: Callable[[], None] = lambda: None
+        self.held = set(self.logs)
+        self.rebalance: Callable[[], Coroutine[Any, Any, None]] | None = None  # runs once inside a getmany
+
+    async def getmany(self, timeout_ms: int = 0, max_records: int | None = None) -> dict[
+            TopicPartition, list[ConsumerRecord[bytes, bytes]]]:
+        await asyncio.sleep(0)
+        batch = {}
+        for tp, log in self.logs.items():
+            if tp in self.paused or tp not in self.held:
+                continue
+            records = [r for r in log if r.offset >= self.position[tp]][:max_records]
+            if records:
+                batch[tp] = records
+                self.position[tp] = records[-1].offset + 1
+        if not batch:
+            self.hop._stopping = True
+        if self.rebalance is not None:  # the group rebalances while this batch is on its way to the loop
+            rebalance, self.rebalance = self.rebalance, None
+            await rebalance()
+        return batch
+
+    def seek(self, tp: TopicPartition, offset: int) -> None:
+        self.calls.append(f"seek {tp.partition} {offset}")
+        self.seeks.append((tp, offset))
+        self.position[tp] = offset
+        self.on_seek()
+
+    async def commit(self, offsets: Mapping[TopicPartition, int]) -> None:
+        self.calls.append("commit")
+        if self.commit_hangs:
+            await asyncio.Event().wait()  # a coordinator that never answers
+        await asyncio.sleep(self.commit_delay)
+        if self.commit_raises is not None:
+            exc, self.commit_raises = self.commit_raises, None
+            raise exc
+        self.commits.append(dict(offsets))
+        self.group_committed.update(offsets)
+
+    async def committed(self, tp: TopicPartition) -> int | None:
+        return self.group_committed.get(tp)
+
+    def assignment(self) -> set[TopicPartition]:
+        return set(self.held)
+
+    def pause(self, *tps: TopicPartition) -> None:
+        self.calls.append("pause " + " ".join(str(tp.partition) for tp in tps))
+        self.paused.update(tps)
+
+    def resume(self, *tps: TopicPartition) -> None:
+        self.calls.append("resume " + " ".join(str(tp.partition) for tp in tps))
+        self.paused.difference_update(tps)
+
+
+def make_hop(tmp_path: Path, stall: float = 60.0, **kwargs: Any) -> ProcessHop:
+    settings = Settings(app_id="nw", metrics=False, batch_size=100, data_dir=tmp_path, rules_path="", kb_path="",
+                        process_hop="aiokafka", article_budget=0.0, hop_stall_timeout=stall)
+    nw: Any = SimpleNamespace(settings=settings, topics=TOPICS)
+    kwargs.setdefault("retry_after", 0.0)
+    return ProcessHop(nw, step, "clean", **kwargs)
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(asyncio.wait_for(coro, 10))
+
+
+def wire(hop: ProcessHop, logs: Mapping[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
+         producer: FakeProducer | None = None, committed: Mapping[TopicPartition, int] | None = None,
+         ) -> tuple[FakeConsumer, FakeProducer]:
+    consumer, producer = FakeConsumer(hop, logs, committed), producer or FakeProducer()
+    hop.consumer, hop.producer = consumer, producer
+    hop.committed.update(committed or {})
+    return consumer, producer
+
+
+def dead_letters(producer: FakeProducer) -> list[dict[str, Any]]:
+    return [orjson.loads(s.value or b"") for s in producer.on(DEADLETTER)]
+
+
+def first_batch(consumer: FakeConsumer) -> dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]]:
+    return {tp: list(log) for tp, log in consumer.logs.items()}
+
+
+# ---------------------------------------------------------------------- dead letters in a batch
+def test_a_record_whose_stage_raises_is_dead_lettered_and_the_batch_commits(tmp_path: Path) -> None:
+    hop = make_hop(tmp_path)
+    consumer, producer = wire(hop, {P0: [record(P0, 10), record(P0, 11, b"boom"), record(P0, 12)]})
+    run(hop._batch(first_batch(consumer)))
+    [letter] = dead_letters(producer)
+    assert (letter["stage"], letter["error_kind"]) == ("clean", "exception")
+    assert "ValueError: the clean stage broke on this record" in letter["message"]
+    assert (letter["topic"], letter["partition"], letter["offset"]) == (RAW, 0, 11)
+    assert base64.b64decode(letter["original"]) == b"boom"
+    assert [s.key for s in producer.on(CANDIDATES)] == [b"k0-10", b"k0-12"]  # the others go on
+    assert consumer.commits == [{P0: 13}] and consumer.seeks == []
+    assert hop.committed == {P0: 13}
+
+
+def test_an_output_refused_at_send_time_dead_letters_its_input_and_the_batch_commits(tmp_path: Path) -> None:
+    """aiokafka raises at send time for e.g. a record over max_request_size: the input goes to
+    the dead-letter topic (kind send_failed, the stage that wrote the output), the stages'
+    earlier outputs stay sent and the later stages do not run on it."""
+    refused = MessageSizeTooLargeError("the tagged article is too large")
+    producer = FakeProducer(refuse=lambda topic, key: refused if (topic, key) == (TAGGED, b"k0-11") else None)
+    hop = make_hop(tmp_path)
+    consumer, producer = wire(hop, {P0: [record(P0, 10), record(P0, 11), record(P0, 12)]}, producer)
+    run(hop._batch(first_batch(consumer)))
+    [letter] = dead_letters(producer)
+    assert (letter["stage"], letter["error_kind"], letter["offset"]) == ("tag", "send_failed", 11)
+    assert "MessageSizeTooLargeError" in letter["message"]
+    assert [s.key for s in producer.on(CLEAN)] == [b"k0-10", b"k0-11", b"k0-12"]
+    assert [s.key for s in producer.on(CANDIDATES)] == [b"k0-10", b"k0-12"]
+    assert consumer.commits == [{P0: 13}]
+
+
+def test_an_output_refused_on_delivery_dead_letters_its_input_once_then_commits(tmp_path: Path) -> None:
+    """Two of one input's outputs fail on delivery: one dead letter (the stage of its first
+    refused output), awaited before the commit."""
+    refused = {(TAGGED, b"k1-5"), (CANDIDATES, b"k1-5")}
+    producer = FakeProducer(fail=lambda topic, key: KafkaTimeoutError("not delivered") if (topic, key) in refused
+                            else None)
+    hop = make_hop(tmp_path)
+    consumer, producer = wire(hop, {P0: [record(P0, 3)], P1: [record(P1, 4), record(P1, 5)]}, producer)
+    run(hop._batch(first_batch(consumer)))
+    [letter] = dead_letters(producer)
+    assert (letter["stage"], letter["error_kind"]) == ("tag", "send_failed")
+    assert (letter["partition"], letter["offset"]) == (1, 5)
+    assert letter["article_id"] == "k1-5"
+    assert consumer.commits == [{P0: 4, P1: 6}]
+    assert producer.on(DEADLETTER)[0].future.done()
+
+
+@pytest.mark.parametrize("how", ["at send time", "on delivery"])
+def test_a_dead_letter_refused_itself_commits_nothing_and_the_batch_is_read_again(tmp_path: Path, how: str) -> None:
+    """The loop (``_run``): a record whose output and then whose dead letter are refused fails
+    the batch; nothing is committed past the failed record, the partitions are sought back to
+    the group's committed offset, and the records are read and handled again (this time the
+    broker takes them: every record reaches news.tagged, committed once)."""
+    broken = [True]
+
+    def refused(topic: str, key: bytes | None) -> BaseException | None:
+        if broken[0] and key == b"k0-11" and topic in (CANDIDATES, DEADLETTER):
+            if topic == DEADLETTER:
+                broken[0] = False  # the broker is back for the next attempt
+            gone: BaseException = KafkaConnectionError("broker gone")
+            return gone
+        return None
+
+    producer = FakeProducer(refuse=refused) if how == "at send time" else FakeProducer(fail=refused)
+    hop = make_hop(tmp_path)
+    consumer, producer = wire(hop, {P0: [record(P0, 10), record(P0, 11), record(P0, 12)],
+                                    P1: [record(P1, 0)]}, producer, committed={P0: 10})
+    run(hop._run())
+    assert consumer.seeks == [(P0, 10), (P1, 0)]  # the committed offset; P1 never committed: its first record
+    assert consumer.commits == [{P0: 13, P1: 1}]  # only after the records were handled again
+    assert consumer.calls.index("seek 0 10") < consumer.calls.index("commit")
+    assert [s.key for s in producer.on(TAGGED)].count(b"k0-11") == 2
+    assert {s.key for s in producer.on(CANDIDATES)} == {b"k0-10", b"k0-11", b"k0-12", b"k1-0"}
+    assert [s for s in producer.on(DEADLETTER) if s.future.exception() is None] == []
+
+
+def test_the_commit_waits_for_every_delivery_of_the_batch(tmp_path: Path) -> None:
+    producer = FakeProducer(hold=True)
+    hop = make_hop(tmp_path)
+    consumer, producer = wire(hop, {P0: [record(P0, 7), record(P0, 8)], P1: [record(P1, 2)]}, producer)
+
+    async def scenario() -> None:
+        task = asyncio.create_task(hop._batch(first_batch(consumer)))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert len(producer.sent) == 9 and not task.done()  # 3 outputs per record, none delivered yet
+        for sent in producer.sent[:-1]:
+            producer.settle(sent.future, sent.topic, sent.key)
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert consumer.commits == [] and not task.done()  # one delivery still outstanding
+        last = producer.sent[-1]
+        producer.settle(last.future, last.topic, last.key)
+        await task
+
+    run(scenario())
+    assert consumer.commits == [{P0: 9, P1: 3}]
+
+
+def test_a_batch_fetched_before_a_rebalance_is_not_handled_but_read_again_where_the_group_stands(
+        tmp_path: Path) -> None:
+    """P1 moves to another worker while a batch with records of P0 and P1 is on its way: none
+    of it is handled (P1's records are the new owner's), P0 is sought back to its committed
+    offset and read again."""
+    hop = make_hop(tmp_path)
+    consumer, producer = wire(hop, {P0: [record(P0, 5), record(P0, 6)], P1: [record(P1, 0)]},
+                              committed={P0: 5, P1: 0})
+    listener = Rebalance(hop)
+
+    async def rebalance() -> None:
+        await listener.on_partitions_revoked({P0, P1})
+        consumer.held = {P0}
+        await listener.on_partitions_assigned({P0})
+
+    consumer.rebalance = rebalance
+    run(hop._run())
+    assert consumer.seeks == [(P0, 5)]
+    assert [s.key for s in producer.on(TAGGED)] == [b"k0-5", b"k0-6"]  # once each, none of P1's
+    assert consumer.commits == [{P0: 7}] and hop.committed == {P0: 7}
+
+
+# ---------------------------------------------------------------------- offsets from faust's group
+class FaustGroup:
+    """``ProcessHop._faust_offsets`` (an admin client's list_consumer_group_offsets): faust's
+    committed offsets, after ``failures`` KafkaErrors."""
+
+    def __init__(self, offsets: Mapping[TopicPartition, int], failures: int = 0) -> None:
+        self.offsets, self.failures = dict(offsets), failures
+        self.asked: list[list[TopicPartition]] = []
+
+    async def __call__(self, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
+        self.asked.append(list(tps))
+        if len(self.asked) <= self.failures:
+            raise KafkaConnectionError("coordinator not available")
+        return {tp: self.offsets[tp] for tp in tps if tp in self.offsets}
+
+
+def adopt(tmp_path: Path, faust: FaustGroup, own: Mapping[TopicPartition, int], **kwargs: Any
+          ) -> tuple[ProcessHop, FakeConsumer]:
+    hop = make_hop(tmp_path, **kwargs)
+    consumer, _ = wire(hop, {P0: [], P1: []})
+    consumer.group_committed.update(own)
+    hop._faust_offsets = faust  # type: ignore[method-assign]
+    return hop, consumer
+
+
+def test_a_partition_never_committed_starts_where_faust_stood_and_commits_it(tmp_path: Path,
+                                                                              caplog: pytest.LogCaptureFixture) -> None:
+    faust = FaustGroup({P0: 40, P1: 90}, failures=2)
+    hop, consumer = adopt(tmp_path, faust, own={P1: 7})
+    with caplog.at_level(logging.WARNING, "newswatch.hop"):
+        run(Rebalance(hop).on_partitions_assigned({P1, P0}))
+    assert faust.asked == [[P0]] * 3  # only the partition this group never committed; two failures retried
+    assert consumer.seeks == [(P0, 40)] and consumer.commits == [{P0: 40}]
+    assert hop.committed == {P0: 40, P1: 7}
+    assert consumer.calls[0] == "pause 0 1" and consumer.calls[-1] == "resume 0 1"
+    assert "starts where faust's group nw stood on news.raw: [0]@40" in caplog.text
+
+
+def test_faust_never_read_the_partition_it_starts_from_the_consumers_reset(tmp_path: Path) -> None:
+    hop, consumer = adopt(tmp_path, FaustGroup({}), own={})
+    run(hop.assigned([P0]))
+    assert consumer.seeks == [] and consumer.commits == [] and hop.committed == {}
+    assert consumer.paused == set()
+
+
+@pytest.mark.parametrize("tries", [None, 3])
+def test_faust_offsets_unreadable_after_the_last_try_start_from_the_earliest_offset(
+        tmp_path: Path, tries: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After ``adopt_tries`` failed reads (5 by default) the assignment gives up on faust's
+    offsets: it raises to aiokafka (whose coordinator logs a listener's failure and goes on),
+    with the fresh partitions resumed, never sought and nothing committed, so the consumer's
+    own reset applies: ``auto_offset_reset="earliest"``. A partition this group committed keeps
+    its offset."""
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)  # the hop's waits between tries
+    faust = FaustGroup({P0: 40}, failures=99)
+    kwargs = {"adopt_tries": tries, "retry_after": 0.25} if tries else {"retry_after": hop_module.RETRY_AFTER}
+    hop, consumer = adopt(tmp_path, faust, own={P1: 7}, **kwargs)
+    with pytest.raises(KafkaConnectionError):
+        run(hop.assigned([P0, P1]))
+    expected = tries or 5
+    assert hop_module.ADOPT_TRIES == 5 and hop_module.RETRY_AFTER == 1.0  # the defaults
+    assert len(faust.asked) == expected
+    assert sleeps == [0.25 if tries else 1.0] * (expected - 1)
+    assert consumer.seeks == [] and consumer.commits == [] and hop.committed == {P1: 7}
+    assert consumer.calls[-1] == "resume 0 1" and consumer.paused == set()
+    assert not hop.lock.locked()
+
+
+def test_the_hops_consumer_resets_a_partition_without_offsets_to_the_earliest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other half of the fallback above: the consumer the hop creates starts a partition
+    with no position at its earliest offset, and never auto-commits."""
+    made: dict[str, dict[str, Any]] = {}
+
+    class Client:
+        def __init__(self, **kwargs: Any) -> None:
+            made[type(self).__name__] = kwargs
+
+        async def start(self) -> None:
+            pass
+
+        async def stop(self) -> None:
+            pass
+
+        def subscribe(self, topics: Iterable[str], listener: Any) -> None:
+            made["subscribe"] = {"topics": list(topics), "listener": listener}
+
+        async def getmany(self, **kwargs: Any) -> dict[TopicPartition, list[Any]]:
+            await asyncio.sleep(0)
+            return {}
+
+    class Consumer(Client):
+        pass
+
+    class Producer(Client):
+        pass
+
+    monkeypatch.setattr(hop_module, "AIOKafkaConsumer", Consumer)
+    monkeypatch.setattr(hop_module, "AIOKafkaProducer", Producer)
+    hop = make_hop(tmp_path)
+
+    async def scenario() -> None:
+        await hop.on_start()
+        await hop.on_stop()
+
+    run(scenario())
+    assert made["Consumer"]["auto_offset_reset"] == "earliest"
+    assert made["Consumer"]["enable_auto_commit"] is False and made["Consumer"]["group_id"] == "nw-process"
+    assert made["subscribe"]["topics"] == [RAW] and isinstance(made["subscribe"]["listener"], Rebalance)
+
+
+# ---------------------------------------------------------------------- the stall watch
+def stalls() -> float:
+    return metrics.REGISTRY.get_sample_value("newswatch_process_hop_stalls_total") or 0.0
+
+
+def test_a_delivery_that_never_completes_is_a_stall_and_the_batch_is_read_again(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A broker that takes the records and never answers: after the stall timeout without
+    progress the batch is given up (logged with its partitions and offsets, counted), nothing
+    committed, the partitions sought back to the committed offsets, and the records read again."""
+    hop = make_hop(tmp_path, stall=0.2)
+    producer = FakeProducer(hold=True)
+    consumer, producer = wire(hop, {P0: [record(P0, 10), record(P0, 11), record(P0, 12)], P1: [record(P1, 4)]},
+                              producer, committed={P0: 10, P1: 4})
+
+    def broker_back() -> None:
+        producer.hold = False
+
+    consumer.on_seek = broker_back
+    before, started = stalls(), time.monotonic()
+    with caplog.at_level(logging.ERROR, "newswatch.hop"):
+        run(hop._run())
+    assert time.monotonic() - started >= 0.2
+    assert stalls() == before + 1
+    [stall] = [r for r in caplog.records if "made no progress" in r.getMessage()]
+    assert stall.levelno == logging.ERROR
+    assert "news.raw [0]@10-12, [1]@4-4 again" in stall.getMessage()
+    assert consumer.seeks == [(P0, 10), (P1, 4)]
+    assert consumer.commits == [{P0: 13, P1: 5}]  # once, after the records were handled again
+    delivered = [s.key for s in producer.on(CANDIDATES) if s.future.done() and not s.future.cancelled()]
+    assert delivered == [b"k0-10", b"k0-11", b"k0-12", b"k1-4"]  # the first attempt's were given up
+    assert not hop.lock.locked() and hop._watch is None
+
+
+def test_a_commit_that_never_completes_is_a_stall_and_the_batch_is_read_again(tmp_path: Path) -> None:
+    hop = make_hop(tmp_path, stall=0.2)
+    consumer, producer = wire(hop, {P0: [record(P0, 0), record(P0, 1)]})
+    consumer.commit_hangs = True
+
+    def coordinator_back() -> None:
+        consumer.commit_hangs = False
+
+    consumer.on_seek = coordinator_back
+    before = stalls()
+    run(hop._run())
+    assert stalls() == before + 1
+    assert consumer.seeks == [(P0, 0)]  # never committed: back to the batch's first record
+    assert consumer.calls == ["commit", "seek 0 0", "commit"] and consumer.commits == [{P0: 2}]
+    assert [s.key for s in producer.on(TAGGED)] == [b"k0-0", b"k0-1"] * 2  # at least once
+
+
+def test_a_timeout_of_the_clients_own_is_a_failed_batch_not_a_stall(tmp_path: Path) -> None:
+    hop = make_hop(tmp_path, stall=0.2)
+    consumer, _ = wire(hop, {P0: [record(P0, 0)]})
+    consumer.commit_raises = TimeoutError("the commit timed out")
+    before = stalls()
+    run(hop._run())
+    assert stalls() == before
+    assert consumer.seeks == [(P0, 0)] and consumer.commits == [{P0: 1}]
+
+
+def test_a_slow_batch_that_progresses_is_not_a_stall(tmp_path: Path) -> None:
+    """Four records of 150 ms each take longer than the 0.4 s limit together, but every record
+    is progress: the batch is not given up (a whole-batch deadline would give it up on every
+    attempt, without end)."""
+    hop = make_hop(tmp_path, stall=0.4)
+    consumer, producer = wire(hop, {P0: [record(P0, n, b"slow") for n in range(4)]})
+    before, started = stalls(), time.monotonic()
+    run(hop._run())
+    assert time.monotonic() - started >= 0.6
+    assert stalls() == before
+    assert consumer.seeks == [] and consumer.commits == [{P0: 4}]
+    assert len(producer.on(CANDIDATES)) == 4
+
+
+def test_slow_deliveries_then_a_slow_commit_are_progress_each_not_a_stall(tmp_path: Path) -> None:
+    """Deliveries that take 0.25 s, then a commit that takes 0.25 s, under a 0.4 s limit: the
+    deliveries awaited are progress, so the commit has its own 0.4 s."""
+    hop = make_hop(tmp_path, stall=0.4)
+    consumer, producer = wire(hop, {P0: [record(P0, 0), record(P0, 1)]}, FakeProducer(hold=True))
+    consumer.commit_delay = 0.25
+
+    async def scenario() -> None:
+        async def broker() -> None:
+            await asyncio.sleep(0.25)
+            for sent in producer.sent:
+                producer.settle(sent.future, sent.topic, sent.key)
+
+        slow = asyncio.create_task(broker())
+        await hop._watched(first_batch(consumer))
+        await slow
+
+    before = stalls()
+    run(scenario())
+    assert stalls() == before and consumer.commits == [{P0: 2}]
+
+
+def test_the_stall_timeout_setting(tmp_path: Path) -> None:
+    assert Settings().hop_stall_timeout == 60.0
+    assert make_hop(tmp_path).stall_after == 60.0
+    Settings(hop_stall_timeout=0.0)  # no watch
+    with pytest.raises(SystemExit, match="NEWSWATCH_HOP_STALL_TIMEOUT=3 is within the time one article"):
+        Settings(hop_stall_timeout=3.0, article_budget=2.0)
