@@ -88,6 +88,37 @@ impl Text<'_> {
     }
 }
 
+/// A `hit` tuple (start, end, phrase): `hit` is a tuple subclass without instance attributes (a
+/// NamedTuple), so it is allocated and filled as `tuple.__new__(hit, (start, end, phrase))` does
+/// (tuple_subtype_new in CPython), without building the argument tuples or calling through Python.
+fn new_hit<'py>(hit: &Bound<'py, PyType>, start: usize, end: usize, phrase: &Py<PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = hit.py();
+    let start = start.into_pyobject(py)?.into_any();
+    let end = end.into_pyobject(py)?.into_any();
+    let phrase = phrase.clone_ref(py).into_bound(py);
+    // SAFETY: `hit` is a subtype of tuple (checked by the caller once per scan); tp_alloc of a tuple
+    // subtype returns a tuple of three NULL slots (or NULL with an exception set), which are filled
+    // here with owned references before the object is handed out.
+    unsafe {
+        let tp = hit.as_type_ptr();
+        let slot = pyo3::ffi::PyType_GetSlot(tp, pyo3::ffi::Py_tp_alloc);
+        let alloc: pyo3::ffi::allocfunc =
+            if slot.is_null() { pyo3::ffi::PyType_GenericAlloc } else { std::mem::transmute(slot) };
+        let obj = alloc(tp, 3);
+        if obj.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        let obj = Bound::from_owned_ptr(py, obj); // released (with what was set) on an error below
+        for (i, item) in [start, end, phrase].into_iter().enumerate() {
+            // steals `item`, even when it fails; the object is fresh, so it cannot fail
+            if pyo3::ffi::PyTuple_SetItem(obj.as_ptr(), i as pyo3::ffi::Py_ssize_t, item.into_ptr()) != 0 {
+                return Err(PyErr::fetch(py));
+            }
+        }
+        Ok(obj)
+    }
+}
+
 #[pymethods]
 impl Core {
     /// `keys`: (key, cjk, family, [(phrase, exact or None, stem, cap, cap_at, lang or None), ...]) in
@@ -145,8 +176,9 @@ impl Core {
         lang: Option<&str>,
     ) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
-        // `hit` is a tuple subclass (a NamedTuple): tuple.__new__ makes one without its Python __new__
-        let tuple_new = py.get_type::<PyTuple>().getattr("__new__")?;
+        if !hit.is_subclass_of::<PyTuple>()? {
+            return Err(PyValueError::new_err("hit must be a tuple subclass"));
+        }
         let Some(automaton) = &self.automaton else { return Ok(out) };
         let tchars: Vec<char> = text.chars().collect();
         let fchars: Vec<char> = folded.chars().collect();
@@ -199,14 +231,14 @@ impl Core {
                     if stop < n && ctx.tail(fchars[stop])? {
                         continue;
                     }
-                    out.append(tuple_new.call1((hit, (start, stop, rule.phrase.clone_ref(py))))?)?;
+                    out.append(new_hit(hit, start, stop, &rule.phrase)?)?;
                 } else if surface_ok_end {
                     if let Some(exact) = &rule.exact {
                         if tchars[start..end] != exact[..] {
                             continue;
                         }
                     }
-                    out.append(tuple_new.call1((hit, (start, end, rule.phrase.clone_ref(py))))?)?;
+                    out.append(new_hit(hit, start, end, &rule.phrase)?)?;
                 }
             }
         }
