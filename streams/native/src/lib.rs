@@ -12,7 +12,9 @@ use std::collections::HashSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple, PyType};
+use pyo3::buffer::PyBuffer;
+use pyo3::exceptions::PyIndexError;
+use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 
 const WORD: u8 = 1; // str.isalnum() or an Indic vowel sign (matcher._word_char)
 const TAIL: u8 = 2; // str.isalpha() or an Indic vowel sign (matcher._tail_char)
@@ -281,6 +283,48 @@ fn longest_first<'py>(py: Python<'py>, hits: &Bound<'py, PyList>) -> PyResult<Bo
     PyList::new(py, chosen.into_iter().map(|(_, hit)| hit))
 }
 
+/// py3langid's `visit_counts(nm, rowbase, out, text)` (the byte walk of its feature automaton) over
+/// the model's own arrays, read in place: `nextmove` (array 'I'), `rowbase` (the rows' offsets,
+/// already shifted, array 'Q'), `output` (a feature per state or -1, array 'q'). The feature counts as
+/// a dict in the order of each feature's first visit, as `Counter(indexes)` holds them (the order
+/// the scores are then summed in); None when no feature is visited.
+#[pyfunction]
+fn visit_counts<'py>(
+    py: Python<'py>,
+    nextmove: PyBuffer<u32>,
+    rowbase: PyBuffer<u64>,
+    output: PyBuffer<i64>,
+    text: &[u8],
+) -> PyResult<Option<Bound<'py, PyDict>>> {
+    let (Some(nm), Some(rows), Some(out)) = (nextmove.as_slice(py), rowbase.as_slice(py), output.as_slice(py)) else {
+        return Err(PyValueError::new_err("the automaton's arrays must be contiguous"));
+    };
+    let outside = || PyIndexError::new_err("array index out of range");
+    let mut order: Vec<(i64, u64)> = Vec::new();
+    let mut slot: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    let mut state = 0usize;
+    for &letter in text {
+        let at = rows.get(state).ok_or_else(outside)?.get() as usize + letter as usize;
+        state = nm.get(at).ok_or_else(outside)?.get() as usize;
+        let feature = out.get(state).ok_or_else(outside)?.get();
+        if feature >= 0 {
+            let i = *slot.entry(feature).or_insert_with(|| {
+                order.push((feature, 0));
+                order.len() - 1
+            });
+            order[i].1 += 1;
+        }
+    }
+    if order.is_empty() {
+        return Ok(None);
+    }
+    let counts = PyDict::new(py);
+    for (feature, count) in order {
+        counts.set_item(feature, count)?;
+    }
+    Ok(Some(counts))
+}
+
 /// zlib.crc32 (CRC-32/ISO-HDLC: reflected polynomial 0xEDB88320, initial and final xor all ones).
 fn crc32(data: &[u8]) -> u32 {
     static TABLE: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
@@ -359,5 +403,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Core>()?;
     m.add_function(wrap_pyfunction!(longest_first, m)?)?;
     m.add_function(wrap_pyfunction!(simhash, m)?)?;
+    m.add_function(wrap_pyfunction!(visit_counts, m)?)?;
     Ok(())
 }
