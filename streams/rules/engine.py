@@ -271,10 +271,10 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
     states = countries or {}
     out: dict[str, Candidate] = {}
     voiced: set[str] = set()  # speakers (by state, entity or name) with an alert from this article
-    statements = [(st, Classes.of(st)) for st in tagged.statements]
     needed = ruleset.needed_terms
-    if needed is not None:  # a statement with no term any rule needs matches no rule
-        statements = [(st, c) for st, c in statements if not c.terms.isdisjoint(needed)]
+    # a statement with no term any rule needs matches no rule (asked of its terms' keys, before the
+    # classes are made: most statements of an article fail it)
+    statements = [(st, Classes.of(st)) for st in tagged.statements if needed is None or not needed.isdisjoint(st.terms)]
     for rule in ruleset.rules:
         for st, classes in statements:
             # the rule's cues and terms_any, which most statements lack, asked first (matches asks them too)
