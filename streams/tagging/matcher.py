@@ -334,18 +334,30 @@ def reference_split_marks(text: str) -> list[int]:
                  else q + 2 < n and _word_char(text[q + 2]))]
 
 
-# reference_split_marks as one regex (the Python tests above cost ~1 us a mark, and a 2-3 KB article
-# of quotes has dozens): _word_char is str.isalnum() ([^\W_], as re's \w is isalnum or "_") or an
-# Indic vowel sign (listed from unicodedata); re's \s is str.isspace(). The mark comes first, so re
-# finds candidates by a fast scan for it, and the look-behinds (one per width) are tried only there.
+# reference_split_marks's test of one mark as a regex: _word_char is str.isalnum() ([^\W_], as re's
+# \w is isalnum or "_") or an Indic vowel sign (listed from unicodedata); re's \s is str.isspace().
+# The mark, then the look-behinds (one per width) and the look-ahead.
 _INDIC_SIGNS = "".join(chr(o) for o in range(0x900, 0xE00) if unicodedata.category(chr(o))[0] == "M")
 _W = rf"(?:[^\W_]|[{_INDIC_SIGNS}])"
 _SPLIT_MARK = re.compile(rf"{_QUOTE_MARK.pattern}(?:(?<={_W}[\s\S])|(?<={_W}\s[\s\S]))(?={_W}|\s{_W})")
 
 
+_QUOTE_CHARS = "\"“”«»„‟「」『』"  # what _QUOTE_MARK matches (tested)
+
+
 def split_marks(text: str) -> list[int]:
-    """reference_split_marks(text)."""
-    return [m.start() for m in _SPLIT_MARK.finditer(text)]
+    """reference_split_marks(text): the marks found by one str.find scan per mark character (an
+    article has a few: a regex trying a class at every position costs ~10 ns a character), then
+    _SPLIT_MARK asked at each (its look-behinds see the text before the position)."""
+    found: list[int] = []
+    for ch in _QUOTE_CHARS:
+        at = text.find(ch)
+        while at >= 0:
+            if _SPLIT_MARK.match(text, at) is not None:
+                found.append(at)
+            at = text.find(ch, at + 1)
+    found.sort()
+    return found
 
 
 def across_quotes(matcher: Matcher | ReferenceMatcher, text: str, lang: str | None, hits: list[Hit]) -> list[Hit]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.tagging.matcher import reference_split_marks, split_marks
+from streams.tagging.matcher import _QUOTE_CHARS, _QUOTE_MARK, reference_split_marks, split_marks
 
 ALPHABET = ("ab Ж中한 \n\t\"“”«»„‟「」『』_1²Ⅷ½.,'’-\u00a0\u2028\x1c\x1f"
             "कहािीु्ंः\u0dd4\u0dff\u0e00\u0e31\u0e48\U0001d400\U00020000\U0001f600")
@@ -26,3 +26,7 @@ def test_examples() -> None:
     assert split_marks("serait « écrasée » demain") == [7, 17]
     assert split_marks("serait « écrasée »") == [7]  # nothing after the closing mark
     assert split_marks('"상응한 조치"를 예고') == [7]
+
+
+def test_mark_characters_are_the_patterns() -> None:
+    assert sorted(_QUOTE_CHARS) == [chr(o) for o in range(0x110000) if _QUOTE_MARK.fullmatch(chr(o))]
