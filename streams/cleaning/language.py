@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from streams import _core
 from streams.languages import LANGUAGES
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = LANGUAGES
@@ -93,12 +94,39 @@ _FOREIGN_LETTER = re.compile(
 
 
 @functools.cache
+def identifier_class() -> Any:
+    """py3langid's LanguageIdentifier with its byte walk (``visit_counts``, a Python loop over the
+    sample's bytes through a 39 MB automaton: ~70 us of the ~200 a 2-3 KB article's language id
+    costs) done by the compiled core over the model's own arrays. Only the walk: the scores, their
+    float32 arithmetic and the ranking stay py3langid's, so the probabilities are the same bits
+    (tests/unit/test_language_walk.py)."""
+    from py3langid.langid import LanguageIdentifier
+
+    class Identifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid is untyped
+        __slots__ = ("_walk",)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            nextmove = self.tk_nextmove
+            if not (isinstance(nextmove, array) and nextmove.typecode == "I"):
+                nextmove = array("I", nextmove)
+            self._walk = (nextmove, array("Q", self._rowbase), array("q", self.tk_output))
+
+        def _raw_score(self, text: bytes) -> Any:
+            visits = _core.visit_counts(*self._walk, text)
+            if visits:
+                return self._sparse_score(visits, self.nb_ptc)
+            return super()._raw_score(text)  # no feature: py3langid's own floor
+
+    return Identifier
+
+
+@functools.cache
 def _identifier() -> Any:
     """The py3langid identifier, loaded once on first use: from the cache a previous load left
     (~0.1 s), or from py3langid's LZMA-compressed model (about half a second, most of it
     decompressing 68 MB of weights for all the model's languages)."""
-    from py3langid.langid import LanguageIdentifier
-
+    LanguageIdentifier = identifier_class()
     path = _cache_path()
     cached = _read_cached(path, LanguageIdentifier)
     if cached is not None:

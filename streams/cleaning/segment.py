@@ -393,13 +393,41 @@ _CJK_OPEN = frozenset("「『（“")
 _CJK_CLOSE = frozenset("」』）”")
 
 
+# Every character _split_cjk acts on: re finds them, the characters between are skipped in C (a
+# loop over every character of a Chinese article was ~0.9 ms of a 2-3 KB one).
+_CJK_MARK = re.compile("[" + "".join(sorted(_CJK_END | _CJK_OPEN | _CJK_CLOSE)) + "]")
+
+
+def reference_split_cjk(text: str, spans: list[Span]) -> list[Span]:
+    """_split_cjk as one loop over every character: the rule as written, and what the fast form is
+    tested against."""
+    out: list[Span] = []
+    for sp in spans:
+        start, depth = sp.start, 0
+        for i in range(sp.start, sp.end):
+            ch = text[i]
+            if ch in _CJK_OPEN:
+                depth += 1
+            elif ch in _CJK_CLOSE:
+                depth = max(0, depth - 1)
+            elif ch in _CJK_END and depth == 0 and i + 1 < sp.end:
+                out.append(Span(start, i + 1))
+                start = i + 1
+                while start < sp.end and text[start] in " \u3000":
+                    start += 1
+        if start < sp.end:
+            out.append(Span(start, sp.end))
+    return out
+
+
 def _split_cjk(text: str, spans: list[Span]) -> list[Span]:
     """Chinese and Japanese end a sentence at "。", "！" or "？" with no space after it; not
     inside 「…」 or “…” (a quoted sentence stays with its speaker). One linear pass per span."""
     out: list[Span] = []
     for sp in spans:
         start, depth = sp.start, 0
-        for i in range(sp.start, sp.end):
+        for m in _CJK_MARK.finditer(text, sp.start, sp.end):
+            i = m.start()
             ch = text[i]
             if ch in _CJK_OPEN:
                 depth += 1

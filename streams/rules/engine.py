@@ -271,10 +271,10 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
     states = countries or {}
     out: dict[str, Candidate] = {}
     voiced: set[str] = set()  # speakers (by state, entity or name) with an alert from this article
-    statements = [(st, Classes.of(st)) for st in tagged.statements]
     needed = ruleset.needed_terms
-    if needed is not None:  # a statement with no term any rule needs matches no rule
-        statements = [(st, c) for st, c in statements if not c.terms.isdisjoint(needed)]
+    # a statement with no term any rule needs matches no rule (asked of its terms' keys, before the
+    # classes are made: most statements of an article fail it)
+    statements = [(st, Classes.of(st)) for st in tagged.statements if needed is None or not needed.isdisjoint(st.terms)]
     for rule in ruleset.rules:
         for st, classes in statements:
             # the rule's cues and terms_any, which most statements lack, asked first (matches asks them too)
@@ -391,6 +391,13 @@ BUCKETS = 4  # buckets per window: a window spans BUCKETS + 1 of them
 RETRACTED = "retracted"  # the publication marker of a window whose alert was withdrawn
 
 
+@functools.lru_cache(maxsize=256)
+def _bucket_starts(b0: datetime, step: timedelta) -> dict[int, str]:
+    """The starts of the buckets -3B..3B around ``b0``, formatted: an aggregate observation reads
+    them all, and observations mostly fall in a bucket the one before fell in (a read-only dict)."""
+    return {i: _bucket_iso(b0 + i * step) for i in range(-3 * BUCKETS, 3 * BUCKETS + 1)}
+
+
 def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[str, Any]) -> list[Outcome]:
     """Distinct speaker countries voicing the same thing about one target within a window.
 
@@ -422,12 +429,14 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
     # Bucket 0 is in windows -B..0; a window's status depends on the windows it overlaps
     # (B either side), so windows -2B..B may change, and they look at windows -3B..2B.
     b = BUCKETS
-    starts = {i: _bucket_iso(b0 + i * step) for i in range(-3 * b, 3 * b + 1)}  # each bucket's start
+    starts = _bucket_starts(b0, step)
     buckets = {i: state.get(f"{key}|{starts[i]}") for i in range(-3 * b, 3 * b + 1)}
+    # each bucket's countries other than the target's, once (each is in five windows)
+    voices = {i: [cc for cc in part["countries"] if cc != target.country] for i, part in buckets.items()
+              if part is not None}
     windows: dict[int, set[str]] = {}
     for j in range(-3 * b, 2 * b + 1):
-        windows[j] = {cc for i in range(j, j + b + 1) if (part := buckets.get(i)) is not None
-                      for cc in part["countries"] if cc != target.country}
+        windows[j] = {cc for i in range(j, j + b + 1) if (ccs := voices.get(i)) is not None for cc in ccs}
 
     outcomes: list[Outcome] = []
     for j in range(-2 * b, b + 1):

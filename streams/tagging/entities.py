@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from streams.models import Mention
 from streams.tagging.kb import Entity, KnowledgeBase
@@ -54,6 +54,7 @@ def linked(text: str, a: int, b: int) -> bool:
 
 # "ロシア外務省のペトロワ報道官": a name in katakana between the body (with の) and the title after it
 _KANA_NAME = re.compile(r"の[\u30a0-\u30ff・]{1,12}")
+_KANA_SPAN = 13  # the longest text _KANA_NAME matches
 _STATIONED = ("驻", "駐")  # "stationed in": the host country of an envoy follows
 
 
@@ -90,9 +91,6 @@ def _unknown_name(text: str, pos: int) -> tuple[int, int] | None:
     return start, end
 
 
-_NAMED = frozenset({"entity", "short", "ambiguous"})
-
-
 def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention]:
     ents = kb.entities
     # The hits of each layer used here, in one pass (in the hits' order, which breaks ties below).
@@ -101,18 +99,14 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     cues: list[Hit] = []
     parts: list[Hit] = []
     nongov: list[Hit] = []
+    # one dict lookup per hit rather than a chain of comparisons (~100 hits an article, terms and
+    # modality words falling through them all)
+    bucket_of = {"entity": names, "short": names, "ambiguous": names, "nongov": nongov, "role": roles,
+                 "cue": cues, "body_part": parts}
     for h in hits:
-        layer = h.phrase.layer
-        if layer in _NAMED:
-            names.append(h)
-        elif layer == "nongov":
-            nongov.append(h)
-        elif layer == "role":
-            roles.append(h)
-        elif layer == "cue":
-            cues.append(h)
-        elif layer == "body_part":
-            parts.append(h)
+        bucket = bucket_of.get(h.phrase.layer)
+        if bucket is not None:
+            bucket.append(h)
     named = longest_first(names)
     full = {h.phrase.value for h in named if h.phrase.layer == "entity"}
     # Where a body or role phrase ends, an ambiguous country form is meant ("Bộ Ngoại giao Pháp");
@@ -218,6 +212,12 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     kept: list[Mention] = []
     absorbed: set[int] = set()
     titles = [(t.start, t.end) for t in _outermost(titled)]
+    # everything[:before(p)] is every mention starting before p, everything[from_(p):upto(q)] every one
+    # starting in [p, q]: slices in everything's own order, so the scans below find what a scan of
+    # the whole list found, first match included
+    def before(pos: int) -> int:
+        return bisect_left(all_starts, pos)
+
     for t in _outermost(titled):
         j = _JOIN.match(text, t.end)
         known = by_start.get(j.end() if j else t.end)
@@ -239,7 +239,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         role: str = hit.phrase.value
         pos = hit.end
         # A title may carry its body: "Sprecherin des Auswärtigen Amts".
-        inner = [m for m in everything if hit.start <= m.start and m.end <= hit.end and m.country]
+        inner = [m for m in everything[before(hit.start):bisect_right(all_starts, hit.end)]
+                 if hit.start <= m.start and m.end <= hit.end and m.country]
         country: str | None = inner[-1].country if inner else None
         body_kind: str | None = next((m.role for m in inner if m.type == "body"), None)
         ahead = None
@@ -247,11 +248,12 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             # "北朝鮮外務省の報道官", "중국 외교부 대변인": the body first, perhaps sharing a word with the title.
             # What qualifies a title from before, nothing after it qualifies again ("İran Dışişleri
             # Bakanlığı Sözcüsü, İsrail'in …": Israel is what the spokesperson speaks of).
+            earlier = everything[:before(hit.start)]
             ahead = mention_before(hit.start, ("country", "body")) or next(
-                (x for x in everything if x.start < hit.start < x.end and x.type in ("country", "body")), None) \
+                (x for x in earlier if hit.start < x.end and x.type in ("country", "body")), None) \
                 or next((b for b in bodies if joined(text, b.end, hit.start)), None) \
-                or next((x for x in everything if x.type in ("country", "body") and x.end < hit.start
-                         and _KANA_NAME.fullmatch(text, x.end, hit.start)), None)
+                or next((x for x in earlier if hit.start - _KANA_SPAN <= x.end < hit.start
+                         and x.type in ("country", "body") and _KANA_NAME.fullmatch(text, x.end, hit.start)), None)
             # (the last two: "X foreign ministry's spokeswoman", "ロシア外務省のペトロワ報道官")
             if ahead is not None and text[max(0, ahead.start - 1):ahead.start] in _STATIONED:
                 # "中国驻美国大使": the country after 驻 hosts the envoy; the one before sends him

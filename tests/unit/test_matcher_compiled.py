@@ -49,7 +49,10 @@ def _variants(key: str) -> list[str]:
 
 def _compare(ref: ReferenceMatcher, compiled: Matcher, text: str) -> None:
     expected = ref.scan(text)
-    assert compiled.scan(text) == expected
+    got = compiled.scan(text)
+    assert got == expected
+    # the core allocates the hits itself (not through tuple.__new__): real Hits, fields in place
+    assert all(type(h) is Hit and h.phrase is h[2] and isinstance(h.start, int) for h in got)
     # an article's language: the other languages' cues, terms and titles left out in the core
     for lang in ("de", "id", "ru"):
         assert compiled.scan(text, lang) == in_language(expected, lang) == ref.scan(text, lang)
@@ -166,3 +169,11 @@ def test_longest_first_same_selection(spans: list[tuple[int, int, str]]) -> None
     assert chosen == reference_longest_first(hits)
     assert [id(h) for h in chosen] == [id(h) for h in reference_longest_first(hits)]
     assert longest_first(iter(hits)) == chosen
+
+
+def test_scan_refuses_a_hit_type_that_is_no_tuple() -> None:
+    """The core fills the hits' slots itself, which is only right for a tuple subclass."""
+    compiled = Matcher([e for e in [make_phrase("Russia", "entity", "q:ru")] if e is not None])
+    assert compiled.scan("Russia said") == [Hit(0, 6, compiled.scan("Russia")[0].phrase)]
+    with pytest.raises(ValueError, match="tuple"):
+        compiled._core.scan("Russia said", "russia said", dict, None)  # type: ignore[arg-type]  # on purpose

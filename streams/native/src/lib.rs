@@ -12,7 +12,9 @@ use std::collections::HashSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple, PyType};
+use pyo3::buffer::PyBuffer;
+use pyo3::exceptions::PyIndexError;
+use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 
 const WORD: u8 = 1; // str.isalnum() or an Indic vowel sign (matcher._word_char)
 const TAIL: u8 = 2; // str.isalpha() or an Indic vowel sign (matcher._tail_char)
@@ -88,6 +90,37 @@ impl Text<'_> {
     }
 }
 
+/// A `hit` tuple (start, end, phrase): `hit` is a tuple subclass without instance attributes (a
+/// NamedTuple), so it is allocated and filled as `tuple.__new__(hit, (start, end, phrase))` does
+/// (tuple_subtype_new in CPython), without building the argument tuples or calling through Python.
+fn new_hit<'py>(hit: &Bound<'py, PyType>, start: usize, end: usize, phrase: &Py<PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = hit.py();
+    let start = start.into_pyobject(py)?.into_any();
+    let end = end.into_pyobject(py)?.into_any();
+    let phrase = phrase.clone_ref(py).into_bound(py);
+    // SAFETY: `hit` is a subtype of tuple (checked by the caller once per scan); tp_alloc of a tuple
+    // subtype returns a tuple of three NULL slots (or NULL with an exception set), which are filled
+    // here with owned references before the object is handed out.
+    unsafe {
+        let tp = hit.as_type_ptr();
+        let slot = pyo3::ffi::PyType_GetSlot(tp, pyo3::ffi::Py_tp_alloc);
+        let alloc: pyo3::ffi::allocfunc =
+            if slot.is_null() { pyo3::ffi::PyType_GenericAlloc } else { std::mem::transmute(slot) };
+        let obj = alloc(tp, 3);
+        if obj.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        let obj = Bound::from_owned_ptr(py, obj); // released (with what was set) on an error below
+        for (i, item) in [start, end, phrase].into_iter().enumerate() {
+            // steals `item`, even when it fails; the object is fresh, so it cannot fail
+            if pyo3::ffi::PyTuple_SetItem(obj.as_ptr(), i as pyo3::ffi::Py_ssize_t, item.into_ptr()) != 0 {
+                return Err(PyErr::fetch(py));
+            }
+        }
+        Ok(obj)
+    }
+}
+
 #[pymethods]
 impl Core {
     /// `keys`: (key, cjk, family, [(phrase, exact or None, stem, cap, cap_at, lang or None), ...]) in
@@ -145,8 +178,9 @@ impl Core {
         lang: Option<&str>,
     ) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
-        // `hit` is a tuple subclass (a NamedTuple): tuple.__new__ makes one without its Python __new__
-        let tuple_new = py.get_type::<PyTuple>().getattr("__new__")?;
+        if !hit.is_subclass_of::<PyTuple>()? {
+            return Err(PyValueError::new_err("hit must be a tuple subclass"));
+        }
         let Some(automaton) = &self.automaton else { return Ok(out) };
         let tchars: Vec<char> = text.chars().collect();
         let fchars: Vec<char> = folded.chars().collect();
@@ -199,14 +233,14 @@ impl Core {
                     if stop < n && ctx.tail(fchars[stop])? {
                         continue;
                     }
-                    out.append(tuple_new.call1((hit, (start, stop, rule.phrase.clone_ref(py))))?)?;
+                    out.append(new_hit(hit, start, stop, &rule.phrase)?)?;
                 } else if surface_ok_end {
                     if let Some(exact) = &rule.exact {
                         if tchars[start..end] != exact[..] {
                             continue;
                         }
                     }
-                    out.append(tuple_new.call1((hit, (start, end, rule.phrase.clone_ref(py))))?)?;
+                    out.append(new_hit(hit, start, end, &rule.phrase)?)?;
                 }
             }
         }
@@ -247,6 +281,48 @@ fn longest_first<'py>(py: Python<'py>, hits: &Bound<'py, PyList>) -> PyResult<Bo
     }
     chosen.sort_by_key(|(start, _)| *start);
     PyList::new(py, chosen.into_iter().map(|(_, hit)| hit))
+}
+
+/// py3langid's `visit_counts(nm, rowbase, out, text)` (the byte walk of its feature automaton) over
+/// the model's own arrays, read in place: `nextmove` (array 'I'), `rowbase` (the rows' offsets,
+/// already shifted, array 'Q'), `output` (a feature per state or -1, array 'q'). The feature counts as
+/// a dict in the order of each feature's first visit, as `Counter(indexes)` holds them (the order
+/// the scores are then summed in); None when no feature is visited.
+#[pyfunction]
+fn visit_counts<'py>(
+    py: Python<'py>,
+    nextmove: PyBuffer<u32>,
+    rowbase: PyBuffer<u64>,
+    output: PyBuffer<i64>,
+    text: &[u8],
+) -> PyResult<Option<Bound<'py, PyDict>>> {
+    let (Some(nm), Some(rows), Some(out)) = (nextmove.as_slice(py), rowbase.as_slice(py), output.as_slice(py)) else {
+        return Err(PyValueError::new_err("the automaton's arrays must be contiguous"));
+    };
+    let outside = || PyIndexError::new_err("array index out of range");
+    let mut order: Vec<(i64, u64)> = Vec::new();
+    let mut slot: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    let mut state = 0usize;
+    for &letter in text {
+        let at = rows.get(state).ok_or_else(outside)?.get() as usize + letter as usize;
+        state = nm.get(at).ok_or_else(outside)?.get() as usize;
+        let feature = out.get(state).ok_or_else(outside)?.get();
+        if feature >= 0 {
+            let i = *slot.entry(feature).or_insert_with(|| {
+                order.push((feature, 0));
+                order.len() - 1
+            });
+            order[i].1 += 1;
+        }
+    }
+    if order.is_empty() {
+        return Ok(None);
+    }
+    let counts = PyDict::new(py);
+    for (feature, count) in order {
+        counts.set_item(feature, count)?;
+    }
+    Ok(Some(counts))
 }
 
 /// zlib.crc32 (CRC-32/ISO-HDLC: reflected polynomial 0xEDB88320, initial and final xor all ones).
@@ -327,5 +403,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Core>()?;
     m.add_function(wrap_pyfunction!(longest_first, m)?)?;
     m.add_function(wrap_pyfunction!(simhash, m)?)?;
+    m.add_function(wrap_pyfunction!(visit_counts, m)?)?;
     Ok(())
 }
