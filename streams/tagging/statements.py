@@ -2066,6 +2066,7 @@ def _stateless_official(st: Statement, article: CleanArticle, mentions: list[Men
 # a title so owned and placed in no state is somebody else's.
 _TITLE_OWNER = re.compile(r"\s+(?:for|of|at|de|du|des|del|della|dello|degli|do|da|dos|das|der|von|für|van)(?!\w)",
                           re.IGNORECASE)
+_HARSH = frozenset({"retaliation", "grave_consequences", "red_line", "escalation", "party_to_conflict"})
 # What an unplaced voice says must answer an act or draw a line: "the conflict could escalate further"
 # from a bare "he" is as often an analyst's.
 _UNPLACED_TERMS = frozenset({*_ANSWERS, "red_line"})
@@ -2113,11 +2114,17 @@ def _pronoun_warns(text: str, sents: Sequence[Span], run: Sequence[Statement],
         s0 = sents[s.sentence].start
         sq = [(x, y) for x, y in qspans if x < sents[s.sentence].end and y > s0]
         we = _WE_RE.get(s.language)
-        # "said" too where the quoted words speak for a collective of talk of force ('"… our red lines
+        # "said" too where the quoted words speak for a collective in talk of force ('"… our red lines
         # …," he said'), not of a match ('"we will respond to Brazil on the pitch"')
+        # … or where the quoted words themselves threaten retaliation ('"… the US will pay a price,"
+        # he added'; not a mere "we will respond")
+        said = (*s.terms, *s.context)
         collective = we is not None and any(we.search(text, x, y) for x, y in sq) and \
-            not _SECURITY_TOPIC.isdisjoint((*s.terms, *s.context))
-        verbs = ("warn", "threaten", "say") if collective else ("warn", "threaten")
+            not _SECURITY_TOPIC.isdisjoint(said)
+        threat = not _HARSH.isdisjoint(said) and any(
+            h.phrase.layer == "cue" and h.phrase.value == "threaten" and _inside(h.start, sq)
+            for h in sentence_hits.get(s.sentence, ()))
+        verbs = ("warn", "threaten", "say") if collective or threat else ("warn", "threaten")
         if not set(verbs) & {s.cue, *s.cues}:
             continue
         for h in sentence_hits.get(s.sentence, ()):
