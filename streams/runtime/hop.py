@@ -14,7 +14,8 @@ Each ``getmany()`` batch:
    schema or stage failure or an output refused at send), the outputs sent without awaiting
    each delivery;
 2. awaits every delivery of the batch; an output the broker refused sends its input to the
-   dead-letter topic (kind ``send_failed``, the stage that wrote the output), as the agents do;
+   dead-letter topic (kind ``send_failed``, the stage that wrote the output), as the agents do,
+   unless the failure is transient (a broker away, :func:`transient`): then the batch is read again;
 3. commits the batch's offsets. Delivery is at least once: a failure before the commit seeks
    the batch's partitions back, and a worker that dies redelivers from the last commit; alert
    ids make a redelivery harmless.
@@ -56,7 +57,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.errors import CommitFailedError, KafkaError
+from aiokafka.errors import CommitFailedError, KafkaError, KafkaTimeoutError
 from mode import Service
 
 from streams.kafka import kafka_client_options, process_group
@@ -264,7 +265,9 @@ class ProcessHop(Service):
         refused: dict[int, tuple[Record, str, BaseException]] = {}
         for (_, event, topic), result in zip(pending, results, strict=True):
             if isinstance(result, BaseException):
-                if topic not in self.stage_of:  # a dead letter itself
+                if topic not in self.stage_of or transient(result):
+                    # a dead letter itself, or a broker away for longer than the producer waits:
+                    # the batch is read again, the article is not lost (its alert would be)
                     raise result
                 refused.setdefault(id(event), (event, self.stage_of[topic], result))
         if not refused:
@@ -372,3 +375,11 @@ class Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         await self.hop.assigned(assigned)
+
+
+def transient(exc: BaseException) -> bool:
+    """A delivery failure that a later attempt can get past: a broker, leader or coordinator
+    away (aiokafka marks those ``retriable``), or the producer's own wait for it running out
+    (``KafkaTimeoutError``, which aiokafka does not mark, having retried within that wait). A
+    record too large or a topic the worker may not write to is refused for good: a dead letter."""
+    return isinstance(exc, KafkaTimeoutError | TimeoutError) or bool(getattr(exc, "retriable", False))

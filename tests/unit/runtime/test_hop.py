@@ -246,7 +246,7 @@ def test_an_output_refused_on_delivery_dead_letters_its_input_once_then_commits(
     """Two of one input's outputs fail on delivery: one dead letter (the stage of its first
     refused output), awaited before the commit."""
     refused = {(TAGGED, b"k1-5"), (CANDIDATES, b"k1-5")}
-    producer = FakeProducer(fail=lambda topic, key: KafkaTimeoutError("not delivered") if (topic, key) in refused
+    producer = FakeProducer(fail=lambda topic, key: MessageSizeTooLargeError("too large") if (topic, key) in refused
                             else None)
     hop = make_hop(tmp_path)
     consumer, producer = wire(hop, {P0: [record(P0, 3)], P1: [record(P1, 4), record(P1, 5)]}, producer)
@@ -257,6 +257,30 @@ def test_an_output_refused_on_delivery_dead_letters_its_input_once_then_commits(
     assert letter["article_id"] == "k1-5"
     assert consumer.commits == [{P0: 4, P1: 6}]
     assert producer.on(DEADLETTER)[0].future.done()
+
+
+@pytest.mark.parametrize("error", [KafkaTimeoutError("not delivered in time"), KafkaConnectionError("broker gone")])
+def test_an_output_not_delivered_for_a_passing_reason_is_read_again_not_dead_lettered(
+        tmp_path: Path, error: BaseException) -> None:
+    """A broker away for longer than the producer waits (a timeout, a lost connection, a leader
+    moving) loses no article: nothing is dead-lettered or committed past the record, the batch is
+    read again and committed once the broker takes the outputs."""
+    broken = [True]
+
+    def fail(topic: str, key: bytes | None) -> BaseException | None:
+        if broken[0] and (topic, key) == (CANDIDATES, b"k0-11"):
+            broken[0] = False
+            return error
+        return None
+
+    hop = make_hop(tmp_path)
+    consumer, producer = wire(hop, {P0: [record(P0, 10), record(P0, 11), record(P0, 12)]},
+                              FakeProducer(fail=fail), committed={P0: 10})
+    run(hop._run())
+    assert dead_letters(producer) == []
+    assert consumer.seeks == [(P0, 10)]
+    assert consumer.commits == [{P0: 13}]
+    assert [s.key for s in producer.on(CANDIDATES)].count(b"k0-11") == 2
 
 
 @pytest.mark.parametrize("how", ["at send time", "on delivery"])
@@ -271,8 +295,9 @@ def test_a_dead_letter_refused_itself_commits_nothing_and_the_batch_is_read_agai
         if broken[0] and key == b"k0-11" and topic in (CANDIDATES, DEADLETTER):
             if topic == DEADLETTER:
                 broken[0] = False  # the broker is back for the next attempt
-            gone: BaseException = KafkaConnectionError("broker gone")
-            return gone
+                gone: BaseException = KafkaConnectionError("broker gone")
+                return gone
+            return MessageSizeTooLargeError("too large")  # refused for good: a dead letter is due
         return None
 
     producer = FakeProducer(refuse=refused) if how == "at send time" else FakeProducer(fail=refused)
