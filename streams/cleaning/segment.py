@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Iterable
 
 from streams.models import Span
 
@@ -398,13 +399,14 @@ _CJK_CLOSE = frozenset("」』）”")
 _CJK_MARK = re.compile("[" + "".join(sorted(_CJK_END | _CJK_OPEN | _CJK_CLOSE)) + "]")
 
 
-def reference_split_cjk(text: str, spans: list[Span]) -> list[Span]:
-    """_split_cjk as one loop over every character: the rule as written, and what the fast form is
-    tested against."""
+def _split_cjk_over(text: str, spans: list[Span], positions: Callable[[int, int], Iterable[int]]) -> list[Span]:
+    """Chinese and Japanese end a sentence at "。", "！" or "？" with no space after it; not
+    inside 「…」 or “…” (a quoted sentence stays with its speaker). ``positions(start, end)``: the
+    characters of a span to look at (every one, or only the marks)."""
     out: list[Span] = []
     for sp in spans:
         start, depth = sp.start, 0
-        for i in range(sp.start, sp.end):
+        for i in positions(sp.start, sp.end):
             ch = text[i]
             if ch in _CJK_OPEN:
                 depth += 1
@@ -418,29 +420,17 @@ def reference_split_cjk(text: str, spans: list[Span]) -> list[Span]:
         if start < sp.end:
             out.append(Span(start, sp.end))
     return out
+
+
+def reference_split_cjk(text: str, spans: list[Span]) -> list[Span]:
+    """_split_cjk looking at every character: the rule as written, and what the fast form is
+    tested against."""
+    return _split_cjk_over(text, spans, range)
 
 
 def _split_cjk(text: str, spans: list[Span]) -> list[Span]:
-    """Chinese and Japanese end a sentence at "。", "！" or "？" with no space after it; not
-    inside 「…」 or “…” (a quoted sentence stays with its speaker). One linear pass per span."""
-    out: list[Span] = []
-    for sp in spans:
-        start, depth = sp.start, 0
-        for m in _CJK_MARK.finditer(text, sp.start, sp.end):
-            i = m.start()
-            ch = text[i]
-            if ch in _CJK_OPEN:
-                depth += 1
-            elif ch in _CJK_CLOSE:
-                depth = max(0, depth - 1)
-            elif ch in _CJK_END and depth == 0 and i + 1 < sp.end:
-                out.append(Span(start, i + 1))
-                start = i + 1
-                while start < sp.end and text[start] in " \u3000":
-                    start += 1
-        if start < sp.end:
-            out.append(Span(start, sp.end))
-    return out
+    """One linear pass per span over the marks only (re finds them; the rest is skipped in C)."""
+    return _split_cjk_over(text, spans, lambda a, b: (m.start() for m in _CJK_MARK.finditer(text, a, b)))
 
 
 def segment(text: str, language: str | None = None) -> tuple[list[Span], list[Span]]:

@@ -297,7 +297,8 @@ def test_a_dead_letter_refused_itself_commits_nothing_and_the_batch_is_read_agai
                 broken[0] = False  # the broker is back for the next attempt
                 gone: BaseException = KafkaConnectionError("broker gone")
                 return gone
-            return MessageSizeTooLargeError("too large")  # refused for good: a dead letter is due
+            too_large: BaseException = MessageSizeTooLargeError("too large")  # refused for good: a dead letter is due
+            return too_large
         return None
 
     producer = FakeProducer(refuse=refused) if how == "at send time" else FakeProducer(fail=refused)
