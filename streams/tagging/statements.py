@@ -395,7 +395,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         tag_comma = text.rfind(",", anchor.end, outside[-1].start) \
             if len(outside) > 1 and anchor.phrase.value not in ("say", "warn") else -1
         if tag_comma >= 0 and outside[-1].phrase.value in ("say", "warn") and s1 - tag_comma <= TAG_REACH and \
-                any(tag_comma < h.start < s1 for h in (*layers.nongov, *layers.roles)) and \
+                any(tag_comma < h.start < s1 and not _MEDIA.search(text, h.start, h.end)
+                    for h in (*layers.nongov, *layers.roles)) and \
                 not any(h.phrase.value == "source" and h.start <= outside[-1].start < h.end for h in layers.mods):
             # ("…, according to state television" cites where the words were reported: _media_source)
             # "Russia will respond to …, an analyst said.": a tag that ends the sentence with its own
@@ -404,9 +405,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             outside = [anchor, *outside[:-1]]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
+        dateline = _DATELINE.match(text, s0, s1)
         free = [mentions[i] for i in smentions
                 if mentions[i].type in SPEAKER_TYPES and not _inside(mentions[i].start, sq)
-                and (mentions[i].type != "city" or mentions[i].role == "capital")]
+                and (mentions[i].type != "city" or mentions[i].role == "capital")
+                and (dateline is None or mentions[i].start >= dateline.end())]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         speaker = _known_surname(speaker, mentions, s0, kb)
         cited = _cited(text, article.language, anchor, s0, s1, sq, layers, free, kb, speaker)
@@ -797,6 +800,16 @@ def _own_subject(speaker: Speaker | None, text: str, lang: str, anchor: Hit, bes
 _MEDIA_REACH = 40  # characters between "quoting"/"citing" and the outlet's noun ("the official … newspaper")
 
 
+# An outlet that carried the words ("…, state media KCNA said"): it reports the speaker, it is not one
+_MEDIA = re.compile(r"media|agenc|agentur|KCNA|Xinhua|TASS|ТАСС|РИА|Yonhap|news|newspaper|televis|TV|radio|"
+                    r"Sinmun|Zeitung|gazet|báo|berita|通信|通讯社|新华|통신|신문|وكالة|تلفزيون|قناة|СМИ|ЗМІ|媒体|メディア|언론",
+                    re.IGNORECASE)
+# A wire dateline opens a story with the place it was filed from ("SEOUL (Yonhap) --", "MOSCOW, Dec
+# 5 (Reuters) -", "МОСКВА, 5 декабря. /ТАСС/.", "PEKING (dpa) -"): a place, never the speaker.
+_DATELINE = re.compile(r"\s*[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ .'’-]{1,30}"
+                       r"(?:,\s*[^()/\n]{1,30}?)?\s*(?:\([^()\n]{1,30}\)|/[^/\n]{1,20}/)\s*[.:]?\s*[-–—]*\s*")
+
+
 def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Layers, sq: list[tuple[int, int]],
                   s1: int) -> Speaker | None:
     """A state named as the speaker ("Pyongyang threatened …") on the word of a non-government
@@ -808,6 +821,8 @@ def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Laye
     for h in layers.mods:
         if h.phrase.value != "source" or h.start <= anchor.start or h.start >= s1 or _inside(h.start, sq):
             continue
+        if any(c.phrase.value in ("say", "warn") and anchor.end <= c.start < h.start for c in layers.cues):
+            continue  # "…, the head of the Guards said on Sunday, according to state media": his words
         ng = next((n for n in layers.nongov if h.end <= n.start <= h.end + _MEDIA_REACH
                    and not _PUNCT.search(text, h.end, n.start)), None)
         if ng is not None:

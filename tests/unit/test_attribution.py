@@ -401,3 +401,16 @@ def test_a_sentence_final_tag_with_a_title_keeps_the_state_that_opens_it(pipelin
     sp = _speakers(pipeline, body, "en")[0]
     assert sp is not None and sp.government and sp.country == "NO"
     assert _result(pipeline, body, "en").alerts
+
+
+def test_a_wire_dateline_is_a_place_not_the_speaker(pipeline: Pipeline) -> None:
+    for body in ("SEOUL (Yonhap) -- Norway threatened on Friday to take military action against Sweden.",
+                 "TOKYO, Dec 5 (Reuters) - Norway warned Sweden that any incursion would cross a red line."):
+        sp = _speakers(pipeline, body, "en")[0]
+        assert sp is not None and sp.country == "NO", (body, sp)
+
+
+def test_a_tag_that_names_the_outlet_leaves_the_state_its_threat(pipeline: Pipeline) -> None:
+    body = "Norway threatened on Friday to take military action against Sweden, state media said."
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "NO" and sp.government
