@@ -1216,7 +1216,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     if best.phrase.value != "say":
         content.append((s0, s1))
     else:  # what follows "said" ("said it will …"), or what precedes an attribution at the end
-        content.append((anchor.end, s1))
+        content.append((anchor.start, s1))  # (from the cue: "não descarta uma resposta" is one term)
         if lang in VERB_FINAL or (lang == "de" and not _WORD.search(text, anchor.end, s1)):
             # "…と述べた", "…고 밝혔다", "… söyledi", German "hat … als … bezeichnet": what was said
             # comes first
