@@ -10,9 +10,10 @@ a sentence before or after (one speaker, not two).
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from streams.models import CleanArticle, Mention, Span, Speaker, Statement, Voice
@@ -841,23 +842,18 @@ _TOP_OFFICES = frozenset({"head_of_state", "head_of_government"})
 KNOWN_FORMER_REACH = 30  # "former President X", "el expresidente X": right before a known person's name
 
 
-def _former(text: str, s0: int, chosen: Mention, layers: _Layers, top_office: bool = False) -> int | None:
+def _former(text: str, s0: int, chosen: Mention, layers: _Layers, kb: KnowledgeBase) -> int | None:
     """Where a "former" stands before the subject in its noun phrase (no cue between)."""
     # A known person's dates decide (_date_check), unless the text calls a head of state or
     # government former in their own noun phrase ("el expresidente Trump": written when out of that
     # office; "former president Medvedev" holds another office now, which the dates give)
-    if chosen.via in ("role", "role_cue"):
-        reach = FORMER_REACH
-    elif top_office:
-        reach = KNOWN_FORMER_REACH
-    else:
-        return None
-    lo = max(s0, chosen.start - reach)
+    titled = chosen.via in ("role", "role_cue")
+    lo = max(s0, chosen.start - (FORMER_REACH if titled else KNOWN_FORMER_REACH))
     m = max(_FORMER.finditer(text, lo, chosen.start), key=lambda x: x.start(), default=None)
     if m is None or any(m.end() <= h.start < chosen.start for h in layers.cues) or \
             _PUNCT.search(text, m.end(), chosen.start):
         return None
-    return m.start()
+    return m.start() if titled or speaker_of(chosen, kb).role in _TOP_OFFICES else None
 
 
 _INTRO = re.compile(r"(?<!\w)(?:in|on|dans|en|em|con|nel|nella|in einer|in einem|dalam|trong|w|we|в|во|у)"
@@ -1208,8 +1204,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                 [*sq, (s0, s1)]
         if agent is not None:
             chosen = agent
-    former = _former(text, s0, chosen, layers, speaker_of(chosen, kb).role in _TOP_OFFICES) \
-        if chosen is not None and chosen.type == "person" else None
+    former = _former(text, s0, chosen, layers, kb) if chosen is not None and chosen.type == "person" else None
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
     # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
     content = list(sq)
@@ -2098,12 +2093,12 @@ def _first_named(mentions: Sequence[Mention], sentence_hits: dict[int, list[Hit]
 
 def _unplaced(text: str, sents: Sequence[Span], a: int, b: int, role: Hit | None, run: Sequence[Statement],
               classes: set[str], mentions: Sequence[Mention], sentence_hits: dict[int, list[Hit]],
-              qspans: Sequence[tuple[int, int]], first_named: int) -> bool:
+              qspans: Sequence[tuple[int, int]], first_named: Callable[[], int]) -> bool:
     """A bare title, or a pronoun whose own verb warns or threatens, that speaks for a state the text
     never names as its own: an official nonetheless, when nobody (no person, no non-government
     voice) is named before it outside quotes (``first_named``), and what was said names another
     state or alliance."""
-    if first_named < max(s.cue_start for s in run):
+    if first_named() < max(s.cue_start for s in run):
         return False  # (so only the start of a text gets this far: the scans below stay short)
     # (not a place in the tag after a quote: '"Our red line is clear," he said in France')
     tags = [(s.cue_start, s.end) for s in run if s.quote_end is not None and s.quote_end <= s.cue_start]
@@ -2157,7 +2152,8 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
     the state from how the speech refers to itself. A pronoun holds no office of its own: it
     speaks for a state only when its own quoted words name that state as acting."""
     i = 0
-    first_named: int | None = None  # computed once, where first needed
+    # where the text first names somebody: computed once, where first needed
+    first_named = functools.cache(lambda: _first_named(mentions, sentence_hits, qspans, len(article.text)))
     while i < len(statements):
         st = statements[i]
         if st.speaker is not None:
@@ -2221,32 +2217,27 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
                     we.search(text, x, y) for x, y in qspans if a <= x < b):
                 country = _self_reference(text, st.language, a, b, mentions, said, quoted_only=False, threat=threat)
             that = _THAT_RE.get(st.language)
-            # an assertion's clause, not a warning's: "he warned that Germany will send troops" is as
-            # often a warning about that state as its own stance
-            clause = next((m for h in sentence_hits.get(st.sentence, ()) if h.phrase.layer == "cue" and that
-                           and h.phrase.value != "warn" and (m := that.match(text, h.end)) is not None), None)
-            if country is None and clause is not None and not any(a <= x < b for x, _ in qspans):
-                # reported speech with no quote: "He stressed that Ukraine … is ready to respond"
-                # ("nobody should underestimate Germany's resolve" stays a journalist's paraphrase)
-                country = _self_reference(text, st.language, clause.end(), b, mentions, said, quoted_only=False,
-                                          threat=threat, resolve_too=False)
+            if country is None and that is not None and not any(a <= x < b for x, _ in qspans):
+                # reported speech with no quote: "He stressed that Ukraine … is ready to respond", an
+                # assertion's clause, not a warning's ("he warned that Germany will send troops" is as
+                # often about that state); "nobody should underestimate Germany's resolve" stays a
+                # journalist's paraphrase
+                clause = next((m for h in sentence_hits.get(st.sentence, ()) if h.phrase.layer == "cue"
+                               and h.phrase.value != "warn" and (m := that.match(text, h.end)) is not None), None)
+                if clause is not None:
+                    country = _self_reference(text, st.language, clause.end(), b, mentions, said,
+                                              quoted_only=False, threat=threat, resolve_too=False)
         home = _HOME_PRESS.get(st.language)
         if country is None and home is not None and classes & _ANSWERS and any(
                 home[1].search(text, x, y) for x, y in said if a <= x < b):
             country = home[0]
-        if country is not None:
+        # (a title, or a pronoun that threatens, with nobody named before and no state of its own: an
+        # official of a state the text does not say; its alerts carry the country as unknown)
+        if country is not None or _unplaced(text, sents, a, b, role, run, classes, mentions, sentence_hits,
+                                            qspans, first_named):
             name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
             person = Speaker(name, "person", None, None, role.phrase.value if role else None, None, True)
-            speaker = _adopt(person, country, kb)
-            for s in run:
-                s.speaker = speaker
-        elif _unplaced(text, sents, a, b, role, run, classes, mentions, sentence_hits, qspans,
-                       first_named := _first_named(mentions, sentence_hits, qspans, len(text))
-                       if first_named is None else first_named):
-            # A title, or a pronoun that threatens, with nobody named before: an official of a state
-            # the text does not say (alerts carry the country as unknown)
-            name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
-            speaker = Speaker(name, "person", None, None, role.phrase.value if role else None, None, True)
+            speaker = _adopt(person, country, kb) if country is not None else person
             for s in run:
                 s.speaker = speaker
         i = j + 1
