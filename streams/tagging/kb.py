@@ -34,6 +34,8 @@ from babel.core import get_global
 
 from streams.languages import LANGUAGES
 from streams.settings import Settings
+from streams.tagging import confrontations
+from streams.tagging.confrontations import Confrontations
 from streams.tagging.matcher import Matcher, Phrase, Tables, _tables, is_cjk, make_phrase
 from streams.yamlio import Located, load_yaml
 
@@ -110,6 +112,8 @@ class KnowledgeBase:
     # the matcher does not take alone (too common) may still name one of them where the article
     # names their country (streams/tagging/statements.py, _known_surname)
     surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # who confronts whom (data/confrontations.yaml): the state of an official the text never places
+    confrontations: Confrontations = field(default_factory=confrontations.load)
 
     def body(self, country: str, kind: str) -> Entity:
         """The government body of a kind for a country (made on first use)."""
@@ -856,4 +860,6 @@ def load(settings: Settings | None = None) -> KnowledgeBase:
             _write_cache(path, parts)
         else:
             os.utime(path)  # recently used: kept when older ones are pruned
-        return parts.knowledge_base()
+        base = parts.knowledge_base()
+        base.confrontations = confrontations.load(settings.kb_path)
+        return base

@@ -2068,6 +2068,8 @@ def _stateless_official(st: Statement, article: CleanArticle, mentions: list[Men
         return
     country = _self_reference(article.text, st.language, st.start, st.end, mentions, qspans, quoted_only=False,
                               threat=bool(classes & _ANSWERS))
+    if country is None:
+        country = kb.confrontations.infer(_named_states([st], st.start, st.end, mentions), st.language)
     if country is not None:
         st.speaker = _adopt(sp, country, kb)
 
@@ -2091,6 +2093,14 @@ def _first_named(mentions: Sequence[Mention], sentence_hits: dict[int, list[Hit]
     return min((*people, *voices), default=end)
 
 
+def _named_states(run: Sequence[Statement], a: int, b: int, mentions: Sequence[Mention]) -> set[str]:
+    """The states and alliances what was said (text[a:b]) names, not counting a place in the tag
+    after a quote ('"Our red line is clear," he said in France')."""
+    tags = [(s.cue_start, s.end) for s in run if s.quote_end is not None and s.quote_end <= s.cue_start]
+    return {m.country for m in mentions if a <= m.start < b and m.country is not None
+            and (m.type in ("country", "organization") or m.role == "capital") and not _inside(m.start, tags)}
+
+
 def _unplaced(text: str, sents: Sequence[Span], a: int, b: int, role: Hit | None, run: Sequence[Statement],
               classes: set[str], mentions: Sequence[Mention], sentence_hits: dict[int, list[Hit]],
               qspans: Sequence[tuple[int, int]], first_named: Callable[[], int]) -> bool:
@@ -2101,10 +2111,7 @@ def _unplaced(text: str, sents: Sequence[Span], a: int, b: int, role: Hit | None
     if first_named() < max(s.cue_start for s in run):
         return False  # (so only the start of a text gets this far: the scans below stay short)
     # (not a place in the tag after a quote: '"Our red line is clear," he said in France')
-    tags = [(s.cue_start, s.end) for s in run if s.quote_end is not None and s.quote_end <= s.cue_start]
-    if not any(a <= m.start < b and m.country is not None and (m.type in ("country", "organization")
-                                                               or m.role == "capital")
-               and not _inside(m.start, tags) for m in mentions):
+    if not _named_states(run, a, b, mentions):
         return False
     if role is not None:
         return _TITLE_OWNER.match(text, role.end) is None
@@ -2237,6 +2244,9 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
                                             qspans, first_named):
             name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
             person = Speaker(name, "person", None, None, role.phrase.value if role else None, None, True)
+            if country is None:
+                # the one state that confronts those the words name, if one stands out
+                country = kb.confrontations.infer(_named_states(run, a, b, mentions), st.language)
             speaker = _adopt(person, country, kb) if country is not None else person
             for s in run:
                 s.speaker = speaker
