@@ -204,6 +204,10 @@ def _suffixed(text: str, end: int) -> bool:
     matched name itself ("ABD'ye", "NATO'ya")."""
     return _SUFFIXED.match(text, end) is not None or _SUFFIX_END.search(text, max(0, end - 12), end) is not None
 _TOPIC = {"ja": re.compile(r"\s?[はが]"), "ko": re.compile(r"\s?(?:은|는|이|가|측은|측이)(?![가-힣])")}
+# The topic alone (は, 은/는), not the subject (が, 이/가): in a sentence that opens on a topic
+# ("タイ陸軍の報道官は、カンボジア軍が…砲撃すれば…と述べた"), a subject after it is of a clause
+# inside what was said, mostly the condition's.
+_TOPIC_ONLY = {"ja": re.compile(r"\s?は"), "ko": re.compile(r"\s?(?:은|는|측은)(?![가-힣])")}
 _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
 
 
@@ -423,6 +427,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             content += more
         speaker = _own_subject(speaker, text, article.language, anchor, best, free, sq, kb)
         speaker = _media_source(speaker, text, anchor, layers, sq, s1)
+        # "X said that Russia threatened Y …": a threat reported with its own subject is not X's
+        reported = _reported_threats(text, article.language, anchor, outside, free, speaker, s1, layers.mods)
+        if reported:  # (its words too: "… mit militärischen Konsequenzen gedroht" is no warning of X's)
+            scues = [c for c in scues if c not in reported]
+            best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         if speaker is None and sq:  # 'Defence Minister X:\n«…»', "岸防衛相「…」": a name labels the quote
             speaker = _label(text, article.sentences, si, sq[0][0], mentions, sentence_mentions, sentence_hits, kb)
         if speaker is None and prev is not None and prev.sentence >= si - 2 and \
@@ -456,7 +465,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 _OPENING.match(text, article.sentences[si - 1].start) and (_OPENING.match(text, s0) or recap):
             # '"…." "…," Lavrov said.', '"…." That was the message from X.': the quote before is theirs too
             prev.speaker = speaker
-        sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)]
+        sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)
+                  and not any(_inside(t.start, [span]) for span in reported.values())]
         sterms = _foreground(text, article.language, layers.mods, sterms, sq, s0, s1)
         negated_terms = layers.negated(text)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
@@ -516,6 +526,60 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     if day:
         for st in out:
             _date_check(st, kb, day)
+    return out
+
+
+# What joins a second verb to the first one's subject ("X said Russia would respond and warned …"):
+# the second verb is then X's own.
+_JOINED = re.compile(r",|;|\s(?:and|und|et|y|e|и|і|та|а|i|oraz|ve|dan|và|но|but|aber|mais|pero|ma|mas)\s",
+                     re.IGNORECASE)
+REPORTED_LEAD = 14  # characters between a speech verb and the subject of its reported clause (", that ")
+# Japanese, Korean: the subject of a clause inside what was said carries が or 이/가, not the topic.
+_SUBJECT_MARK = {"ja": re.compile(r"\s?が"), "ko": re.compile(r"\s?(?:이|가|측이)(?![가-힣])")}
+# … unless a condition ends between it and the verb: "북한이 도발하면 … 응징할 것", "北朝鮮が挑発すれば … 反撃する"
+_CONDITION_END = {"ja": re.compile(r"(?:ば|たら|なら|場合)(?:[、，\s]|は)"),
+                  "ko": re.compile(r"(?:면|경우)(?:[,\s]|에는)")}
+
+
+def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit], free: Sequence[Mention],
+                      speaker: Speaker | None, s1: int, mods: Sequence[Hit]) -> dict[Hit, tuple[int, int]]:
+    """Threat and warning verbs the speaker reports of somebody else: "the ministry said Russia
+    had threatened the Baltic states", "Russland habe … gedroht", "ロシアが…脅していると非難した".
+    The reported clause opens on its own subject, a state or a person other than the speaker, and
+    the verb is that subject's (not joined to the speaker's by "and" or a comma). Each such verb
+    with the span of its clause, whose words are not the speaker's either."""
+    # (Japanese, Korean: the speaker's own verb comes last, after the clause it reports)
+    outer = outside[-1] if lang in _SUBJECT_MARK and outside else anchor
+    out: dict[Hit, tuple[int, int]] = {}
+    if speaker is None or outer.phrase.value in ("threaten", "warn"):
+        return out
+    for c in outside:
+        if c is outer or c.phrase.value not in ("threaten", "warn"):
+            continue
+        if lang in _SUBJECT_MARK:
+            if c.end > outer.start:
+                continue
+            subject = next((m for m in reversed(free) if m.end <= c.start and _SUBJECT_MARK[lang].match(text, m.end)
+                            and not _JOINED.search(text, m.end, c.start)
+                            and not _CONDITION_END[lang].search(text, m.end, c.start)), None)
+        else:
+            if c.start < outer.end:
+                continue
+            subject = next((m for m in free if outer.end <= m.start < c.start), None)
+            if subject is not None and (subject.start - outer.end > REPORTED_LEAD
+                                        or _JOINED.search(text, subject.end, c.start)
+                                        # "said that if Iran attacks, Israel will respond": the condition's
+                                        or any(h.phrase.value == "conditional" and outer.end <= h.start < subject.start
+                                               for h in mods)):
+                subject = None
+        # (the speaker's own state named before the verb may be its subject: "…, Israel will respond")
+        if subject is not None and any(subject.end <= m.start < c.start and m.country == speaker.country
+                                       for m in free):
+            continue
+        if subject is None or subject.country is None or subject.country == speaker.country or \
+                subject.type not in ("country", "person", "body", "city"):
+            continue
+        out[c] = (subject.start, c.end if lang in _SUBJECT_MARK else s1)
     return out
 
 
@@ -1131,6 +1195,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
         before = [m for m in before if _TOPIC[lang].match(text, _phrase_end(text, m.end, spans))
                   or _ACCORDING[lang].match(text, _phrase_end(text, m.end, spans))]
+        topic = next((e for a, b in spans if clause <= a < anchor.start and not _inside(a, sq)
+                      and _TOPIC_ONLY[lang].match(text, e := _phrase_end(text, b, spans))), None)
+        if topic is not None:
+            before = [m for m in before if m.start < topic]
     elif lang == "tr":  # "Polonya Dışişleri Bakanı'nın", "ABD'ye": a case suffix marks no subject
         # the suffix closes the whole name ("Polonya Dışişleri Bakanı'nın"): every part of it is no subject
         spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
