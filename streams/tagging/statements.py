@@ -1377,6 +1377,12 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
         if m is None:
             return None
         a, b = m.span(1)
+    if _CJK_CHAR.search(text, a, b):
+        return None  # "NATO諸国は…": a capital letter in Chinese, Japanese or Korean text opens an acronym, not a name
+    prev = _LAST_WORD.search(text, max(s0, a - 16), a)
+    if prev is not None and prev.end() >= a - 1 and (_PREPOSITION.fullmatch(prev.group(1))
+                                                      or _IN_PLACE.fullmatch(prev.group(1))):
+        return None  # "A embaixadora de Israel em Lisboa avisou": a place, not who spoke
     words = text[a:b].split()
     while words and words[0].lower() in _NOT_NAMES:  # "The Ministry", "But Mr Howard"
         a = text.index(words[1], a + len(words[0])) if len(words) > 1 else b
@@ -1395,6 +1401,8 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
     return a, b
 
 
+_IN_PLACE = re.compile(r"em|en|à|au|aux|nel|nella|na|no|ở|tại|в|во|у|w|ve|auf", re.IGNORECASE)
+_CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _CLOSES = re.compile(r"[,—–:!?]|\s-\s")  # " - " typed for a dash: '"…" - powiedziała X
 # Subject pronouns (not "it", not "sie"/"ông" before a name): one between a country and the cue is the subject.
 _SUBJECT_PRONOUN = re.compile(
@@ -1870,14 +1878,19 @@ _SELF_FUTURE = {
     "en": r"will|would|could|shall|won['’]t|is ready|stands ready|is prepared|reserves|"
           r"(?:firmly |strongly |resolutely )?opposes",
     "de": r"wird|werde|würde|werden|könnte|ist bereit|behält sich",
+    # (with the conditional of reported speech: "a averti que la France riposterait")
     "fr": r"va|ne va|sera|prendra|répondra|ripostera|est prête?|se réserve|ne restera|pourrait|pourra|"
-          r"ne permettra|ne tolérera|s['’]oppose",
+          r"ne permettra|ne tolérera|s['’]oppose|allait|prendrait|répondrait|riposterait|serait prête?|"
+          r"ne resterait|ne permettrait|ne tolérerait",
     "es": r"va a|tomará|responderá|está dispuesta|está preparada|está lista|se reserva|no dudará|podría|podrá|"
-          r"no permitirá|no tolerará|se opone",
+          r"no permitirá|no tolerará|se opone|iba a|tomaría|respondería|estaría dispuesta|estaría preparada|"
+          r"no dudaría|no permitiría|no toleraría",
     "pt": r"vai|irá|tomará|responderá|está pronta|está preparada|se reserva|não hesitará|poderia|poderá|"
-          r"não permitirá|não tolerará|se opõe",
+          r"não permitirá|não tolerará|se opõe|ia|tomaria|responderia|estaria pronta|estaria preparada|"
+          r"não hesitaria|não permitiria|não toleraria",
     "it": r"farà|prenderà|risponderà|è pronta|si riserva|non esiterà|potrebbe|potrà|non permetterà|"
-          r"non tollererà|si oppone",
+          r"non tollererà|si oppone|avrebbe|farebbe|prenderebbe|risponderebbe|sarebbe pronta|non esiterebbe|"
+          r"non permetterebbe|non tollererebbe",
     "id": r"pasti akan|akan|tidak akan|siap|bakal|dengan tegas menentang|menentang keras|menentang",
     "vi": r"sẽ|sẵn sàng|không ngần ngại|kiên quyết phản đối|phản đối",
     "ru": r"будет|готова|готов|примет|ответит|не оставит|оставляет за собой|может|могла бы|выступает против",
