@@ -537,7 +537,7 @@ REPORTED_LEAD = 14  # characters between a speech verb and the subject of its re
 # Japanese, Korean: the subject of a clause inside what was said carries が or 이/가, not the topic.
 _SUBJECT_MARK = {"ja": re.compile(r"\s?が"), "ko": re.compile(r"\s?(?:이|가|측이)(?![가-힣])")}
 # … unless a condition ends between it and the verb: "북한이 도발하면 … 응징할 것", "北朝鮮が挑発すれば … 反撃する"
-_CONDITION_END = {"ja": re.compile(r"(?:ば|たら|なら|場合)(?:[、，\s]|は)"),
+_CONDITION_END = {"ja": re.compile(r"(?:[えけせてねべめれげぜで]ば|たら|なら|場合)"),
                   "ko": re.compile(r"(?:면|경우)(?:[,\s]|에는)")}
 
 
@@ -1193,7 +1193,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     if lang in _TOPIC:  # Japanese, Korean: the subject carries は/が, 은/는/이/가; "…に対し" is no subject
         # after the whole name and title ("조태열 외교부 장관은", "ペスコフ報道官は")
         spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
-        before = [m for m in before if _TOPIC[lang].match(text, _phrase_end(text, m.end, spans))
+        before = [m for m in before if (_TOPIC[lang].match(text, e := _phrase_end(text, m.end, spans))
+                                        # (not the subject of a condition: "アルメニアが…続ければ…と警告した")
+                                        and not (_SUBJECT_MARK[lang].match(text, e)
+                                                 and _CONDITION_END[lang].search(text, e, anchor.start)))
                   or _ACCORDING[lang].match(text, _phrase_end(text, m.end, spans))]
         topic = next((e for a, b in spans if clause <= a < anchor.start and not _inside(a, sq)
                       and _TOPIC_ONLY[lang].match(text, e := _phrase_end(text, b, spans))), None)
@@ -2179,7 +2182,7 @@ def _named_states(run: Sequence[Statement], a: int, b: int, mentions: Sequence[M
     after a quote ('"Our red line is clear," he said in France')."""
     tags = [(s.cue_start, s.end) for s in run if s.quote_end is not None and s.quote_end <= s.cue_start]
     return {m.country for m in mentions if a <= m.start < b and m.country is not None
-            and (m.type in ("country", "organization") or m.role == "capital") and not _inside(m.start, tags)}
+            and (m.type in ("country", "organization", "body") or m.role == "capital") and not _inside(m.start, tags)}
 
 
 def _unplaced(text: str, sents: Sequence[Span], a: int, b: int, role: Hit | None, run: Sequence[Statement],
