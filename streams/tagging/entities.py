@@ -55,6 +55,7 @@ def linked(text: str, a: int, b: int) -> bool:
 # "ロシア外務省のペトロワ報道官": a name in katakana between the body (with の) and the title after it
 _KANA_NAME = re.compile(r"の[\u30a0-\u30ff・]{1,12}")
 _KANA_SPAN = 13  # the longest text _KANA_NAME matches
+_OWNER_FIRST = frozenset({"tr", "ja", "ko"})
 _STATIONED = ("驻", "駐")  # "stationed in": the host country of an envoy follows
 
 
@@ -262,7 +263,9 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
                 country = ahead.country
                 if ahead.type == "body":
                     body_kind = ahead.role
-        for _ in range(0 if country is not None and ahead is not None else 2):
+        # (Turkish, Japanese, Korean put what qualifies a title before it: a country after the title
+        # opens what was said, "Dışişleri Bakanlığı sözcüsü ABD'nin … devam etmesi halinde")
+        for _ in range(0 if (country is not None and ahead is not None) or hit.phrase.lang in _OWNER_FIRST else 2):
             # up to two qualifiers: "juru bicara Kementerian Luar Negeri Jerman"
             i = bisect_left(all_starts, pos)
             nxt = None
