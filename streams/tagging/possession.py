@@ -46,6 +46,8 @@ NOUN_FIRST = frozenset({"vi", "id", "ms", "fr", "es", "pt", "it", "ro", "ar", "h
 GENITIVE_AFTER = frozenset({"de", "ru", "uk", "pl", "cs", "bg", "sv", "no", "hu"})
 # Between an owner named first and its term: a possessive, nothing, or an attributive particle.
 _GAP_BEFORE = re.compile(r"(?:['’]s?|s)?[\s\"“”«»„]{0,3}(?:的|の|의)?[\s\"“”«»„]{0,2}$")
+# "Pakistan's threat of retaliation", "Moscow's warnings of a response": the state threatens it
+_THREAT_OF = re.compile(r"(?:['’]s?)?\s+(?:threats?|warnings?|vows?|promises?)\s+of\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
 _VERB_FIRST = ("cross", "越", "踩", "触", "觸", "挑", "突", "碰", "逾", "一線", "선을", "레드라인을")
 # Owners that are no state of the knowledge base and never the speaker's own: the West, the
 # international community, the allies, "you" (after the genitive word, or before the term)
@@ -62,16 +64,17 @@ _OTHERS_BEFORE = re.compile(r"(?<!\w)(?:Western|your|westliche\w*|occidental\w*|
 
 
 def foreign_owned(text: str, lang: str, terms: Sequence[Hit], mentions: Sequence[Mention],
-                  speaker_country: str | None) -> set[Hit]:
+                  speaker_country: str | None, verbs: Sequence[Hit] = ()) -> set[Hit]:
     """The terms of an owned class (red line, response, retaliation) whose owner is named and is
-    not the speaker's state: another state, an alliance, "the West", "you"."""
+    not the speaker's state: another state, an alliance, "the West", "you". ``verbs``: the
+    sentence's threat and warning verbs, whose object is no owner."""
     if speaker_country is None:
         return set()
     out: set[Hit] = set()
     for t in terms:
         if t.phrase.value not in OWNED:
             continue
-        owner = _owner(text, lang, t, mentions)
+        owner = _owner(text, lang, t, mentions, verbs)
         if owner is not None and owner != speaker_country:
             out.add(t)
     return out
@@ -82,7 +85,26 @@ def foreign_owned(text: str, lang: str, terms: Sequence[Hit], mentions: Sequence
 _REFLEXIVE = re.compile(r"^(?:se|s['’]|si)\s|\S(?:-se|rse|rsi)$", re.IGNORECASE)
 
 
-def _owner(text: str, lang: str, t: Hit, mentions: Sequence[Mention]) -> str | None:
+# Between two states listed as one object: "Polsce i Litwie", "Seoul and Tokyo"
+_LISTED = re.compile(r"\s*(?:,|\bi\b|\bи\b|\bі\b|\bта\b|\bund\b|\band\b|\boraz\b)\s*$", re.IGNORECASE)
+
+
+def _addressed(text: str, m: Mention, mentions: Sequence[Mention], verbs: Sequence[Hit]) -> bool:
+    """``m`` is the object of a threat or warning verb right before it ("пригрозила Південній
+    Кореї «нищівною відповіддю»", "zagroził Polsce i Litwie odpowiedzią"): the one threatened,
+    not the owner of the response that follows."""
+    start = m.start
+    for _ in range(4):
+        if any(v.phrase.value in ("threaten", "warn") and 0 <= start - v.end <= 2 for v in verbs):
+            return True
+        prev = next((x for x in mentions if x.end <= start and _LISTED.fullmatch(text, x.end, start)), None)
+        if prev is None:
+            return False
+        start = prev.start
+    return False
+
+
+def _owner(text: str, lang: str, t: Hit, mentions: Sequence[Mention], verbs: Sequence[Hit] = ()) -> str | None:
     """The country (alpha-2, or an alliance id) that owns the term, "" for an owner that is no
     state the knowledge base knows ("the West", "you"), None when no owner is named."""
     if lang in NOUN_FIRST and _REFLEXIVE.search(text[t.start:t.end]) is not None:
@@ -90,9 +112,13 @@ def _owner(text: str, lang: str, t: Hit, mentions: Sequence[Mention]) -> str | N
     # a state named before a verb form ("if the US crosses a red line", "美国越过红线") is its subject
     if lang not in NOUN_FIRST and not text[t.start:t.end].lower().startswith(_VERB_FIRST):
         for m in mentions:
+            if m.type in OWNER_TYPES and m.country and m.end <= t.start and t.start - m.end <= 28 and \
+                    _THREAT_OF.fullmatch(text, m.end, t.start) is not None:
+                return m.country
             if m.type in OWNER_TYPES and m.country and m.end <= t.start and t.start - m.end <= 6 and \
                     _GAP_BEFORE.match(text[m.end:t.start]) is not None and \
-                    (text[m.end:t.start].strip(" \"“”«»„") != "" or m.type in ("country", "city")):
+                    (text[m.end:t.start].strip(" \"“”«»„") != "" or m.type in ("country", "city")) and \
+                    not _addressed(text, m, mentions, verbs):
                 return m.country
         if _OTHERS_BEFORE.search(text, max(0, t.start - 24), t.start) is not None:
             return ""  # "the Western response", "your red lines"

@@ -473,7 +473,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         sterms = _disclaimed(text, sterms)
         sterms = _not_intended(text, article.language, layers.mods, sterms)
         if speaker is not None:  # "the West's response", "Russia's red lines" in a Ukrainian's words
-            owned = foreign_owned(text, article.language, sterms, [mentions[i] for i in smentions], speaker.country)
+            owned = foreign_owned(text, article.language, sterms, [mentions[i] for i in smentions], speaker.country,
+                                  [c for c in scues if not _inside(c.start, sq)])
             sterms = [t for t in sterms if t not in owned]
             # '"I read X's message as: "We will …""': the inner quote is X's words, not the speaker's
             others = _quoted_others(text, sq, [mentions[i] for i in smentions], layers.cues, speaker.country)
