@@ -47,7 +47,8 @@ GENITIVE_AFTER = frozenset({"de", "ru", "uk", "pl", "cs", "bg", "sv", "no", "hu"
 # Between an owner named first and its term: a possessive, nothing, or an attributive particle.
 _GAP_BEFORE = re.compile(r"(?:['’]s?|s)?[\s\"“”«»„]{0,3}(?:的|の|의)?[\s\"“”«»„]{0,2}$")
 # "Pakistan's threat of retaliation", "Moscow's warnings of a response": the state threatens it
-_THREAT_OF = re.compile(r"(?:['’]s?)?\s+(?:threats?|warnings?|vows?|promises?)\s+of\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+_THREAT_OF = re.compile(r"(?:['’]s?)?\s+(?:threats?|warnings?|vows?|promises?)\s+of\s+(?:an?\s+|the\s+)?$",
+                        re.IGNORECASE)
 _VERB_FIRST = ("cross", "越", "踩", "触", "觸", "挑", "突", "碰", "逾", "一線", "선을", "레드라인을")
 # Owners that are no state of the knowledge base and never the speaker's own: the West, the
 # international community, the allies, "you" (after the genitive word, or before the term)

@@ -502,6 +502,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         # "Amid tensions over Ukraine, X warned Moscow …": a state named in the scene is no target
         scene = _background(text, article.language, layers.mods, sq, s0, s1)
         smentions = [i for i in smentions if not _inside(mentions[i].start, scene)]
+        if sterms and _historical(text, article.language, s0, article.published_at):
+            sterms = []  # "En 1962, Moscou avait averti …": history told, no warning given now
         quote = _evidence_quote(quoted, sterms) or _subjunctive_words(text, article.language, content, sterms)
         grouped: dict[str, list[str]] = {}
         for t in sterms:
@@ -573,15 +575,39 @@ def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit],
                                         or any(h.phrase.value == "conditional" and outer.end <= h.start < subject.start
                                                for h in mods)):
                 subject = None
-        # (the speaker's own state named before the verb may be its subject: "…, Israel will respond")
-        if subject is not None and any(subject.end <= m.start < c.start and m.country == speaker.country
-                                       for m in free):
-            continue
         if subject is None or subject.country is None or subject.country == speaker.country or \
                 subject.type not in ("country", "person", "body", "city"):
             continue
         out[c] = (subject.start, c.end if lang in _SUBJECT_MARK else s1)
     return out
+
+
+# A sentence that opens on a year: "In 1962", "En 1962", "Pada 1962", "Năm 1962", "В 1962 году", "1962年".
+_YEAR_OPENER = {
+    "en": r"in|back in|as early as|during", "fr": r"en|dès|déjà en", "es": r"en|ya en|durante", "pt": r"em|já em",
+    "it": r"nel|già nel", "de": r"im jahr|im jahre|bereits|schon", "id": r"pada|pada tahun|sejak|tahun",
+    "vi": r"năm|vào năm|hồi năm|từ năm", "ru": r"в|ещё в|еще в", "uk": r"у|в|ще у|ще в", "pl": r"w|już w",
+    "ar": r"في|وفي|في عام|وفي عام|في العام|عام",
+}
+_YEAR_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:{v})\s+(?:\d{{1,2}}\.?\s+)?(?:[^\W\d]+\s+)?(\d{{4}})(?!\d)", re.IGNORECASE)
+            for k, v in _YEAR_OPENER.items()}
+_YEAR_RE.update({k: re.compile(r"[\s\"“”「『]*(\d{4})\s*[年년]") for k in ("ja", "zh", "ko")})
+_YEAR_RE["tr"] = re.compile(r"[\s\"“”]*(\d{4})(?:['’](?:de|da|te|ta)| yılında)")
+_YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:im jahre?|bereits|schon)\s+)?(\d{4})\s", re.IGNORECASE)
+HISTORY_YEARS = 2  # a year at least this far before the article's is history
+
+
+def _historical(text: str, lang: str, s0: int, stamp: str | None) -> bool:
+    """The sentence opens on a year well before the article's own ("In 1962, Moscow warned …"):
+    it tells history. An undated text counts years before 2000 only (not the clock's year: a replay
+    must alert as the live run did)."""
+    pattern = _YEAR_RE.get(lang)
+    m = pattern.match(text, s0) if pattern is not None else None
+    if m is None:
+        return False
+    year = int(m.group(1))
+    now = int(stamp[:4]) if stamp and stamp[:4].isdigit() else None
+    return year <= now - HISTORY_YEARS if now is not None else year < 2000
 
 
 INNER_REACH = 120  # characters before a quote inside a quote where whose words they are is named
@@ -1174,7 +1200,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # just before the cue; a quoted phrase inside the clause ('vor „Konsequenzen“ gewarnt') is not.
     quote_before = any(b <= anchor.start <= b + 6 and _CLOSES.search(text, b - 1, anchor.start) for _, b in sq)
     before = [m for m in free if m.end <= anchor.start]
-    after = [m for m in free if m.start >= anchor.end]
+    # (and a name the cue's last word opens: "Theo ông Lavrov", the cue "Theo ông", the name "ông Lavrov")
+    after = [m for m in free if m.start >= anchor.end or (anchor.start < m.start < anchor.end < m.end)]
     # The clause of the cue: from the last boundary ("that", "bahwa", ";") before it.
     clause = _clause_start(text, s0, anchor.start, layers.bounds)
     # "…, pelo Conselho … do Irã, que afirmou …", "…, qui a déclaré": a relative pronoun opens the
@@ -1191,6 +1218,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         # German, Turkish, Japanese, Korean end clauses with the verb and put the subject first
         # ("Putin, NATO'nun … belirterek"); "Deutschland, Frankreich und …" is a list
         tail = []
+    topic: int | None = None  # (Japanese, Korean: where the sentence's topic ends)
     if lang in _TOPIC:  # Japanese, Korean: the subject carries は/が, 은/는/이/가; "…に対し" is no subject
         # after the whole name and title ("조태열 외교부 장관은", "ペスコフ報道官は")
         spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
@@ -1211,7 +1239,11 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                   or _ACCORDING_TR.match(text, _phrase_end(text, m.end, spans))]  # "Peskov'a göre": the source
     ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)]
     if lang in _TOPIC:  # "기자들에게" (to reporters), "記者団に": a noun with no subject particle is no subject
-        ng = [h for h in ng if h.start >= anchor.start or _TOPIC[lang].match(text, _plural_end(text, h.end))
+        ng = [h for h in ng if h.start >= anchor.start or (
+            _TOPIC[lang].match(text, e := _plural_end(text, h.end))
+            # (not the subject of a condition, nor one after the sentence's topic: "…国防相は、ヒズボラが…やめなければ")
+            and not (_SUBJECT_MARK[lang].match(text, e) and (_CONDITION_END[lang].search(text, e, anchor.start)
+                                                              or (topic is not None and h.start >= topic))))
               or _ACCORDING[lang].match(text, _plural_end(text, h.end))]
     ng_after = [h for h in ng if anchor.end <= h.start <= anchor.end + 24]
     # "…, предупреждают экономисты", "…, dijo el ministro X": the subject follows the cue.
