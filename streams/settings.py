@@ -98,6 +98,18 @@ class Settings:
     # Above the longest one record may take (2 × NEWSWATCH_ARTICLE_BUDGET of CPU), below the
     # consumer's max poll interval (300 s), within which a rebalance waits for the batch.
     hop_stall_timeout: float = field(default_factory=lambda: _float("NEWSWATCH_HOP_STALL_TIMEOUT", 60.0))
+    # Failed attempts in a row at one batch of the process hop (each read again after a backoff
+    # doubling from 1 s to 30 s) after which outputs the broker still does not take for a passing
+    # reason are given up to the dead-letter topic (kind ``undelivered``, the article's bytes kept
+    # for a replay) instead of holding the partition; 0 = never (the partition waits, reported).
+    hop_max_attempts: int = field(default_factory=lambda: _int("NEWSWATCH_HOP_MAX_ATTEMPTS", 8))
+    # Where the process hop starts a partition of news.raw that neither its group nor faust's has
+    # committed (a new deployment, a new app id, offsets expired): ``earliest``, ``latest``, or a
+    # duration (``90s``, ``30m``, ``24h``, ``7d``): the first record with a Kafka timestamp that
+    # recent, else the end. Decided once and committed at the first assignment. 7d is news.raw's
+    # default retention: on such a topic nothing retained is passed over, and on one that keeps
+    # years (retention.ms -1) a new group does not read years of news.
+    hop_start_at: str = field(default_factory=lambda: _env("NEWSWATCH_HOP_START_AT", "earliest").strip().lower())
     fetch_max_wait_ms: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MAX_WAIT_MS", 10))
     fetch_min_bytes: int = field(default_factory=lambda: _int("NEWSWATCH_FETCH_MIN_BYTES", 1))
     producer_linger_ms: float = field(default_factory=lambda: _float("NEWSWATCH_PRODUCER_LINGER_MS", 5.0))
@@ -131,6 +143,12 @@ class Settings:
             problems.append(f"NEWSWATCH_HOP_STALL_TIMEOUT={self.hop_stall_timeout:g} is within the time one article "
                             f"may take (2 × NEWSWATCH_ARTICLE_BUDGET={self.article_budget:g} s): a slow article "
                             "would be taken for a stall and its batch read again forever; give more, or 0 (no watch)")
+        if self.hop_max_attempts < 0:
+            problems.append(f"NEWSWATCH_HOP_MAX_ATTEMPTS={self.hop_max_attempts} is negative; give a count, or 0 "
+                            "(never give an undelivered output up)")
+        if self.hop_start_at not in ("earliest", "latest") and start_window(self.hop_start_at) is None:
+            problems.append(f"NEWSWATCH_HOP_START_AT={self.hop_start_at!r} is neither earliest, latest nor a "
+                            "duration such as 90s, 30m, 24h or 7d")
         if problems:
             raise SystemExit("newswatch: refusing to start: " + "; ".join(problems))
 
@@ -139,6 +157,21 @@ class Settings:
 
 
 PROCESS_HOPS = ("aiokafka", "faust")
+_DURATION_UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def start_window(value: str) -> float | None:
+    """Seconds of a ``NEWSWATCH_HOP_START_AT`` duration (``90``, ``90s``, ``30m``, ``24h``,
+    ``7d``); None when it is not one (``earliest`` and ``latest`` are not durations)."""
+    value = value.strip().lower()
+    number, unit = (value[:-1], value[-1]) if value[-1:].isalpha() else (value, "")
+    if unit not in _DURATION_UNITS:
+        return None
+    try:
+        seconds = float(number) * _DURATION_UNITS[unit]
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 and seconds == seconds and seconds != float("inf") else None
 
 # Kafka security: what aiokafka can do with a username and password (GSSAPI and
 # OAUTHBEARER need settings newswatch does not pass, so they are refused, not ignored).

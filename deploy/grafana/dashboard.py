@@ -212,6 +212,33 @@ def build() -> dict[str, Any]:
                f" or 0 * sum by (topic) (newswatch_partition_end_offset{sel()})", "{{topic}}")],
         axis="records/s"))
 
+    # ------------------------------------------------------------------ the process hop
+    board = board.with_row(dashboard_builder.Row("Process hop"))
+    undelivered = sel('kind="undelivered"')
+    board = board.with_panel(series(
+        "Process hop: stalls, failed attempts and given-up records", "Batches (or assignments) of the process "
+        "hop given up after NEWSWATCH_HOP_STALL_TIMEOUT without progress (newswatch_process_hop_stalls; alert "
+        "NewswatchProcessHopStalled); failed attempts in a row at a partition's next records "
+        "(newswatch_process_hop_failed_attempts; 3 or more: alert NewswatchProcessHopPartitionBlocked); "
+        "articles dead-lettered because an output was not delivered after NEWSWATCH_HOP_MAX_ATTEMPTS (kind "
+        "undelivered) and dead letters written without their record (newswatch_deadletters_without_original).",
+        [query(f"sum by (instance) (increase(newswatch_process_hop_stalls_total{sel()}[{RATE}]))",
+               "{{instance}} stalls", "A"),
+         query(f"max by (instance, partition) (newswatch_process_hop_failed_attempts{sel()})",
+               "{{instance}} [{{partition}}] failed attempts", "B"),
+         query(f"sum by (stage) (increase(newswatch_deadletters_total{undelivered}[{RATE}]))",
+               "{{stage}} undelivered", "C"),
+         query(f"sum by (stage) (increase(newswatch_deadletters_without_original_total{sel()}[{RATE}]))",
+               "{{stage}} dead letters without their record", "D")],
+        axis="count", width=16))
+    board = board.with_panel(single(
+        "Records not read at a group's start", "Records of news.raw older than NEWSWATCH_HOP_START_AT that "
+        "the process hop's group, starting with no committed offset (neither its own nor faust's), passed over "
+        "in the time range (newswatch_process_hop_start_skipped). The worker's warning \"never read\" names "
+        "the offsets.",
+        query(f"sum(increase(newswatch_process_hop_start_skipped_total{sel()}[$__range]))", "records"),
+        width=8))
+
     # ------------------------------------------------------------------ alerts
     board = board.with_row(dashboard_builder.Row("Alerts"))
     board = board.with_panel(series(

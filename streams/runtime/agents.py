@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import orjson
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaError, KafkaTimeoutError
 
 from streams import stages, timestamps
 from streams.cleaning.fingerprint import NearDuplicateIndex
@@ -68,12 +68,21 @@ MAX_DUPLICATE_INDEX = 200_000  # recent fingerprints a worker remembers for near
 MAX_ORIGINAL_BYTES = 512 * 1024  # base64 makes it 683 KB: under Kafka's default 1 MB message limit
 
 
-def dead_letter(stage: str, kind: str, message: str, event: Any) -> bytes:
+def dead_letter(stage: str, kind: str, message: str, event: Any, *, without_original: str = "") -> bytes:
+    """The dead letter of ``event``: stage, error kind, message, source position, key and the
+    record's bytes (base64). ``without_original`` (why) leaves the bytes out: the broker refused
+    the full dead letter for good (larger than news.deadletter's max.message.bytes), and this one
+    points at the record's position on its source topic instead, where it can be read while the
+    topic retains it."""
     msg = event.message
     key = _key_text(event)
     original: bytes = event.value or b""
     message = message[:2000]
-    if len(original) > MAX_ORIGINAL_BYTES:  # the dead letter itself must fit under the broker's limit
+    if without_original:
+        message += (f" (original of {len(original)} bytes not included: {without_original[:300]}; read it from "
+                    f"{msg.topic}[{msg.partition}]@{msg.offset})")
+        original = b""
+    elif len(original) > MAX_ORIGINAL_BYTES:  # the dead letter itself must fit under the broker's limit
         message += f" (original cut to its first {MAX_ORIGINAL_BYTES} of {len(original)} bytes)"
         original = original[:MAX_ORIGINAL_BYTES]
     record = DeadLetter(stage, kind, message, base64.b64encode(original).decode(),
@@ -173,7 +182,34 @@ async def _reject(name: str, nw: Newswatch, send: Callable[[Any, bytes, bytes | 
     log.warning("dead letter: %s", message[:200], extra={
         "stage": name, "kind": kind, "topic": msg.topic, "partition": msg.partition, "offset": msg.offset,
         "article_id": _article_id(name, _key_text(event))})
-    await send(nw.topics.deadletter, event.key, dead_letter(name, kind, message, event))
+    try:
+        await send(nw.topics.deadletter, event.key, dead_letter(name, kind, message, event))
+    except KafkaError as exc:
+        if transient(exc):
+            raise  # the broker is away: the record is read again (the hop) or faust's send fails
+        # Refused for good (e.g. over the producer's max_request_size): the reason and the
+        # record's position still go to the dead-letter topic, never nothing.
+        await send(nw.topics.deadletter, event.key, without_original(name, kind, message, event, exc))
+
+
+def without_original(stage: str, kind: str, message: str, event: Any, exc: BaseException) -> bytes:
+    """The dead letter that replaces one the broker refused for good: everything but the
+    record's bytes (logged at ERROR, counted in newswatch_deadletters_without_original)."""
+    msg = event.message
+    log.error("the dead letter of %s[%s]@%s was refused (%r): writing it without the record's bytes", msg.topic,
+              msg.partition, msg.offset, exc, extra={"stage": stage, "kind": kind, "topic": msg.topic,
+                                                     "partition": msg.partition, "offset": msg.offset})
+    metrics.deadletters_without_original.labels(stage).inc()
+    return dead_letter(stage, kind, message, event,
+                       without_original=f"the full dead letter was refused: {type(exc).__name__}: {exc}")
+
+
+def transient(exc: BaseException) -> bool:
+    """A send or delivery failure that a later attempt can get past: a broker, leader or
+    coordinator away (aiokafka marks those ``retriable``), or the producer's own wait for it
+    running out (``KafkaTimeoutError``, which aiokafka does not mark, having retried within that
+    wait). A record too large or a topic the worker may not write to is refused for good."""
+    return isinstance(exc, KafkaTimeoutError | TimeoutError) or bool(getattr(exc, "retriable", False))
 
 
 def attach(nw: Newswatch, process: Stage | None = None, settle_with: Stage | None = None) -> None:

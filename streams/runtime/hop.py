@@ -16,9 +16,18 @@ Each ``getmany()`` batch:
 2. awaits every delivery of the batch; an output the broker refused sends its input to the
    dead-letter topic (kind ``send_failed``, the stage that wrote the output), as the agents do,
    unless the failure is transient (a broker away, :func:`transient`): then the batch is read again;
+   a dead letter refused for good is written again without the record's bytes (its reason and
+   position kept), so one record can never hold its partition by being too large to set aside;
 3. commits the batch's offsets. Delivery is at least once: a failure before the commit seeks
    the batch's partitions back, and a worker that dies redelivers from the last commit; alert
    ids make a redelivery harmless.
+
+A batch that fails is read again after a wait that doubles per failure in a row at the same
+offset (1 s to 30 s); from the third failure each is logged at ERROR and the partition's count
+exported (``newswatch_process_hop_failed_attempts``). After ``NEWSWATCH_HOP_MAX_ATTEMPTS``
+failures in a row the next attempt gives up the outputs the broker still does not take for a
+passing reason: their inputs are dead-lettered (kind ``undelivered``, the bytes kept for a
+replay). Nothing is committed past a record that left neither its outputs nor a dead letter.
 
 A stall watch (``NEWSWATCH_HOP_STALL_TIMEOUT``, 60 s) bounds a batch that stops progressing: a
 delivery or a commit that never completes (a broker or coordinator that does not answer:
@@ -32,7 +41,12 @@ offsets and read again.
 
 The consumer group is ``<app id>-process``. faust's group (the app id) read news.raw before:
 on a partition this group has never committed, the hop starts at faust's committed offset and
-commits it at once, so an upgraded deployment loses and repeats nothing (CHANGELOG.md).
+commits it at once, so an upgraded deployment loses and repeats nothing (CHANGELOG.md). A
+partition neither group committed starts where ``NEWSWATCH_HOP_START_AT`` says (earliest,
+latest, or the first record no older than a duration), also committed at once. Settling these
+starts runs under the stall watch too: when the coordinator does not answer (or faust's group
+cannot be read) the partitions stay paused, never started at a guessed offset, and the loop
+tries again after a backoff while the other partitions go on.
 
 Rebalances: a batch holds a lock from its first stage to its commit, and the rebalance
 listener takes the lock before partitions are revoked, so a batch in flight is finished and
@@ -52,24 +66,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.errors import CommitFailedError, KafkaError, KafkaTimeoutError
+from aiokafka.errors import CommitFailedError, KafkaError
 from mode import Service
 
 from streams.kafka import kafka_client_options, process_group
 from streams.runtime import agents, metrics
 from streams.runtime.app import Newswatch
+from streams.settings import start_window
 
 log = logging.getLogger("newswatch.hop")
 
 POLL_MS = 100  # longest a getmany() waits for records (and so a rebalance or stop waits for the loop)
 STOP_GRACE = 10.0  # seconds a stop waits for the batch in flight before it gives it up (redelivered)
 CLIENT_STOP = 5.0  # seconds each client gets to close (a broker that is gone must not hold a SIGTERM)
-RETRY_AFTER = 1.0  # seconds before the loop reads again after a batch failed
+RETRY_AFTER = 1.0  # seconds before the loop reads again after a batch failed (doubled per failure in a row)
+MAX_BACKOFF = 30.0  # the longest wait between two attempts at the same records
 ADOPT_TRIES = 5  # attempts at reading faust's group offsets for a partition this group never committed
 
 
@@ -117,6 +135,14 @@ class ProcessHop(Service):
         self.lock = asyncio.Lock()  # held by a batch from its stages to its commit
         self.generation = 0  # rebalances seen: a batch fetched before one is not handled after it
         self.committed: dict[TopicPartition, int] = {}  # the group's committed offset per partition held
+        self.max_attempts = s.hop_max_attempts  # failed attempts in a row before undelivered outputs are given up
+        # per partition: (first offset of the batch that failed, failed attempts at it in a row)
+        self.attempts: dict[TopicPartition, tuple[int, int]] = {}
+        self.deadletter = t.deadletter.get_topic_name()
+        # partitions assigned whose start position is not settled yet: paused until it is
+        self.unresolved: set[TopicPartition] = set()
+        self.start_failures = 0  # failed attempts in a row at settling them
+        self._resolve_at = 0.0  # loop time of the next attempt
         self.consumer: AIOKafkaConsumer | None = None
         self.producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
@@ -165,12 +191,16 @@ class ProcessHop(Service):
         batch: Mapping[TopicPartition, list[Any]] = {}
         while not self._stopping:
             try:
+                if self.unresolved and asyncio.get_running_loop().time() >= self._resolve_at:
+                    async with self.lock:
+                        await self._resolve()
                 # Not under the lock: getmany() waits for the group's join, whose revoke takes the lock.
                 generation = self.generation
                 batch = await consumer.getmany(timeout_ms=POLL_MS, max_records=self.nw.settings.batch_size)
                 async with self.lock:
                     if batch and generation == self.generation:
                         await self._watched(batch)
+                        self._succeeded(batch)
                     elif batch:  # a rebalance came between: read the batch again where the group stands
                         self._rewind(batch)
                     batch = {}
@@ -182,7 +212,49 @@ class ProcessHop(Service):
             except Exception:
                 log.exception("process hop: a batch failed; reading its records again")
                 self._rewind(batch)
-                await asyncio.sleep(self.retry_after)
+                await asyncio.sleep(self._failed(batch))
+
+    def _failed(self, batch: Mapping[TopicPartition, list[Any]]) -> float:
+        """Count a failed attempt at each of the batch's partitions (in a row when it starts at
+        the same offset as the last failed one), report partitions that keep failing, and
+        return how long to wait before reading them again (doubling, at most MAX_BACKOFF)."""
+        most = 0
+        for tp, records in sorted(batch.items()):
+            if not records:
+                continue
+            offset = records[0].offset
+            last = self.attempts.get(tp)
+            n = last[1] + 1 if last is not None and last[0] == offset else 1
+            self.attempts[tp] = (offset, n)
+            metrics.hop_failed_attempts.labels(tp.topic, str(tp.partition)).set(n)
+            most = max(most, n)
+            if self.max_attempts and n == self.max_attempts:
+                log.error("process hop: %s[%s]@%s failed %d times in a row; the next attempt dead-letters the "
+                          "outputs the broker still does not take (kind undelivered, with the article's bytes for "
+                          "a replay) so the partition moves on", tp.topic, tp.partition, offset, n)
+            elif n >= 3:
+                log.error("process hop: %s[%s]@%s failed %d times in a row; the partition waits (read again in "
+                          "%g s)", tp.topic, tp.partition, offset, n, self._backoff(n))
+        return self._backoff(most) if most else self.retry_after
+
+    def _backoff(self, n: int) -> float:
+        wait: float = self.retry_after * 2.0 ** min(max(n - 1, 0), 16)
+        return min(wait, max(MAX_BACKOFF, self.retry_after))
+
+    def _succeeded(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
+        for tp in batch:
+            if self.attempts.pop(tp, None) is not None:
+                metrics.hop_failed_attempts.labels(tp.topic, str(tp.partition)).set(0)
+
+    def _exhausted(self, batch: Mapping[TopicPartition, list[Any]]) -> bool:
+        """Whether this batch starts where one failed NEWSWATCH_HOP_MAX_ATTEMPTS times in a row."""
+        if not self.max_attempts:
+            return False
+        for tp, records in batch.items():
+            last = self.attempts.get(tp)
+            if records and last is not None and last[0] == records[0].offset and last[1] >= self.max_attempts:
+                return True
+        return False
 
     def _rewind(self, batch: Mapping[TopicPartition, list[Any]]) -> None:
         consumer = self.consumer
@@ -231,14 +303,15 @@ class ProcessHop(Service):
         producer, consumer = self.producer, self.consumer
         assert producer is not None and consumer is not None
         progress = self._progress
-        pending: list[tuple[asyncio.Future[Any], Record, str]] = []
+        give_up = self._exhausted(batch)
+        pending: list[tuple[asyncio.Future[Any], Record, str, bytes | None]] = []
         current: list[Record] = []
         names = self.names
 
         async def send(topic: Any, key: bytes, value: bytes | None) -> Any:
             name = names[id(topic)]
             future = await producer.send(name, value, key=key)
-            pending.append((future, current[0], name))
+            pending.append((future, current[0], name, value))
             return future
 
         handled = 0
@@ -251,86 +324,208 @@ class ProcessHop(Service):
                 handled += 1
                 if not handled % agents.YIELD_EVERY:
                     await asyncio.sleep(0)  # heartbeats, /metrics and settle run between records
-        await self._delivered(pending, send)
+        await self._delivered(pending, send, give_up)
         progress()
         offsets = {tp: records[-1].offset + 1 for tp, records in batch.items() if records}
         await consumer.commit(offsets)
         self.committed.update(offsets)
 
-    async def _delivered(self, pending: list[tuple[asyncio.Future[Any], Record, str]], send: Any) -> None:
+    async def _delivered(self, pending: list[tuple[asyncio.Future[Any], Record, str, bytes | None]], send: Any,
+                         give_up: bool = False) -> None:
         """Wait for the batch's deliveries; dead-letter the input of each output the broker
-        refused (once per input), then wait for those dead letters. A dead letter refused
-        itself raises: the batch is not committed and is read again."""
-        results = await asyncio.gather(*(f for f, _, _ in pending), return_exceptions=True)
+        refused (once per input), then wait for those dead letters.
+
+        An output not delivered for a passing reason (:func:`agents.transient`) raises: the batch
+        is read again, unless ``give_up`` (the batch failed NEWSWATCH_HOP_MAX_ATTEMPTS times in a
+        row): then its input is dead-lettered too, kind ``undelivered``. A dead letter refused for
+        good is written again without the record's bytes (its reason and position kept); one
+        not delivered for a passing reason, or refused even so, raises: nothing is committed
+        past a record that left no trace."""
+        results = await asyncio.gather(*(f for f, _, _, _ in pending), return_exceptions=True)
         refused: dict[int, tuple[Record, str, BaseException]] = {}
-        for (_, event, topic), result in zip(pending, results, strict=True):
-            if isinstance(result, BaseException):
-                if topic not in self.stage_of or transient(result):
-                    # a dead letter itself, or a broker away for longer than the producer waits:
-                    # the batch is read again, the article is not lost (its alert would be)
+        letters: list[tuple[Record, bytes | None, BaseException]] = []
+        for (_, event, topic, value), result in zip(pending, results, strict=True):
+            if not isinstance(result, BaseException):
+                continue
+            if topic == self.deadletter:
+                if agents.transient(result):
                     raise result
+                letters.append((event, value, result))
+            elif topic not in self.stage_of or (agents.transient(result) and not give_up):
+                # a broker away for longer than the producer waits: the batch is read again, the
+                # article is not lost (its alert would be)
+                raise result
+            else:
                 refused.setdefault(id(event), (event, self.stage_of[topic], result))
-        if not refused:
+        if not refused and not letters:
             return
         del pending[:]
         for event, stage, exc in refused.values():
-            log.error("stage %s: the broker refused an output for %s[%s]@%s: %r", stage, event.topic,
-                      event.partition, event.offset, exc)
-            await agents._reject(stage, self.nw, send, event, "send_failed", f"{type(exc).__name__}: {exc}",
-                                 None, 0.0)
+            kind = "undelivered" if agents.transient(exc) else "send_failed"
+            reason = f"{type(exc).__name__}: {exc}"
+            if kind == "undelivered":
+                reason = f"not delivered after {self.max_attempts} attempts: {reason}"
+            log.error("stage %s: the broker %s an output for %s[%s]@%s: %r", stage,
+                      "did not take" if kind == "undelivered" else "refused", event.topic, event.partition,
+                      event.offset, exc)
+            await agents._reject(stage, self.nw, send, event, kind, reason, None, 0.0)
             if self.meters is not None:
-                self.meters[stage].refused("send_failed")
-        for result in await asyncio.gather(*(f for f, _, _ in pending), return_exceptions=True):
+                self.meters[stage].refused(kind)
+        reduced = [await self._without_original(event, value, exc) for event, value, exc in letters]
+        for (_, event, _topic, value), result in zip(
+                pending, await asyncio.gather(*(f for f, _, _, _ in pending), return_exceptions=True), strict=True):
             if isinstance(result, BaseException):
-                raise result
+                if agents.transient(result):
+                    raise result
+                reduced.append(await self._without_original(event, value, result))
+        for future in reduced:
+            await future  # refused even without the record's bytes: raises, the batch is read again
+
+    async def _without_original(self, event: Record, letter: bytes | None, exc: BaseException) -> asyncio.Future[Any]:
+        """Send again a dead letter the broker refused for good, without the record's bytes."""
+        producer = self.producer
+        assert producer is not None
+        try:
+            data = orjson.loads(letter or b"{}")
+            stage, kind, message = str(data["stage"]), str(data["error_kind"]), str(data["message"])
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            stage, kind, message = self.first, "send_failed", "a dead letter the broker refused"
+        if "not included:" in message:  # already without the bytes: nothing smaller to send
+            raise exc
+        value = agents.without_original(stage, kind, message, event, exc)
+        future: asyncio.Future[Any] = await producer.send(self.deadletter, value, key=event.key)
+        return future
 
     # ------------------------------------------------------------------ assignment and lag
     async def assigned(self, assigned: Iterable[TopicPartition]) -> None:
         """Where each newly held partition starts: this group's committed offset, else faust's
-        group's (the upgrade from the faust agent), committed at once for this group."""
+        group's (the upgrade from the faust agent), else NEWSWATCH_HOP_START_AT; committed at
+        once for this group. Settled here under the stall watch; a coordinator that does not
+        answer (or fails) leaves the partitions paused, and the loop settles them later."""
         consumer = self.consumer
         assert consumer is not None
         assigned = sorted(assigned)
         self.generation += 1
         # Paused before anything is awaited: the fetcher may already read a fresh partition from
-        # its earliest offset, and the loop must not take those records before the seek below.
+        # the consumer's reset offset, and the loop must not take those records before the seek.
         consumer.pause(*assigned)
+        self.unresolved.update(assigned)
+        self.start_failures = 0
+        async with self.lock:
+            await self._resolve()
+
+    async def _resolve(self) -> None:
+        """Settle the start of the partitions in ``unresolved`` (under the lock) and resume
+        them; on a failure or no answer within the stall timeout they stay paused, and the
+        next attempt waits a backoff (the loop's other partitions go on meanwhile)."""
+        consumer = self.consumer
+        assert consumer is not None
+        held = consumer.assignment()
+        self.unresolved &= held
+        tps = sorted(self.unresolved)
+        if not tps:
+            return
         try:
-            async with self.lock:
-                await self._start_positions(consumer, assigned)
-        finally:
-            consumer.resume(*(tp for tp in assigned if tp in consumer.assignment()))
+            if self.stall_after > 0:
+                async with asyncio.timeout(self.stall_after):
+                    await self._start_positions(consumer, tps)
+            else:
+                await self._start_positions(consumer, tps)
+        except (KafkaError, TimeoutError) as exc:
+            tps = sorted(self.unresolved)  # those with a committed offset went on
+            self.start_failures += 1
+            wait = self._backoff(self.start_failures)
+            self._resolve_at = asyncio.get_running_loop().time() + wait
+            where = ", ".join(f"[{tp.partition}]" for tp in tps)
+            if isinstance(exc, TimeoutError):
+                metrics.hop_stalls.inc()
+                why = f"no answer within {self.stall_after:g} s (NEWSWATCH_HOP_STALL_TIMEOUT)"
+            else:
+                why = repr(exc)
+            log.error("process hop: could not settle where %s %s start (%s, %d time(s) in a row); they stay "
+                      "paused, trying again in %g s", self.source, where, why, self.start_failures, wait)
+            for tp in tps:
+                metrics.hop_failed_attempts.labels(tp.topic, str(tp.partition)).set(self.start_failures)
+            return
+        self.unresolved.difference_update(tps)
+        if self.start_failures:
+            for tp in tps:
+                metrics.hop_failed_attempts.labels(tp.topic, str(tp.partition)).set(0)
+        self.start_failures = 0
+        consumer.resume(*tps)
 
     async def _start_positions(self, consumer: AIOKafkaConsumer, assigned: list[TopicPartition]) -> None:
-        fresh = []
+        fresh, known = [], {}
         for tp in assigned:
             committed = await consumer.committed(tp)
             if committed is None:
                 fresh.append(tp)
             else:
-                self.committed[tp] = committed
+                known[tp] = committed
+        self.committed.update(known)
+        if known:  # their start is settled: they need not wait for the others'
+            self.unresolved.difference_update(known)
+            consumer.resume(*known)
         if not fresh:
             return
+        adopted: dict[TopicPartition, int] = {}
         for attempt in range(1, self.adopt_tries + 1):
             try:
                 adopted = await self._faust_offsets(fresh)
                 break
             except KafkaError as exc:
+                if not agents.transient(exc):
+                    # e.g. not authorised to describe faust's group: a deployment that never ran it
+                    log.warning("process hop: cannot read faust's group %s offsets (%r); taking it as none",
+                                self.nw.settings.app_id, exc)
+                    break
                 if attempt == self.adopt_tries:
-                    # Given up: aiokafka logs the listener's failure and goes on, the fresh
-                    # partitions resumed without a position, so they start at the consumer's
-                    # auto_offset_reset (earliest). tests/unit/runtime/test_hop.py
+                    # Given up for now: the partitions stay paused (never started at a guessed
+                    # offset), and the loop tries again. tests/unit/runtime/test_hop.py
                     raise
                 log.warning("process hop: could not read faust's group offsets (%r); trying again", exc)
                 await asyncio.sleep(self.retry_after)
+        rest = [tp for tp in fresh if tp not in adopted]
+        started = await self._start_at(consumer, rest) if rest else {}
+        start = {**adopted, **started}
+        for tp, offset in start.items():
+            consumer.seek(tp, offset)
+        await consumer.commit(start)
+        self.committed.update(start)
         if adopted:
-            self.committed.update(adopted)
-            for tp, offset in adopted.items():
-                consumer.seek(tp, offset)
-            await consumer.commit(adopted)
             log.warning("process hop: group %s starts where faust's group %s stood on %s: %s", self.group,
                         self.nw.settings.app_id, self.source,
                         ", ".join(f"[{tp.partition}]@{offset}" for tp, offset in sorted(adopted.items())))
+
+    async def _start_at(self, consumer: AIOKafkaConsumer, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
+        """Where partitions no group ever committed start: NEWSWATCH_HOP_START_AT (earliest,
+        latest, or the first record no older than a duration, else the end). What is passed
+        over is logged and counted (newswatch_process_hop_start_skipped)."""
+        setting = self.nw.settings.hop_start_at
+        begins = await consumer.beginning_offsets(tps)
+        if setting == "earliest":
+            start = dict(begins)
+        else:
+            ends = await consumer.end_offsets(tps)
+            if setting == "latest":
+                start = dict(ends)
+            else:
+                window = start_window(setting)
+                assert window is not None  # Settings refuses anything else
+                since = int((time.time() - window) * 1000)
+                found = await consumer.offsets_for_times({tp: since for tp in tps})
+                start = {tp: found[tp].offset if found.get(tp) is not None else ends[tp] for tp in tps}
+        skipped = {tp: start[tp] - begins[tp] for tp in tps if start[tp] > begins[tp]}
+        if skipped:
+            metrics.hop_start_skipped.inc(sum(skipped.values()))
+        log.warning("process hop: group %s and faust's group %s never read %s %s: starting at %s "
+                    "(NEWSWATCH_HOP_START_AT=%s)%s", self.group, self.nw.settings.app_id, self.source,
+                    ", ".join(f"[{tp.partition}]" for tp in tps),
+                    ", ".join(f"[{tp.partition}]@{offset}" for tp, offset in sorted(start.items())), setting,
+                    f"; {sum(skipped.values())} older record(s) not read: "
+                    + ", ".join(f"[{tp.partition}]@{begins[tp]}-{start[tp] - 1}" for tp in sorted(skipped))
+                    if skipped else "")
+        return start
 
     async def _faust_offsets(self, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
         admin = AIOKafkaAdminClient(**kafka_client_options(self.nw.settings))
@@ -345,6 +540,10 @@ class ProcessHop(Service):
         self.generation += 1
         for tp in revoked:
             self.committed.pop(tp, None)
+            self.unresolved.discard(tp)
+            self.attempts.pop(tp, None)
+            with contextlib.suppress(KeyError):  # its new owner reports it
+                metrics.hop_failed_attempts.remove(tp.topic, str(tp.partition))
 
     async def lag_rows(self) -> list[tuple[str, int, int, int]]:
         """(topic, partition, end offset, lag) for the partitions of news.raw this worker holds."""
@@ -377,9 +576,4 @@ class Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
         await self.hop.assigned(assigned)
 
 
-def transient(exc: BaseException) -> bool:
-    """A delivery failure that a later attempt can get past: a broker, leader or coordinator
-    away (aiokafka marks those ``retriable``), or the producer's own wait for it running out
-    (``KafkaTimeoutError``, which aiokafka does not mark, having retried within that wait). A
-    record too large or a topic the worker may not write to is refused for good: a dead letter."""
-    return isinstance(exc, KafkaTimeoutError | TimeoutError) or bool(getattr(exc, "retriable", False))
+transient = agents.transient  # kept importable from here

@@ -74,6 +74,21 @@ hop_stalls = Counter("newswatch_process_hop_stalls",
                      "a delivery or the commit that never finished); their records are read again.",
                      registry=REGISTRY)
 
+hop_failed_attempts = Gauge(
+    "newswatch_process_hop_failed_attempts",
+    "Failed attempts in a row at a partition's next records (a batch, or the start position of a new "
+    "assignment) of the process hop; 0 once it progresses. NEWSWATCH_HOP_MAX_ATTEMPTS.",
+    ["topic", "partition"], registry=REGISTRY)
+hop_start_skipped = Counter(
+    "newswatch_process_hop_start_skipped",
+    "Records of news.raw older than NEWSWATCH_HOP_START_AT that a consumer group with no committed offset "
+    "(neither its own nor faust's) started after, and so never read.", registry=REGISTRY)
+deadletters_without_original = Counter(
+    "newswatch_deadletters_without_original",
+    "Dead letters written without the record's bytes because the broker refused the full one for good (too "
+    "large for news.deadletter); they name the source partition and offset to read it from.", ["stage"],
+    registry=REGISTRY)
+
 consumer_lag = Gauge("newswatch_consumer_lag", "Records on a partition not yet committed by this worker.",
                      ["topic", "partition"], registry=REGISTRY)
 end_offset = Gauge("newswatch_partition_end_offset", "End offset of a partition assigned to this worker.",

@@ -287,7 +287,9 @@ sources:
     log_text = first_log.read_text() + second_text
     assert "timeout" in log_text and "too_large" in log_text and "redirects" in log_text  # failed alone, by reason
 
-    worker = Worker(kafka_bootstrap, topic_prefix, tmp_path).start()
+    # A backfill: the worker's group starts after ingest wrote articles stamped with publication
+    # times from 2024 (news.raw keeps them: retention -1), so it must start at the earliest offset.
+    worker = Worker(kafka_bootstrap, topic_prefix, tmp_path, extra_env={"NEWSWATCH_HOP_START_AT": "earliest"}).start()
     try:
         known = {(raw, p): 0 for p in range(3)} | last_offsets(records)
         wait_caught_up(kafka_bootstrap, process_group(f"{topic_prefix}newswatch"), [raw], 300, known)

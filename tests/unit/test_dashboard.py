@@ -36,6 +36,8 @@ REQUIRED_PANELS = {
     "Build info",
     "Rules loaded",
     "KB entities",
+    "Process hop: stalls, failed attempts and given-up records",
+    "Records not read at a group's start",
 }
 # What Grafana substitutes before a query reaches Prometheus.
 EXPANSIONS = {"$__rate_interval": "1m", "$__range": "1h", "$__interval": "15s", "$job": "newswatch",
