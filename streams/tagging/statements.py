@@ -427,6 +427,20 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             content += more
         speaker = _own_subject(speaker, text, article.language, anchor, best, free, sq, kb)
         speaker = _media_source(speaker, text, anchor, layers, sq, s1)
+        if speaker is not None and not speaker.government and _MEDIA.search(speaker.name):
+            # "La agencia KCNA informó de que el Ministerio … prometió …": an outlet reports whoever
+            # opens the reported clause with a verb of their own
+            for later in outside:
+                if later.start <= anchor.end:
+                    continue
+                subject = next((m for m in free if anchor.end <= m.start < later.start), None)
+                if subject is None or subject.start - anchor.end > REPORTED_LEAD or \
+                        _JOINED.search(text, subject.end, later.start):
+                    break
+                inner, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
+                if inner is not None and inner.government:
+                    speaker, content = inner, content + more
+                break
         # "X said that Russia threatened Y …": a threat reported with its own subject is not X's
         reported = _reported_threats(text, article.language, anchor, outside, free, speaker, s1, layers.mods)
         if reported:  # (its words too: "… mit militärischen Konsequenzen gedroht" is no warning of X's)
