@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 from streams.yamlio import Located, load_yaml
 
 DATA = Path(__file__).parent / "data"
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af]")
 FILE = "confrontations.yaml"
 
 
@@ -28,6 +30,17 @@ class Confrontations:
     rivals: dict[str, set[str]] = field(default_factory=dict)  # state or alliance -> those it confronts
     alliances: dict[str, set[str]] = field(default_factory=dict)  # member state -> its alliances
     home: dict[str, set[str]] = field(default_factory=dict)  # language -> its states
+    agencies: dict[str, str] = field(default_factory=dict)  # a state's news agency, as written -> the state
+    _agency_re: re.Pattern[str] | None = None
+
+    def agency_state(self, text: str, a: int, b: int) -> str | None:
+        """The one state whose news agency text[a:b] names, if exactly one."""
+        if self._agency_re is None:
+            names = sorted(self.agencies, key=len, reverse=True)
+            self._agency_re = re.compile("|".join(
+                re.escape(n) if _CJK.search(n) else rf"(?<!\w){re.escape(n)}(?!\w)" for n in names) or "(?!)")
+        found = {self.agencies[m.group(0)] for m in self._agency_re.finditer(text, a, b)}
+        return found.pop() if len(found) == 1 else None
 
     def confronts(self, a: str, b: str, named: Collection[str] = ()) -> bool:
         """``a`` confronts ``b``: directly, through an alliance ``a`` belongs to, or through an
@@ -76,6 +89,13 @@ class Confrontations:
             if not isinstance(states, list) or not all(_is_code(c) for c in states):
                 raise doc.error(["home", lang], "expected a list of quoted two-letter codes")
             self.home.setdefault(str(lang), set()).update(c.upper() for c in states)
+        for code, names in (data.get("agencies") or {}).items():
+            if not _is_code(code) or not isinstance(names, list) or \
+                    not all(isinstance(n, str) and n.strip() for n in names):
+                raise doc.error(["agencies", code], "expected a quoted two-letter code and a list of names")
+            for name in names:
+                self.agencies[name.strip()] = code.upper()
+        self._agency_re = None
 
 
 def _is_code(value: object) -> bool:

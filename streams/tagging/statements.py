@@ -2200,7 +2200,8 @@ def _stateless_official(st: Statement, article: CleanArticle, mentions: list[Men
     country = _self_reference(article.text, st.language, st.start, st.end, mentions, qspans, quoted_only=False,
                               threat=bool(classes & _ANSWERS))
     if country is None:
-        country = kb.confrontations.infer(_named_states([st], st.start, st.end, mentions), st.language)
+        country = kb.confrontations.agency_state(article.text, st.start, st.end) or \
+            kb.confrontations.infer(_named_states([st], st.start, st.end, mentions), st.language)
     if country is not None:
         st.speaker = _adopt(sp, country, kb)
 
@@ -2337,6 +2338,9 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
             end = sents[last].end if last < len(sents) and own else b
             country = _self_reference(text, st.language, a, max(b, end), mentions, said, quoted_only=False,
                                       threat=bool(classes & _ANSWERS))
+            if country is None:  # "KCNA quoted a defence ministry spokesman": the agency's state
+                country = kb.confrontations.agency_state(text, sents[run[0].sentence].start,
+                                                         sents[run[-1].sentence].end)
         elif _antecedent_near(text, sents, run[0], mentions, sentence_hits, qspans):
             # "Analyst X spoke to reporters. '…,' he said": the pronoun has its person, who is no official
             i = j + 1

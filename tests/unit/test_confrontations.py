@@ -78,3 +78,15 @@ def test_the_shipped_table_loads_and_an_extension_adds_to_it(tmp_path: Path) -> 
     extended = confrontations.load(str(tmp_path))
     assert extended.confronts("QQ", "WW") and not shipped.confronts("QQ", "WW")
     assert extended.rivals.keys() > shipped.rivals.keys()
+
+
+def test_a_state_news_agency_places_the_official_it_quotes(tmp_path: Path) -> None:
+    t = _table(tmp_path, "agencies:\n  KP: [KCNA, 조선중앙통신]\n  CN: [Xinhua, 新华社]\n")
+    text = "KCNA quoted a spokesman. 据新华社报道. Xinhua and KCNA. KCNAs"
+    assert t.agency_state(text, 0, 24) == "KP"
+    assert t.agency_state(text, 25, 32) == "CN"  # CJK names are found inside a run of characters
+    both = text.index("Xinhua")
+    assert t.agency_state(text, both, both + 17) is None  # two states: no guess
+    assert t.agency_state(text, len(text) - 5, len(text)) is None  # a whole word only
+    with pytest.raises(DataFileError):
+        _table(tmp_path, "agencies:\n  KP: KCNA\n")
