@@ -291,6 +291,18 @@ class _Builder:
             if city.get("capital"):
                 self.capitals[ent.country or ""] = ent
             self.entity(ent, [city["name"], *_strings(doc, ["cities", i, "names"], city.get("names"))])
+        for i, group in enumerate(data.get("groups") or []):
+            # armed groups: no government's voice, but a threat against them is about their country
+            group = _mapping(doc, ["groups", i], group)
+            if not isinstance(group.get("id"), str) or not isinstance(group.get("name"), str) or \
+                    not isinstance(group.get("country"), str):
+                raise doc.error(["groups", i], "a group needs 'id', 'name' and 'country' (where it is based)")
+            ent = Entity(f"g:{group['id']}", "organization", group["name"], group["country"].upper(), None, None, False)
+            self.entities[ent.id] = ent
+            names = _strings(doc, ["groups", i, "names"], group.get("names"))
+            for j, phrase in enumerate(names):
+                _check_literal(doc, ["groups", i, "names", j], phrase)
+            self.entity(ent, [group["name"], *names])
         for i, body in enumerate(data.get("bodies") or []):
             body = _mapping(doc, ["bodies", i], body)
             kind, country = body.get("kind"), str(body.get("country", "")).upper()

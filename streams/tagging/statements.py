@@ -1356,8 +1356,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     elif ng_before and (chosen is None or chosen.start > anchor.end or ng_before[-1].start < chosen.start
                         or (chosen.type in ("country", "organization", "city", "body")
                             and any(_qualifies(text, chosen, h) for h in ng_before))
-                        # "Russia will respond …, an analyst said": the noun after the last comma
-                        or (0 <= comma < ng_before[-1].start and chosen.start < comma)):
+                        # "Russia will respond …, an analyst said": the noun after the last comma (not in
+                        # Turkish, whose subject comes first and a comma after it: "Bakan X, Hizbullah … söyledi")
+                        or (0 <= comma < ng_before[-1].start and chosen.start < comma and lang != "tr")):
         # the subject is the non-government noun: it comes first, or a country qualifies it ("Russian
         # analysts", "Hong Kong police … and threatened", "the Hong Kong Nuclear Association")
         subject = next((h for h in ng_before if chosen is not None and chosen.type in ("country", "organization",

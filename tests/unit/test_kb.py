@@ -321,3 +321,14 @@ def test_vietnamese_given_names_name_nobody_but_block_namesakes(kb: KnowledgeBas
 def test_western_surname_with_title_is_no_full_name(kb: KnowledgeBase) -> None:
     hits = [h for h in kb.matcher.scan("Later Mr Johnson and Mr Lavrov met.") if h.phrase.layer == "entity"]
     assert [h.phrase.value for h in hits] == ["p:ru:sergey-lavrov"]
+
+
+def test_an_armed_group_is_no_government_and_stands_for_where_it_is_based(kb: KnowledgeBase, tmp_path: Path) -> None:
+    hez = kb.entities["g:hezbollah"]
+    assert hez.type == "organization" and hez.country == "LB" and not hez.government
+    found = {(m.entity_id, m.country) for m in mentions(kb, "Israel warned Hezbollah and the Houthis.", "en")}
+    assert {("g:hezbollah", "LB"), ("g:houthis", "YE")} <= found
+    (tmp_path / "countries.yaml").write_text("groups:\n  - {id: x, name: X}\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_kb(Settings(kb_path=str(tmp_path), cache_dir=tmp_path))
+    assert err.value.line == 2 and "country" in str(err.value)
