@@ -414,7 +414,8 @@ class _Builder:
             for ent, kind in bearers:
                 roles = {r for r, _, _ in ent.offices} | {ent.role or ""}
                 for title, surface in courtesy.forms(name, script, roles, genders.get(ent.id, "")):
-                    if title and script == "latin" and ent.country not in _NON_LATIN_HOME and kind != "blocker":
+                    if title and script == "latin" and ent.country not in _NON_LATIN_HOME and kind != "blocker" \
+                            and title not in _EVERY_FOREIGNER:
                         continue  # "Mr Blair", "Mr Johnson": a Western surname with a title is anyone's
                     forms.setdefault(surface, set()).add(ent.id)
                     if kind == "blocker":
@@ -571,6 +572,11 @@ class _Builder:
                 phrase = Phrase("ambiguous", phrase.value, phrase.lang, surfaces[key], False)
             out.append((key, phrase))
         return out
+
+
+# Vietnamese writes every foreign man "ông", every woman "bà" ("Ông Maduro cũng cảnh báo …"): with a
+# known official's family name it names that official, where "Mr Johnson" in English may be anyone.
+_EVERY_FOREIGNER = frozenset({"ông", "bà"})
 
 
 @dataclass(slots=True)
