@@ -222,14 +222,15 @@ def build() -> dict[str, Any]:
         "(newswatch_process_hop_failed_attempts; 3 or more: alert NewswatchProcessHopPartitionBlocked); "
         "articles dead-lettered because an output was not delivered after NEWSWATCH_HOP_MAX_ATTEMPTS (kind "
         "undelivered) and dead letters written without their record (newswatch_deadletters_without_original).",
+        # (B-D have no series until the first failure: "or vector(0)" draws the quiet line)
         [query(f"sum by (instance) (increase(newswatch_process_hop_stalls_total{sel()}[{RATE}]))",
                "{{instance}} stalls", "A"),
-         query(f"max by (instance, partition) (newswatch_process_hop_failed_attempts{sel()})",
+         query(f"max by (instance, partition) (newswatch_process_hop_failed_attempts{sel()}) or on() vector(0)",
                "{{instance}} [{{partition}}] failed attempts", "B"),
-         query(f"sum by (stage) (increase(newswatch_deadletters_total{undelivered}[{RATE}]))",
+         query(f"sum by (stage) (increase(newswatch_deadletters_total{undelivered}[{RATE}])) or on() vector(0)",
                "{{stage}} undelivered", "C"),
-         query(f"sum by (stage) (increase(newswatch_deadletters_without_original_total{sel()}[{RATE}]))",
-               "{{stage}} dead letters without their record", "D")],
+         query(f"sum by (stage) (increase(newswatch_deadletters_without_original_total{sel()}[{RATE}]))"
+               " or on() vector(0)", "{{stage}} dead letters without their record", "D")],
         axis="count", width=16))
     board = board.with_panel(single(
         "Records not read at a group's start", "Records of news.raw older than NEWSWATCH_HOP_START_AT that "

@@ -91,6 +91,11 @@ MAX_BACKOFF = 30.0  # the longest wait between two attempts at the same records
 ADOPT_TRIES = 5  # attempts at reading faust's group offsets for a partition this group never committed
 
 
+class BrokerAway(Exception):
+    """An output the producer could not even queue because the broker is away (not a KafkaError,
+    so that the stage's handler lets it through): the batch is read again."""
+
+
 class Stalled(Exception):
     """A batch that made no progress within the stall watch's limit (given up, read again)."""
 
@@ -310,7 +315,15 @@ class ProcessHop(Service):
 
         async def send(topic: Any, key: bytes, value: bytes | None) -> Any:
             name = names[id(topic)]
-            future = await producer.send(name, value, key=key)
+            try:
+                future = await producer.send(name, value, key=key)
+            except KafkaError as exc:
+                if agents.transient(exc):
+                    # a broker away at send time (no metadata within the producer's wait): the batch is
+                    # read again, as for a delivery that failed so; the stage's handler would dead-letter
+                    # any KafkaError as refused for good
+                    raise BrokerAway(f"{name}: {type(exc).__name__}: {exc}") from exc
+                raise
             pending.append((future, current[0], name, value))
             return future
 

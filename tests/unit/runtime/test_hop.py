@@ -321,6 +321,30 @@ def test_an_output_not_delivered_for_a_passing_reason_is_read_again_not_dead_let
     assert [s.key for s in producer.on(CANDIDATES)].count(b"k0-11") == 2
 
 
+@pytest.mark.parametrize("error", [KafkaTimeoutError("no metadata in time"), KafkaConnectionError("broker gone")])
+def test_an_output_the_producer_cannot_queue_while_the_broker_is_away_is_read_again_not_dead_lettered(
+        tmp_path: Path, error: BaseException) -> None:
+    """During a broker restart aiokafka's send itself may raise (no metadata within its wait):
+    the article is not dead-lettered as refused (it was lost from news.tagged in the broker
+    restart test), the batch is read again and committed once the broker is back."""
+    broken = [True]
+
+    def refuse(topic: str, key: bytes | None) -> BaseException | None:
+        if broken[0] and (topic, key) == (TAGGED, b"k0-11"):
+            broken[0] = False
+            return error
+        return None
+
+    hop = make_hop(tmp_path)
+    consumer, producer = wire(hop, {P0: [record(P0, 10), record(P0, 11), record(P0, 12)]},
+                              FakeProducer(refuse=refuse), committed={P0: 10})
+    run(hop._run())
+    assert dead_letters(producer) == []
+    assert consumer.seeks == [(P0, 10)]
+    assert consumer.commits == [{P0: 13}]
+    assert [s.key for s in producer.on(TAGGED)].count(b"k0-11") == 1
+
+
 @pytest.mark.parametrize("how", ["at send time", "on delivery"])
 def test_a_dead_letter_refused_itself_commits_nothing_and_the_batch_is_read_again(tmp_path: Path, how: str) -> None:
     """The loop (``_run``): a record whose output and then whose dead letter are refused fails
