@@ -1213,6 +1213,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # '"…," kata X', '„…“, sagte X', '«…», — заявил X': a quote that closes its clause
     # just before the cue; a quoted phrase inside the clause ('vor „Konsequenzen“ gewarnt') is not.
     quote_before = any(b <= anchor.start <= b + 6 and _CLOSES.search(text, b - 1, anchor.start) for _, b in sq)
+    owner = _warning_owner(text, anchor, free)
+    if owner is not None:  # "L'avertissement du Kremlin … a été formulé par Peskov": the Kremlin's warning
+        return speaker_of(owner, kb), [*sq, (s0, s1)]
     before = [m for m in free if m.end <= anchor.start]
     # (and a name the cue's last word opens: "Theo ông Lavrov", the cue "Theo ông", the name "ông Lavrov")
     after = [m for m in free if m.start >= anchor.end or (anchor.start < m.start < anchor.end < m.end)]
@@ -1315,7 +1318,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             chosen = None  # "… as Japan rebuilt after the war, he has described …": the pronoun is the subject
     by = _passive_agent(text, anchor)
     if by is not None:  # "Britain was warned by Moscow that …": the agent speaks, whoever they are
-        agent = next((x for x in after if x.start == by), None)
+        # (the agent, or the first name in its phrase: "por el ministro de Defensa venezolano, X")
+        agent = next((x for x in after if x.start == by), None) or next(
+            (x for x in after if by <= x.start <= by + AGENT_REACH and not _PUNCT.search(text, by, x.start)), None)
         ng_agent = next((h for h in layers.nongov if h.start == by), None)
         if ng_agent is not None:
             return Speaker(text[ng_agent.start:ng_agent.end], "unknown", None, None, None, None, False), \
@@ -1522,6 +1527,29 @@ _PASSIVE_AUX = re.compile(r"(?<!\w)(?:was|were|been|being|été|fue|fueron|sido|
 _PASSIVE_CUE = re.compile(r"(?:foi|foram|è stat[oa]|sono stati)\s", re.IGNORECASE)  # the auxiliary in the cue
 _AGENT = re.compile(r"\s+(?:by|par|por|pelo|pela|pelos|da|dal|dalla|dai|dagli)\s+(?:l['’]|(?:the|la|le|les|el|los|"
                     r"o|a|il|lo)\s+)?", re.IGNORECASE)
+
+
+AGENT_REACH = 40  # characters from "by" to the first name of the agent's phrase
+# A warning or threat named as a noun, and the genitive that gives its owner: "the warning of the
+# Kremlin", "l'avertissement du Kremlin", "la advertencia del Kremlin", "o alerta do Kremlin",
+# "l'avvertimento del Cremlino", "lời cảnh báo của Điện Kremlin"
+_WARNING_NOUN = re.compile(r"(?:l['’])?(?:warnings?|threats?|avertissements?|mises? en garde|menaces?|advertencias?|"
+                           r"amenazas?|alertas?|advertências?|avisos?|ameaças?|avvertimento|avvertimenti|moniti?|"
+                           r"minacce|minaccia|(?:lời )?cảnh báo|lời đe dọa)", re.IGNORECASE)
+_OWNER_OF = re.compile(r"\s+(?:(?:of|du|des|de\s+la|del|do|da|dos|das|della|dello|dei|degli|di|de|của)\s+|de\s+l['’]|"
+                       r"dell['’])(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+|il\s+|lo\s+)?", re.IGNORECASE)
+
+
+def _warning_owner(text: str, anchor: Hit, free: Sequence[Mention]) -> Mention | None:
+    """The state, body or official a warning noun belongs to, named right after it in the genitive
+    ("the Kremlin's" is a mention before the cue, found the usual way)."""
+    if not _WARNING_NOUN.fullmatch(text, anchor.start, anchor.end):
+        return None
+    of = _OWNER_OF.match(text, anchor.end)
+    if of is None:
+        return None
+    return next((m for m in free if m.start == of.end() and m.country is not None
+                 and m.type in ("country", "body", "person", "city")), None)
 
 
 def _passive_agent(text: str, anchor: Hit) -> int | None:
