@@ -938,11 +938,12 @@ def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Laye
 # "former", "ex-": an office no longer held; it qualifies every title coordinated after it
 # ("the former UN commissioner and Irish president").
 _FORMER = re.compile(r"(?<!\w)(?:former|ex-|one-time|ehemalig\w*|frühere\w*|Ex-|ancien(?:ne)?|ex|antigu[oa]|"
-                     r"bývalý|бывш\w*|колишн\w*|mantan|cựu|były|byłego|byłym|eski)(?!\w)|"
+                     r"bývalý|бывш\w*|колишн\w*|mantan|cựu|były|byłego|byłym|eski|السابق|السابقة)(?!\w)|"
                      # joined: "expresidente", "exministra", "expremier"
                      r"(?<!\w)ex(?=(?:president|ministr|premier|primer|canciller|mandatari|jefe|capo)\w*)",
                      re.IGNORECASE)
 FORMER_REACH = 60
+_FORMER_AFTER = re.compile(r"\s*(?:السابق|السابقة)(?!\w)")
 _TOP_OFFICES = frozenset({"head_of_state", "head_of_government"})
 KNOWN_FORMER_REACH = 30  # "former President X", "el expresidente X": right before a known person's name
 
@@ -951,14 +952,21 @@ def _former(text: str, s0: int, chosen: Mention, layers: _Layers, kb: KnowledgeB
     """Where a "former" stands before the subject in its noun phrase (no cue between)."""
     # A known person's dates decide (_date_check), unless the text calls a head of state or
     # government former in their own noun phrase ("el expresidente Trump": written when out of that
-    # office; "former president Medvedev" holds another office now, which the dates give)
+    # office; "former president Medvedev" holds another office now, which the dates give), or a
+    # person who holds no office any more ("former Defense Secretary Mark Esper")
     titled = chosen.via in ("role", "role_cue")
+    if titled and _FORMER_AFTER.match(text, chosen.end):
+        return chosen.start  # "وزير الدفاع الإسرائيلي السابق": Arabic puts "former" after the title
     lo = max(s0, chosen.start - (FORMER_REACH if titled else KNOWN_FORMER_REACH))
     m = max(_FORMER.finditer(text, lo, chosen.start), key=lambda x: x.start(), default=None)
     if m is None or any(m.end() <= h.start < chosen.start for h in layers.cues) or \
             _PUNCT.search(text, m.end(), chosen.start):
         return None
-    return m.start() if titled or speaker_of(chosen, kb).role in _TOP_OFFICES else None
+    if titled or speaker_of(chosen, kb).role in _TOP_OFFICES:
+        return m.start()
+    # "Mantan Menteri Pertahanan AS Mark Esper": a known person whose every office has ended
+    ent = kb.entities.get(chosen.entity_id or "")
+    return m.start() if ent is not None and ent.offices and all(end for _, _, end in ent.offices) else None
 
 
 _INTRO = re.compile(r"(?<!\w)(?:in|on|dans|en|em|con|nel|nella|in einer|in einem|dalam|trong|w|we|в|во|у)"
