@@ -1324,7 +1324,13 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         if chosen is not None and chosen.type in ("country", "city") and \
                 _SUBJECT_PRONOUN.search(text, chosen.end, anchor.start):
             chosen = None  # "… as Japan rebuilt after the war, he has described …": the pronoun is the subject
-    by = _passive_agent(text, anchor)
+    # (Japanese, Korean: the passive verb is the sentence's last, after what was said)
+    last = max((c for c in layers.cues if s0 <= c.start < s1 and not _inside(c.start, sq)), key=lambda c: c.start,
+               default=anchor) if lang in ("ja", "ko") else anchor
+    other = _passive_other(text, lang, s0, last, free)
+    if other is not None:  # "Токио был предупрежден Пекином", "韓国政府は北朝鮮国防省から…警告された"
+        chosen = other
+    by = _passive_agent(text, anchor) if other is None else None
     if by is not None:  # "Britain was warned by Moscow that …": the agent speaks, whoever they are
         # (the agent, or the first name in its phrase: "por el ministro de Defensa venezolano, X")
         agent = next((x for x in after if x.start == by), None) or next(
@@ -1558,6 +1564,58 @@ def _warning_owner(text: str, anchor: Hit, free: Sequence[Mention]) -> Mention |
         return None
     return next((m for m in free if m.start == of.end() and m.country is not None
                  and m.type in ("country", "body", "person", "city")), None)
+
+
+# The passive of a warning in languages that mark its agent otherwise than "by" after the verb:
+# Russian and Ukrainian put it in the instrumental after the participle ("был предупрежден
+# Пекином"), Polish after "przez", German after "von" between the auxiliary and the participle,
+# Japanese before から and Korean before (으)로부터 (the verb passive: された, 받았다), Chinese after 被.
+_PASSIVE_PARTICIPLE = {"ru": re.compile(r"предупрежд[её]н|предостережен", re.IGNORECASE),
+                       "uk": re.compile(r"попереджен|застережен", re.IGNORECASE)}
+_PL_PASSIVE = re.compile(r"(?:zosta\w+|był\w*)\s+$", re.IGNORECASE)
+_PL_AGENT = re.compile(r"\s+przez\s+", re.IGNORECASE)
+_DE_PASSIVE = re.compile(r"(?<!\w)(?:wurde|wurden|worden|wird|werden)\s", re.IGNORECASE)
+_DE_AGENT = re.compile(r"(?<!\w)(?:von|vom)\s+(?:der\s+|dem\s+|den\s+)?$", re.IGNORECASE)
+_JA_PASSIVE = re.compile(r"(?:さ|を受け)")
+_KO_PASSIVE = re.compile(r"[^.。]{0,12}받(?:았|은|는)")
+
+
+def _passive_other(text: str, lang: str, s0: int, anchor: Hit, free: Sequence[Mention]) -> Mention | None:
+    """The agent of a passive warning in Russian, Ukrainian, Polish, German, Japanese, Chinese or
+    Korean, who speaks (the subject is the one warned)."""
+    if lang in _PASSIVE_PARTICIPLE:
+        if not _PASSIVE_PARTICIPLE[lang].search(text, anchor.start, anchor.end):
+            return None
+        return next((m for m in free if anchor.end <= m.start <= anchor.end + AGENT_REACH
+                     and not _PUNCT.search(text, anchor.end, m.start)), None)
+    if lang == "pl":
+        agent = _PL_AGENT.match(text, anchor.end)
+        if agent is None or not _PL_PASSIVE.search(text, max(s0, anchor.start - 16), anchor.start):
+            return None
+        return next((m for m in free if agent.end() <= m.start <= agent.end() + AGENT_REACH
+                     and not _PUNCT.search(text, agent.end(), m.start)), None)
+    if lang == "de":
+        aux = _DE_PASSIVE.search(text, s0, anchor.start)
+        if aux is None or not text[anchor.start:anchor.end].lower().startswith("gewarnt"):
+            return None
+        return next((m for m in free if aux.end() <= m.start < anchor.start
+                     and _DE_AGENT.search(text, max(aux.end(), m.start - 12), m.start)), None)
+    if lang == "ja":
+        if not _JA_PASSIVE.match(text, anchor.end):
+            return None
+        return next((m for m in reversed(free) if s0 <= m.start and m.end < anchor.start
+                     and text.startswith("から", _phrase_end(text, m.end, [(x.start, x.end) for x in free]))), None)
+    if lang == "ko":
+        if "받" not in text[anchor.start:anchor.end] and not _KO_PASSIVE.match(text, anchor.end):
+            return None
+        return next((m for m in reversed(free) if s0 <= m.start and m.end < anchor.start
+                     and re.match(r"\s?(?:으로부터|로부터|에게서)", text[m.end:m.end + 6])), None)
+    if lang == "zh":
+        bei = text.rfind("被", s0, anchor.start)
+        if bei < 0:
+            return None
+        return next((m for m in free if bei < m.start <= bei + 2 and m.end <= anchor.start), None)
+    return None
 
 
 def _passive_agent(text: str, anchor: Hit) -> int | None:
