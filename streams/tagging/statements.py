@@ -441,6 +441,21 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 if inner is not None and inner.government:
                     speaker, content = inner, content + more
                 break
+            else:
+                # "KCNA quoted a defence ministry spokesman as saying …", "zitierte einen Sprecher … mit
+                # den Worten": the one quoted speaks
+                quoted = next((m for m in free if anchor.end <= m.start <= anchor.end + AGENT_REACH
+                               and not _PUNCT.search(text, anchor.end, m.start)), None) \
+                    if _QUOTED_VERB.match(text, anchor.start, anchor.end) else None
+                title = next((h for h in layers.roles if anchor.end <= h.start <= anchor.end + AGENT_REACH
+                              and not _PUNCT.search(text, anchor.end, h.start)), None) \
+                    if _QUOTED_VERB.match(text, anchor.start, anchor.end) and quoted is None else None
+                if quoted is not None and speaker_of(quoted, kb).government:
+                    speaker, content = speaker_of(quoted, kb), [*content, (anchor.end, s1)]
+                elif title is not None and title.phrase.value not in _OFFICE_FREE:
+                    # a title the knowledge base cannot place: the agency's state may (_stateless_official)
+                    speaker = Speaker(text[title.start:title.end], "person", None, None, title.phrase.value, None, True)
+                    content = [*content, (anchor.end, s1)]
         # "X said that Russia threatened Y …": a threat reported with its own subject is not X's
         reported = _reported_threats(text, article.language, anchor, outside, free, speaker, s1, layers.mods)
         if reported:  # (its words too: "… mit militärischen Konsequenzen gedroht" is no warning of X's)
@@ -988,10 +1003,23 @@ def _according_first(text: str, lang: str, cue: Hit, nxt: Hit, mentions: list[Me
 
 def _introductory(text: str, s0: int, cue: Hit, nxt: Hit) -> bool:
     """A speech noun in an opening phrase ("In a statement, …", "Dans un communiqué, …", "Dalam
-    pernyataan, …", "В заявлении …,"): a preposition before it, a comma between it and the next cue."""
+    pernyataan, …", "В заявлении …,"): a preposition before it, a comma between it and the next cue;
+    or a source clause that opens the sentence ("Wie staatliche Medien berichteten, warnte …", "As
+    state media reported, …", "Как сообщили СМИ, …")."""
     lead = _INTRO_LEAD.match(text, cue.start, cue.end) is not None  # the cue phrase "In a statement" itself
-    return (lead or _INTRO.search(text, max(s0, cue.start - 16), cue.start) is not None) and \
-        "," in text[cue.end:nxt.start]
+    return (lead or _INTRO.search(text, max(s0, cue.start - 16), cue.start) is not None
+            or _SOURCE_CLAUSE.match(text, s0) is not None) and "," in text[cue.end:nxt.start]
+
+
+# An outlet's verb that gives the words of the one it names after it
+_FRONTED = re.compile(r"[^,.;:]*,\s*")
+_QUOTED_VERB = re.compile(r"quot|zitiert|cit[éóoa]|цитир|цитув|cytowa|mengutip|dẫn lời", re.IGNORECASE)
+# A source clause opening the sentence: "As … reported,", "Wie … berichtete,", "Comme l'a rapporté …,"
+_SOURCE_CLAUSE = re.compile(r"[\s\"“”«»„]*(?:as|wie|comme|como|come|как|як|jak|seperti|theo như)\s", re.IGNORECASE)
+# German: a noun after a preposition of place is where something was said, not who said it ("In
+# einer Erklärung im iranischen Staatsfernsehen hieß es …")
+_DE_PLACE = re.compile(r"(?<!\w)(?:im|in|bei|beim|auf|aus)\s+(?:(?:der|dem|den|die|das|einer|einem|eines)\s+)?"
+                       r"(?:[^\W\d]+\s+){0,2}$", re.IGNORECASE)
 
 
 def _quoted_sentence(sent: Span, qspans: Sequence[tuple[int, int]]) -> bool:
@@ -1262,7 +1290,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         # (a name may hold its own suffix: "NATO'ya")
         before = [m for m in before if not _suffixed(text, _phrase_end(text, m.end, spans))
                   or _ACCORDING_TR.match(text, _phrase_end(text, m.end, spans))]  # "Peskov'a göre": the source
-    ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)]
+    ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)
+          and not (lang == "de" and _DE_PLACE.search(text, max(s0, h.start - 40), h.start))]
     if lang in _TOPIC:  # "기자들에게" (to reporters), "記者団に": a noun with no subject particle is no subject
         ng = [h for h in ng if h.start >= anchor.start or (
             _TOPIC[lang].match(text, e := _plural_end(text, h.end))
@@ -1359,7 +1388,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             content.append((s0, comma if comma >= 0 else anchor.start))
     # A non-government subject ("analysts warned", "— сказала экономист …") overrides a
     # country named nearby.
-    ng_before = [h for h in ng if h.start < anchor.start and h.start >= clause]
+    ng_before = [h for h in ng if h.start < anchor.start and h.start >= clause
+                 # (German verb-second after a fronted clause: "Wie die Staatsmedien berichteten, warnte das
+                 # Ministerium": the noun in that clause is not the verb's subject)
+                 and not (lang in _V2 and _FRONTED.fullmatch(text, h.end, anchor.start))]
     if tail and chosen is not None and chosen.start > comma:
         # "In a statement carried by state media, North Korea's defence ministry warned": an opening
         # phrase before the comma holds no subject
