@@ -444,14 +444,14 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             else:
                 # "KCNA quoted a defence ministry spokesman as saying …", "zitierte einen Sprecher … mit
                 # den Worten": the one quoted speaks
-                quoted = next((m for m in free if anchor.end <= m.start <= anchor.end + AGENT_REACH
+                one = next((m for m in free if anchor.end <= m.start <= anchor.end + AGENT_REACH
                                and not _PUNCT.search(text, anchor.end, m.start)), None) \
                     if _QUOTED_VERB.match(text, anchor.start, anchor.end) else None
                 title = next((h for h in layers.roles if anchor.end <= h.start <= anchor.end + AGENT_REACH
                               and not _PUNCT.search(text, anchor.end, h.start)), None) \
-                    if _QUOTED_VERB.match(text, anchor.start, anchor.end) and quoted is None else None
-                if quoted is not None and speaker_of(quoted, kb).government:
-                    speaker, content = speaker_of(quoted, kb), [*content, (anchor.end, s1)]
+                    if _QUOTED_VERB.match(text, anchor.start, anchor.end) and one is None else None
+                if one is not None and speaker_of(one, kb).government:
+                    speaker, content = speaker_of(one, kb), [*content, (anchor.end, s1)]
                 elif title is not None and title.phrase.value not in _OFFICE_FREE:
                     # a title the knowledge base cannot place: the agency's state may (_stateless_official)
                     speaker = Speaker(text[title.start:title.end], "person", None, None, title.phrase.value, None, True)
