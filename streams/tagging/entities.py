@@ -26,7 +26,7 @@ SPOKESPERSON_BY_BODY = {
     "military": "defence_ministry_spokesperson",
 }
 # "Germany's foreign ministry", "US-Außenministerium", "北朝鮮の国防相"
-_JOIN = re.compile(r"(?:\s|['’]s\b|,|،|-|の)*")
+_JOIN = re.compile(r"(?:\s|['’]s\b|,|،|-|の|의(?=\s))*")
 # Words that may stand between a title and what qualifies it: "Sprecherin des Auswärtigen
 # Amts", "spokesperson of the State Department", "portavoz del Gobierno", "người phát ngôn của".
 _LINK = re.compile(r"(?:\s|,|،|['’]s\b|\b(?:of|the|des|der|de|del|la|l'|du|von|của|di|dari|in|to|at|à|en|bei|beim|"
@@ -56,6 +56,7 @@ def linked(text: str, a: int, b: int) -> bool:
 _KANA_NAME = re.compile(r"の[\u30a0-\u30ff・]{1,12}")
 _KANA_SPAN = 13  # the longest text _KANA_NAME matches
 _OWNER_FIRST = frozenset({"tr", "ja", "ko"})
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
 _STATIONED = ("驻", "駐")  # "stationed in": the host country of an envoy follows
 
 
@@ -130,6 +131,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         layer = hit.phrase.layer
         if layer == "short" and eid not in full and not _introduced(text, hit, cue_edges, role_ends):
             continue
+        if ent.type == "person" and _HANGUL.match(text, hit.start) and hit.start and _HANGUL.match(text, hit.start - 1):
+            continue  # Korean separates words by spaces: "북한 국방상" holds no "한 국방상" (Han Min-koo)
         if layer == "ambiguous" and (not _ambiguous_ok(text, hit.start, eid in full) or
                                      any(n.start <= hit.start and hit.end <= n.end for n in nongov)):
             # (nor inside a noun of its own: "Nhật báo" is a daily paper, not Japan's)

@@ -1581,9 +1581,15 @@ AGENT_REACH = 40  # characters from "by" to the first name of the agent's phrase
 # "l'avvertimento del Cremlino", "lời cảnh báo của Điện Kremlin"
 _WARNING_NOUN = re.compile(r"(?:l['’])?(?:warnings?|threats?|avertissements?|mises? en garde|menaces?|advertencias?|"
                            r"amenazas?|alertas?|advertências?|avisos?|ameaças?|avvertimento|avvertimenti|moniti?|"
-                           r"minacce|minaccia|(?:lời )?cảnh báo|lời đe dọa)", re.IGNORECASE)
+                           r"minacce|minaccia|(?:lời )?cảnh báo|lời đe dọa|Warnung(?:en)?|Drohung(?:en)?|"
+                           r"предупреждени\w*|попередженн\w*|погроз\w*|ostrzeżeni\w*|groźb\w*)", re.IGNORECASE)
+# (German, Slavic: the owner in the genitive right after the noun, "die Warnung des Kremls", "погроза Кремля")
+_OWNER_DIRECT = re.compile(r"(?:Warnung|Drohung|предупреждени|попередженн|погроз|ostrzeżeni|groźb)", re.IGNORECASE)
 _OWNER_OF = re.compile(r"\s+(?:(?:of|du|des|de\s+la|del|do|da|dos|das|della|dello|dei|degli|di|de|của)\s+|de\s+l['’]|"
                        r"dell['’])(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+|il\s+|lo\s+)?", re.IGNORECASE)
+
+
+_GENITIVE_GAP = re.compile(r"\s+(?:des|der)?\s*", re.IGNORECASE)
 
 
 def _warning_owner(text: str, anchor: Hit, free: Sequence[Mention]) -> Mention | None:
@@ -1591,7 +1597,8 @@ def _warning_owner(text: str, anchor: Hit, free: Sequence[Mention]) -> Mention |
     ("the Kremlin's" is a mention before the cue, found the usual way)."""
     if not _WARNING_NOUN.fullmatch(text, anchor.start, anchor.end):
         return None
-    of = _OWNER_OF.match(text, anchor.end)
+    of = _OWNER_OF.match(text, anchor.end) or (
+        _GENITIVE_GAP.match(text, anchor.end) if _OWNER_DIRECT.match(text, anchor.start) else None)
     if of is None:
         return None
     return next((m for m in free if m.start == of.end() and m.country is not None
