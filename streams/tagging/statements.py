@@ -1012,6 +1012,7 @@ def _introductory(text: str, s0: int, cue: Hit, nxt: Hit) -> bool:
 
 
 # An outlet's verb that gives the words of the one it names after it
+_MEETING = frozenset("会會")
 _FRONTED = re.compile(r"[^,.;:]*,\s*")
 _QUOTED_VERB = re.compile(r"quot|zitiert|cit[éóoa]|цитир|цитув|cytowa|mengutip|dẫn lời", re.IGNORECASE)
 # A source clause opening the sentence: "As … reported,", "Wie … berichtete,", "Comme l'a rapporté …,"
@@ -1291,6 +1292,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         before = [m for m in before if not _suffixed(text, _phrase_end(text, m.end, spans))
                   or _ACCORDING_TR.match(text, _phrase_end(text, m.end, spans))]  # "Peskov'a göre": the source
     ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)
+          and text[h.end:h.end + 1] not in _MEETING  # "记者会上" is a press conference, not a journalist
           and not (lang == "de" and _DE_PLACE.search(text, max(s0, h.start - 40), h.start))]
     if lang in _TOPIC:  # "기자들에게" (to reporters), "記者団に": a noun with no subject particle is no subject
         ng = [h for h in ng if h.start >= anchor.start or (
