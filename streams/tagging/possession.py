@@ -49,7 +49,9 @@ _GAP_BEFORE = re.compile(r"(?:['’]s?|s)?[\s\"“”«»„]{0,3}(?:的|の|의
 # "Pakistan's threat of retaliation", "Moscow's warnings of a response": the state threatens it
 _THREAT_OF = re.compile(r"(?:['’]s?)?\s+(?:threats?|warnings?|vows?|promises?)\s+of\s+(?:an?\s+|the\s+)?$",
                         re.IGNORECASE)
-_VERB_FIRST = ("pay ", "will pay", "would pay", "face ", "cross", "越", "踩", "触", "觸", "挑", "突", "碰", "逾", "一線", "선을", "레드라인을")
+# (and who pays or faces something is its subject too: "make Pyongyang pay a price")
+_VERB_FIRST = ("pay ", "will pay", "would pay", "face ", "cross", "越", "踩", "触", "觸", "挑", "突", "碰", "逾",
+               "一線", "선을", "레드라인을")
 # Owners that are no state of the knowledge base and never the speaker's own: the West, the
 # international community, the allies, "you" (after the genitive word, or before the term)
 _OTHERS = re.compile(r"(?:phương Tây|các nước phương Tây|cộng đồng quốc tế|bạn|các bạn|ngài|các đồng minh|đồng minh|"
