@@ -95,7 +95,9 @@ def _span(m: re.Match[str]) -> tuple[int, int]:
 
 INCISE_REACH = 80  # characters of an attribution set inside a quote
 INCISE_WORDS = 6
-_INCISE_LEAD = re.compile(r",\s*(?:[\w'’-]{1,8}\s*)?$")
+# (or between dashes: "«…, — наголосив Зеленський, — …»", "„… – powiedział szef BBN – …”")
+_INCISE_LEAD = re.compile(r"(?:,\s*(?:[—–]\s*)?|\s[—–]\s*)(?:[\w'’-]{1,8}\s*)?$")
+_INCISE_CLOSE = re.compile(r",|\s[—–]")
 
 
 _TAG_GAP = re.compile(r"[\"“”»«„」』]?\s*[,—–-]?\s*$")
@@ -138,7 +140,8 @@ def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> l
             if c.phrase.value not in ("say", "warn"):
                 continue  # '…, kami akan membalas …': a threat in the quote is what was said
             lead = _INCISE_LEAD.search(text, max(x, c.start - 12), c.start)
-            close = text.find(",", c.end, min(y, c.end + INCISE_REACH))
+            closing = _INCISE_CLOSE.search(text, c.end, min(y, c.end + INCISE_REACH))
+            close = closing.end() - 1 if closing is not None else -1
             if lead is None or close < 0 or _QUOTE_MARKS.search(text, c.start, close) or \
                     len(text[c.end:close].split()) > INCISE_WORDS:
                 continue  # an attribution is a verb and a name or title, no more
