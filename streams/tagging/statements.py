@@ -756,6 +756,9 @@ def _recent_speaker(text: str, sents: Sequence[Span], si: int, out: Sequence[Sta
     return None
 
 
+OWN_REACH = 16  # characters between a title and a state that qualifies it ("spokesperson of the Russian …")
+
+
 def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[tuple[int, int]],
                  sents: Sequence[Span], si: int,
                  out: Sequence[Statement], mentions: list[Mention], sentence_mentions: dict[int, list[int]],
@@ -765,8 +768,12 @@ def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[
     titles = [h for h in layers.roles if s0 <= h.start < anchor.start and _bare_title(text, h)]
     if not titles:
         return None
-    own = [mentions[i] for i in sentence_mentions.get(si, ()) if s0 <= mentions[i].start < anchor.start
-           and mentions[i].type in ("body", "country", "city") and not _inside(mentions[i].start, sq)]
+    t = titles[0]
+    own = [m for i in sentence_mentions.get(si, ()) if s0 <= (m := mentions[i]).start < anchor.start
+           and m.type in ("body", "country", "city") and not _inside(m.start, sq)
+           # (in the title's own phrase, not a state the words name: "報道官はまた、米国が…")
+           and (0 <= t.start - m.end <= OWN_REACH or 0 <= m.start - t.end <= OWN_REACH)
+           and not _PUNCT.search(text, min(m.end, t.end), max(m.start, t.start))]
     if own:
         return None  # "the Russian spokesperson": a state of its own
     role = titles[0].phrase.value
@@ -774,6 +781,8 @@ def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[
     if found is None or not found.government:
         return None
     held = found.voice.role if found.voice is not None else found.role
+    if found.kind == "body" and found.voice is None and role.endswith("spokesperson"):
+        return found  # "北朝鮮外務省は…。報道官はまた…": the spokesperson of the ministry just named
     if held is None or not (held == role or held.endswith("_" + role)):
         return None
     return found
