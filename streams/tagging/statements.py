@@ -107,7 +107,8 @@ _TAG_SAY = Phrase("cue", "say")
 TITLED_REACH = 24  # characters from a titled_say verb to the title ("declaró hoy la portavoz")
 
 
-def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]]) -> list[Hit]:
+def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
+              mentions: Sequence[Mention] = ()) -> list[Hit]:
     """A source word right after a quote stands for the speech verb ('„…“, so Kremlsprecher X',
     '«…», selon le ministre'): it gets a say cue where it has none of its own. So does a verb
     that is speech only when a title follows it ("declaró hoy la portavoz")."""
@@ -123,6 +124,30 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]])
             continue
         if any(0 <= h.start - b <= 4 and _TAG_GAP.fullmatch(text, b, h.start) for _, b in qspans):
             out.append(Hit(h.start, h.end, _TAG_SAY))
+    out.extend(_headline_colons(text, hits, mentions))
+    return out
+
+
+HEADLINE_REACH = 60  # characters from a line's start to the colon after the name that opens it
+
+
+def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]) -> list[Hit]:
+    """A line that opens with a person, a body or a title and a colon, and has no speech verb of
+    its own ("وزارة الدفاع الصينية: من يلعب بالنار سيحترق بها", "Lavrov: NATO is …"): the colon is
+    the speech verb (not "Ukraine: Russia warns …", a place, nor a line whose own verb speaks)."""
+    out: list[Hit] = []
+    at = text.find(":")
+    while 0 <= at:
+        stop = text.rfind(". ", 0, at)
+        line = max(text.rfind("\n", 0, at) + 1, stop + 2 if stop >= 0 else 0)
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        ends = [m.end for m in mentions if m.type in ("person", "body") and line <= m.start and m.end <= at]
+        ends += [h.end for h in hits if h.phrase.layer == "role" and line <= h.start and h.end <= at]
+        if ends and at - line <= HEADLINE_REACH and at - max(ends) <= 2 and not text[at + 1:at + 2].isdigit() \
+                and not any(h.phrase.layer == "cue" and line <= h.start < end for h in hits):
+            out.append(Hit(at, at + 1, _TAG_SAY))
+        at = text.find(":", at + 1)
     return out
 
 
@@ -357,7 +382,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     starts = [s.start for s in article.sentences]
     # Hits and mentions bucketed by sentence once, so each sentence looks at its own.
     sentence_hits: dict[int, list[Hit]] = {}
-    for h in [*hits, *_tag_cues(text, hits, qspans)]:
+    for h in [*hits, *_tag_cues(text, hits, qspans, mentions)]:
         sentence_hits.setdefault(bisect_right(starts, h.start) - 1, []).append(h)
     sentence_mentions: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):
