@@ -1898,12 +1898,13 @@ _BUT = re.compile(r"(?<!\w)(?:but|aber|doch|jedoch|mais|pero|mas|porém|però|ma
 
 
 def _disclaimed(text: str, terms: list[Hit]) -> list[Hit]:
-    """Drops a reassurance that a "but" turns into the preamble of a threatened answer."""
+    """Drops a reassurance or restraint that a "but" turns into the preamble of a threatened answer."""
     answers = [t.start for t in terms if t.phrase.value in _ANSWERS]
     if not answers:
         return terms
     last = max(answers)
-    return [t for t in terms if not (t.phrase.value == "reassurance" and t.end <= last and
+    # (and restraint shown, "we have exercised restraint, but …", "تحلينا بضبط النفس لكن …")
+    return [t for t in terms if not (t.phrase.value in ("reassurance", "restraint") and t.end <= last and
                                      _BUT.search(text, t.end, last) is not None)]
 
 
