@@ -1290,6 +1290,14 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     owner = _warning_owner(text, anchor, free)
     if owner is not None:  # "L'avertissement du Kremlin … a été formulé par Peskov": the Kremlin's warning
         return speaker_of(owner, kb), [*sq, (s0, s1)]
+    if lang == "de":  # "X, der der Hisbollah mit … gedroht hatte, besuchte …": the relative clause is X's
+        rel = next((r for r in reversed(list(_DE_RELATIVE.finditer(text, s0, anchor.start)))
+                    if "," not in text[r.end():anchor.start]), None)
+        spans = sorted([(m.start, m.end) for m in free] + [(h.start, h.end) for h in layers.roles])
+        ante = next((m for m in reversed(free) if rel is not None and m.end <= rel.start()
+                     and _phrase_end(text, m.end, spans) == rel.start()), None)
+        if ante is not None and rel is not None:
+            return speaker_of(ante, kb), [*sq, (rel.end(), anchor.end)]
     before = [m for m in free if m.end <= anchor.start]
     # (and a name the cue's last word opens: "Theo ông Lavrov", the cue "Theo ông", the name "ông Lavrov")
     after = [m for m in free if m.start >= anchor.end or (anchor.start < m.start < anchor.end < m.end)]
@@ -1628,6 +1636,7 @@ _OWNER_OF = re.compile(r"\s+(?:(?:of|du|des|de\s+la|del|do|da|dos|das|della|dell
                        r"dell['’])(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+|il\s+|lo\s+)?", re.IGNORECASE)
 
 
+_DE_RELATIVE = re.compile(r",\s*(?:der|die|das|welcher|welche|welches)\s")
 _GENITIVE_GAP = re.compile(r"\s+(?:des|der)?\s*", re.IGNORECASE)
 
 
