@@ -1290,6 +1290,15 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     owner = _warning_owner(text, anchor, free)
     if owner is not None:  # "L'avertissement du Kremlin … a été formulé par Peskov": the Kremlin's warning
         return speaker_of(owner, kb), [*sq, (s0, s1)]
+    if lang in _TOPIC:  # "「…」と警告した中国国防省の報道官は": the verb modifies the speaker after it
+        spans = sorted([(m.start, m.end) for m in free] + [(h.start, h.end) for h in layers.roles])
+        head = next((m for m in free if 0 <= m.start - anchor.end <= 1 and m.type in ("person", "body")
+                     and _TOPIC_ONLY[lang].match(text, _phrase_end(text, m.end, spans))), None)
+        if head is None:
+            title = next((h for h in layers.roles if 0 <= h.start - anchor.end <= 1), None)
+            head = next((m for m in free if title is not None and title.start <= m.start < title.end), None)
+        if head is not None:
+            return speaker_of(head, kb), [*sq, (s0, anchor.end)]
     if lang == "de":  # "X, der der Hisbollah mit … gedroht hatte, besuchte …": the relative clause is X's
         rel = next((r for r in reversed(list(_DE_RELATIVE.finditer(text, s0, anchor.start)))
                     if "," not in text[r.end():anchor.start]), None)
