@@ -108,8 +108,8 @@ def _targets(st: Statement, mentions: list[Mention], indices: list[int], rule: R
         m = mentions[i]
         if m.type not in rule.target_types or m.country is None or m.country == own:
             continue
-        if m.type == "city" and m.role != "capital":  # "talks in Geneva" is about nobody
-            continue
+        if m.type == "city" and m.role not in ("capital", "region"):  # "talks in Geneva" is about nobody
+            continue  # (a region is its state's: "any attack on Crimea")
         if rule.target_countries and m.country not in rule.target_countries:
             continue
         if m.country not in seen:

@@ -138,7 +138,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             # (nor inside a noun of its own: "Nhật báo" is a daily paper, not Japan's)
             continue
         plain.append(_mention(ent, hit.start, hit.end, text,
-                              role="capital" if ent.id in kb.capitals else None))
+                              role="capital" if ent.id in kb.capitals
+                              else "region" if ent.id.startswith("region:") else None))
 
     starts = [m.start for m in plain]
 

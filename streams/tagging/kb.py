@@ -291,6 +291,17 @@ class _Builder:
             if city.get("capital"):
                 self.capitals[ent.country or ""] = ent
             self.entity(ent, [city["name"], *_strings(doc, ["cities", i, "names"], city.get("names"))])
+        for i, region in enumerate(data.get("regions") or []):
+            # contested or occupied regions: a threat over them is about their state ("Crimea", "Gaza")
+            region = _mapping(doc, ["regions", i], region)
+            if not isinstance(region.get("id"), str) or not isinstance(region.get("name"), str) or \
+                    not isinstance(region.get("country"), str):
+                raise doc.error(["regions", i], "a region needs 'id', 'name' and 'country' (the state it belongs to)")
+            ent = Entity(f"region:{region['id']}", "city", region["name"], region["country"].upper())
+            names = _strings(doc, ["regions", i, "names"], region.get("names"))
+            for j, phrase in enumerate(names):
+                _check_literal(doc, ["regions", i, "names", j], phrase)
+            self.entity(ent, [region["name"], *names])
         for i, group in enumerate(data.get("groups") or []):
             # armed groups: no government's voice, but a threat against them is about their country
             group = _mapping(doc, ["groups", i], group)

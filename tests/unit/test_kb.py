@@ -332,3 +332,10 @@ def test_an_armed_group_is_no_government_and_stands_for_where_it_is_based(kb: Kn
     with pytest.raises(DataFileError) as err:
         load_kb(Settings(kb_path=str(tmp_path), cache_dir=tmp_path))
     assert err.value.line == 2 and "country" in str(err.value)
+
+
+def test_a_region_stands_for_its_state_as_a_target_and_never_speaks(kb: KnowledgeBase) -> None:
+    found = [m for m in mentions(kb, "Russia warned that any strike on Crimea would be met with force.", "en")
+             if m.entity_id == "region:crimea"]
+    assert [(m.type, m.country, m.role) for m in found] == [("city", "UA", "region")]
+    assert not kb.entities["region:gaza"].government
