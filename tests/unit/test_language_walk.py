@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -54,3 +55,49 @@ def test_same_ranking_on_sentences(pair: tuple[Any, Any]) -> None:
     for text in [*TEXTS, "", " ", "123"]:
         assert fast.rank(text) == plain.rank(text)
         assert language.detect_language(text) is not None
+
+
+def _arrays_of(visits: dict[int, int] | None) -> tuple[list[int], list[float]] | None:
+    return None if not visits else (list(visits), [float(c) for c in visits.values()])
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=200))
+def test_visit_arrays_hold_the_counts_of_visit_counts(pair: tuple[Any, Any], data: bytes) -> None:
+    """The arrays visit_arrays returns are those _sparse_score makes of visit_counts' dict."""
+    fast, _ = pair
+    found = _core.visit_arrays(fast._walk[0], fast._states, data)
+    nextmove, rowbase, output = fast._walk
+    expected = _arrays_of(_core.visit_counts(nextmove, rowbase, output, data))
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        idx = np.frombuffer(found[0], dtype=np.intp).tolist()
+        counts = np.frombuffer(found[1], dtype=np.float32).tolist()
+        assert (idx, counts) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="abcdeéßжщقλ中한 .,'\"\n", max_size=120))
+def test_raw_scores_are_the_reference_ones(pair: tuple[Any, Any], text: str) -> None:
+    fast, _ = pair
+    data = fast._encode(text)
+    assert fast._raw_score(data).tobytes() == fast.reference_raw_score(data).tobytes()
+
+
+HINTS = [None, "en", "id", "vi", "de", "ru", "ms", "xx", "in", "pt-BR"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="abcdeéßжщقλ中한 .,'\"\n", max_size=300), hint=st.sampled_from(HINTS))
+def test_detect_language_is_the_reference(text: str, hint: str | None) -> None:
+    """The best language and the hint's score read off the scores: what ranking every language gives."""
+    assert language.detect_language(text, hint) == language.reference_detect_language(text, hint)
+
+
+def test_detect_language_is_the_reference_on_sentences() -> None:
+    short = ["Kami menolak", "Chúng tôi", "Wir sind", "Nous", "ok", "Мы", "si no"]  # low confidence: hints count
+    for text in [*TEXTS, *short, "", " ", "123"]:
+        for hint in HINTS:
+            assert language.detect_language(text, hint) == language.reference_detect_language(text, hint)
