@@ -64,18 +64,21 @@ def _arrays_of(visits: dict[int, int] | None) -> tuple[list[int], list[float]] |
 @settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=200))
 def test_visit_arrays_hold_the_counts_of_visit_counts(pair: tuple[Any, Any], data: bytes) -> None:
-    """The arrays visit_arrays returns are those _sparse_score makes of visit_counts' dict."""
+    """The arrays visit_arrays returns are those _sparse_score makes of visit_counts' dict: the
+    features, their counts and the features' rows of the weights."""
     fast, _ = pair
-    found = _core.visit_arrays(fast._walk[0], fast._states, data)
+    table = fast.nb_ptc
+    found = _core.visit_arrays(fast._walk[0], fast._states, table, table.shape[1], data)
     nextmove, rowbase, output = fast._walk
     expected = _arrays_of(_core.visit_counts(nextmove, rowbase, output, data))
     if expected is None:
         assert found is None
     else:
         assert found is not None
-        idx = np.frombuffer(found[0], dtype=np.intp).tolist()
+        idx = np.frombuffer(found[0], dtype=np.intp)
         counts = np.frombuffer(found[1], dtype=np.float32).tolist()
-        assert (idx, counts) == expected
+        assert (idx.tolist(), counts) == expected
+        assert np.frombuffer(found[2], dtype=np.float32).tobytes() == table[idx].tobytes()
 
 
 @settings(max_examples=200, deadline=None)

@@ -326,30 +326,33 @@ fn visit_counts<'py>(
 }
 
 /// `visit_counts` over the automaton with each state's row offset and feature side by side
-/// (`states`, array 'q': `[rowbase(0), output(0), rowbase(1), output(1), ...]`, so a step reads one
-/// cache line there besides its transition), and the counts returned as the two arrays
-/// `_sparse_score` makes of the dict: the features (native `intp`, 'q' on 64-bit platforms) and their
-/// counts (float32), both as bytes, in first-visit order. None when no feature is visited.
+/// (`states`, array 'i': `[rowbase(0), output(0), rowbase(1), output(1), ...]`, 0.8 MB, so a step
+/// reads one cache line there besides its transition), returning what `_sparse_score` makes of the
+/// counts, in first-visit order: the features (native `intp`), their counts (float32) and the
+/// features' rows of the weight `table` (float32, `width` per row, C order: `table[features]`),
+/// each as bytes. None when no feature is visited.
 #[pyfunction]
 fn visit_arrays<'py>(
     py: Python<'py>,
     nextmove: PyBuffer<u32>,
-    states: PyBuffer<i64>,
+    states: PyBuffer<i32>,
+    table: PyBuffer<f32>,
+    width: usize,
     text: &[u8],
-) -> PyResult<Option<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)>> {
-    let (Some(nm), Some(st)) = (nextmove.as_slice(py), states.as_slice(py)) else {
+) -> PyResult<Option<(Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>)>> {
+    let (Some(nm), Some(st), Some(weights)) = (nextmove.as_slice(py), states.as_slice(py), table.as_slice(py)) else {
         return Err(PyValueError::new_err("the automaton's arrays must be contiguous"));
     };
     let outside = || PyIndexError::new_err("array index out of range");
     let mut features: Vec<i64> = Vec::new();
-    let mut counts: Vec<u64> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
     let mut slot: std::collections::HashMap<i64, usize, FeatureHash> = std::collections::HashMap::default();
     let mut state = 0usize;
     for &letter in text {
         let base = st.get(2 * state).ok_or_else(outside)?.get();
         let at = usize::try_from(base).map_err(|_| outside())? + letter as usize;
         state = nm.get(at).ok_or_else(outside)?.get() as usize;
-        let feature = st.get(2 * state + 1).ok_or_else(outside)?.get();
+        let feature = i64::from(st.get(2 * state + 1).ok_or_else(outside)?.get());
         if feature >= 0 {
             let i = *slot.entry(feature).or_insert_with(|| {
                 features.push(feature);
@@ -364,11 +367,16 @@ fn visit_arrays<'py>(
     }
     let mut idx: Vec<u8> = Vec::with_capacity(features.len() * std::mem::size_of::<isize>());
     let mut cnt: Vec<u8> = Vec::with_capacity(counts.len() * 4);
+    let mut rows: Vec<u8> = Vec::with_capacity(features.len() * width * 4);
     for (&f, &c) in features.iter().zip(counts.iter()) {
         idx.extend_from_slice(&(f as isize).to_ne_bytes());
         cnt.extend_from_slice(&(c as f32).to_ne_bytes());
+        let row = weights.get(f as usize * width..(f as usize + 1) * width).ok_or_else(outside)?;
+        for w in row {
+            rows.extend_from_slice(&w.get().to_ne_bytes());
+        }
     }
-    Ok(Some((PyBytes::new(py, &idx), PyBytes::new(py, &cnt))))
+    Ok(Some((PyBytes::new(py, &idx), PyBytes::new(py, &cnt), PyBytes::new(py, &rows))))
 }
 
 /// A multiplicative hash for feature ids (small non-negative integers): SipHash's resistance to
