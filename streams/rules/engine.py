@@ -31,7 +31,7 @@ from streams.models import (
     from_dict,
     to_dict,
 )
-from streams.rules.loader import Rule, RuleSet
+from streams.rules.loader import Derived, Rule, RuleSet
 
 TERM_WORDS = {"red_line": "red line", "grave_consequences": "grave consequences"}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -50,6 +50,19 @@ def event_time(tagged: TaggedArticle) -> datetime:
             if t is not None:
                 return t
     return datetime.now(UTC)
+
+
+@functools.lru_cache(maxsize=4096)
+def _event_instant(published_at: str | None, ingested_at: str | None) -> tuple[datetime, str] | None:
+    """event_time's answer for an article's two times, and it formatted (iso), when one of them
+    parses: articles of a feed share their times (ingestion stamps especially). None when neither
+    does: event_time then reads the clock, which is not cached."""
+    for value in (published_at, ingested_at):
+        if value:
+            t = timestamps.parse(value, assume_utc=True)
+            if t is not None:
+                return t, iso(t)
+    return None
 
 
 def iso(t: datetime) -> str:
@@ -263,23 +276,60 @@ class Candidate:
     published_at: str | None = None
 
 
+def gated(statements: list[Statement], rules: Derived) -> list[tuple[int, Statement, Classes]]:
+    """The statements that pass some rule's cues and terms_any, each with the rules it passes (bit i:
+    ``rules.rules[i]``) and its classes: read off its cue and term classes before its classes are
+    made, since most statements of an article pass no rule's (one with no term any rule needs,
+    none). What reference_gated asks with sets, rule by rule; matches() asks it again."""
+    out = []
+    for st in statements:
+        gate = 0
+        for c in st.cues or [st.cue]:
+            gate |= rules.cue_rules.get(c, 0)
+        if gate:
+            passes = rules.termless
+            for t in st.terms:
+                passes |= rules.term_rules.get(t, 0)
+            gate &= passes
+            if gate:
+                out.append((gate, st, Classes.of(st)))
+    return out
+
+
+def reference_gated(statements: list[Statement], rules: list[Rule]) -> list[tuple[int, Statement, Classes]]:
+    """gated, asking every rule's cues and terms_any of every statement's classes."""
+    out = []
+    for st in statements:
+        classes = Classes.of(st)
+        gate = 0
+        for bit, rule in enumerate(rules):
+            if not rule.cues.isdisjoint(classes.cues) and not (rule.terms_any and
+                                                                rule.terms_any.isdisjoint(classes.terms)):
+                gate |= 1 << bit
+        if gate:
+            out.append((gate, st, classes))
+    return out
+
+
 def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any] | None = None
                ) -> list[Candidate]:
-    when = event_time(tagged)
-    seen_at = iso(when)
     art = tagged.article
+    pub, ing = art.published_at, art.ingested_at
+    instant = (_event_instant(pub, ing) if (pub is None or type(pub) is str) and (ing is None or type(ing) is str)
+               else None)
+    if instant is not None:
+        when, seen_at = instant
+    else:
+        when = event_time(tagged)
+        seen_at = iso(when)
     states = countries or {}
     out: dict[str, Candidate] = {}
     voiced: set[str] = set()  # speakers (by state, entity or name) with an alert from this article
-    needed = ruleset.needed_terms
-    # a statement with no term any rule needs matches no rule (asked of its terms' keys, before the
-    # classes are made: most statements of an article fail it)
-    statements = [(st, Classes.of(st)) for st in tagged.statements if needed is None or not needed.isdisjoint(st.terms)]
-    for rule in ruleset.rules:
-        for st, classes in statements:
-            # the rule's cues and terms_any, which most statements lack, asked first (matches asks them too)
-            if rule.cues.isdisjoint(classes.cues) or (rule.terms_any and rule.terms_any.isdisjoint(classes.terms)) \
-                    or not matches(rule, st, classes):
+    rules = ruleset.derived()
+    statements = gated(tagged.statements, rules)
+    for bit, rule in enumerate(rules.rules):
+        for gate, st, classes in statements:
+            if not gate >> bit & 1 or not matches(rule, st, classes):
                 continue
             targets = targets_of(st, tagged, rule, states)
             if st.speaker is None or len(targets) < min_targets(rule, st):
@@ -338,7 +388,7 @@ def settle(candidate: Candidate, ruleset: RuleSet, state: MutableMapping[str, An
         return [(merged.id, merged)]
     obs = candidate.observation
     assert obs is not None
-    rule = ruleset.by_id.get(obs["rule"])
+    rule = ruleset.derived().by_id.get(obs["rule"])
     if rule is None or rule.aggregate is None:
         return []  # the rule was removed since the observation was made
     return _aggregate(rule, candidate.key, obs, state)
@@ -430,13 +480,16 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
     # (B either side), so windows -2B..B may change, and they look at windows -3B..2B.
     b = BUCKETS
     starts = _bucket_starts(b0, step)
-    buckets = {i: state.get(f"{key}|{starts[i]}") for i in range(-3 * b, 3 * b + 1)}
-    # each bucket's countries other than the target's, once (each is in five windows)
-    voices = {i: [cc for cc in part["countries"] if cc != target.country] for i, part in buckets.items()
-              if part is not None}
-    windows: dict[int, set[str]] = {}
-    for j in range(-3 * b, 2 * b + 1):
-        windows[j] = {cc for i in range(j, j + b + 1) if (ccs := voices.get(i)) is not None for cc in ccs}
+    bucket_keys, pub_keys = _state_keys(key, b0, step)
+    buckets = {i: state.get(k) for i, k in bucket_keys}
+    # each bucket's countries other than the target's, once (each is in five windows); window j
+    # holds buckets j..j+B: only the windows of a non-empty bucket get its countries
+    windows: dict[int, set[str]] = {j: set() for j in range(-3 * b, 2 * b + 1)}
+    for i, part in buckets.items():
+        if part is not None and part["countries"]:
+            ccs = [cc for cc in part["countries"] if cc != target.country]
+            for j in range(max(i - b, -3 * b), min(i, 2 * b) + 1):
+                windows[j].update(ccs)
 
     outcomes: list[Outcome] = []
     for j in range(-2 * b, b + 1):
@@ -444,18 +497,24 @@ def _aggregate(rule: Rule, key: str, ob: dict[str, Any], state: MutableMapping[s
         mine = windows[j]
         alive = len(mine) >= rule.aggregate.min_count and not any(
             mine < windows[k] or (k < j and mine == windows[k]) for k in range(j - b, j + b + 1))
-        alert = None
+        win = None
         if alive:
             win = _empty()
             for i in range(j, j + b + 1):
                 if (part := buckets.get(i)) is not None:
                     _fold(win, part)
-            alert = _window_alert(rule, target, start, win)
-        pkey = f"{key}|{start}|pub"
+            if _window_count(target, win) < rule.aggregate.min_count:
+                win = None  # _window_alert would make no alert
+        pkey = pub_keys[j]
         published = state.get(pkey)
-        if alert is not None:
-            signature = [*sorted(f"{e.article_id}@{e.start}" for e in alert.evidence), str(alert.sources_count)]
+        if win is not None:
+            # the alert's signature read from the window (its evidence and article count), so an
+            # alert already published as it stands is not built again
+            signature = [*sorted(f"{e['evidence']['article_id']}@{e['evidence']['start']}" for e in win["evidence"]),
+                         str(len(win["articles"]))]
             if signature != published or redelivered:
+                alert = _window_alert(rule, target, start, win)
+                assert alert is not None  # _window_count said it has its countries
                 outcomes.append((alert.id, alert))
             if signature != published:
                 state[pkey] = signature
@@ -471,7 +530,7 @@ def published_before(candidate: Candidate, ruleset: RuleSet, state: MutableMappi
     if candidate.alert is not None:
         return {candidate.key} if state.get(candidate.key) else set()
     ob = candidate.observation or {}
-    rule = ruleset.by_id.get(ob.get("rule", ""))
+    rule = ruleset.derived().by_id.get(ob.get("rule", ""))
     if rule is None or rule.aggregate is None:
         return set()
     target = from_dict(Target, ob["target"])
@@ -483,6 +542,21 @@ def published_before(candidate: Candidate, ruleset: RuleSet, state: MutableMappi
         if isinstance(state.get(f"{candidate.key}|{start}|pub"), list):
             out.add(alert_id(rule.id, target.country or target.entity_id, start))
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _state_keys(key: str, b0: datetime, step: timedelta) -> tuple[tuple[tuple[int, str], ...], dict[int, str]]:
+    """The state keys _aggregate reads around bucket ``b0``: the buckets -3B..3B (index, key) and
+    the publication markers of the windows -2B..B (a read-only dict)."""
+    starts = _bucket_starts(b0, step)
+    b = BUCKETS
+    return (tuple((i, f"{key}|{starts[i]}") for i in range(-3 * b, 3 * b + 1)),
+            {j: f"{key}|{starts[j]}|pub" for j in range(-2 * b, b + 1)})
+
+
+def _window_count(target: Target, win: dict[str, Any]) -> int:
+    """The countries of a window other than the target's (what _window_alert counts)."""
+    return sum(1 for cc in win["countries"] if cc != target.country)
 
 
 def _window_alert(rule: Rule, target: Target, start: str, win: dict[str, Any]) -> Alert | None:

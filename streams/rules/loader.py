@@ -60,23 +60,58 @@ class Rule:
     source: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """What the engine asks of a rule set on every article, made once per list of rules."""
+
+    rules: tuple[Rule, ...]  # the rules it was made from (compared by identity: rules are frozen)
+    by_id: dict[str, Rule]
+    needed_terms: frozenset[str] | None
+    # bit i stands for rules[i]: the rules having a cue class in their cues, a term class in their
+    # terms_any, and the rules with no terms_any (which any term passes)
+    cue_rules: dict[str, int]
+    term_rules: dict[str, int]
+    termless: int
+
+
 @dataclass(slots=True)
 class RuleSet:
     rules: list[Rule] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    _derived: Derived | None = field(default=None, init=False, repr=False, compare=False)
+
+    def derived(self) -> Derived:
+        """``by_id`` and ``needed_terms``, remade only when ``rules`` changed (a list the caller
+        may replace or edit: the snapshot is compared element by element, by identity)."""
+        current = tuple(self.rules)
+        d = self._derived
+        if d is None or d.rules != current:
+            needed = (None if any(not r.terms_any for r in current)
+                      else frozenset().union(*(r.terms_any for r in current)))
+            cue_rules: dict[str, int] = {}
+            term_rules: dict[str, int] = {}
+            termless = 0
+            for i, r in enumerate(current):
+                for c in r.cues:
+                    cue_rules[c] = cue_rules.get(c, 0) | 1 << i
+                for t in r.terms_any:
+                    term_rules[t] = term_rules.get(t, 0) | 1 << i
+                if not r.terms_any:
+                    termless |= 1 << i
+            d = Derived(current, {r.id: r for r in current}, needed, cue_rules, term_rules, termless)
+            self._derived = d
+        return d
 
     @property
     def by_id(self) -> dict[str, Rule]:
-        return {r.id: r for r in self.rules}
+        return dict(self.derived().by_id)  # a copy: the cached one stays as the rules say
 
     @property
     def needed_terms(self) -> frozenset[str] | None:
         """The term classes some rule needs in a statement (its terms_any): a statement that holds
         none of them alerts on no rule, so tagging may leave it out (statements.attribute). None when
         a rule needs no term (any statement may alert)."""
-        if any(not r.terms_any for r in self.rules):
-            return None
-        return frozenset().union(*(r.terms_any for r in self.rules))
+        return self.derived().needed_terms
 
     @property
     def version(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -54,3 +55,52 @@ def test_same_ranking_on_sentences(pair: tuple[Any, Any]) -> None:
     for text in [*TEXTS, "", " ", "123"]:
         assert fast.rank(text) == plain.rank(text)
         assert language.detect_language(text) is not None
+
+
+def _arrays_of(visits: dict[int, int] | None) -> tuple[list[int], list[float]] | None:
+    return None if not visits else (list(visits), [float(c) for c in visits.values()])
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=200))
+def test_visit_arrays_hold_the_counts_of_visit_counts(pair: tuple[Any, Any], data: bytes) -> None:
+    """The arrays visit_arrays returns are those _sparse_score makes of visit_counts' dict: the
+    features, their counts and the features' rows of the weights."""
+    fast, _ = pair
+    table = fast.nb_ptc
+    found = _core.visit_arrays(fast._walk[0], fast._states, table, table.shape[1], data)
+    nextmove, rowbase, output = fast._walk
+    expected = _arrays_of(_core.visit_counts(nextmove, rowbase, output, data))
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        idx = np.frombuffer(found[0], dtype=np.intp)
+        counts = np.frombuffer(found[1], dtype=np.float32).tolist()
+        assert (idx.tolist(), counts) == expected
+        assert np.frombuffer(found[2], dtype=np.float32).tobytes() == table[idx].tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="abcdeéßжщقλ中한 .,'\"\n", max_size=120))
+def test_raw_scores_are_the_reference_ones(pair: tuple[Any, Any], text: str) -> None:
+    fast, _ = pair
+    data = fast._encode(text)
+    assert fast._raw_score(data).tobytes() == fast.reference_raw_score(data).tobytes()
+
+
+HINTS = [None, "en", "id", "vi", "de", "ru", "ms", "xx", "in", "pt-BR"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="abcdeéßжщقλ中한 .,'\"\n", max_size=300), hint=st.sampled_from(HINTS))
+def test_detect_language_is_the_reference(text: str, hint: str | None) -> None:
+    """The best language and the hint's score read off the scores: what ranking every language gives."""
+    assert language.detect_language(text, hint) == language.reference_detect_language(text, hint)
+
+
+def test_detect_language_is_the_reference_on_sentences() -> None:
+    short = ["Kami menolak", "Chúng tôi", "Wir sind", "Nous", "ok", "Мы", "si no"]  # low confidence: hints count
+    for text in [*TEXTS, *short, "", " ", "123"]:
+        for hint in HINTS:
+            assert language.detect_language(text, hint) == language.reference_detect_language(text, hint)

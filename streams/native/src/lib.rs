@@ -14,7 +14,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyIndexError;
-use pyo3::types::{PyDict, PyList, PyTuple, PyType};
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple, PyType};
 
 const WORD: u8 = 1; // str.isalnum() or an Indic vowel sign (matcher._word_char)
 const TAIL: u8 = 2; // str.isalpha() or an Indic vowel sign (matcher._tail_char)
@@ -325,6 +325,88 @@ fn visit_counts<'py>(
     Ok(Some(counts))
 }
 
+/// `visit_counts` over the automaton with each state's row offset and feature side by side
+/// (`states`, array 'i': `[rowbase(0), output(0), rowbase(1), output(1), ...]`, 0.8 MB, so a step
+/// reads one cache line there besides its transition), returning what `_sparse_score` makes of the
+/// counts, in first-visit order: the features (native `intp`), their counts (float32) and the
+/// features' rows of the weight `table` (float32, `width` per row, C order: `table[features]`),
+/// each as bytes. None when no feature is visited.
+#[pyfunction]
+fn visit_arrays<'py>(
+    py: Python<'py>,
+    nextmove: PyBuffer<u32>,
+    states: PyBuffer<i32>,
+    table: PyBuffer<f32>,
+    width: usize,
+    text: &[u8],
+) -> PyResult<Option<(Bound<'py, PyBytes>, Bound<'py, PyBytes>, Bound<'py, PyBytes>)>> {
+    let (Some(nm), Some(st), Some(weights)) = (nextmove.as_slice(py), states.as_slice(py), table.as_slice(py)) else {
+        return Err(PyValueError::new_err("the automaton's arrays must be contiguous"));
+    };
+    let outside = || PyIndexError::new_err("array index out of range");
+    let mut features: Vec<i64> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    let mut slot: std::collections::HashMap<i64, usize, FeatureHash> = std::collections::HashMap::default();
+    let mut state = 0usize;
+    for &letter in text {
+        let base = st.get(2 * state).ok_or_else(outside)?.get();
+        let at = usize::try_from(base).map_err(|_| outside())? + letter as usize;
+        state = nm.get(at).ok_or_else(outside)?.get() as usize;
+        let feature = i64::from(st.get(2 * state + 1).ok_or_else(outside)?.get());
+        if feature >= 0 {
+            let i = *slot.entry(feature).or_insert_with(|| {
+                features.push(feature);
+                counts.push(0);
+                features.len() - 1
+            });
+            counts[i] += 1;
+        }
+    }
+    if features.is_empty() {
+        return Ok(None);
+    }
+    let mut idx: Vec<u8> = Vec::with_capacity(features.len() * std::mem::size_of::<isize>());
+    let mut cnt: Vec<u8> = Vec::with_capacity(counts.len() * 4);
+    let mut rows: Vec<u8> = Vec::with_capacity(features.len() * width * 4);
+    for (&f, &c) in features.iter().zip(counts.iter()) {
+        idx.extend_from_slice(&(f as isize).to_ne_bytes());
+        cnt.extend_from_slice(&(c as f32).to_ne_bytes());
+        let row = weights.get(f as usize * width..(f as usize + 1) * width).ok_or_else(outside)?;
+        for w in row {
+            rows.extend_from_slice(&w.get().to_ne_bytes());
+        }
+    }
+    Ok(Some((PyBytes::new(py, &idx), PyBytes::new(py, &cnt), PyBytes::new(py, &rows))))
+}
+
+/// A multiplicative hash for feature ids (small non-negative integers): SipHash's resistance to
+/// chosen keys is not needed for the model's own ids, and it costs more than the walk's step.
+#[derive(Default, Clone, Copy)]
+struct FeatureHash;
+
+struct FeatureHasher(u64);
+
+impl std::hash::BuildHasher for FeatureHash {
+    type Hasher = FeatureHasher;
+    fn build_hasher(&self) -> FeatureHasher {
+        FeatureHasher(0)
+    }
+}
+
+impl std::hash::Hasher for FeatureHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7cc1_b727_220a_95);
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// zlib.crc32 (CRC-32/ISO-HDLC: reflected polynomial 0xEDB88320, initial and final xor all ones).
 fn crc32(data: &[u8]) -> u32 {
     static TABLE: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
@@ -404,5 +486,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(longest_first, m)?)?;
     m.add_function(wrap_pyfunction!(simhash, m)?)?;
     m.add_function(wrap_pyfunction!(visit_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(visit_arrays, m)?)?;
     Ok(())
 }
