@@ -522,6 +522,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 _OPENING.match(text, article.sentences[si - 1].start) and (_OPENING.match(text, s0) or recap):
             # '"…." "…," Lavrov said.', '"…." That was the message from X.': the quote before is theirs too
             prev.speaker = speaker
+        elif recap and speaker is not None and speaker.country and prev is not None and prev.sentence == si - 1 \
+                and prev.speaker is not None and prev.speaker.kind == "person" and prev.speaker.country is None \
+                and prev.speaker.entity_id is None:
+            # "وأضاف الوزير أن …. جاء ذلك في تصريحات لوزير الدفاع اليوناني": the recap names the bare title
+            prev.speaker = speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)
                   and not any(_inside(t.start, [span]) for span in reported.values())]
         sterms = _foreground(text, article.language, layers.mods, sterms, sq, s0, s1)
