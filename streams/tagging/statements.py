@@ -132,9 +132,9 @@ HEADLINE_REACH = 60  # characters from a line's start to the colon after the nam
 
 
 def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]) -> list[Hit]:
-    """A line that opens with a person, a body or a title and a colon, and has no speech verb of
-    its own ("وزارة الدفاع الصينية: من يلعب بالنار سيحترق بها", "Lavrov: NATO is …"): the colon is
-    the speech verb (not "Ukraine: Russia warns …", a place, nor a line whose own verb speaks)."""
+    """A line that opens with a person, a body or a title and a colon ("وزارة الدفاع الصينية: من
+    يلعب بالنار سيحترق بها", "Lavrov: NATO is …", "Burhan: UAE support 'will not go unanswered'"):
+    the colon is the speech verb, before any verb after it (not "Ukraine: Russia warns …": a place)."""
     out: list[Hit] = []
     at = text.find(":")
     while 0 <= at:
@@ -145,7 +145,7 @@ def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]
         ends = [m.end for m in mentions if m.type in ("person", "body") and line <= m.start and m.end <= at]
         ends += [h.end for h in hits if h.phrase.layer == "role" and line <= h.start and h.end <= at]
         if ends and at - line <= HEADLINE_REACH and at - max(ends) <= 2 and not text[at + 1:at + 2].isdigit() \
-                and not any(h.phrase.layer == "cue" and line <= h.start < end for h in hits):
+                and not any(h.phrase.layer == "cue" and line <= h.start < at for h in hits):
             out.append(Hit(at, at + 1, _TAG_SAY))
         at = text.find(":", at + 1)
     return out
@@ -1351,6 +1351,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         before = [m for m in before if not _suffixed(text, _phrase_end(text, m.end, spans))
                   or _ACCORDING_TR.match(text, _phrase_end(text, m.end, spans))]  # "Peskov'a göre": the source
     ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)
+          # (not a word inside a government's own name: "Taliban government spokesman Zabihullah Mujahid")
+          and not any(m.start <= h.start and h.end <= m.end and m.type in ("body", "person") and m.country
+                      for m in free)
           and text[h.end:h.end + 1] not in _MEETING  # "记者会上" is a press conference, not a journalist
           and not (lang == "de" and _DE_PLACE.search(text, max(s0, h.start - 40), h.start))]
     if lang in _TOPIC:  # "기자들에게" (to reporters), "記者団に": a noun with no subject particle is no subject
