@@ -105,6 +105,18 @@ ABBREVIATIONS: dict[str, dict[str, int]] = {
         **dict.fromkeys("г гг н.э обл тыс млн млрд руб долл".split(), _A),
         **dict.fromkeys("т.д т.п др".split(), _F),
     },
+    # Polish and Ukrainian ranks and titles before a name ("gen. Ahmed Sharif Chaudhry", "kpt. Ibrahim Traoré")
+    "pl": {
+        **dict.fromkeys("gen płk ppłk mjr kpt por ppor adm kmdr wiceadm kontradm marsz dr prof hab inż mgr ks "
+                        "św ul al pl tzw np m.in ok".split(), _N),
+        **dict.fromkeys("r tys mln mld zł".split(), _A),
+        **dict.fromkeys("itd itp".split(), _F),
+    },
+    "uk": {
+        **dict.fromkeys("ген полк підполк майор кап проф акад доц вул просп т.зв т.ч".split(), _N),
+        **dict.fromkeys("м р рр тис млн млрд грн".split(), _A),
+        **dict.fromkeys("т.д т.п ін".split(), _F),
+    },
 }
 
 # Frequent sentence openers, all languages together (they hardly collide).
