@@ -291,29 +291,19 @@ class _Builder:
             if city.get("capital"):
                 self.capitals[ent.country or ""] = ent
             self.entity(ent, [city["name"], *_strings(doc, ["cities", i, "names"], city.get("names"))])
-        for i, region in enumerate(data.get("regions") or []):
-            # contested or occupied regions: a threat over them is about their state ("Crimea", "Gaza")
-            region = _mapping(doc, ["regions", i], region)
-            if not isinstance(region.get("id"), str) or not isinstance(region.get("name"), str) or \
-                    not isinstance(region.get("country"), str):
-                raise doc.error(["regions", i], "a region needs 'id', 'name' and 'country' (the state it belongs to)")
-            ent = Entity(f"region:{region['id']}", "city", region["name"], region["country"].upper())
-            names = _strings(doc, ["regions", i, "names"], region.get("names"))
-            for j, phrase in enumerate(names):
-                _check_literal(doc, ["regions", i, "names", j], phrase)
-            self.entity(ent, [region["name"], *names])
-        for i, group in enumerate(data.get("groups") or []):
-            # armed groups: no government's voice, but a threat against them is about their country
-            group = _mapping(doc, ["groups", i], group)
-            if not isinstance(group.get("id"), str) or not isinstance(group.get("name"), str) or \
-                    not isinstance(group.get("country"), str):
-                raise doc.error(["groups", i], "a group needs 'id', 'name' and 'country' (where it is based)")
-            ent = Entity(f"g:{group['id']}", "organization", group["name"], group["country"].upper(), None, None, False)
-            self.entities[ent.id] = ent
-            names = _strings(doc, ["groups", i, "names"], group.get("names"))
-            for j, phrase in enumerate(names):
-                _check_literal(doc, ["groups", i, "names", j], phrase)
-            self.entity(ent, [group["name"], *names])
+        # Contested or occupied regions ("Crimea", "Gaza") and armed groups ("Hezbollah"): no voice of
+        # a government, but a threat over or against them is about the state they belong to.
+        for section, prefix, etype, where in (("regions", "region", "city", "the state it belongs to"),
+                                             ("groups", "g", "organization", "where it is based")):
+            for i, item in enumerate(data.get(section) or []):
+                item = _mapping(doc, [section, i], item)
+                if not all(isinstance(item.get(k), str) for k in ("id", "name", "country")):
+                    raise doc.error([section, i], f"an entry of {section} needs 'id', 'name' and 'country' ({where})")
+                ent = Entity(f"{prefix}:{item['id']}", etype, item["name"], item["country"].upper())
+                names = _strings(doc, [section, i, "names"], item.get("names"))
+                for j, phrase in enumerate(names):
+                    _check_literal(doc, [section, i, "names", j], phrase)
+                self.entity(ent, [item["name"], *names])
         for i, body in enumerate(data.get("bodies") or []):
             body = _mapping(doc, ["bodies", i], body)
             kind, country = body.get("kind"), str(body.get("country", "")).upper()
