@@ -438,7 +438,10 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             outside = [anchor, *outside[:-1]]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
-        dateline = _DATELINE.match(text, s0, s1)
+        dateline = _DATELINE.match(text, s0, s1) or _DATELINE_CJK.match(text, s0, s1)
+        if dateline is not None and any(h.start < dateline.end() for h in layers.nongov):
+            # "新华社亚的斯亚贝巴4月5日电 …": the agency of the dateline is no speaker either
+            layers = replace(layers, nongov=[h for h in layers.nongov if h.start >= dateline.end()])
         free = [mentions[i] for i in smentions
                 if mentions[i].type in SPEAKER_TYPES and not _inside(mentions[i].start, sq)
                 and (mentions[i].type != "city" or mentions[i].role == "capital")
@@ -969,6 +972,8 @@ _MEDIA = re.compile(r"media|agenc|agentur|KCNA|Xinhua|TASS|ТАСС|РИА|Yonha
                     re.IGNORECASE)
 # A wire dateline opens a story with the place it was filed from ("SEOUL (Yonhap) --", "MOSCOW, Dec
 # 5 (Reuters) -", "МОСКВА, 5 декабря. /ТАСС/.", "PEKING (dpa) -"): a place, never the speaker.
+# Chinese and Japanese wire datelines: "新华社亚的斯亚贝巴4月5日电", "【北京共同】"
+_DATELINE_CJK = re.compile(r"\s*(?:(?:新华社|中新社|新華社)[^\s，。、]{0,16}?\d{1,2}月\d{1,2}日电|【[^】\n]{1,16}】)\s*")
 _DATELINE = re.compile(r"\s*[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ .'’-]{1,30}"
                        r"(?:,\s*[^()/\n]{1,30}?)?\s*(?:\([^()\n]{1,30}\)|/[^/\n]{1,20}/)\s*[.:]?\s*[-–—]*\s*")
 
