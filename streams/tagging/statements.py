@@ -972,10 +972,11 @@ _MEDIA = re.compile(r"media|agenc|agentur|KCNA|Xinhua|TASS|ТАСС|РИА|Yonha
                     re.IGNORECASE)
 # A wire dateline opens a story with the place it was filed from ("SEOUL (Yonhap) --", "MOSCOW, Dec
 # 5 (Reuters) -", "МОСКВА, 5 декабря. /ТАСС/.", "PEKING (dpa) -"): a place, never the speaker.
-# Chinese and Japanese wire datelines: "新华社亚的斯亚贝巴4月5日电", "【北京共同】"
-_DATELINE_CJK = re.compile(r"\s*(?:(?:新华社|中新社|新華社)[^\s，。、]{0,16}?\d{1,2}月\d{1,2}日电|【[^】\n]{1,16}】)\s*")
 _DATELINE = re.compile(r"\s*[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ .'’-]{1,30}"
                        r"(?:,\s*[^()/\n]{1,30}?)?\s*(?:\([^()\n]{1,30}\)|/[^/\n]{1,20}/)\s*[.:]?\s*[-–—]*\s*")
+# Chinese and Japanese wire datelines: "新华社亚的斯亚贝巴4月5日电", "【北京共同】"
+_DATELINE_CJK = re.compile(r"\s*(?:(?:新华社|中新社|新華社)[^\s，。、]{0,16}?\d{1,2}月\d{1,2}日电|"
+                           r"【[^】\n]{1,16}】)\s*")
 
 
 def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Layers, sq: list[tuple[int, int]],
