@@ -577,7 +577,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             sentence=si, start=start, end=s1, cue=best.phrase.value, cue_text=text[best.start:best.end],
             # "«Kami prihatin …», kata X" is a concern too; "an escalation … unacceptable" a warning
             cues=sorted({c.phrase.value for c in scues} | _verdict(text, article.language, scues, sterms, layers.mods,
-                                                                    [mentions[i] for i in smentions], kb)),
+                                                                    [mentions[i] for i in smentions], kb)
+                        | _own_force(text, article.language, scues, sterms, speaker,
+                                     [mentions[i] for i in smentions])),
             cue_start=best.start, language=article.language, speaker=speaker,
             quote=text[quote[0]:quote[1]] if quote else None,
             quote_start=quote[0] if quote else None, quote_end=quote[1] if quote else None,
@@ -890,6 +892,23 @@ def _warned_off(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit],
                     t.phrase.value == "threat_of_force" and t.start > m.end for t in terms) and _a_name(m, kb):
                 return True
     return False
+
+
+def _own_force(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit], speaker: Speaker | None,
+               named: Sequence[Mention]) -> set[str]:
+    """A warning that the speaker's own state will use force ("warned the Taliban that Islamabad
+    would strike militant hideouts if …", "巴方将…实施打击", "إسلام آباد ستضرب"): a threat, as if
+    the verb were "threatened"; a warning that another state will strike is not."""
+    if speaker is None or not speaker.country or not any(c.phrase.value == "warn" for c in cues) or \
+            not any(t.phrase.value == "threat_of_force" for t in terms):
+        return set()
+    after = _SELF_AFTER.get(lang)
+    for m in named:
+        if m.country != speaker.country or not (m.type == "country" or m.role == "capital" or m.text in _SELF_FORMS):
+            continue
+        if after is not None and after.match(text, m.end) is not None:
+            return {"threaten"}
+    return set()
 
 
 def _verdict(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit], mods: Sequence[Hit],
