@@ -56,6 +56,7 @@ def linked(text: str, a: int, b: int) -> bool:
 _KANA_NAME = re.compile(r"の[\u30a0-\u30ff・]{1,12}")
 _KANA_SPAN = 13  # the longest text _KANA_NAME matches
 _OWNER_FIRST = frozenset({"tr", "ja", "ko"})
+_JA_OWNER = re.compile(r"の[\u30a0-\u30ff・]{0,12}")  # "の" and perhaps a name in katakana
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _STATIONED = ("驻", "駐")  # "stationed in": the host country of an envoy follows
 
@@ -248,6 +249,12 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
                  if hit.start <= m.start and m.end <= hit.end and m.country]
         country: str | None = inner[-1].country if inner else None
         body_kind: str | None = next((m.role for m in inner if m.type == "body"), None)
+        if country is not None and inner and hit.phrase.lang == "ja":
+            # "ロシアのザハロワ外務省報道官": a body named alone (外務省, Japan's) is the owner's named before it
+            owner = next((x for x in reversed(everything[:before(hit.start)]) if x.type == "country"
+                          and x.end < hit.start and _JA_OWNER.fullmatch(text, x.end, hit.start)), None)
+            if owner is not None and owner.country:
+                country = owner.country
         ahead = None
         if country is None:  # "Russian Foreign Minister X", "Rusya Dışişleri Bakanı X": the country first;
             # "北朝鮮外務省の報道官", "중국 외교부 대변인": the body first, perhaps sharing a word with the title.
