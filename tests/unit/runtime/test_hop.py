@@ -396,6 +396,20 @@ def test_a_dead_letter_refused_even_without_the_records_bytes_commits_nothing(tm
     assert consumer.commits == []
 
 
+def recorded_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """asyncio.sleep made instant; the waits asked for (not 0) recorded in the list returned."""
+    sleeps: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(seconds: float) -> None:
+        if seconds:
+            sleeps.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    return sleeps
+
+
 @pytest.mark.parametrize("error", [NotEnoughReplicasError("not enough in-sync replicas"),
                                    KafkaTimeoutError("not delivered in time")])
 def test_an_output_never_delivered_is_dead_lettered_as_undelivered_after_the_last_attempt(
@@ -407,15 +421,7 @@ def test_an_output_never_delivered_is_dead_lettered_as_undelivered_after_the_las
     after NEWSWATCH_HOP_MAX_ATTEMPTS (3) failed attempts in a row the next one gives that
     output up: its article is dead-lettered, kind ``undelivered``, with its bytes for a replay,
     the batch commits and the partition moves on. (Before: read again without end.)"""
-    sleeps: list[float] = []
-    real_sleep = asyncio.sleep
-
-    async def sleep(seconds: float) -> None:
-        if seconds:
-            sleeps.append(seconds)
-        await real_sleep(0)
-
-    monkeypatch.setattr(asyncio, "sleep", sleep)
+    sleeps = recorded_sleeps(monkeypatch)
     producer = FakeProducer(fail=lambda topic, key: error if (topic, key) == (CANDIDATES, b"k0-11") else None)
     hop = make_hop(tmp_path, max_attempts=3, retry_after=0.25)
     consumer, producer = wire(hop, {P0: [record(P0, 10), record(P0, 11, b'{"id": 11}'), record(P0, 12)]}, producer,
@@ -437,15 +443,7 @@ def test_with_max_attempts_0_an_undelivered_output_is_never_given_up(
     """NEWSWATCH_HOP_MAX_ATTEMPTS=0: the partition waits for the broker however long (the wait
     between attempts doubles up to 30 s), reported at every failed attempt from the third; no
     dead letter; once the output is delivered the batch commits."""
-    sleeps: list[float] = []
-    real_sleep = asyncio.sleep
-
-    async def sleep(seconds: float) -> None:
-        if seconds:
-            sleeps.append(seconds)
-        await real_sleep(0)
-
-    monkeypatch.setattr(asyncio, "sleep", sleep)
+    sleeps = recorded_sleeps(monkeypatch)
     failures = [6]
 
     def fail(topic: str, key: bytes | None) -> BaseException | None:
