@@ -353,6 +353,8 @@ class _SentenceLayers:
 # The layers of matcher hits that attribution reads (names come in as mentions): the rest, more than
 # half of an article's hits, are left out before the hits are bucketed by sentence. Code here that
 # reads another layer from the hits must add it.
+# Polish "nie" after a preposition is the pronoun "them" ("na nie odpowie", "za nie zapłacą"), no negation
+_PRONOUN_NIE = {"pl": re.compile(r"(?<!\w)(?:na|za|przez|o|w|po|dla|od|do|przed|nad|pod|ku)\s+$", re.IGNORECASE)}
 ATTRIBUTION_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role"})
 
 
@@ -375,6 +377,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     returned (scope.resolved_sentences); the others are left out. None: every statement."""
     text = article.text
     hits = [h for h in hits if h.phrase.layer in ATTRIBUTION_LAYERS]
+    if article.language in _PRONOUN_NIE:  # "Kair na nie odpowie": after a preposition "nie" is "them"
+        hits = [h for h in hits if not (h.phrase.value == "negation" and text[h.start:h.end].lower() == "nie"
+                                        and _PRONOUN_NIE[article.language].search(text, max(0, h.start - 8), h.start))]
     if wanted is not None and not any(h.phrase.layer == "term" and h.phrase.value in wanted for h in hits):
         return []  # no statement could hold a wanted term (what resolved_sentences finds, sooner)
     qspans = _incises(text, quotes(text), [h for h in hits if h.phrase.layer == "cue"])
