@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -135,17 +135,27 @@ def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]
     """A line that opens with a person, a body or a title and a colon ("وزارة الدفاع الصينية: من
     يلعب بالنار سيحترق بها", "Lavrov: NATO is …", "Burhan: UAE support 'will not go unanswered'"):
     the colon is the speech verb, before any verb after it (not "Ukraine: Russia warns …": a place)."""
+    if ":" not in text:
+        return []
+    # where each person, body or title ends, and where it starts (one pass, not one per colon)
+    starts_at: dict[int, list[int]] = {}
+    for m in mentions:
+        if m.type in ("person", "body"):
+            starts_at.setdefault(m.end, []).append(m.start)
+    for h in hits:
+        if h.phrase.layer == "role":
+            starts_at.setdefault(h.end, []).append(h.start)
+    if not starts_at:
+        return []
+    cue_starts = sorted(h.start for h in hits if h.phrase.layer == "cue")
     out: list[Hit] = []
     at = text.find(":")
     while 0 <= at:
         stop = text.rfind(". ", 0, at)
         line = max(text.rfind("\n", 0, at) + 1, stop + 2 if stop >= 0 else 0)
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
-        ends = [m.end for m in mentions if m.type in ("person", "body") and line <= m.start and m.end <= at]
-        ends += [h.end for h in hits if h.phrase.layer == "role" and line <= h.start and h.end <= at]
-        if ends and at - line <= HEADLINE_REACH and at - max(ends) <= 2 and not text[at + 1:at + 2].isdigit() \
-                and not any(h.phrase.layer == "cue" and line <= h.start < at for h in hits):
+        named = any(start >= line for e in (at - 2, at - 1, at) for start in starts_at.get(e, ()))
+        if named and at - line <= HEADLINE_REACH and not text[at + 1:at + 2].isdigit() \
+                and bisect_left(cue_starts, line) == bisect_left(cue_starts, at):
             out.append(Hit(at, at + 1, _TAG_SAY))
         at = text.find(":", at + 1)
     return out
@@ -486,8 +496,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 title = next((h for h in layers.roles if anchor.end <= h.start <= anchor.end + AGENT_REACH
                               and not _PUNCT.search(text, anchor.end, h.start)), None) \
                     if _QUOTED_VERB.match(text, anchor.start, anchor.end) and one is None else None
-                if one is not None and speaker_of(one, kb).government:
-                    speaker, content = speaker_of(one, kb), [*content, (anchor.end, s1)]
+                quoted_one = speaker_of(one, kb) if one is not None else None
+                if quoted_one is not None and quoted_one.government:
+                    speaker, content = quoted_one, [*content, (anchor.end, s1)]
                 elif title is not None and title.phrase.value not in _OFFICE_FREE:
                     # a title the knowledge base cannot place: the agency's state may (_stateless_official)
                     speaker = Speaker(text[title.start:title.end], "person", None, None, title.phrase.value, None, True)
@@ -1325,8 +1336,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     owner = _warning_owner(text, anchor, free)
     if owner is not None:  # "L'avertissement du Kremlin … a été formulé par Peskov": the Kremlin's warning
         return speaker_of(owner, kb), [*sq, (s0, s1)]
+    # names and titles, for where the phrase a name belongs to ends (ja/ko and German only)
+    spans = sorted([(m.start, m.end) for m in free] + [(h.start, h.end) for h in layers.roles]) \
+        if lang in _TOPIC or lang == "de" else []
     if lang in _TOPIC:  # "「…」と警告した中国国防省の報道官は": the verb modifies the speaker after it
-        spans = sorted([(m.start, m.end) for m in free] + [(h.start, h.end) for h in layers.roles])
         head = next((m for m in free if 0 <= m.start - anchor.end <= 1 and m.type in ("person", "body")
                      and _TOPIC_ONLY[lang].match(text, _phrase_end(text, m.end, spans))), None)
         if head is None:
@@ -1337,7 +1350,6 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     if lang == "de":  # "X, der der Hisbollah mit … gedroht hatte, besuchte …": the relative clause is X's
         rel = next((r for r in reversed(list(_DE_RELATIVE.finditer(text, s0, anchor.start)))
                     if "," not in text[r.end():anchor.start]), None)
-        spans = sorted([(m.start, m.end) for m in free] + [(h.start, h.end) for h in layers.roles])
         ante = next((m for m in reversed(free) if rel is not None and m.end <= rel.start()
                      and _phrase_end(text, m.end, spans) == rel.start()), None)
         if ante is not None and rel is not None:
@@ -1737,8 +1749,9 @@ def _passive_other(text: str, lang: str, s0: int, anchor: Hit, free: Sequence[Me
     if lang == "ja":
         if not _JA_PASSIVE.match(text, anchor.end):
             return None
+        spans = [(x.start, x.end) for x in free]
         return next((m for m in reversed(free) if s0 <= m.start and m.end < anchor.start
-                     and text.startswith("から", _phrase_end(text, m.end, [(x.start, x.end) for x in free]))), None)
+                     and text.startswith("から", _phrase_end(text, m.end, spans))), None)
     if lang == "ko":
         if "받" not in text[anchor.start:anchor.end] and not _KO_PASSIVE.match(text, anchor.end):
             return None
