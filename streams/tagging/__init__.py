@@ -5,7 +5,7 @@ from __future__ import annotations
 from streams.models import CleanArticle, TaggedArticle
 from streams.tagging.entities import find_mentions
 from streams.tagging.kb import KnowledgeBase
-from streams.tagging.matcher import LANGUAGE_LAYERS, across_quotes
+from streams.tagging.matcher import LANGUAGE_LAYERS, across_quotes, join_gaps
 from streams.tagging.statements import attribute
 
 
@@ -17,6 +17,7 @@ def tag(article: CleanArticle, kb: KnowledgeBase, wanted: frozenset[str] | None 
     lang = article.language
     hits = kb.matcher.scan(article.text, None if lang == "und" else lang)
     hits = across_quotes(kb.matcher, article.text, None if lang == "und" else lang, hits)
+    hits = join_gaps(article.text, hits)
     mentions = find_mentions(article.text, hits, kb)
     statements = attribute(article, mentions, hits, kb, wanted)
     return TaggedArticle(article, mentions, statements)

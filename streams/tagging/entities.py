@@ -134,7 +134,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             continue
         if ent.type == "person" and _HANGUL.match(text, hit.start) and hit.start and _HANGUL.match(text, hit.start - 1):
             continue  # Korean separates words by spaces: "북한 국방상" holds no "한 국방상" (Han Min-koo)
-        if layer == "ambiguous" and (not _ambiguous_ok(text, hit.start, eid in full) or
+        if layer == "ambiguous" and (not _ambiguous_ok(text, hit.start, eid in full, hit.end) or
                                      any(n.start <= hit.start and hit.end <= n.end for n in nongov)):
             # (nor inside a noun of its own: "Nhật báo" is a daily paper, not Japan's)
             continue
@@ -287,6 +287,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
                 i += 1
             if nxt is None:
                 break
+            if pos > hit.end and nxt.country and country is not None and nxt.country != country:
+                break  # "حذر وزير الخارجية الجزائري حكومة النيجر": a second state is the verb's object
             # "посол России в США", "Đại sứ Nga tại Nhật Bản": an envoy's first country sends him
             if not (role.endswith("ambassador") and country is not None):
                 country = nxt.country or country
@@ -347,11 +349,37 @@ _HONORIFICS = {"ông", "bà", "anh", "chị", "cô", "chú", "bác", "em", "mr",
 _PREV_WORD = re.compile(r"(\w+)\W*$")
 
 
-def _ambiguous_ok(text: str, pos: int, confirmed: bool) -> bool:
+# Scripts without capitals cannot tell a name from a word: there an ambiguous form ("مالي" Mali or
+# "financial", "माली" Mali or "gardener") is the country only next to a word that takes a place,
+# before it in Arabic ("في مالي", "حكومة مالي"), after it in Hindi ("माली में", "माली के राष्ट्रपति").
+_PLACE_WORD_BEFORE = re.compile(
+    r"(?:^|[\s\u200f\u200e(«\"])(?:في|من|إلى|الى|مع|على|عن|ضد|بين|حكومة|دولة|جمهورية|رئيس|جيش|شمال|جنوب|وسط|"
+    r"شرق|غرب|عاصمة|سفير|سفارة|وزير|خارجية|دفاع|حدود)\s+$")
+_PLACE_WORD_AFTER = re.compile(r"\s+(?:में|के|की|का|ने|से|को|पर|सरकार|सेना)(?!\w)")
+_ARABIC_ARTICLE = re.compile(r"(?:ال|لل)$")
+
+
+def _caseless_ok(text: str, pos: int, end: int, confirmed: bool) -> bool | None:
+    """_ambiguous_ok in Arabic and Devanagari; None in a script with capitals."""
+    ch = text[pos]
+    if "\u0600" <= ch <= "\u06ff":
+        if _ARABIC_ARTICLE.search(text, max(0, pos - 2), pos):
+            return False  # "المالي": the adjective, "financial" (or "Malian", which needs no target)
+        return confirmed or _PLACE_WORD_BEFORE.search(text, max(0, pos - 12), pos) is not None
+    if "\u0900" <= ch <= "\u097f":
+        return confirmed or _PLACE_WORD_AFTER.match(text, end) is not None
+    return None
+
+
+def _ambiguous_ok(text: str, pos: int, confirmed: bool, end: int | None = None) -> bool:
     """An ambiguous form ("Anh", "Đức", "Того") is the country inside a sentence after a
     lower-case word ("của Anh", "в Того"), or anywhere once the article confirmed it; never
     when it opens a sentence ("Anh cho biết", "Того же мнения") or follows a capitalised
     word or an honorific (a name: "Tuấn Anh", "ông Đức")."""
+    if end is not None:
+        caseless = _caseless_ok(text, pos, end, confirmed)
+        if caseless is not None:
+            return caseless
     before = text[max(0, pos - 40):pos]
     stripped = before.rstrip()
     if not stripped or stripped[-1] in ".!?\"“”«»\n:":

@@ -36,7 +36,7 @@ from streams.languages import LANGUAGES
 from streams.settings import Settings
 from streams.tagging import confrontations
 from streams.tagging.confrontations import Confrontations
-from streams.tagging.matcher import Matcher, Phrase, Tables, _tables, is_cjk, make_phrase
+from streams.tagging.matcher import GAP, Matcher, Phrase, Tables, _tables, fold, is_cjk, make_phrase
 from streams.yamlio import Located, load_yaml
 
 DATA = Path(__file__).parent / "data"
@@ -46,8 +46,10 @@ DATA = Path(__file__).parent / "data"
 # prohibitive: a negation that makes a warning ("do not test our red lines", "jangan").
 # titled_say: a verb that is speech only with a title right after it ("declaró hoy la portavoz",
 # not "declaró el estado de emergencia").
+# named_threaten: a word that is a threat verb only right after a name ("Medvedev menace Paris", "Rusia
+# amenaza a Polonia"), the noun elsewhere ("la menace", "una amenaza").
 MARKERS = {"conditional": 0, "hypothetical": 1, "negation": 2, "clause": 3, "source": 4, "recap": 5, "prohibitive": 6,
-           "background": 7, "stance": 8, "opinion": 9, "occasion": 10, "titled_say": 11}
+           "background": 7, "stance": 8, "opinion": 9, "occasion": 10, "titled_say": 11, "named_threaten": 12}
 BODY_KINDS = (
     "foreign_ministry",
     "defence_ministry",
@@ -493,6 +495,9 @@ class _Builder:
                     raise doc.error([section, klass], f"unknown {section[:-1]} class {klass!r}; "
                                     f"use one of {', '.join(sorted(known))}")
                 for phrase in _strings(doc, [section, klass], phrases):
+                    if GAP in phrase and layer in ("cue", "term"):
+                        self._gapped(doc, [section, klass], phrase, layer, klass, lang)
+                        continue
                     _check_literal(doc, [section, klass], phrase)
                     # "{c} foreign minister": the country is found as a neighbouring mention.
                     self.add(" ".join(phrase.replace("{c}", " ").split()), layer, klass, lang)
@@ -526,6 +531,17 @@ class _Builder:
             if ent is None:
                 raise doc.error(["capitals", code], f"no capital of {code} in countries.yaml `cities`")
             self.entity(ent, _strings(doc, ["capitals", code], names), lang)
+
+    def _gapped(self, doc: Located, where: list[str | int], phrase: str, layer: str, klass: str, lang: str) -> None:
+        """A phrase split by the words of its clause, "militärisch … antworten": its two parts go into
+        the matcher, joined again where both stand in one clause (matcher.join_gaps)."""
+        parts = [" ".join(part.split()) for part in phrase.split(GAP)]
+        if len(parts) != 2 or not all(parts):
+            raise doc.error(where, f"'{phrase}': a split phrase is two parts around one '{GAP}'")
+        key = fold(" ".join(phrase.split()))
+        for side, part in enumerate(parts):
+            _check_literal(doc, where, part)
+            self.add(part, "gap", (layer, klass, side, key), lang)
 
     def _pattern(self, doc: Located, where: list[str | int], pattern: str, kind: str, lang: str,
                  role: str | None = None) -> None:

@@ -24,7 +24,12 @@ from streams import _core  # the compiled matcher (streams/native)
 MAX_STEM_TAIL = 12  # letters a stem may run on ("escalat*" -> "escalating")
 # Layers whose phrases belong to one language: a German "laut" is not an Indonesian
 # "laut". Names (entities) are matched whatever the article's language.
-LANGUAGE_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role", "body_part"})
+LANGUAGE_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role", "body_part", "gap"})
+
+GAP = "…"  # in a cue or term phrase: the words of its clause may stand here ("militärisch … antworten")
+GAP_REACH = 60  # characters between the two parts of a split phrase
+# what ends a clause, so that a split phrase's parts no longer belong together
+_CLAUSE_END = re.compile(r"[.;:!?,\n\"«»“”„。．；：！？，]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,3 +416,26 @@ def across_quotes(matcher: Matcher | ReferenceMatcher, text: str, lang: str | No
     if not found:
         return hits
     return sorted([*hits, *(Hit(s, e, p) for s, e, p in found)], key=itemgetter(0))
+
+
+def join_gaps(text: str, hits: list[Hit]) -> list[Hit]:
+    """``hits`` with the two parts of each split phrase ("militärisch … antworten") joined into one
+    hit of its cue or term class where both stand in one clause, the head first, at most GAP_REACH
+    characters apart ("werde militärisch auf die Stationierung antworten"); parts alone are dropped."""
+    parts = [h for h in hits if h.phrase.layer == "gap"]
+    if not parts:
+        return hits
+    kept = [h for h in hits if h.phrase.layer != "gap"]
+    joined: dict[tuple[int, int, Phrase], None] = {}
+    for head in parts:
+        layer, klass, side, key = head.phrase.value
+        if side:
+            continue
+        for tail in parts:
+            if (tail.phrase.value[3] == key and tail.phrase.value[2] and head.end <= tail.start <= head.end + GAP_REACH
+                    and _CLAUSE_END.search(text, head.end, tail.start) is None):
+                joined[(head.start, tail.end, Phrase(layer, klass, head.phrase.lang))] = None
+                break
+    if not joined:
+        return kept
+    return sorted([*kept, *(Hit(s, e, p) for s, e, p in joined)], key=itemgetter(0))

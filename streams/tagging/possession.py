@@ -46,6 +46,10 @@ NOUN_FIRST = frozenset({"vi", "id", "ms", "fr", "es", "pt", "it", "ro", "ar", "h
 GENITIVE_AFTER = frozenset({"de", "ru", "uk", "pl", "cs", "bg", "sv", "no", "hu"})
 # Between an owner named first and its term: a possessive, nothing, or an attributive particle.
 _GAP_BEFORE = re.compile(r"(?:['’]s?|s)?[\s\"“”«»„]{0,3}(?:的|の|의)?[\s\"“”«»„]{0,2}$")
+# A name governed by a preposition is no subject: "werde auf die Stationierung von Raketen in Deutschland
+# militärisch antworten" is Moscow's answer, not Germany's (a possessive still owns: "against Russia's response").
+_PLACE_BEFORE = re.compile(r"(?<!\w)(?:in|im|at|from|to|against|nach|aus|gegen|auf|an|bei|über|into|в|во|на|из|против|"
+                           r"w|we|z|ze|do|przeciwko|у|із|до|проти)\s+$", re.IGNORECASE)
 # "Pakistan's threat of retaliation", "Moscow's warnings of a response": the state threatens it
 _THREAT_OF = re.compile(r"(?:['’]s?)?\s+(?:threats?|warnings?|vows?|promises?)\s+of\s+(?:an?\s+|the\s+)?$",
                         re.IGNORECASE)
@@ -121,7 +125,8 @@ def _owner(text: str, lang: str, t: Hit, mentions: Sequence[Mention], verbs: Seq
             if m.type in OWNER_TYPES and m.country and m.end <= t.start and t.start - m.end <= 6 and \
                     _GAP_BEFORE.match(text[m.end:t.start]) is not None and \
                     (text[m.end:t.start].strip(" \"“”«»„") != "" or m.type in ("country", "city")) and \
-                    not _addressed(text, m, mentions, verbs):
+                    not _addressed(text, m, mentions, verbs) and \
+                    not (text[m.end:t.start].isspace() and _PLACE_BEFORE.search(text, max(0, m.start - 12), m.start)):
                 return m.country
         if _OTHERS_BEFORE.search(text, max(0, t.start - 24), t.start) is not None:
             return ""  # "the Western response", "your red lines"

@@ -102,6 +102,8 @@ _INCISE_CLOSE = re.compile(r",|\s[—–]")
 
 _TAG_GAP = re.compile(r"[\"“”»«„」』]?\s*[,—–-]?\s*$")
 _TAG_SAY = Phrase("cue", "say")
+_TAG_THREATEN = Phrase("cue", "threaten")
+_NAME_GAP = re.compile(r"\s{1,2}")
 
 
 TITLED_REACH = 24  # characters from a titled_say verb to the title ("declaró hoy la portavoz")
@@ -115,7 +117,13 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
     cue_at = {h.start for h in hits if h.phrase.layer == "cue"}
     out = []
     titles = [h.start for h in hits if h.phrase.layer == "role"]
+    named_ends = {m.end for m in mentions if m.type in ("person", "body", "country", "city")}
     for h in hits:
+        if h.phrase.layer == "modality" and h.phrase.value == "named_threaten" and h.start not in cue_at and \
+                any(_NAME_GAP.fullmatch(text, e, h.start) for e in range(max(0, h.start - 2), h.start)
+                    if e in named_ends):
+            out.append(Hit(h.start, h.end, _TAG_THREATEN))
+            continue
         if h.phrase.layer == "modality" and h.phrase.value == "titled_say" and h.start not in cue_at and \
                 any(h.end < t <= h.end + TITLED_REACH and not _PUNCT.search(text, h.end, t) for t in titles):
             out.append(Hit(h.start, h.end, _TAG_SAY))
@@ -131,6 +139,11 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
 HEADLINE_REACH = 60  # characters from a line's start to the colon after the name that opens it
 
 
+# the preposition of whom a headline's voice addresses, "X to Y:", "X an Y:", "X a Y:", "X all'Y:"
+_ADDRESSEE = re.compile(r"\s+(?:to|an|a|ad|al|alla|allo|agli|alle|all['’]|à|au|aux|ao|aos|às|para|kepada)\s*$",
+                        re.IGNORECASE)
+
+
 def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]) -> list[Hit]:
     """A line that opens with a person, a body or a title and a colon ("وزارة الدفاع الصينية: من
     يلعب بالنار سيحترق بها", "Lavrov: NATO is …", "Burhan: UAE support 'will not go unanswered'"):
@@ -139,14 +152,27 @@ def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]
         return []
     # where each person, body or title ends, and where it starts (one pass, not one per colon)
     starts_at: dict[int, list[int]] = {}
+    voices: dict[int, list[int]] = {}  # ... and where a state or capital ends: one that addresses another
     for m in mentions:
         if m.type in ("person", "body"):
             starts_at.setdefault(m.end, []).append(m.start)
+        elif m.type in ("country", "city", "organization") and m.country:
+            voices.setdefault(m.end, []).append(m.start)
     for h in hits:
         if h.phrase.layer == "role":
             starts_at.setdefault(h.end, []).append(h.start)
-    if not starts_at:
+    if not starts_at and not voices:
         return []
+    # "Peking an Manila: …", "Maduro a Guyana: …", "Kremlin to London: …": a voice and whom it
+    # addresses; the addressee ends at the colon
+    for end, starts in list(voices.items()):
+        for start in starts:
+            lead = _ADDRESSEE.search(text, max(0, start - 8), start)
+            if lead is None:
+                continue
+            speaker_end = lead.start()
+            if speaker_end in starts_at or speaker_end in voices:
+                starts_at.setdefault(end, []).extend(starts_at.get(speaker_end, []) + voices.get(speaker_end, []))
     cue_starts = sorted(h.start for h in hits if h.phrase.layer == "cue")
     out: list[Hit] = []
     at = text.find(":")
@@ -2068,6 +2094,21 @@ _NEGATED_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|none|nothing|kein\w{0,2}|n
                              r"(?:[ \t]+[^\W\d]+){0,2}[ \t]+$", re.IGNORECASE)
 
 
+# A negative determiner opening the subject ("Nessuna provocazione della NATO resterà senza risposta",
+# "Ningún ataque contra nuestro territorio quedará sin respuesta"): the subject may be a few words long.
+_NO_SUBJECT_BEFORE = re.compile(r"(?<!\w)(?:no|kein\w{0,2}|aucun\w?|ningún|ninguna|ninguno|nenhum\w?|nessun\w?|"
+                                r"żaden|żadna|żadne|жоден|жодна|жодне|ни один|ни одна|ни одно|tidak ada)"
+                                r"((?:[ \t]+[^\W\d][\w'’-]*){1,7})[ \t]+$", re.IGNORECASE)
+# words that end the subject: a clause joined after it is not what goes unanswered
+_CLAUSE_JOINS = frozenset("and but or that which who y e pero que et ou mais qui und oder aber dass "
+                          "ma che и но что і але що lub ale że atau dan tetapi bahwa yang".split())
+
+
+def _no_subject_before(text: str, at: int) -> bool:
+    m = _NO_SUBJECT_BEFORE.search(text, max(0, at - 80), at)
+    return m is not None and not any(w.lower() in _CLAUSE_JOINS for w in m.group(1).split())
+
+
 # what may stand between a Japanese or Korean term and the negation of its own verb: the verb's
 # stem and a particle ("하지는 ", "するもの")
 _HEAD_FINAL_NEGATION = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]{0,5} ?")
@@ -2108,7 +2149,8 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence
             # "No attack will go unanswered", "Kein Angriff wird unbeantwortet bleiben", "Aucune attaque ne
             # restera sans réponse": a negation before a term of going unanswered makes the threat; without
             # one ("the question went unanswered") there is none
-            negated = _NEGATED_BEFORE.search(text, max(0, t.start - NEGATION_REACH - 8), t.start) is None
+            negated = (_NEGATED_BEFORE.search(text, max(0, t.start - NEGATION_REACH - 8), t.start) is None
+                       and not _no_subject_before(text, t.start))
         if negated:
             out.add(t)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -249,19 +250,19 @@ def test_ten_megabyte_body_is_processed_when_allowed() -> None:
     body = "\n".join(ARTICLES.values())
     body = (body + "\n") * (10_000_000 // (len(body) + 1))
     assert len(body) <= 10_000_000
-    start = time.perf_counter()
+    start = time.process_time()
     a = clean(RawArticle(body=body), now=NOW, max_chars=10_000_000)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert a.sentences and a.paragraphs
     assert elapsed < 120  # generous: a sanity bound against quadratic behaviour, not a benchmark
 
 
 def test_deeply_nested_html() -> None:
     page = "<div>" * 10_000 + "Deep text at the bottom of the page." + "</div>" * 10_000
-    start = time.perf_counter()
+    start = time.process_time()
     a = clean(RawArticle(html=page), now=NOW)
     assert a.text == "Deep text at the bottom of the page."
-    assert time.perf_counter() - start < 30
+    assert time.process_time() - start < 30  # a sanity bound against quadratic behaviour (CPU, not wall)
     nested_articles = "<article>" * 2_000 + "<p>Inner text.</p>" + "</article>" * 2_000
     assert clean(RawArticle(html=nested_articles), now=NOW).text == "Inner text."
 
@@ -428,22 +429,34 @@ def test_caption_credit(caption: str, credit: str | None) -> None:
     assert caption_credit(caption) == credit
 
 
-def test_boilerplate_regexes_stay_linear() -> None:
-    for line in (
-        "[" * 1_000_000,
-        "|" * 1_000_000,
-        "Komentar (" + "0" * 1_000_000,
-        "Sumber: " + "x" * 1_000_000,
-    ):
-        start = time.perf_counter()
+def _cpu_seconds(line: str) -> float:
+    """This process's CPU time to strip one line (best of three): other processes on the
+    machine do not count, as they would in wall-clock time."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
         bp = strip_boilerplate([line])
-        assert time.perf_counter() - start < 1.0
+        best = min(best, time.process_time() - start)
         assert bp.lines == [line]
-    start = time.perf_counter()
+    return best
+
+
+@pytest.mark.parametrize("make", [
+    lambda n: "[" * n,
+    lambda n: "|" * n,
+    lambda n: "Komentar (" + "0" * n,
+    lambda n: "Sumber: " + "x" * n,
+], ids=["brackets", "pipes", "comment-count", "source-line"])
+def test_boilerplate_regexes_stay_linear(make: Callable[[int], str]) -> None:
+    # eight times the text costs about eight times the work; backtracking would cost 64 times
+    small, large = _cpu_seconds(make(125_000)), _cpu_seconds(make(1_000_000))
+    assert large <= 20 * small + 0.05, (small, large)
+
+
+def test_a_body_of_brackets_alone_is_an_empty_body() -> None:
     with pytest.raises(InvalidRecord) as err:
         clean(RawArticle(body="[" * 1_000_000), now=NOW, max_chars=2_000_000)
     assert err.value.kind == "empty_body"
-    assert time.perf_counter() - start < 5.0
 
 
 # ------------------------------------------------------------------- language

@@ -94,9 +94,9 @@ def test_any_hostile_rule_file_loads_or_is_refused_fast_with_a_short_reason(piec
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "rules.yaml"
         p.write_text(text, encoding="utf-8")
-        start = time.perf_counter()
+        start = time.process_time()  # this process's CPU: other processes on the machine do not count
         try:
             load_file(p, _CLASSES["classes"], _CLASSES["terms"])
         except DataFileError as exc:
             assert len(exc.reason) <= yamlio.MAX_REASON + 40
-        assert time.perf_counter() - start < 1.0
+        assert time.process_time() - start < 1.0
