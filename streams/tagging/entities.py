@@ -162,6 +162,10 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             i -= 1
         return None
 
+    def _capital_at(pos: int) -> Mention | None:
+        m = mention_at(pos, ("city",))
+        return m if m is not None and m.role == "capital" else None
+
     # Bodies by pattern (and titles that hold their country inside).
     bodies: list[Mention] = []
     titled: list[Mention] = []
@@ -175,7 +179,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         idx, side = h.phrase.value
         pattern = kb.body_patterns[idx]
         if side == "prefix":
-            place = mention_at(h.end, places)
+            # "Regierung in Kinshasa", "gouvernement de Téhéran": a capital after the body stands for its state
+            place = mention_at(h.end, places) or _capital_at(h.end)
             if place is None or place.country is None:
                 continue
             end = place.end

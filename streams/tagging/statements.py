@@ -144,6 +144,30 @@ _ADDRESSEE = re.compile(r"\s+(?:to|an|a|ad|al|alla|allo|agli|alle|all['’]|à|a
                         re.IGNORECASE)
 
 
+# the day or part of it said right after a speech verb ("el martes por la tarde", "mardi soir", "martedì
+# sera", "nesta terça-feira"), beyond the occasion markers of the language files ("este martes", "mardi")
+_TIME_AFTER_VERB = re.compile(
+    r"\s*(?:(?:este|esta|el|la|ce|cette|nesta|neste|na|no|on|am)\s+)?"
+    r"(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    r"lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|segunda|terça|quarta|quinta|sexta|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|hoy|ayer|aujourd['’]hui|hier|oggi|ieri|hoje|ontem|"
+    r"stamattina|stasera|mañana|matin|soir|tarde|noche|sera|mattina|pomeriggio|manhã|noite)"
+    r"(?:-feira)?(?:\s+(?:por la|en la|de la|à la|in|di|à)?\s*(?:mañana|tarde|noche|matin|soir|après-midi|"
+    r"mattina|pomeriggio|sera|manhã|noite))?(?!\w)", re.IGNORECASE)
+
+
+def _past_time_words(text: str, pos: int, mods: Sequence[Hit]) -> int:
+    """Where the words after a speech verb go on past a time said there ("dijo este martes el portavoz")."""
+    for _ in range(2):
+        m = _TIME_AFTER_VERB.match(text, pos)
+        occasion = next((h.end for h in mods if h.phrase.value == "occasion" and 0 <= h.start - pos <= 1), None)
+        end = max(m.end() if m else pos, occasion or pos)
+        if end == pos:
+            break
+        pos = end
+    return pos
+
+
 def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]) -> list[Hit]:
     """A line that opens with a person, a body or a title and a colon ("وزارة الدفاع الصينية: من
     يلعب بالنار سيحترق بها", "Lavrov: NATO is …", "Burhan: UAE support 'will not go unanswered'"):
@@ -296,7 +320,7 @@ _GERMAN_ARTICLE = re.compile(r"dem|den|der|einem|einer|einen")
 # German, Swedish and Norwegian put the verb second: after an opening phrase ("Bei einem Treffen
 # mit X warnte der russische Außenminister …") the subject follows the verb.
 _V2 = frozenset({"de", "sv", "no"})
-_DASH_TAGS = frozenset({"ru", "uk", "pl", "bg", "cs"})  # languages that tag speech with a dash, quotes or not
+_DASH_TAGS = frozenset({"ru", "uk", "pl", "bg", "cs", "hu"})  # languages that tag speech with a dash, quotes or not
 V2_REACH = 30  # characters after the verb where its inverted subject stands
 # What opens a clause as a phrase that is not its subject: a preposition or adverb first, or a
 # phrase closed by a comma right before the verb ("Før X' uttalelser, sa …"). "Die Hamas drohte
@@ -706,10 +730,33 @@ _YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:im jahre?|bereits|schon)\s+)
 HISTORY_YEARS = 2  # a year at least this far before the article's is history
 
 
+# A sentence that opens "N years ago" (N two or more, in digits or words) tells history too.
+_NUMBER_WORDS = (r"\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|"
+                 r"deux|trois|quatre|cinq|dix|vingt|trente|quarante|cinquante|soixante|dos|tres|cuatro|cinco|diez|"
+                 r"veinte|treinta|cuarenta|cincuenta|sesenta|due|tre|quattro|cinque|dieci|venti|trenta|quaranta|"
+                 r"cinquanta|sessanta|dois|duas|quatro|dez|vinte|trinta|quarenta|cinquenta|sessenta|zwei|drei|vier|"
+                 r"fünf|zehn|zwanzig|dreißig|vierzig|fünfzig|sechzig|several|plusieurs|varios|vari|vários|mehreren")
+_YEARS_AGO = {
+    "en": rf"(?:some\s+|about\s+|nearly\s+|more than\s+)?(?:{_NUMBER_WORDS})\s+years\s+ago",
+    "fr": rf"il\s+y\s+a\s+(?:près de\s+|plus de\s+)?(?:{_NUMBER_WORDS})\s+ans",
+    "es": rf"hace\s+(?:casi\s+|más de\s+)?(?:{_NUMBER_WORDS})\s+años",
+    "it": rf"(?:quasi\s+|oltre\s+)?(?:{_NUMBER_WORDS})\s+anni\s+fa",
+    "pt": rf"(?:há|faz)\s+(?:quase\s+|mais de\s+)?(?:{_NUMBER_WORDS})\s+anos",
+    "de": rf"vor\s+(?:fast\s+|mehr als\s+|rund\s+)?(?:{_NUMBER_WORDS})\s+jahren",
+}
+_YEARS_AGO_RE = {k: re.compile(rf"[\s\"“”«»„']*{v}(?!\w)", re.IGNORECASE) for k, v in _YEARS_AGO.items()}
+_ONE_YEAR = re.compile(r"\b(?:1|one|un|uno|una|um|ein|einem|1)\s", re.IGNORECASE)
+
+
 def _historical(text: str, lang: str, s0: int, stamp: str | None) -> bool:
-    """The sentence opens on a year well before the article's own ("In 1962, Moscow warned …"):
-    it tells history. An undated text counts years before 2000 only (not the clock's year: a replay
-    must alert as the live run did)."""
+    """The sentence opens on a year well before the article's own ("In 1962, Moscow warned …"),
+    or on "N years ago" ("Il y a quarante ans, Moscou avait menacé …"): it tells history. An undated
+    text counts years before 2000 only (not the clock's year: a replay must alert as the live run did)."""
+    ago = _YEARS_AGO_RE.get(lang)
+    if ago is not None:
+        m = ago.match(text, s0)
+        if m is not None and _ONE_YEAR.search(m.group(0)) is None:
+            return True
     pattern = _YEAR_RE.get(lang)
     m = pattern.match(text, s0) if pattern is not None else None
     if m is None:
@@ -1431,19 +1478,22 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             and not (_SUBJECT_MARK[lang].match(text, e) and (_CONDITION_END[lang].search(text, e, anchor.start)
                                                               or (topic is not None and h.start >= topic))))
               or _ACCORDING[lang].match(text, _plural_end(text, h.end))]
-    ng_after = [h for h in ng if anchor.end <= h.start <= anchor.end + 24]
+    # "a déclaré mardi soir le porte-parole", "declaró este martes la portavoz": a time said between
+    # the verb and its subject is skipped
+    verb_end = _past_time_words(text, anchor.end, layers.mods)
+    ng_after = [h for h in ng if anchor.end <= h.start <= verb_end + 24]
     # "…, предупреждают экономисты", "…, dijo el ministro X": the subject follows the cue.
     follows = min([m.start for m in after[:1]] + [h.start for h in ng_after[:1]], default=s1)
     # "according to X", "selon X", "по словам X": the cue introduces its source.
     source = any(h.phrase.value == "source" and h.start <= anchor.start < h.end for h in layers.mods)
     # "a déclaré le porte-parole du Kremlin", "advirtió el ministro": a title right after the cue
-    role_after = any(anchor.end <= h.start <= anchor.end + 8 for h in layers.roles)
+    role_after = any(anchor.end <= h.start <= verb_end + 8 for h in layers.roles)
     # "Le président russe, Vladimir Poutine, a prévenu l'Occident": the comma closes an apposition
     apposition = any(m.end in (comma, comma - 1) and m.type in ("person", "body") for m in before)
     # '…, he added.', '…, ia menambahkan.': a subject pronoun between the comma and the cue is the tag's
     gap = text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-") if comma >= 0 else ""
     # (a comma right after the verb opens what was said: "X warnte, deutsche Lieferungen würden …")
-    tag = quote_before or (comma >= 0 and not tail and ((follows - anchor.end <= 4 and
+    tag = quote_before or (comma >= 0 and not tail and ((follows - verb_end <= 4 and
                                                           "," not in text[anchor.end:follows]) or role_after
                                                          or _ARTICLE.fullmatch(text, anchor.end, follows) is not None)
                            and not apposition and (not gap or _PRONOUN_BEFORE.fullmatch(gap) is not None))
