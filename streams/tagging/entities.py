@@ -66,10 +66,23 @@ def _mention(ent: Entity, start: int, end: int, text: str, via: str = "kb", role
                    ent.qid, via)
 
 
-def _unknown_name(text: str, pos: int) -> tuple[int, int] | None:
-    """A capitalised personal name starting at pos (2 to 4 words), or None."""
+# A military rank between a title and the name: "army chief Gen. Pana …", "military spokesman Lt. Gen. X",
+# "navy chief Adm. Y" (English wire style; the rank is part of no name)
+_RANK = re.compile(r"(?:(?:Lt|Lieut|Maj|Brig|Gen|Adm|Col|Capt|Cmdr|Cdr|Sgt|Rear|Vice|Air|Field|Lieutenant|Major|"
+                   r"Brigadier|General|Admiral|Colonel|Captain|Commander|Marshal)\.?(?:-| +))+")
+
+
+def _name_at(text: str, pos: int) -> int:
+    """Where the name after a title starts: past the joining marks and a military rank."""
     m = _JOIN.match(text, pos)
     pos = m.end() if m else pos
+    r = _RANK.match(text, pos)
+    return r.end() if r is not None and r.end() < len(text) and text[r.end()].isupper() else pos
+
+
+def _unknown_name(text: str, pos: int) -> tuple[int, int] | None:
+    """A capitalised personal name starting at pos (2 to 4 words), or None."""
+    pos = _name_at(text, pos)
     start = pos
     end = -1
     count = 0
@@ -230,8 +243,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         return bisect_left(all_starts, pos)
 
     for t in _outermost(titled):
-        j = _JOIN.match(text, t.end)
-        known = by_start.get(j.end() if j else t.end)
+        known = by_start.get(_name_at(text, t.end))
         if known is None:
             span = _unknown_name(text, t.end)
             if span is not None and not any(x.start < span[1] and span[0] < x.end for x in plain):
@@ -302,9 +314,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             pos = nxt.end
         if role == "spokesperson":
             role = SPOKESPERSON_BY_BODY.get(body_kind or "", "spokesperson")
-        m = _JOIN.match(text, pos)
-        name_at = m.end() if m else pos
-        known = by_start.get(name_at)
+        known = by_start.get(_name_at(text, pos))
         if known is not None:
             if known.role is None or role.endswith("spokesperson"):
                 known.role = role

@@ -726,6 +726,10 @@ _YEAR_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:{v})\s+(?:\d{{1,2}}\.?\s+)?
             for k, v in _YEAR_OPENER.items()}
 _YEAR_RE.update({k: re.compile(r"[\s\"“”「『]*(\d{4})\s*[年년]") for k in ("ja", "zh", "ko")})
 _YEAR_RE["tr"] = re.compile(r"[\s\"“”]*(\d{4})(?:['’](?:de|da|te|ta)| yılında)")
+# "Hồi tháng 10/1962", "Nhìn lại lịch sử, tháng 10/1962": a month or day written with the year
+_YEAR_RE["vi"] = re.compile(r"[\s\"“”]*(?:nhìn lại lịch sử,?\s*)?(?:(?:hồi|vào|từ|trong)\s+)?"
+                            r"(?:năm|tháng\s+\d{1,2}/|ngày\s+\d{1,2}/\d{1,2}/|tháng\s+\d{1,2}\s+năm)\s*(\d{4})(?!\d)",
+                            re.IGNORECASE)
 _YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:im jahre?|bereits|schon)\s+)?(\d{4})\s", re.IGNORECASE)
 HISTORY_YEARS = 2  # a year at least this far before the article's is history
 
@@ -743,6 +747,10 @@ _YEARS_AGO = {
     "it": rf"(?:quasi\s+|oltre\s+)?(?:{_NUMBER_WORDS})\s+anni\s+fa",
     "pt": rf"(?:há|faz)\s+(?:quase\s+|mais de\s+)?(?:{_NUMBER_WORDS})\s+anos",
     "de": rf"vor\s+(?:fast\s+|mehr als\s+|rund\s+)?(?:{_NUMBER_WORDS})\s+jahren",
+    "id": r"(?:sekitar\s+|hampir\s+|lebih dari\s+)?(?:\d{1,3}|(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|"
+          r"sepuluh|sebelas|beberapa)(?:\s+(?:puluh|belas))?)\s+tahun\s+(?:yang\s+)?lalu",
+    "vi": r"(?:cách đây\s+(?:gần\s+|hơn\s+|khoảng\s+)?(?:\d{1,3}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|vài|mấy)"
+          r"(?:\s+(?:mươi|chục))?\s+năm|\d{1,3}\s+năm\s+trước)",
 }
 _YEARS_AGO_RE = {k: re.compile(rf"[\s\"“”«»„']*{v}(?!\w)", re.IGNORECASE) for k, v in _YEARS_AGO.items()}
 _ONE_YEAR = re.compile(r"\b(?:1|one|un|uno|una|um|ein|einem|1)\s", re.IGNORECASE)
@@ -1114,6 +1122,7 @@ _FORMER = re.compile(r"(?<!\w)(?:former|ex-|one-time|ehemalig\w*|frühere\w*|Ex-
                      r"(?<!\w)ex(?=(?:president|ministr|premier|primer|canciller|mandatari|jefe|capo)\w*)",
                      re.IGNORECASE)
 FORMER_REACH = 60
+_INITIALS = re.compile(r"(?<!\w)(?:[A-Z]\.){2,}")  # "U.S.", "U.K.": no punctuation between words
 _FORMER_AFTER = re.compile(r"\s*(?:السابق|السابقة)(?!\w)")
 _TOP_OFFICES = frozenset({"head_of_state", "head_of_government"})
 KNOWN_FORMER_REACH = 30  # "former President X", "el expresidente X": right before a known person's name
@@ -1131,7 +1140,7 @@ def _former(text: str, s0: int, chosen: Mention, layers: _Layers, kb: KnowledgeB
     lo = max(s0, chosen.start - (FORMER_REACH if titled else KNOWN_FORMER_REACH))
     m = max(_FORMER.finditer(text, lo, chosen.start), key=lambda x: x.start(), default=None)
     if m is None or any(m.end() <= h.start < chosen.start for h in layers.cues) or \
-            _PUNCT.search(text, m.end(), chosen.start):
+            _PUNCT.search(_INITIALS.sub("", text[m.end():chosen.start])):  # ("Former U.S. defense secretary")
         return None
     if titled or speaker_of(chosen, kb).role in _TOP_OFFICES:
         return m.start()
