@@ -1752,9 +1752,16 @@ def _phrase_end(text: str, end: int, spans: list[tuple[int, int]]) -> int:
     """The end of the run of names and titles that a name ending at `end` belongs to
     ("Polonya Dışişleri" + "Dışişleri Bakanı"), spans sorted by start."""
     for a, b in spans:
+        g = _GLOSS.match(text, end)
+        if g is not None and a >= g.end():  # "린젠(林劍) 대변인", "大統領府（クレムリン）は": a gloss in brackets
+            end = g.end()
         if a <= end + 1 and b > end and not text[end:a].strip():
             end = b
-    return end
+    g = _GLOSS.match(text, end)
+    return g.end() if g is not None else end
+
+
+_GLOSS = re.compile(r"\s?[(（][^()（）\n]{1,24}[)）]")
 
 
 # A speech verb in the passive with its agent after it: "were told by Moscow", "a été averti par
@@ -2173,6 +2180,15 @@ def _no_subject_before(text: str, at: int) -> bool:
 _HEAD_FINAL_NEGATION = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]{0,5} ?")
 
 
+def _not_of_condition(negs: list[Hit], mods: Sequence[Hit]) -> list[Hit]:
+    """The negations that are no condition's own ("멈추지 않으면", "if they do not stop", "やめなければ"
+    end in a conditional marker): what follows such a condition is not denied."""
+    conds = [h for h in mods if h.phrase.value == "conditional"]
+    if not conds:
+        return negs
+    return [n for n in negs if not any(n.start <= c.start <= n.end + 1 and c.end > n.end for c in conds)]
+
+
 def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence[Hit] = ()) -> set[Hit]:
     """Terms with a negation right before them in the same clause ("no escalation", "bukan
     eskalasi"); a negation inside the term itself ("will not hesitate to respond") is part of it."""
@@ -2184,6 +2200,7 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence
     # a negation that is itself a prohibition ("đừng", "jangan": don't) forbids, it does not deny
     negs = [h for h in mods if h.phrase.value == "negation" and (h.start, h.end) not in prohibitive and not any(
         a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in inside)]
+    negs = _not_of_condition(negs, mods)
     out = set()
     for t in terms:
         negated = False
@@ -2221,8 +2238,8 @@ def _negated(text: str, mods: list[Hit], cue: Hit, terms: list[Hit]) -> bool:
     # A negation inside the cue or term itself ("will not hesitate to respond",
     # "tidak akan tinggal diam") is part of the phrase, not a negation of it.
     inside = [cue, *terms]
-    negs = [h for h in mods if h.phrase.value == "negation"
-            and not any(x.start <= h.start and h.end <= x.end for x in inside)]
+    negs = _not_of_condition([h for h in mods if h.phrase.value == "negation"
+                              and not any(x.start <= h.start and h.end <= x.end for x in inside)], mods)
     for n in negs:
         for a, reach in ((cue, 10), *((t, NEGATION_REACH) for t in terms)):
             if 0 <= a.start - n.end <= reach and not _PUNCT.search(text, n.end, a.start):
@@ -2298,6 +2315,10 @@ _SELF_FUTURE = {
 # (a closing or opening quote mark may stand between: 'Korut "tidak akan …"')
 _SELF_AFTER = {k: re.compile(rf"\s*[\"“”«»„]?\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in _SELF_FUTURE.items()}
 _SELF_AFTER["zh"] = re.compile(rf"(?:{_SELF_FUTURE['zh']})")
+# Japanese and Korean put the verb last: the state as the subject of what was said is enough ("トルコ軍が…
+# 作戦を行う", "튀르키예가 군사 작전에 나설 수 있다고 경고했다"), the talk of force being there already
+_SELF_AFTER["ja"] = re.compile(r"\s?(?:軍)?(?:が|は)")
+_SELF_AFTER["ko"] = re.compile(r"\s?(?:군)?(?:가|이|는|은)(?![가-힣])")
 # ... or a few words on, as the second of two joined predicates ("Ukraine keeps watching the border
 # and is ready to respond", "Україна продовжує … та готова реагувати")
 _AND = r"and|und|et|y|e|dan|serta|và|и|та|і|й|oraz|ve|و"
