@@ -147,8 +147,14 @@ _ADDRESSEE = re.compile(r"\s+(?:to|an|a|ad|al|alla|allo|agli|alle|all['’]|à|a
 # the day or part of it said right after a speech verb ("el martes por la tarde", "mardi soir", "martedì
 # sera", "nesta terça-feira"), beyond the occasion markers of the language files ("este martes", "mardi")
 _TIME_AFTER_VERB = re.compile(
-    r"\s*(?:(?:este|esta|el|la|ce|cette|nesta|neste|na|no|on|am)\s+)?"
+    r"\s*(?:(?:este|esta|el|la|ce|cette|nesta|neste|na|no|on|am|в|во|у|w|we|v|ve)\s+)?"
     r"(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|heute|gestern|"
+    r"понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье|сегодня|вчера|"
+    r"понеділок|вівторок|середу|четвер|п['’]ятницю|суботу|неділю|сьогодні|учора|вчора|"
+    r"poniedziałek|wtorek|środę|czwartek|piątek|sobotę|niedzielę|dziś|dzisiaj|wczoraj|"
+    r"pondělí|úterý|středu|čtvrtek|pátek|sobotu|neděli|dnes|včera|"
+    r"понеделник|вторник|сряда|четвъртък|петък|събота|неделя|днес|вчера|"
     r"lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|segunda|terça|quarta|quinta|sexta|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|hoy|ayer|aujourd['’]hui|hier|oggi|ieri|hoje|ontem|"
     r"stamattina|stasera|mañana|matin|soir|tarde|noche|sera|mattina|pomeriggio|manhã|noite)"
@@ -677,6 +683,12 @@ _CONDITION_END = {"ja": re.compile(r"(?:[えけせてねべめれげぜで]ば|�
                   "ko": re.compile(r"(?:면|경우)(?:[,\s]|에는)")}
 
 
+# a threat verb in the passive: its subject undergoes the answer ("would be met with", "will be answered",
+# "kommer att besvaras", "vil bli besvart", "wird beantwortet", "sera suivi d'une riposte")
+_PASSIVE_THREAT = re.compile(r"\bbe (?:met|answered|responded|countered|repelled)\b|besvara[ds]|bli besvart|"
+                             r"beantwortet|sera suivie?|será respondid|sarà respint", re.IGNORECASE)
+
+
 def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit], free: Sequence[Mention],
                       speaker: Speaker | None, s1: int, mods: Sequence[Hit]) -> dict[Hit, tuple[int, int]]:
     """Threat and warning verbs the speaker reports of somebody else: "the ministry said Russia
@@ -692,6 +704,8 @@ def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit],
     for c in outside:
         if c is outer or c.phrase.value not in ("threaten", "warn"):
             continue
+        if _PASSIVE_THREAT.search(text, c.start, c.end):
+            continue  # "any incursion would be met with …": the subject is what is answered, not who answers
         if lang in _SUBJECT_MARK:
             if c.end > outer.start:
                 continue
@@ -744,7 +758,7 @@ _YEARS_AGO = {
     "en": rf"(?:some\s+|about\s+|nearly\s+|more than\s+)?(?:{_NUMBER_WORDS})\s+years\s+ago",
     "fr": rf"il\s+y\s+a\s+(?:près de\s+|plus de\s+)?(?:{_NUMBER_WORDS})\s+ans",
     "es": rf"hace\s+(?:casi\s+|más de\s+)?(?:{_NUMBER_WORDS})\s+años",
-    "it": rf"(?:quasi\s+|oltre\s+)?(?:{_NUMBER_WORDS})\s+anni\s+fa",
+    "it": rf"(?:quasi\s+|oltre\s+)?(?:(?:{_NUMBER_WORDS})\s+|(?:vent|trent|quarant|cinquant|sessant)['’])anni\s+fa",
     "pt": rf"(?:há|faz)\s+(?:quase\s+|mais de\s+)?(?:{_NUMBER_WORDS})\s+anos",
     "de": rf"vor\s+(?:fast\s+|mehr als\s+|rund\s+)?(?:{_NUMBER_WORDS})\s+jahren",
     "id": r"(?:sekitar\s+|hampir\s+|lebih dari\s+)?(?:\d{1,3}|(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|"
@@ -999,10 +1013,12 @@ def _own_force(text: str, lang: str, cues: Sequence[Hit], terms: Sequence[Hit], 
     if speaker is None or not speaker.country or not any(c.phrase.value == "warn" for c in cues) or \
             not any(t.phrase.value == "threat_of_force" for t in terms):
         return set()
-    after = _SELF_AFTER.get(lang)
+    after = _OWN_FORCE_AFTER.get(lang)
     for m in named:
         if m.country != speaker.country or not (m.type == "country" or m.role == "capital" or m.text in _SELF_FORMS):
             continue
+        if speaker.kind == "country" and m.entity_id == speaker.entity_id:
+            continue  # the state that speaks, not one named in what it said
         if after is not None and after.match(text, m.end) is not None:
             return {"threaten"}
     return set()
@@ -1073,12 +1089,15 @@ def _own_subject(speaker: Speaker | None, text: str, lang: str, anchor: Hit, bes
            and 0 <= best.start - m.end <= _OWN_SUBJECT_GAP and not text[m.end:best.start].strip()]
     if not own:
         return speaker
+    if speaker is not None and speaker.government and _THAT_BEFORE.search(text, anchor.end, min(m.start for m in own)):
+        return speaker  # "X said that Putin threatens Europe": a reported clause's subject (_reported_threats)
     mine = speaker_of(max(own, key=lambda m: (m.end, -m.start)), kb)
     if speaker is not None and mine.country == speaker.country:
         return speaker  # the same state either way: the first, often fuller, name stays
     return mine
 
 
+_THAT_BEFORE = re.compile(r"(?<!\w)(?:that|que|qu['’]|dass|że|что|що|che|bahwa|rằng|že|че)(?!\w)", re.IGNORECASE)
 _MEDIA_REACH = 40  # characters between "quoting"/"citing" and the outlet's noun ("the official … newspaper")
 
 
@@ -1125,7 +1144,7 @@ FORMER_REACH = 60
 _INITIALS = re.compile(r"(?<!\w)(?:[A-Z]\.){2,}")  # "U.S.", "U.K.": no punctuation between words
 _FORMER_AFTER = re.compile(r"\s*(?:السابق|السابقة)(?!\w)")
 _TOP_OFFICES = frozenset({"head_of_state", "head_of_government"})
-KNOWN_FORMER_REACH = 30  # "former President X", "el expresidente X": right before a known person's name
+KNOWN_FORMER_REACH = 48  # "former President X", "Former British defence secretary X": before a known name
 
 
 def _former(text: str, s0: int, chosen: Mention, layers: _Layers, kb: KnowledgeBase) -> int | None:
@@ -2317,8 +2336,9 @@ _SELF_AFTER = {k: re.compile(rf"\s*[\"“”«»„]?\s*(?:{v})(?!\w)", re.IGNOR
 _SELF_AFTER["zh"] = re.compile(rf"(?:{_SELF_FUTURE['zh']})")
 # Japanese and Korean put the verb last: the state as the subject of what was said is enough ("トルコ軍が…
 # 作戦を行う", "튀르키예가 군사 작전에 나설 수 있다고 경고했다"), the talk of force being there already
-_SELF_AFTER["ja"] = re.compile(r"\s?(?:軍)?(?:が|は)")
-_SELF_AFTER["ko"] = re.compile(r"\s?(?:군)?(?:가|이|는|은)(?![가-힣])")
+# (in _own_force only: in _self_reference a state with が is as often the subject of a condition)
+_OWN_FORCE_AFTER = {**_SELF_AFTER, "ja": re.compile(r"\s?(?:軍)?(?:が|は)"),
+                    "ko": re.compile(r"\s?(?:군)?(?:가|이|는|은)(?![가-힣])")}
 # ... or a few words on, as the second of two joined predicates ("Ukraine keeps watching the border
 # and is ready to respond", "Україна продовжує … та готова реагувати")
 _AND = r"and|und|et|y|e|dan|serta|và|и|та|і|й|oraz|ve|و"
