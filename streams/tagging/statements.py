@@ -168,7 +168,7 @@ def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> l
     out: list[tuple[int, int]] = []
     for a, b in qspans:
         parts = [(a, b)]
-        for c in cues:
+        for c in [c for c in cues if a < c.start < b]:  # (the parts lie inside the quote)
             x, y = parts[-1]
             if not x < c.start < y:
                 continue
@@ -1269,6 +1269,9 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str) -> 
 
     def terms_of(si: int) -> set[str]:
         if si not in terms:
+            if si not in split.made and not any(h.phrase.layer == "term" for h in split.sentence_hits.get(si, ())):
+                terms[si] = set()  # no term: nothing to negate either (its layers are not needed)
+                return terms[si]
             layers = split.of(si)
             negated = layers.negated(text)
             terms[si] = {t.phrase.value for t in layers.terms if t not in negated}
@@ -2062,6 +2065,14 @@ _UNANSWERED = re.compile(r"unanswered|unpunished|unbeantwortet|unbeachtet|ungest
                          r"без відповіді|безкарн|bez odpowiedzi|bezkarn|tanpa balasan|tanpa jawaban", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)
+def _unanswered(term: str) -> tuple[int, int] | None:
+    """_UNANSWERED's span in a term's text: its matches depend on that text only (no look-around, no
+    anchor), and a term's words recur, so each is searched once."""
+    u = _UNANSWERED.search(term)
+    return None if u is None else u.span()
+
+
 _NEGATED_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|none|nothing|kein\w{0,2}|nicht|nie|niemals|aucun\w?|ne|n['’]|"
                              r"jamais|ningún|ninguna|ninguno|nunca|nenhum\w?|não|nessun\w?|non|mai|ни|не|жоден|"
                              r"жодна|жодне|ні|żaden|żadna|żadne|tidak|tak|takkan|tiada)"
@@ -2078,12 +2089,15 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence
     eskalasi"); a negation inside the term itself ("will not hesitate to respond") is part of it."""
     if not terms:
         return set()
-    prohibitive = {(h.start, h.end) for h in mods if h.phrase.value == "prohibitive"}
-    # a negation inside a longer cue or term is part of it ("wird nicht unbeantwortet bleiben")
-    inside = prohibitive | {(c.start, c.end) for c in (*cover, *terms)}
-    # a negation that is itself a prohibition ("đừng", "jangan": don't) forbids, it does not deny
-    negs = [h for h in mods if h.phrase.value == "negation" and (h.start, h.end) not in prohibitive and not any(
-        a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in inside)]
+    negations = [h for h in mods if h.phrase.value == "negation"]
+    negs: list[Hit] = []
+    if negations:  # (most sentences have none)
+        prohibitive = {(h.start, h.end) for h in mods if h.phrase.value == "prohibitive"}
+        # a negation inside a longer cue or term is part of it ("wird nicht unbeantwortet bleiben")
+        inside = prohibitive | {(c.start, c.end) for c in (*cover, *terms)}
+        # a negation that is itself a prohibition ("đừng", "jangan": don't) forbids, it does not deny
+        negs = [h for h in negations if (h.start, h.end) not in prohibitive and not any(
+            a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in inside)]
     out = set()
     for t in terms:
         negated = False
@@ -2102,9 +2116,9 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence
             if len(gap) <= NEGATION_REACH and not _PUNCT.search(gap) and len(gap.split()) <= 2:
                 negated = True
                 break
-        u = _UNANSWERED.search(text, t.start, t.end)
-        if u is not None and not any(t.start <= h.start and h.end <= t.end and not u.start() <= h.start < u.end()
-                                     for h in mods if h.phrase.value == "negation"):
+        u = _unanswered(text[t.start:t.end])  # (the span of _UNANSWERED in the term, from its start)
+        if u is not None and not any(t.start <= h.start and h.end <= t.end and not u[0] <= h.start - t.start < u[1]
+                                     for h in negations):
             # "No attack will go unanswered", "Kein Angriff wird unbeantwortet bleiben", "Aucune attaque ne
             # restera sans réponse": a negation before a term of going unanswered makes the threat; without
             # one ("the question went unanswered") there is none
@@ -2539,7 +2553,13 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
     while i < len(statements):
         st = statements[i]
         if st.speaker is not None:
-            near = [x.speaker for x in statements if x is not st and abs(x.sentence - st.sentence) <= 1]
+            # (the statements are in sentence order: those a sentence apart or less stand next to st)
+            lo, hi = i, i + 1
+            while lo > 0 and st.sentence - statements[lo - 1].sentence <= 1:
+                lo -= 1
+            while hi < len(statements) and statements[hi].sentence - st.sentence <= 1:
+                hi += 1
+            near = [x.speaker for x in statements[lo:hi] if x is not st]
             if not any(x is not None and x.kind == "country" and x.country for x in near):
                 # (a state speaking a sentence before or after is theirs: _merge_speakers)
                 _stateless_official(st, article, mentions, qspans, kb)
