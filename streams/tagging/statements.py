@@ -328,11 +328,11 @@ class _Layers:
             bucket = by_layer.get(h.phrase.layer)
             if bucket is not None:
                 bucket.append(h)
-        return cls(
-            cues=longest_first(cues),
-            terms=longest_first(terms),
+        return cls(  # (longest_first of fewer than two hits is the hits: most sentences' cues and terms)
+            cues=longest_first(cues) if len(cues) > 1 else cues,
+            terms=longest_first(terms) if len(terms) > 1 else terms,
             mods=mods,
-            nongov=longest_first(nongov),
+            nongov=longest_first(nongov) if len(nongov) > 1 else nongov,
             bounds=[h.end for h in mods if h.phrase.value == "clause"],
             roles=roles,
         )
@@ -407,6 +407,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     own_hits = [[h for h in sentence_hits.get(si, ()) if h.start < sent.end and not (zh and _nominal(text, "zh", h))]
                 for si, sent in enumerate(article.sentences)]
     said = [si for si, shits in enumerate(own_hits) if any(h.phrase.layer == "cue" for h in shits)]
+    has_cue = set(said)
     resolve = None if wanted is None else resolved_sentences(
         said, {si for si, shits in sentence_hits.items() if any(h.phrase.layer == "term" and h.phrase.value in wanted
                                                                  for h in shits)}, STATEMENT_REACH, TERM_REACH)
@@ -415,7 +416,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     for si, sent in enumerate(article.sentences):
         s0, s1 = sent.start, sent.end
         shits = own_hits[si]
-        if not any(h.phrase.layer == "cue" for h in shits):
+        if si not in has_cue:
             if prev is not None and prev.sentence == si - 1 and (_continues_quote(text, s0, s1, qspans) or
                                                                 _reports_on(text, article.language, prev, s0, s1)):
                 # '"…," he said. "Our response will be swift."': the quote goes on.
