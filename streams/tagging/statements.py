@@ -224,7 +224,7 @@ def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> l
     out: list[tuple[int, int]] = []
     for a, b in qspans:
         parts = [(a, b)]
-        for c in cues:
+        for c in [c for c in cues if a < c.start < b]:  # (the parts lie inside the quote)
             x, y = parts[-1]
             if not x < c.start < y:
                 continue
@@ -384,11 +384,11 @@ class _Layers:
             bucket = by_layer.get(h.phrase.layer)
             if bucket is not None:
                 bucket.append(h)
-        return cls(
-            cues=longest_first(cues),
-            terms=longest_first(terms),
+        return cls(  # (longest_first of fewer than two hits is the hits: most sentences' cues and terms)
+            cues=longest_first(cues) if len(cues) > 1 else cues,
+            terms=longest_first(terms) if len(terms) > 1 else terms,
             mods=mods,
-            nongov=longest_first(nongov),
+            nongov=longest_first(nongov) if len(nongov) > 1 else nongov,
             bounds=[h.end for h in mods if h.phrase.value == "clause"],
             roles=roles,
         )
@@ -463,6 +463,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     own_hits = [[h for h in sentence_hits.get(si, ()) if h.start < sent.end and not (zh and _nominal(text, "zh", h))]
                 for si, sent in enumerate(article.sentences)]
     said = [si for si, shits in enumerate(own_hits) if any(h.phrase.layer == "cue" for h in shits)]
+    has_cue = set(said)
     resolve = None if wanted is None else resolved_sentences(
         said, {si for si, shits in sentence_hits.items() if any(h.phrase.layer == "term" and h.phrase.value in wanted
                                                                  for h in shits)}, STATEMENT_REACH, TERM_REACH)
@@ -471,7 +472,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     for si, sent in enumerate(article.sentences):
         s0, s1 = sent.start, sent.end
         shits = own_hits[si]
-        if not any(h.phrase.layer == "cue" for h in shits):
+        if si not in has_cue:
             if prev is not None and prev.sentence == si - 1 and (_continues_quote(text, s0, s1, qspans) or
                                                                 _reports_on(text, article.language, prev, s0, s1)):
                 # '"…," he said. "Our response will be swift."': the quote goes on.
@@ -1370,6 +1371,9 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str) -> 
 
     def terms_of(si: int) -> set[str]:
         if si not in terms:
+            if si not in split.made and not any(h.phrase.layer == "term" for h in split.sentence_hits.get(si, ())):
+                terms[si] = set()  # no term: nothing to negate either (its layers are not needed)
+                return terms[si]
             layers = split.of(si)
             negated = layers.negated(text)
             terms[si] = {t.phrase.value for t in layers.terms if t not in negated}
@@ -2173,6 +2177,14 @@ _UNANSWERED = re.compile(r"unanswered|unpunished|unbeantwortet|unbeachtet|ungest
                          r"без відповіді|безкарн|bez odpowiedzi|bezkarn|tanpa balasan|tanpa jawaban", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)
+def _unanswered(term: str) -> tuple[int, int] | None:
+    """_UNANSWERED's span in a term's text: its matches depend on that text only (no look-around, no
+    anchor), and a term's words recur, so each is searched once."""
+    u = _UNANSWERED.search(term)
+    return None if u is None else u.span()
+
+
 _NEGATED_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|none|nothing|kein\w{0,2}|nicht|nie|niemals|aucun\w?|ne|n['’]|"
                              r"jamais|ningún|ninguna|ninguno|nunca|nenhum\w?|não|nessun\w?|non|mai|ни|не|жоден|"
                              r"жодна|жодне|ні|żaden|żadna|żadne|tidak|tak|takkan|tiada)"
@@ -2213,13 +2225,16 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence
     eskalasi"); a negation inside the term itself ("will not hesitate to respond") is part of it."""
     if not terms:
         return set()
-    prohibitive = {(h.start, h.end) for h in mods if h.phrase.value == "prohibitive"}
-    # a negation inside a longer cue or term is part of it ("wird nicht unbeantwortet bleiben")
-    inside = prohibitive | {(c.start, c.end) for c in (*cover, *terms)}
-    # a negation that is itself a prohibition ("đừng", "jangan": don't) forbids, it does not deny
-    negs = [h for h in mods if h.phrase.value == "negation" and (h.start, h.end) not in prohibitive and not any(
-        a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in inside)]
-    negs = _not_of_condition(negs, mods)
+    negations = [h for h in mods if h.phrase.value == "negation"]
+    negs: list[Hit] = []
+    if negations:  # (most sentences have none)
+        prohibitive = {(h.start, h.end) for h in mods if h.phrase.value == "prohibitive"}
+        # a negation inside a longer cue or term is part of it ("wird nicht unbeantwortet bleiben")
+        inside = prohibitive | {(c.start, c.end) for c in (*cover, *terms)}
+        # a negation that is itself a prohibition ("đừng", "jangan": don't) forbids, it does not deny
+        negs = [h for h in negations if (h.start, h.end) not in prohibitive and not any(
+            a <= h.start and h.end <= b and (a, b) != (h.start, h.end) for a, b in inside)]
+        negs = _not_of_condition(negs, mods)
     out = set()
     for t in terms:
         negated = False
@@ -2238,9 +2253,9 @@ def _negated_terms(text: str, mods: list[Hit], terms: list[Hit], cover: Sequence
             if len(gap) <= NEGATION_REACH and not _PUNCT.search(gap) and len(gap.split()) <= 2:
                 negated = True
                 break
-        u = _UNANSWERED.search(text, t.start, t.end)
-        if u is not None and not any(t.start <= h.start and h.end <= t.end and not u.start() <= h.start < u.end()
-                                     for h in mods if h.phrase.value == "negation"):
+        u = _unanswered(text[t.start:t.end])  # (the span of _UNANSWERED in the term, from its start)
+        if u is not None and not any(t.start <= h.start and h.end <= t.end and not u[0] <= h.start - t.start < u[1]
+                                     for h in negations):
             # "No attack will go unanswered", "Kein Angriff wird unbeantwortet bleiben", "Aucune attaque ne
             # restera sans réponse": a negation before a term of going unanswered makes the threat; without
             # one ("the question went unanswered") there is none
@@ -2681,7 +2696,13 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
     while i < len(statements):
         st = statements[i]
         if st.speaker is not None:
-            near = [x.speaker for x in statements if x is not st and abs(x.sentence - st.sentence) <= 1]
+            # (the statements are in sentence order: those a sentence apart or less stand next to st)
+            lo, hi = i, i + 1
+            while lo > 0 and st.sentence - statements[lo - 1].sentence <= 1:
+                lo -= 1
+            while hi < len(statements) and statements[hi].sentence - st.sentence <= 1:
+                hi += 1
+            near = [x.speaker for x in statements[lo:hi] if x is not st]
             if not any(x is not None and x.kind == "country" and x.country for x in near):
                 # (a state speaking a sentence before or after is theirs: _merge_speakers)
                 _stateless_official(st, article, mentions, qspans, kb)
