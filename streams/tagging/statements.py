@@ -289,6 +289,8 @@ _ACCORDING_TR = re.compile(r"['’](?:a|e|ya|ye|na|ne)\s+göre(?!\w)", re.IGNORE
 # Head-final "according to": the source stands before the postposition ("X によると", "X에 따르면")
 _ACCORDING = {"ja": re.compile(r"\s?(?:によると|によれば|の話では)"), "ko": re.compile(r"\s?에\s?(?:따르면|의하면)"),
               "tr": _ACCORDING_TR}
+_FROM_TR = re.compile(r"[^\s'’]+['’](?:dan|den|tan|ten)(?=\s)(?:\s+[^\s'’]+['’](?:a|e|ya|ye|na|ne))?\s+(?:\w+\s+){0,2}"
+                      r"(?:uyarı|tehdit|gözdağı|mesaj|yanıt|tepki|rest)", re.IGNORECASE)
 _SUFFIXED = re.compile(r"['’]\w")
 _SUFFIX_END = re.compile(r"['’]\w+$")
 
@@ -436,6 +438,28 @@ STATEMENT_REACH = 3
 TERM_REACH = 1
 
 
+_WITHOUT = re.compile(r"(?<!\w)(?:without|ohne|sans|sin|sem|senza|без|bez|tanpa|ללא|בלי|बिना|دون|بدون|بلا)\s*"
+                      r"(?:any\s+|prior\s+|previous\s+|aucun\s+|vorherige\s+|previo\s+|ulterior\s+|всякого\s+|какого-либо\s+)?$",
+                      re.IGNORECASE)
+
+
+# a Turkish speech verb as a participle before the noun it qualifies: "diyen", "uyaran", "tehdit eden"
+_TR_ADNOMINAL = re.compile(r"(?:[yn]?[ae]n)$", re.IGNORECASE)
+ADNOMINAL_REACH = 40  # characters from the participle to the name phrase it qualifies
+
+
+def _adnominal_subject(text: str, anchor: Hit, free: Sequence[Mention], kb: KnowledgeBase) -> Speaker | None:
+    """The name phrase right after a participle, before the next comma: its person first, else its
+    body, else its state."""
+    comma = text.find(",", anchor.end)
+    stop = min(anchor.end + ADNOMINAL_REACH, comma if comma >= 0 else len(text))
+    near = [m for m in free if anchor.end < m.start < stop and m.type in ("person", "body", "country")]
+    if not near or near[0].start - anchor.end > 3:
+        return None
+    best = min(near, key=lambda m: (("person", "body", "country").index(m.type), -m.end))
+    return speaker_of(best, kb)
+
+
 def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], kb: KnowledgeBase,
               wanted: frozenset[str] | None = None) -> list[Statement]:
     """The article's statements. With ``wanted``, the term classes an alert rule needs
@@ -448,6 +472,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                                         and _PRONOUN_NIE[article.language].search(text, max(0, h.start - 8), h.start))]
     if wanted is not None and not any(h.phrase.layer == "term" and h.phrase.value in wanted for h in hits):
         return []  # no statement could hold a wanted term (what resolved_sentences finds, sooner)
+    # "shot down without warning", "ohne Vorwarnung", "बिना चेतावनी के": how, not a warning given
+    hits = [h for h in hits if not (h.phrase.layer == "cue" and h.phrase.value == "warn"
+                                    and _WITHOUT.search(text, max(0, h.start - 12), h.start))]
     qspans = _incises(text, quotes(text), [h for h in hits if h.phrase.layer == "cue"])
     prio = kb.cue_priority
     starts = [s.start for s in article.sentences]
@@ -520,6 +547,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 and (dateline is None or mentions[i].start >= dateline.end())]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         speaker = _known_surname(speaker, mentions, s0, kb)
+        if article.language == "tr" and _TR_ADNOMINAL.search(text, anchor.start, anchor.end):
+            # '"…" diyen Belarus Devlet Başkanı Lukaşenko, …': the participle's subject is the name after it
+            speaker = _adnominal_subject(text, anchor, free, kb) or speaker
         cited = _cited(text, article.language, anchor, s0, s1, sq, layers, free, kb, speaker)
         if cited is not None:  # "…, CNN reported, quoting the newspaper X": X is the source
             speaker = cited
@@ -717,6 +747,19 @@ def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit],
             if c.start < outer.end:
                 continue
             subject = next((m for m in free if outer.end <= m.start < c.start), None)
+            cond = max((h.end for h in mods if h.phrase.value == "conditional" and subject is not None
+                        and subject.end <= h.start < c.start), default=None)
+            if cond is not None:
+                # "कहा कि पाकिस्तान ने हमला किया तो भारत … करेगा", "said if Iran attacks, then Israel will
+                # …": the first subject is the condition's; the verb's own comes after it
+                subject = next((m for m in free if cond <= m.start < c.start), None)
+                if subject is not None:
+                    out_start = subject.start
+                    if not _JOINED.search(text, subject.end, c.start) and subject.country and speaker.country \
+                            and subject.country != speaker.country and subject.type in ("country", "person", "body",
+                                                                                        "city"):
+                        out[c] = (out_start, s1)
+                continue
             if subject is not None and (subject.start - outer.end > REPORTED_LEAD
                                         or _JOINED.search(text, subject.end, c.start)
                                         # "said that if Iran attacks, Israel will respond": the condition's
@@ -1496,7 +1539,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         spans = sorted([(m.start, m.end) for m in before] + [(h.start, h.end) for h in layers.roles])
         # (a name may hold its own suffix: "NATO'ya")
         before = [m for m in before if not _suffixed(text, _phrase_end(text, m.end, spans))
-                  or _ACCORDING_TR.match(text, _phrase_end(text, m.end, spans))]  # "Peskov'a göre": the source
+                  or _ACCORDING_TR.match(text, _phrase_end(text, m.end, spans))  # "Peskov'a göre": the source
+                  # "İran'dan İsrail'e sert uyarı:": a warning from the ablative's voice
+                  or _FROM_TR.match(text, m.start)]
     ng = [h for h in layers.nongov if s0 <= h.start < s1 and not _inside(h.start, sq)
           # (not a word inside a government's own name: "Taliban government spokesman Zabihullah Mujahid")
           and not any(m.start <= h.start and h.end <= m.end and m.type in ("body", "person") and m.country
