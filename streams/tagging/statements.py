@@ -110,7 +110,7 @@ TITLED_REACH = 24  # characters from a titled_say verb to the title ("declaró h
 
 
 def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
-              mentions: Sequence[Mention] = ()) -> list[Hit]:
+              mentions: Sequence[Mention] = (), lang: str = "und") -> list[Hit]:
     """A source word right after a quote stands for the speech verb ('„…“, so Kremlsprecher X',
     '«…», selon le ministre'): it gets a say cue where it has none of its own. So does a verb
     that is speech only when a title follows it ("declaró hoy la portavoz")."""
@@ -132,7 +132,7 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
             continue
         if any(0 <= h.start - b <= 4 and _TAG_GAP.fullmatch(text, b, h.start) for _, b in qspans):
             out.append(Hit(h.start, h.end, _TAG_SAY))
-    out.extend(_headline_colons(text, hits, mentions))
+    out.extend(_headline_colons(text, hits, mentions, lang))
     return out
 
 
@@ -174,20 +174,25 @@ def _past_time_words(text: str, pos: int, mods: Sequence[Hit]) -> int:
     return pos
 
 
-def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]) -> list[Hit]:
+def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention], lang: str = "und") -> list[Hit]:
     """A line that opens with a person, a body or a title and a colon ("وزارة الدفاع الصينية: من
     يلعب بالنار سيحترق بها", "Lavrov: NATO is …", "Burhan: UAE support 'will not go unanswered'"):
-    the colon is the speech verb, before any verb after it (not "Ukraine: Russia warns …": a place)."""
+    the colon is the speech verb, before any verb after it (not "Ukraine: Russia warns …": a place).
+    A capital before the colon speaks only in its own words: a quote right after the colon, or "we"
+    in what follows ("Pechino: «…»", "طهران: … وسنرد بقوة"); else it is where the news is from."""
     if ":" not in text:
         return []
     # where each person, body or title ends, and where it starts (one pass, not one per colon)
     starts_at: dict[int, list[int]] = {}
     voices: dict[int, list[int]] = {}  # ... and where a state or capital ends: one that addresses another
+    capitals: dict[int, list[int]] = {}
     for m in mentions:
         if m.type in ("person", "body"):
             starts_at.setdefault(m.end, []).append(m.start)
         elif m.type in ("country", "city", "organization") and m.country:
             voices.setdefault(m.end, []).append(m.start)
+            if m.role == "capital":
+                capitals.setdefault(m.end, []).append(m.start)
     for h in hits:
         if h.phrase.layer == "role":
             starts_at.setdefault(h.end, []).append(h.start)
@@ -210,11 +215,29 @@ def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]
         stop = text.rfind(". ", 0, at)
         line = max(text.rfind("\n", 0, at) + 1, stop + 2 if stop >= 0 else 0)
         named = any(start >= line for e in (at - 2, at - 1, at) for start in starts_at.get(e, ()))
+        if not named and any(start >= line for e in (at - 2, at - 1, at) for start in capitals.get(e, ())):
+            named = _own_words_after(text, at, lang)
         if named and at - line <= HEADLINE_REACH and not text[at + 1:at + 2].isdigit() \
                 and bisect_left(cue_starts, line) == bisect_left(cue_starts, at):
             out.append(Hit(at, at + 1, _TAG_SAY))
         at = text.find(":", at + 1)
     return out
+
+
+_OPEN_QUOTE = re.compile(r"\s*[\"“«„「『‘']")
+# Arabic writes "we"/"our" onto the word: "منشآتنا" (our facilities), "سنرد" (we will respond)
+_AR_WE_VERB = re.compile(r"و?سن\w{2,}")
+_AR_WE = re.compile(r"\w{2,}نا(?!\w)|(?<!\w)و?سن\w{2,}")
+
+
+def _own_words_after(text: str, colon: int, lang: str) -> bool:
+    """What follows a headline's colon is the voice's own words: a quote, or "we" speaking."""
+    if _OPEN_QUOTE.match(text, colon + 1):
+        return True
+    end = text.find("\n", colon)
+    end = len(text) if end < 0 else end
+    we = _AR_WE if lang == "ar" else _WE_RE.get(lang)
+    return we is not None and we.search(text, colon + 1, end) is not None
 
 
 def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> list[tuple[int, int]]:
@@ -480,7 +503,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     starts = [s.start for s in article.sentences]
     # Hits and mentions bucketed by sentence once, so each sentence looks at its own.
     sentence_hits: dict[int, list[Hit]] = {}
-    for h in [*hits, *_tag_cues(text, hits, qspans, mentions)]:
+    for h in [*hits, *_tag_cues(text, hits, qspans, mentions, article.language)]:
         sentence_hits.setdefault(bisect_right(starts, h.start) - 1, []).append(h)
     sentence_mentions: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):
@@ -737,6 +760,9 @@ def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit],
             continue
         if _PASSIVE_THREAT.search(text, c.start, c.end):
             continue  # "any incursion would be met with …": the subject is what is answered, not who answers
+        we = _AR_WE_VERB if lang == "ar" else _WE_RE.get(lang)
+        if we is not None and (we.match(text, c.start) or we.search(text, max(0, c.start - 6), c.start)):
+            continue  # "… وسنرد بالمثل", "we will respond": the speaker's own side answers
         if lang in _SUBJECT_MARK:
             if c.end > outer.start:
                 continue
@@ -1567,6 +1593,12 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     role_after = any(anchor.end <= h.start <= verb_end + 8 for h in layers.roles)
     # "Le président russe, Vladimir Poutine, a prévenu l'Occident": the comma closes an apposition
     apposition = any(m.end in (comma, comma - 1) and m.type in ("person", "body") for m in before)
+    if not apposition and comma > s0:
+        # "China's ambassador to the Philippines, Huang Xilian, said Manila …": a name the knowledge base
+        # does not know, set off by commas after a title, is an apposition too
+        pc = text.rfind(",", s0, comma)
+        apposition = pc >= 0 and _APPOSED_ONLY.fullmatch(text, pc + 1, comma) is not None and \
+            any(h.end <= pc for h in layers.roles)
     # '…, he added.', '…, ia menambahkan.': a subject pronoun between the comma and the cue is the tag's
     gap = text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-") if comma >= 0 else ""
     # (a comma right after the verb opens what was said: "X warnte, deutsche Lieferungen würden …")
@@ -1697,9 +1729,12 @@ def _qualifies(text: str, m: Mention, h: Hit) -> bool:
     gap = h.start - m.end
     if m.start < h.start < m.end < h.end:  # "a Ukrainian military analyst": the noun shares a word with it
         return True
+    if h.start <= m.start and m.end <= h.end:  # "China Daily", "Global Times": the state inside an outlet's name
+        return True
     return 0 <= gap <= 3 or (0 < gap <= 40 and _NAME_WORDS.fullmatch(text, m.end, h.start) is not None)
 _NAME_BEFORE = re.compile(rf"(?<![\w'’-])((?:{_CAP}\s+){{0,3}}{_CAP})\s*$")
 _NAME_AFTER = re.compile(rf"\s*((?:{_CAP}\s+){{0,3}}{_CAP})")
+_APPOSED_ONLY = re.compile(rf"\s*(?:{_CAP}\s+){{1,3}}{_CAP}\s*")
 _NAME_APPOSED = re.compile(rf"[\s\"“”«»„]*((?:{_CAP}\s+){{1,3}}{_CAP}),")
 _HONORIFIC = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "sir", "lord", "lady", "dr", "dr.", "dame", "m.", "mme",
               "sr.", "sra.", "herr", "frau", "pak", "bu", "ông", "bà", "г-н", "г-жа", "signor", "sig."}
