@@ -1555,7 +1555,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                                         # (not the subject of a condition: "アルメニアが…続ければ…と警告した")
                                         and not (_SUBJECT_MARK[lang].match(text, e)
                                                  and _CONDITION_END[lang].search(text, e, anchor.start)))
-                  or _ACCORDING[lang].match(text, _phrase_end(text, m.end, spans))]
+                  or _ACCORDING[lang].match(text, _phrase_end(text, m.end, spans))
+                  # a headline's subject before a comma, particle dropped: "中国、比に「…」と警告"
+                  or (not text[s0:m.start].strip() and text[m.end:m.end + 1] in ("、", ","))]
         topic = next((e for a, b in spans if clause <= a < anchor.start and not _inside(a, sq)
                       and _TOPIC_ONLY[lang].match(text, e := _phrase_end(text, b, spans))), None)
         if topic is not None:
