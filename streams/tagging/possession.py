@@ -96,6 +96,20 @@ _REFLEXIVE = re.compile(r"^(?:se|s['’]|si)\s|\S(?:-se|rse|rsi)$", re.IGNORECAS
 _LISTED = re.compile(r"\s*(?:,|\bi\b|\bи\b|\bі\b|\bта\b|\bund\b|\band\b|\boraz\b)\s*$", re.IGNORECASE)
 
 
+# Swedish and Norwegian write the genitive onto the name ("Rysslands svar"); Hungarian marks the
+# possessed noun ("Irán válasza"): a bare name before a term is its subject there ("Teherán súlyos
+# árat fog fizetni", "försvara Essequibo med alla medel"), not its owner.
+_GENITIVE_S = frozenset({"sv", "no", "da"})
+
+
+def _genitive_form(lang: str, text: str, m: Mention, t: Hit) -> bool:
+    if lang == "hu":
+        return False
+    if lang in _GENITIVE_S:
+        return text[m.start:m.end].endswith("s") or text[m.end:t.start].startswith("s")
+    return True
+
+
 def _addressed(text: str, m: Mention, mentions: Sequence[Mention], verbs: Sequence[Hit]) -> bool:
     """``m`` is the object of a threat or warning verb right before it ("пригрозила Південній
     Кореї «нищівною відповіддю»", "zagroził Polsce i Litwie odpowiedzią"): the one threatened,
@@ -123,7 +137,7 @@ def _owner(text: str, lang: str, t: Hit, mentions: Sequence[Mention], verbs: Seq
                     _THREAT_OF.fullmatch(text, m.end, t.start) is not None:
                 return m.country
             if m.type in OWNER_TYPES and m.country and m.end <= t.start and t.start - m.end <= 6 and \
-                    _GAP_BEFORE.match(text[m.end:t.start]) is not None and \
+                    _GAP_BEFORE.match(text[m.end:t.start]) is not None and _genitive_form(lang, text, m, t) and \
                     (text[m.end:t.start].strip(" \"“”«»„") != "" or m.type in ("country", "city")) and \
                     not _addressed(text, m, mentions, verbs) and \
                     not (text[m.end:t.start].isspace() and _PLACE_BEFORE.search(text, max(0, m.start - 12), m.start)):
