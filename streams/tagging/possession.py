@@ -96,15 +96,23 @@ _REFLEXIVE = re.compile(r"^(?:se|s['’]|si)\s|\S(?:-se|rse|rsi)$", re.IGNORECAS
 _LISTED = re.compile(r"\s*(?:,|\bi\b|\bи\b|\bі\b|\bта\b|\bund\b|\band\b|\boraz\b)\s*$", re.IGNORECASE)
 
 
-# Swedish and Norwegian write the genitive onto the name ("Rysslands svar"); Hungarian marks the
-# possessed noun ("Irán válasza"): a bare name before a term is its subject there ("Teherán súlyos
-# árat fog fizetni", "försvara Essequibo med alla medel"), not its owner.
+# Slavic languages put a genitive owner after the noun ("ответ России"). Swedish and Norwegian write
+# the genitive onto the name ("Rysslands svar"); Hungarian marks the possessed noun ("Irán válasza"): a
+# bare name before a term is its subject there ("Teherán súlyos árat fog fizetni", "försvara Essequibo
+# med alla medel"), not its owner.
 _GENITIVE_S = frozenset({"sv", "no", "da"})
+
+
+_SLAVIC = frozenset({"ru", "uk", "pl", "cs", "bg"})
 
 
 def _genitive_form(lang: str, text: str, m: Mention, t: Hit) -> bool:
     if lang == "hu":
         return False
+    if lang in _SLAVIC:
+        # the owner before a noun is an adjective, lower case ("российский ответ", "rosyjska odpowiedź"); a
+        # name there is an object ("сделает Германию законной целью", "uczyni Finlandię legalnym celem")
+        return text[m.start:m.start + 1].islower()
     if lang in _GENITIVE_S:
         return text[m.start:m.end].endswith("s") or text[m.end:t.start].startswith("s")
     return True

@@ -803,7 +803,8 @@ def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit],
 _YEAR_OPENER = {
     "en": r"in|back in|as early as|during", "fr": r"en|dès|déjà en", "es": r"en|ya en|durante", "pt": r"em|já em",
     "it": r"nel|già nel", "de": r"im jahr|im jahre|bereits|schon", "id": r"pada|pada tahun|sejak|tahun",
-    "vi": r"năm|vào năm|hồi năm|từ năm", "ru": r"в|ещё в|еще в", "uk": r"у|в|ще у|ще в", "pl": r"w|już w",
+    "vi": r"năm|vào năm|hồi năm|từ năm", "ru": r"в|ещё в|еще в|уже в", "uk": r"у|в|ще у|ще в|вже в|вже у",
+    "pl": r"w|już w",
     "ar": r"في|وفي|في عام|وفي عام|في العام|عام",
 }
 _YEAR_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:{v})\s+(?:\d{{1,2}}\.?\s+)?(?:[^\W\d]+\s+)?(\d{{4}})(?!\d)", re.IGNORECASE)
@@ -816,6 +817,9 @@ _YEAR_RE["vi"] = re.compile(r"[\s\"“”]*(?:nhìn lại lịch sử,?\s*)?(?:(
                             re.IGNORECASE)
 _YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:im jahre?|bereits|schon)\s+)?(\d{4})\s", re.IGNORECASE)
 HISTORY_YEARS = 2  # a year at least this far before the article's is history
+# "already", "as early as", "back in" before the year: a retrospective, whatever the year
+_ALREADY = re.compile(r"as early as|back in|ещё|еще|уже|ще |вже|już|bereits|schon|dès|déjà|ya en|già|já em",
+                      re.IGNORECASE)
 
 
 # A sentence that opens "N years ago" (N two or more, in digits or words) tells history too.
@@ -855,6 +859,8 @@ def _historical(text: str, lang: str, s0: int, stamp: str | None) -> bool:
         return False
     year = int(m.group(1))
     now = int(stamp[:4]) if stamp and stamp[:4].isdigit() else None
+    if now is None and _ALREADY.search(m.group(0)):
+        return True  # "As early as 2008, Moscow warned", "Ещё в 2014 году Пекин предупреждал": told as past
     return year <= now - HISTORY_YEARS if now is not None else year < 2000
 
 
@@ -2420,9 +2426,12 @@ _SELF_FUTURE = {
           r"non permetterebbe|non tollererebbe",
     "id": r"pasti akan|akan|tidak akan|siap|bakal|dengan tegas menentang|menentang keras|menentang",
     "vi": r"sẽ|sẵn sàng|không ngần ngại|kiên quyết phản đối|phản đối",
-    "ru": r"будет|готова|готов|примет|ответит|не оставит|оставляет за собой|может|могла бы|выступает против",
-    "uk": r"буде|готова|готовий|вживе|відповість|залишає за собою|може|виступає проти",
-    "pl": r"będzie|jest gotowa|podejmie|odpowie|może|mogłaby|sprzeciwia się",
+    # (and the verbs of force whose perfective present is a future: "Иран нанесёт удар", "Polska uderzy")
+    "ru": r"будет|готова|готов|примет|ответит|не оставит|оставляет за собой|может|могла бы|выступает против|"
+          r"нанес[её]т|ударит|уничтожит|собь[её]т|атакует|применит",
+    "uk": r"буде|готова|готовий|вживе|відповість|залишає за собою|може|виступає проти|завдасть|вдарить|знищить|"
+          r"зб['’]є|атакує|застосує",
+    "pl": r"będzie|jest gotowa|podejmie|odpowie|może|mogłaby|sprzeciwia się|uderzy|zniszczy|zestrzeli|zaatakuje|użyje",
     "zh": r"将|必将|必然|会|必定|一定|坚决反对|堅決反對",
     # the future prefix sa- written onto the verb ("روسيا سترد"), except verbs of undergoing ("ستدفع الثمن")
     "ar": r"(?!ستدفع|سيدفع|ستتحمل|سيتحمل|ستواجه|سيواجه|ستندم|سيندم)س[تين][\u0600-\u06ff]{2,}|سوف|لن|مستعد\w*|"
@@ -2435,6 +2444,10 @@ _SELF_AFTER["zh"] = re.compile(rf"(?:{_SELF_FUTURE['zh']})")
 # 作戦を行う", "튀르키예가 군사 작전에 나설 수 있다고 경고했다"), the talk of force being there already
 # (in _own_force only: in _self_reference a state with が is as often the subject of a condition)
 _OWN_FORCE_AFTER = {**_SELF_AFTER, "ja": re.compile(r"\s?(?:軍)?(?:が|は)"),
+                    # Turkish: the state as the genitive subject of a nominalised clause ("İran'ın … vuracağı")
+                    # (the suffix may be part of the name's match: "İran'ın" as one mention)
+                    "tr": re.compile(r"(?:['’]n?[ıiuü]n|" + "|".join(f"(?<=['’]{x})" for x in (
+                        "ın", "in", "un", "ün", "nın", "nin", "nun", "nün")) + r")(?=\s)"),
                     "ko": re.compile(r"\s?(?:군)?(?:가|이|는|은)(?![가-힣])")}
 # ... or a few words on, as the second of two joined predicates ("Ukraine keeps watching the border
 # and is ready to respond", "Україна продовжує … та готова реагувати")
