@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -159,3 +160,45 @@ def test_headline_colons_look_back_one_line_length_only(pipeline: Pipeline) -> N
     assert _headline_colons(Scanned(article.text), hits, mentions) == plain
     assert scanned < 2 * (HEADLINE_REACH + 2) * article.text.count(":")
 
+
+WARNINGS = [
+    "Germany's foreign ministry warned that Russia's deployment near Poland would be a dangerous escalation.",
+    "Der Kreml warnte die Nato, die Lieferung von Marschflugkörpern an die Ukraine wäre eine rote Linie.",
+    "中国外交部发言人警告美国不要越过台湾问题上的红线。",
+]
+
+
+def alerts_of(pipeline: Pipeline, body: str) -> list[tuple[Any, ...]]:
+    result = pipeline.process(RawArticle(id="same", body=body))
+    return sorted((a.rule.id, a.speaker.entity_id, a.speaker.country, tuple(t.entity_id for t in a.targets),
+                   a.evidence[0].sentence) for a in result.alerts)
+
+
+def inside_words(text: str, mark: str) -> str:
+    return "".join(c + mark if c.isalpha() and i % 3 == 1 else c for i, c in enumerate(text))
+
+
+# invisible characters Unicode says to ignore (Default_Ignorable_Code_Point), beside the zero-width
+# space and the bidi controls: the grapheme joiner, variation selectors (one follows each emoji), a
+# tag character, a Mongolian variation selector, a Hangul filler, a Khmer inherent vowel
+@pytest.mark.parametrize("mark", ["\u034f", "\ufe0f", "\ufe00", "\U000e0041", "\u180b", "\u3164", "\u17b4",
+                                  "\u200b", "\u2060", "\u00ad", "\ufeff"])
+def test_ignorable_characters_inside_words_change_no_alert(pipeline_factory: Callable[[], Pipeline],
+                                                           mark: str) -> None:
+    for body in WARNINGS:
+        plain = alerts_of(pipeline_factory(), body)
+        assert plain, body
+        assert alerts_of(pipeline_factory(), inside_words(body, mark)) == plain, (mark, body)
+
+
+@pytest.mark.parametrize("form", ["nfd", "bom", "crlf", "fullwidth"])
+def test_equivalent_encodings_change_no_alert(pipeline_factory: Callable[[], Pipeline], form: str) -> None:
+    change: Callable[[str], str] = {
+        "nfd": lambda t: unicodedata.normalize("NFD", t),
+        "bom": lambda t: "\ufeff" + t,
+        "crlf": lambda t: t.replace("\n", "\r\n\r\n") + "\r\n",
+        "fullwidth": lambda t: t.replace(",", "\uff0c").replace("'", "\uff07").replace(".", "\uff0e"),
+    }[form]
+    for body in WARNINGS:
+        assert alerts_of(pipeline_factory(), change(body + "\n" + body)) == alerts_of(pipeline_factory(),
+                                                                                      body + "\n" + body)
