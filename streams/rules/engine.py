@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -105,9 +106,16 @@ def targets_of(st: Statement, tagged: TaggedArticle, rule: Rule, kb_countries: d
     found = _targets(st, tagged.mentions, st.mentions, rule, kb_countries)
     if not found and st.sentence > 0 and not rule.targets_named:
         prev = tagged.article.sentences[st.sentence - 1]
-        around = [i for i, m in enumerate(tagged.mentions) if prev.start <= m.start < prev.end]
+        # the mentions are in text order (tagging sorts them by start): the previous sentence's are
+        # one run of them, found by bisection (a scan of every mention per statement was quadratic)
+        lo = bisect_left(tagged.mentions, prev.start, key=_start)
+        around = list(range(lo, bisect_left(tagged.mentions, prev.end, lo, key=_start)))
         found = _targets(st, tagged.mentions, around, rule, kb_countries)
     return found
+
+
+def _start(m: Mention) -> int:
+    return m.start
 
 
 def _targets(st: Statement, mentions: list[Mention], indices: list[int], rule: Rule,

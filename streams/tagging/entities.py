@@ -32,7 +32,9 @@ _JOIN = re.compile(r"(?:\s|['’]s\b|,|،|-|の|의(?=\s))*")
 _LINK = re.compile(r"(?:\s|,|،|['’]s\b|\b(?:of|the|des|der|de|del|la|l'|du|von|của|di|dari|in|to|at|à|en|bei|beim|"
                    r"tại|untuk|при|в|во|у|у|لدى|في|w|we|przy|a|em|no|na|da|do|das|dos|della|dello|dei|degli|delle|dell'|"
                    r"des|dem|den)\b)*", re.IGNORECASE)
-_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
+# A word of a name: at most 40 characters, a longer word is none (the match stops there, so a text
+# with no spaces, Chinese or Japanese, is not read to its end at every title: that was quadratic).
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]{0,39}(?![\w'’.-])")
 _PARTICLES = {"de", "da", "van", "von", "der", "den", "bin", "al", "el", "la", "le", "del", "dos", "di", "ibn"}
 MAX_NAME_TOKENS = 4
 
@@ -223,9 +225,11 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     # "外交部发言人", "중국 외교부" not also Korea's "외교부" (they would turn up as targets).
     if bodies:
         # ... and so is one that starts inside it: "俄罗斯外交部发言人" holds no "外交部发言人" of China's either
+        # (bodies are sorted and do not overlap: only the last one starting at or before m can hold it)
+        body_starts = [b.start for b in bodies]
         plain = [m for m in plain if not (m.type == "body" and any(
             (b.start <= m.start and m.end <= b.end and (b.end - b.start) > (m.end - m.start))
-            or b.start < m.start < b.end < m.end for b in bodies))]
+            or b.start < m.start < b.end < m.end for b in bodies[max(0, bisect_right(body_starts, m.start) - 1):][:1]))]
         starts = [m.start for m in plain]  # mention_before indexes `plain` by these
 
     # People by role: "<role> [<country|body>] [,] <Name>".
@@ -242,6 +246,18 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     def before(pos: int) -> int:
         return bisect_left(all_starts, pos)
 
+    # No mention is longer than `longest`: one that reaches p starts at p - longest or later, so each
+    # scan below looks at the mentions starting from there (a scan of all of them per title was
+    # quadratic: 5,000 titles in an article took seconds), in the same order, finding the same first.
+    longest = max((m.end - m.start for m in everything), default=0)
+
+    def overlapping(a: int, b: int) -> list[Mention]:
+        """The mentions that may overlap [a, b): those starting before b and not before a - longest."""
+        return everything[before(a - longest):before(b)]
+
+    body_ends = [b.end for b in bodies]  # (sorted: bodies do not overlap)
+    title_starts = [a for a, _ in titles]
+
     for t in _outermost(titled):
         known = by_start.get(_name_at(text, t.end))
         if known is None:
@@ -257,7 +273,9 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         kept.append(dataclasses.replace(known, start=t.start, text=text[t.start:known.end], role=known.role or t.role))
     titled = kept
     for hit in longest_first(roles):
-        if any(a <= hit.start and hit.end <= b for a, b in titles):
+        # (titles do not overlap: only the last one starting at or before the hit can hold it)
+        if any(a <= hit.start and hit.end <= b
+               for a, b in titles[max(0, bisect_right(title_starts, hit.start) - 1):][:1]):
             continue  # "ministre" inside "vice-ministre russe des Affaires étrangères"
         role: str = hit.phrase.value
         pos = hit.end
@@ -268,7 +286,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         body_kind: str | None = next((m.role for m in inner if m.type == "body"), None)
         if country is not None and inner and hit.phrase.lang == "ja":
             # "ロシアのザハロワ外務省報道官": a body named alone (外務省, Japan's) is the owner's named before it
-            owner = next((x for x in reversed(everything[:before(hit.start)]) if x.type == "country"
+            owner = next((x for x in reversed(overlapping(hit.start - _KANA_SPAN, hit.start)) if x.type == "country"
                           and x.end < hit.start and _JA_OWNER.fullmatch(text, x.end, hit.start)), None)
             if owner is not None and owner.country:
                 country = owner.country
@@ -277,11 +295,13 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             # "北朝鮮外務省の報道官", "중국 외교부 대변인": the body first, perhaps sharing a word with the title.
             # What qualifies a title from before, nothing after it qualifies again ("İran Dışişleri
             # Bakanlığı Sözcüsü, İsrail'in …": Israel is what the spokesperson speaks of).
-            earlier = everything[:before(hit.start)]
             ahead = mention_before(hit.start, ("country", "body")) or next(
-                (x for x in earlier if hit.start < x.end and x.type in ("country", "body")), None) \
-                or next((b for b in bodies if joined(text, b.end, hit.start)), None) \
-                or next((x for x in earlier if hit.start - _KANA_SPAN <= x.end < hit.start
+                (x for x in overlapping(hit.start, hit.start) if hit.start < x.end and x.type in ("country", "body")),
+                None) \
+                or next((b for b in bodies[bisect_left(body_ends, hit.start - 4):bisect_right(body_ends, hit.start)]
+                         if joined(text, b.end, hit.start)), None) \
+                or next((x for x in overlapping(hit.start - _KANA_SPAN, hit.start)
+                         if hit.start - _KANA_SPAN <= x.end < hit.start
                          and x.type in ("country", "body") and _KANA_NAME.fullmatch(text, x.end, hit.start)), None)
             # (the last two: "X foreign ministry's spokeswoman", "ロシア外務省のペトロワ報道官")
             if ahead is not None and text[max(0, ahead.start - 1):ahead.start] in _STATIONED:
@@ -322,12 +342,12 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         span = _unknown_name(text, pos)
         if span is None:
             if country is not None and not any(x.start < hit.end and hit.start < x.end and x.type == "person"
-                                               for x in everything):
+                                               for x in overlapping(hit.start, hit.end)):
                 # "the deputy foreign minister of Russia said", "وقال نائب وزير خارجية روسيا": the office speaks
                 ent = Entity(f"r:{country.lower()}:{role}", "person", text[hit.start:pos], country, None, role, True)
                 people.append(_mention(ent, hit.start, pos, text, via="role", role=role))
             continue
-        if any(x.start < span[1] and span[0] < x.end for x in everything):
+        if any(x.start < span[1] and span[0] < x.end for x in overlapping(*span)):
             continue
         people.append(_unknown_official(text, span, country, role))
 

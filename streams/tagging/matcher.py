@@ -411,7 +411,8 @@ def across_quotes(matcher: Matcher | ReferenceMatcher, text: str, lang: str | No
         if h.phrase.layer not in ("term", "cue") or "\n" in joined[h.start:h.end]:
             continue
         start, end = back(h.start), back(h.end - 1) + 1
-        if any(start < q < end for q in dropped):  # only what a mark split
+        k = bisect_right(dropped, start)  # (dropped is in text order: one look, not a scan of every mark)
+        if k < len(dropped) and dropped[k] < end:  # only what a mark split
             found[(start, end, h.phrase)] = None
     if not found:
         return hits

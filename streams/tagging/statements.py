@@ -212,8 +212,10 @@ def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]
     out: list[Hit] = []
     at = text.find(":")
     while 0 <= at:
-        stop = text.rfind(". ", 0, at)
-        line = max(text.rfind("\n", 0, at) + 1, stop + 2 if stop >= 0 else 0)
+        # (a line that starts further back is too far anyway: no search back to the text's start per colon)
+        lo = max(0, at - HEADLINE_REACH - 2)
+        stop = text.rfind(". ", lo, at)
+        line = max(text.rfind("\n", lo, at) + 1, stop + 2 if stop >= 0 else 0)
         named = any(start >= line for e in (at - 2, at - 1, at) for start in starts_at.get(e, ()))
         if not named and any(start >= line for e in (at - 2, at - 1, at) for start in capitals.get(e, ())):
             named = _own_words_after(text, at, lang)
@@ -245,9 +247,12 @@ def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> l
     ('« Toute attaque, a prévenu X, serait une escalade »', '"Any attack," he said, "…"' typed as one
     pair): the incise is not quoted, so its speaker is seen; the quote is the two parts around it."""
     out: list[tuple[int, int]] = []
+    # each quote looks at the cues inside it (in their own order), not at every cue of the text
+    by_start = sorted(range(len(cues)), key=lambda k: cues[k].start)
+    at = [cues[k].start for k in by_start]
     for a, b in qspans:
         parts = [(a, b)]
-        for c in [c for c in cues if a < c.start < b]:  # (the parts lie inside the quote)
+        for c in [cues[k] for k in sorted(by_start[bisect_right(at, a):bisect_left(at, b)])]:
             x, y = parts[-1]
             if not x < c.start < y:
                 continue
@@ -499,6 +504,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     hits = [h for h in hits if not (h.phrase.layer == "cue" and h.phrase.value == "warn"
                                     and _WITHOUT.search(text, max(0, h.start - 12), h.start))]
     qspans = _incises(text, quotes(text), [h for h in hits if h.phrase.layer == "cue"])
+    qstarts, qends = [a for a, _ in qspans], [b for _, b in qspans]
     prio = kb.cue_priority
     starts = [s.start for s in article.sentences]
     # Hits and mentions bucketed by sentence once, so each sentence looks at its own.
@@ -533,7 +539,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             continue
         layers = split.of(si, shits)
         scues = layers.cues
-        sq = [(max(a, s0), min(b, s1)) for a, b in qspans if a < s1 and b > s0]
+        # (qspans are in order and do not overlap: those of this sentence are one run of them)
+        sq = [(max(a, s0), min(b, s1)) for a, b in qspans[bisect_right(qends, s0):bisect_left(qstarts, s1)]]
         outside = [c for c in scues if not _inside(c.start, sq)]
         # "Taiwan will pay a heavy price …, X warned": whoever undergoes a threat is not its speaker
         outside = [c for c in outside if not _suffers(text, article.language, c)] or outside
@@ -2788,16 +2795,14 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
     i = 0
     # where the text first names somebody: computed once, where first needed
     first_named = functools.cache(lambda: _first_named(mentions, sentence_hits, qspans, len(article.text)))
+    by_sentence: dict[int, list[Statement]] = {}  # (the statements a sentence before or after: no scan of all)
+    for x in statements:
+        by_sentence.setdefault(x.sentence, []).append(x)
     while i < len(statements):
         st = statements[i]
         if st.speaker is not None:
-            # (the statements are in sentence order: those a sentence apart or less stand next to st)
-            lo, hi = i, i + 1
-            while lo > 0 and st.sentence - statements[lo - 1].sentence <= 1:
-                lo -= 1
-            while hi < len(statements) and statements[hi].sentence - st.sentence <= 1:
-                hi += 1
-            near = [x.speaker for x in statements[lo:hi] if x is not st]
+            near = [x.speaker for k in (st.sentence - 1, st.sentence, st.sentence + 1)
+                    for x in by_sentence.get(k, ()) if x is not st]
             if not any(x is not None and x.kind == "country" and x.country for x in near):
                 # (a state speaking a sentence before or after is theirs: _merge_speakers)
                 _stateless_official(st, article, mentions, qspans, kb)
