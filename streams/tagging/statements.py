@@ -1446,6 +1446,9 @@ def _date_check(st: Statement, kb: KnowledgeBase, day: str) -> None:
         st.speaker = Speaker(person.name, "person", person.country, person.id, person.role, None, False)
 
 
+_FORCE_TALK = frozenset({"threat_of_force", "security_context"})
+
+
 def _context(statements: list[Statement], split: _SentenceLayers, text: str) -> None:
     """Term classes in each statement's sentence and the ones before and after it: what a rule's
     context_any looks at ("consequences" counts only where troops or missiles are in the air)."""
@@ -1476,6 +1479,10 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str) -> 
         for si, scene in diplomatic.items():
             if abs(si - st.sentence) <= WIDE_REACH:
                 found |= scene
+        if "economic_context" in found and not (terms_of(st.sentence) | set(st.terms)) & _FORCE_TALK:
+            # tariffs or sanctions next door and no talk of force in the statement's own sentence: "If they
+            # escalate, we will escalate", "would respond with countermeasures" is trade tit-for-tat
+            found.add("trade_scene")
         st.context = sorted(found)
 
 
