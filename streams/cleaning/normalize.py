@@ -174,6 +174,11 @@ _ODD_MAP.update(
         "\ufb06": "st",
     }
 )
+# Arabic short vowels, shadda, sukun and tatweel, Hebrew points: optional marks that the phrase files
+# never write ("سيُقابل بردٍّ" is "سيقابل برد"; a word with them would match nothing)
+for _cp in (*range(0x064B, 0x0660), 0x0670, 0x0640, *range(0x06D6, 0x06DD), *range(0x06DF, 0x06E5), 0x06E7, 0x06E8,
+            *range(0x06EA, 0x06EE), *range(0x0591, 0x05BE), 0x05BF, 0x05C1, 0x05C2, 0x05C4, 0x05C5, 0x05C7):
+    _ODD_MAP[chr(_cp)] = ""
 # full-width ASCII forms (！ … ～) -> ASCII; the full-width hyphen-minus is a dash too
 for _cp in range(0xFF01, 0xFF5F):
     _ODD_MAP[chr(_cp)] = chr(_cp - 0xFEE0)

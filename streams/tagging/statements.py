@@ -117,7 +117,9 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
     cue_at = {h.start for h in hits if h.phrase.layer == "cue"}
     out = []
     titles = [h.start for h in hits if h.phrase.layer == "role"]
-    named_ends = {m.end for m in mentions if m.type in ("person", "body", "country", "city")}
+    # (not a name in a condition: "si la República Democrática del Congo amenaza su seguridad")
+    named_ends = {m.end for m in mentions if m.type in ("person", "body", "country", "city")
+                  and not _IF_BEFORE.search(text, max(0, m.start - 30), m.start)}
     for h in hits:
         if h.phrase.layer == "modality" and h.phrase.value == "named_threaten" and h.start not in cue_at and \
                 any(_NAME_GAP.fullmatch(text, e, h.start) for e in range(max(0, h.start - 2), h.start)
@@ -586,6 +588,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         for later in outside[1:]:  # "In a stern warning to X, the Chinese government warned …"
             if speaker is not None or _subject_taken(text, s0, anchor, layers) or _pronoun_source(text, anchor, layers):
                 break
+            if article.language == "ar" and _AR_PARTICIPLE.fullmatch(text, later.start, later.end):
+                continue  # "وقال إن …، محذراً واشنطن": the participle's subject is the verb's; who follows is warned
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
             content += more
         speaker = _own_subject(speaker, text, article.language, anchor, best, free, sq, kb)
@@ -1180,6 +1184,8 @@ def _own_subject(speaker: Speaker | None, text: str, lang: str, anchor: Hit, bes
     return mine
 
 
+# an Arabic active participle in the accusative ("محذراً", "مهدداً", "مؤكدا"): a circumstance of the main verb
+_AR_PARTICIPLE = re.compile(r"و?م[\u0621-\u064a]{2,}(?:اً|ا|ًا)")
 _THAT_BEFORE = re.compile(r"(?<!\w)(?:that|que|qu['’]|dass|że|что|що|che|bahwa|rằng|že|че)(?!\w)", re.IGNORECASE)
 _MEDIA_REACH = 40  # characters between "quoting"/"citing" and the outlet's noun ("the official … newspaper")
 
@@ -1190,8 +1196,14 @@ _MEDIA = re.compile(r"media|agenc|agentur|KCNA|Xinhua|TASS|ТАСС|РИА|Yonha
                     re.IGNORECASE)
 # A wire dateline opens a story with the place it was filed from ("SEOUL (Yonhap) --", "MOSCOW, Dec
 # 5 (Reuters) -", "МОСКВА, 5 декабря. /ТАСС/.", "PEKING (dpa) -"): a place, never the speaker.
-_DATELINE = re.compile(r"\s*[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ .'’-]{1,30}"
-                       r"(?:,\s*[^()/\n]{1,30}?)?\s*(?:\([^()\n]{1,30}\)|/[^/\n]{1,20}/)\s*[.:]?\s*[-–—]*\s*")
+_DATELINE = re.compile(r"\s*(?:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ .'’-]{1,30}"
+                       r"(?:,\s*[^()/\n]{1,30}?)?\s*(?:\([^()\n]{1,30}\)|/[^/\n]{1,20}/)"
+                       # "Lisboa, 3 mar (Lusa) –", "Bruselas, 10 jun (EFE).-": a place in mixed case, a date, an agency
+                       r"|[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w .'’-]{1,30},\s*[^()/\n]{1,30}?\s*\((?:Lusa|EFE|AFP|Reuters|AP|ANSA|dpa|"
+                       r"Europa Press|Agência Brasil|PAP|TASS|ТАСС|RIA|РИА Новости|Xinhua|Yonhap|Kyodo|Anadolu|AA|IRNA|"
+                       r"BTA|ČTK|CTK|MTI|Agerpres|MENA|Ukrinform|Укрінформ|УНІАН|Interfax|Интерфакс|Antara|TTXVN|Bernama|"
+                       r"Prensa Latina|Notimex|Télam|Adnkronos|AGI|Belga|APA|Keystone-SDA|KNA|epd|AFP/dpa|dpa/AFP)\))"
+                       r"\s*[.:]?\s*[-–—]*\s*")
 # Chinese and Japanese wire datelines: "新华社亚的斯亚贝巴4月5日电", "【北京共同】"
 _DATELINE_CJK = re.compile(r"\s*(?:(?:新华社|中新社|新華社)[^\s，。、]{0,16}?\d{1,2}月\d{1,2}日电|"
                            r"【[^】\n]{1,16}】)\s*")
@@ -2611,6 +2623,10 @@ _FEARED_RE = {k: re.compile(rf"(?<!\w)(?:{v})\s*$", re.IGNORECASE) for k, v in _
 FEARED_REACH = 30  # characters before a state where the fear of what it does is named
 
 
+_IF_BEFORE = re.compile(r"(?<!\w)(?:if|si|se|wenn|falls|jeśli|jeżeli|если|якщо|jika|apabila|nếu|eğer|إذا|لو)"
+                        r"\s+(?:[^\W\d][\w'’-]*\s+){0,2}$", re.IGNORECASE)
+
+
 def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention],
                     qspans: Sequence[tuple[int, int]], quoted_only: bool, threat: bool = False,
                     resolve_too: bool = True) -> str | None:
@@ -2634,6 +2650,8 @@ def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention
         if m.text in _SELF_FORMS:
             found.add(m.country)
             continue
+        if _IF_BEFORE.search(text, max(a, m.start - 30), m.start):
+            continue  # "está preparado para luchar si la RDC amenaza …": the condition's subject, not the speaker's
         if threat and _victim(text, lang, m, a):
             victims.add(m.country)
             continue
