@@ -575,7 +575,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             layers = replace(layers, nongov=[h for h in layers.nongov if h.start >= dateline.end()])
         free = [mentions[i] for i in smentions
                 if mentions[i].type in SPEAKER_TYPES and not _inside(mentions[i].start, sq)
-                and (mentions[i].type != "city" or mentions[i].role == "capital")
+                and (mentions[i].type != "city" or (mentions[i].role == "capital"
+                                                    # "at a conference in London": where, not who
+                                                    and not (article.language in _AT_PLACE and _AT_PLACE[
+                                                        article.language].search(text, max(0, mentions[i].start - 8),
+                                                                                 mentions[i].start))))
                 and (dateline is None or mentions[i].start >= dateline.end())]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         speaker = _known_surname(speaker, mentions, s0, kb)
@@ -1184,6 +1188,9 @@ def _own_subject(speaker: Speaker | None, text: str, lang: str, anchor: Hit, bes
     return mine
 
 
+# (not in Russian, Ukrainian, Polish: "В Кремле заявили", "У Пекіні попередили" are the metonymy itself)
+_AT_PLACE = {lang: re.compile(rf"(?<![\w'’])(?:{v})\s+$", re.IGNORECASE) for lang, v in {
+    "en": "in|at|from", "de": "in|aus", "fr": "à|depuis", "es": "desde", "pt": "em"}.items()}
 # an Arabic active participle in the accusative ("محذراً", "مهدداً", "مؤكدا"): a circumstance of the main verb
 _AR_PARTICIPLE = re.compile(r"و?م[\u0621-\u064a]{2,}(?:اً|ا|ًا)")
 _THAT_BEFORE = re.compile(r"(?<!\w)(?:that|que|qu['’]|dass|że|что|що|che|bahwa|rằng|že|че)(?!\w)", re.IGNORECASE)
