@@ -162,6 +162,8 @@ def _owner(text: str, lang: str, t: Hit, mentions: Sequence[Mention], verbs: Seq
         return None
     for m in mentions:
         if m.start == at and m.type in OWNER_TYPES and m.country:
+            if lang in _SLAVIC and text[m.start:m.start + 1].islower():
+                continue  # "bude sestřelovat ruské drony": an adjective after the term opens its object
             return m.country
     if gap is not None and _OTHERS.match(text, at) is not None:
         return ""  # "phản ứng của phương Tây", "the response of the international community"
