@@ -742,7 +742,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
 
 # What joins a second verb to the first one's subject ("X said Russia would respond and warned …"):
 # the second verb is then X's own.
-_JOINED = re.compile(r",|;|\s(?:and|und|et|y|e|и|і|та|а|i|oraz|ve|dan|và|но|but|aber|mais|pero|ma|mas)\s",
+_JOINED = re.compile(r",|;|\s(?:and|und|et|y|e|и|і|та|а|i|oraz|ve|dan|và|но|but|aber|mais|pero|ma|mas|och|og|men|és|și)\s",
                      re.IGNORECASE)
 REPORTED_LEAD = 14  # characters between a speech verb and the subject of its reported clause (", that ")
 # Japanese, Korean: the subject of a clause inside what was said carries が or 이/가, not the topic.
@@ -1520,7 +1520,8 @@ TAG_REACH = 80  # characters from the comma to the end of a sentence-final tag (
 # (Italian "il" and Vietnamese "ông" open a name after the verb: "ha detto il ministro", "cho biết ông X")
 _TAG_PRONOUN = {k: re.compile(rf"\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in {
     "en": r"he|she", "de": r"er|sie", "es": r"él|ella", "pt": r"ele|ela", "it": r"lui|lei",
-    "id": r"dia|ia|beliau", "ru": r"он|она", "uk": r"він|вона", "pl": r"on|ona"}.items()}
+    "id": r"dia|ia|beliau", "ru": r"он|она", "uk": r"він|вона", "pl": r"on|ona", "sv": r"han|hon",
+    "no": r"han|hun", "fr": r"il|elle"}.items()}
 
 
 # "According to him, …", "selon lui", "según ella", "według niego": the source is a pronoun, not a
@@ -1847,7 +1848,7 @@ _SUBJECT_PRONOUN = re.compile(
     r"beliau|он|она|они|він|вона|вони|(?:ông|bà|họ)(?!\s+[A-ZĐ]))(?!\w)", re.IGNORECASE)
 # A personal pronoun right before the cue (perhaps with "also"): the subject is somebody named earlier.
 _PRONOUN_BEFORE = re.compile(
-    r"(?<!\w)(?:he|she|er|sie|il|elle|él|ella|lui|lei|ele|ela|ia|dia|beliau|ông|bà|он|она|він|вона|on|ona)"
+    r"(?<!\w)(?:he|she|er|sie|il|elle|él|ella|lui|lei|ele|ela|ia|dia|beliau|ông|bà|он|она|він|вона|on|ona|han|hon|hun)"
     r"(?:\s+(?:also|then|later|auch|aussi|también|também|anche|juga|cũng|còn|также|тоже|також|też))?\s*$",
     re.IGNORECASE)
 # Chinese, Japanese, Korean pronouns right before the cue ("他說", "她表示", "彼は述べた", "그는 말했다")
