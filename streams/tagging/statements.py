@@ -583,6 +583,14 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 and (dateline is None or mentions[i].start >= dateline.end())]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         speaker = _known_surname(speaker, mentions, s0, kb)
+        if speaker is None:
+            # "Ali warned Caracas …" after "Guyana's President Irfaan Ali": a family name alone opening the
+            # sentence, of a person named before (one capitalised word is no name of its own: _bare_name)
+            word = text[s0:anchor.start].strip(" \t\"“”«»„")
+            if word[:1].isupper() and word.isalpha() and " " not in word:
+                speaker = _known_surname(Speaker(word, "person", None, None, None, None, False), mentions, s0, kb)
+                if speaker.entity_id is None and speaker.country is None:
+                    speaker = None
         if article.language == "tr" and _TR_ADNOMINAL.search(text, anchor.start, anchor.end):
             # '"…" diyen Belarus Devlet Başkanı Lukaşenko, …': the participle's subject is the name after it
             speaker = _adnominal_subject(text, anchor, free, kb) or speaker
@@ -742,8 +750,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
 
 # What joins a second verb to the first one's subject ("X said Russia would respond and warned …"):
 # the second verb is then X's own.
-_JOINED = re.compile(r",|;|\s(?:and|und|et|y|e|и|і|та|а|i|oraz|ve|dan|và|но|but|aber|mais|pero|ma|mas|och|og|men|és|și)\s",
-                     re.IGNORECASE)
+_JOINED = re.compile(r",|;|\s(?:and|und|et|y|e|и|і|та|а|i|oraz|ve|dan|và|но|but|aber|mais|pero|ma|mas|och|og|men|"
+                     r"és|și)\s", re.IGNORECASE)
 REPORTED_LEAD = 14  # characters between a speech verb and the subject of its reported clause (", that ")
 # Japanese, Korean: the subject of a clause inside what was said carries が or 이/가, not the topic.
 _SUBJECT_MARK = {"ja": re.compile(r"\s?が"), "ko": re.compile(r"\s?(?:이|가|측이)(?![가-힣])")}
