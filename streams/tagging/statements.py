@@ -588,9 +588,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # sentence, of a person named before (one capitalised word is no name of its own: _bare_name)
             word = text[s0:anchor.start].strip(" \t\"“”«»„")
             if word[:1].isupper() and word.isalpha() and " " not in word:
-                speaker = _known_surname(Speaker(word, "person", None, None, None, None, False), mentions, s0, kb)
-                if speaker.entity_id is None and speaker.country is None:
-                    speaker = None
+                named = _known_surname(Speaker(word, "person", None, None, None, None, False), mentions, s0, kb)
+                speaker = named if named is not None and (named.entity_id or named.country) else None
         if article.language == "tr" and _TR_ADNOMINAL.search(text, anchor.start, anchor.end):
             # '"…" diyen Belarus Devlet Başkanı Lukaşenko, …': the participle's subject is the name after it
             speaker = _adnominal_subject(text, anchor, free, kb) or speaker
