@@ -580,7 +580,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                                                     and not (article.language in _AT_PLACE and _AT_PLACE[
                                                         article.language].search(text, max(0, mentions[i].start - 8),
                                                                                  mentions[i].start))))
-                and (dateline is None or mentions[i].start >= dateline.end())]
+                and (dateline is None or mentions[i].start >= dateline.end())
+                # (nor the subject of a condition: "… would respond if the United Kingdom pressed ahead")
+                and not _IF_BEFORE.search(text, max(s0, mentions[i].start - 30), mentions[i].start)]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         speaker = _known_surname(speaker, mentions, s0, kb)
         if speaker is None:
