@@ -55,6 +55,7 @@ def linked(text: str, a: int, b: int) -> bool:
 
 
 # "ロシア外務省のペトロワ報道官": a name in katakana between the body (with の) and the title after it
+_KO_NAME_GAP = re.compile(r"\s+(?:[\uac00-\ud7af]{1,6}\s+){1,3}")
 _KANA_NAME = re.compile(r"の[\u30a0-\u30ff・]{1,12}")
 _KANA_SPAN = 13  # the longest text _KANA_NAME matches
 _OWNER_FIRST = frozenset({"tr", "ja", "ko"})
@@ -307,6 +308,11 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             if ahead is not None and text[max(0, ahead.start - 1):ahead.start] in _STATIONED:
                 # "中国驻美国大使": the country after 驻 hosts the envoy; the one before sends him
                 ahead = mention_before(ahead.start - 1, ("country",))
+            if ahead is None and hit.phrase.lang == "ko":
+                # "인도 라즈나트 싱 국방장관은": the country, a name the knowledge base lacks, then the title
+                ahead = next((x for x in reversed(everything[:before(hit.start)]) if x.type == "country"
+                              and hit.start - x.end <= 24
+                              and _KO_NAME_GAP.fullmatch(text, x.end, hit.start)), None)
             if ahead is not None and ahead.country is not None:
                 country = ahead.country
                 if ahead.type == "body":
