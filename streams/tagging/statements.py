@@ -1222,7 +1222,9 @@ _DATELINE = re.compile(r"\s*(?:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][A-ZÀ-ÖØ-ÞА-ЯЁ
                        r"\s*[.:]?\s*[-–—]*\s*")
 # Chinese and Japanese wire datelines: "新华社亚的斯亚贝巴4月5日电", "【北京共同】"
 _DATELINE_CJK = re.compile(r"\s*(?:(?:新华社|中新社|新華社)[^\s，。、]{0,16}?\d{1,2}月\d{1,2}日电|"
-                           r"【[^】\n]{1,16}】)\s*")
+                           r"【[^】\n]{1,16}】|"
+                           # Taiwanese bylines: "〔記者X／台北報導〕", "（中央社記者X台北15日電）"
+                           r"[〔（(\[]\s*(?:中央社)?(?:記者|记者)[^〕）)\]\n]{1,24}[〕）)\]])\s*")
 
 
 def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Layers, sq: list[tuple[int, int]],
@@ -1636,6 +1638,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # the verb and its subject is skipped
     verb_end = _past_time_words(text, anchor.end, layers.mods)
     ng_after = [h for h in ng if anchor.end <= h.start <= verb_end + 24]
+    after_pronoun = _TAG_PRONOUN.get(lang)
+    if ng_after and after_pronoun is not None and after_pronoun.match(text, verb_end):
+        ng_after = []  # "sagte er vor Journalisten": the pronoun is the subject, the journalists the audience
     # "…, предупреждают экономисты", "…, dijo el ministro X": the subject follows the cue.
     follows = min([m.start for m in after[:1]] + [h.start for h in ng_after[:1]], default=s1)
     # "according to X", "selon X", "по словам X": the cue introduces its source.
