@@ -853,12 +853,12 @@ _NUMBER_WORDS = (r"\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|twenty|t
                  r"cinquanta|sessanta|dois|duas|quatro|dez|vinte|trinta|quarenta|cinquenta|sessenta|zwei|drei|vier|"
                  r"fünf|zehn|zwanzig|dreißig|vierzig|fünfzig|sechzig|several|plusieurs|varios|vari|vários|mehreren")
 _YEARS_AGO = {
-    "en": rf"(?:some\s+|about\s+|nearly\s+|more than\s+)?(?:{_NUMBER_WORDS})\s+years\s+ago",
+    "en": rf"(?:some\s+|about\s+|nearly\s+|almost\s+|over\s+|more than\s+)?(?:{_NUMBER_WORDS})\s+years\s+ago",
     "fr": rf"il\s+y\s+a\s+(?:près de\s+|plus de\s+)?(?:{_NUMBER_WORDS})\s+ans",
-    "es": rf"hace\s+(?:casi\s+|más de\s+)?(?:{_NUMBER_WORDS})\s+años",
+    "es": rf"hace\s+(?:casi\s+|más de\s+|unos\s+)?(?:{_NUMBER_WORDS})\s+años",
     "it": rf"(?:quasi\s+|oltre\s+)?(?:(?:{_NUMBER_WORDS})\s+|(?:vent|trent|quarant|cinquant|sessant)['’])anni\s+fa",
     "pt": rf"(?:há|faz)\s+(?:quase\s+|mais de\s+)?(?:{_NUMBER_WORDS})\s+anos",
-    "de": rf"vor\s+(?:fast\s+|mehr als\s+|rund\s+)?(?:{_NUMBER_WORDS})\s+jahren",
+    "de": rf"vor\s+(?:fast\s+|mehr als\s+|rund\s+|gut\s+|knapp\s+|über\s+)?(?:{_NUMBER_WORDS})\s+jahren",
     "id": r"(?:sekitar\s+|hampir\s+|lebih dari\s+)?(?:\d{1,3}|(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|"
           r"sepuluh|sebelas|beberapa)(?:\s+(?:puluh|belas))?)\s+tahun\s+(?:yang\s+)?lalu",
     "vi": r"(?:cách đây\s+(?:gần\s+|hơn\s+|khoảng\s+)?(?:\d{1,3}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|vài|mấy)"
