@@ -36,9 +36,16 @@ def validator(name: str) -> Callable[[Any], Any]:
 
 
 def _is_datetime(value: str) -> bool:
+    """RFC 3339, and what producers write for a time in practice: a date alone ("2026-03-02"), RSS's
+    RFC 2822 ("Mon, 02 Mar 2026 10:00:00 GMT"), or nothing (""). The cleaning stage reads them
+    (timestamps.published) and flags or replaces what it cannot place; refusing them would lose the
+    whole article for its date. A string that is no time at all ("garbage") is still refused."""
 
-    from streams.timestamps import well_formed
+    from streams.timestamps import rfc2822, well_formed
 
-    if not well_formed(value):
-        return False
-    return "T" in value or " " in value
+    s = value.strip()
+    if not s:
+        return True
+    if well_formed(s):
+        return "T" in s or " " in s or len(s) == 10  # (a date alone: "2026-03-02")
+    return rfc2822(s)

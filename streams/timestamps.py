@@ -63,6 +63,17 @@ def well_formed(value: str) -> bool:
     return True
 
 
+def rfc2822(value: str) -> bool:
+    """An RFC 2822 date as RSS writes it ("Tue, 12 Mar 2024 08:00:00 +0700")."""
+    if len(value) > MAX_CHARS:
+        return False
+    try:
+        parsedate_to_datetime(value)
+    except Exception:  # (TypeError, ValueError and IndexError, depending on the Python version)
+        return False
+    return True
+
+
 def require(value: str) -> datetime:
     """:func:`parse` for times newswatch wrote itself: a bad one is a bug, so it raises."""
     dt = parse(value, assume_utc=True)

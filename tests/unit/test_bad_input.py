@@ -5,6 +5,7 @@ kind and a message; whatever is accepted yields records whose offsets hold."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -158,7 +159,9 @@ wrong_types: dict[str, st.SearchStrategy[Any]] = {
     "title": st.one_of(ints, st.dictionaries(st.text(max_size=3), ints, max_size=2)),
     "language": st.one_of(ints, st.text(min_size=36, max_size=50), st.lists(st.text(max_size=3))),
     "published_at": st.one_of(ints, st.booleans(),
-                              st.text(max_size=30).filter(lambda s: "T" not in s and " " not in s),
+                              # (no time: "" and a date alone are accepted, test_a_date_as_producers_write_it…)
+                              st.text(max_size=30).filter(lambda s: "T" not in s and " " not in s and s.strip() != ""
+                                                          and re.fullmatch(r"\d{4}-\d\d-\d\d", s.strip()) is None),
                               st.sampled_from(["garbage", "2025-13-45T99:99:99Z", "yesterday", "Tue, 12 Mar 2024"])),
     "source": st.one_of(st.text(max_size=10), ints, st.lists(st.text(max_size=3), max_size=2),
                         st.fixed_dictionaries({"name": ints}),
@@ -302,6 +305,19 @@ def test_known_bad_records(pipeline_factory: Callable[[], Pipeline], record: dic
     out = run_bytes(pipeline_factory(), orjson.dumps(record))
     assert isinstance(out, InvalidRecord)
     assert out.kind == kind, out.message
+
+
+@pytest.mark.parametrize("stamp", ["2025-01-14", "", "  ", "Tue, 14 Jan 2025 08:00:00 GMT",
+                                   "Tue, 14 Jan 2025 08:00:00 +0100"])
+def test_a_date_as_producers_write_it_keeps_the_article(pipeline_factory: Callable[[], Pipeline], stamp: str) -> None:
+    """A date alone, RSS's RFC 2822 or an empty string is no reason to lose the article: it gets the
+    same alert as with an RFC 3339 time (the cleaning stage reads or replaces the date)."""
+    pipe = pipeline_factory()
+    want = run_bytes(pipe, orjson.dumps({"body": WARNING_EN, "id": "d-ref", "published_at": "2025-01-14T08:00:00Z"}))
+    got = run_bytes(pipeline_factory(), orjson.dumps({"body": WARNING_EN, "id": "d-ref", "published_at": stamp}))
+    assert isinstance(want, Result) and isinstance(got, Result), got
+    assert [(a.rule.id, a.speaker.country) for a in got.alerts] == [(a.rule.id, a.speaker.country) for a in want.alerts]
+    assert want.alerts
 
 
 def test_lone_surrogate_in_a_built_record_is_repaired(pipeline_factory: Callable[[], Pipeline]) -> None:
