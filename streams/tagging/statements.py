@@ -231,7 +231,7 @@ def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]
 _OPEN_QUOTE = re.compile(r"\s*[\"“«„「『‘']")
 # Arabic writes "we"/"our" onto the word: "منشآتنا" (our facilities), "سنرد" (we will respond)
 _AR_WE_VERB = re.compile(r"و?سن\w{2,}")
-_AR_WE = re.compile(r"\w{2,}نا(?!\w)|(?<!\w)و?سن\w{2,}")
+_AR_WE = re.compile(r"\w{2,}نا(?!\w)|(?<!\w)" + _AR_WE_VERB.pattern)
 
 
 def _own_words_after(text: str, colon: int, lang: str) -> bool:
@@ -1680,7 +1680,6 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     if inverted:
         stop = min([b for b in layers.bounds if b > anchor.end] + [anchor.end + 90])
         near = [m for m in after if m.start < stop]
-        after_pronoun = _TAG_PRONOUN.get(lang)
         if (gap and _PRONOUN_BEFORE.fullmatch(gap) is not None) or _PRONOUN_CUE.search(text, anchor.start, anchor.end) \
                 or (after_pronoun is not None and after_pronoun.match(text, anchor.end) is not None) \
                 or _pronoun_source(text, anchor, layers):
