@@ -58,6 +58,8 @@ BODY_KINDS = (
     "national_security_council",
     "military",
 )
+# A bare body may also be just "the ministry": the ministry (or minister) the text named last.
+BARE_KINDS = (*BODY_KINDS, "ministry")
 BODY_NAMES = {
     "foreign_ministry": "Foreign Ministry",
     "defence_ministry": "Defence Ministry",
@@ -501,6 +503,15 @@ class _Builder:
                     _check_literal(doc, [section, klass], phrase)
                     # "{c} foreign minister": the country is found as a neighbouring mention.
                     self.add(" ".join(phrase.replace("{c}", " ").split()), layer, klass, lang)
+        # A body without its state ("the defence ministry said"): its state is the one the text
+        # speaks of (statements._bare_bodies), never a state of its own.
+        for kind, phrases in _mapping(doc, ["bodies_bare"], data.get("bodies_bare") or {}).items():
+            if kind not in BARE_KINDS:
+                raise doc.error(["bodies_bare", kind],
+                                f"unknown body kind {kind!r}; use one of {', '.join(BARE_KINDS)}")
+            for phrase in _strings(doc, ["bodies_bare", kind], phrases):
+                _check_literal(doc, ["bodies_bare", kind], phrase)
+                self.add(" ".join(phrase.split()), "bare_body", kind, lang)
         for phrase in _strings(doc, ["nongov"], data.get("nongov")):
             _check_literal(doc, ["nongov"], phrase)
             self.add(phrase, "nongov", "nongov", lang)

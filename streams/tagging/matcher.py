@@ -24,7 +24,7 @@ from streams import _core  # the compiled matcher (streams/native)
 MAX_STEM_TAIL = 12  # letters a stem may run on ("escalat*" -> "escalating")
 # Layers whose phrases belong to one language: a German "laut" is not an Indonesian
 # "laut". Names (entities) are matched whatever the article's language.
-LANGUAGE_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role", "body_part", "gap"})
+LANGUAGE_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role", "bare_body", "body_part", "gap"})
 
 GAP = "…"  # in a cue or term phrase: the words of its clause may stand here ("militärisch … antworten")
 GAP_REACH = 60  # characters between the two parts of a split phrase

@@ -395,6 +395,7 @@ class _Layers:
     nongov: list[Hit]
     bounds: list[int]  # ends of clause-opening words ("that", "bahwa", "dass")
     roles: list[Hit]
+    bare: list[Hit]  # government bodies named without their state ("the defence ministry")
     negated_terms: set[Hit] | None = None  # see negated()
 
     def negated(self, text: str) -> set[Hit]:
@@ -411,7 +412,8 @@ class _Layers:
         mods: list[Hit] = []
         nongov: list[Hit] = []
         roles: list[Hit] = []
-        by_layer = {"cue": cues, "term": terms, "modality": mods, "nongov": nongov, "role": roles}
+        bare: list[Hit] = []
+        by_layer = {"cue": cues, "term": terms, "modality": mods, "nongov": nongov, "role": roles, "bare_body": bare}
         for h in hits:  # one pass, not one per layer (called per sentence)
             bucket = by_layer.get(h.phrase.layer)
             if bucket is not None:
@@ -423,6 +425,7 @@ class _Layers:
             nongov=longest_first(nongov) if len(nongov) > 1 else nongov,
             bounds=[h.end for h in mods if h.phrase.value == "clause"],
             roles=roles,
+            bare=bare,
         )
 
 
@@ -453,7 +456,7 @@ class _SentenceLayers:
 # reads another layer from the hits must add it.
 # Polish "nie" after a preposition is the pronoun "them" ("na nie odpowie", "za nie zapłacą"), no negation
 _PRONOUN_NIE = {"pl": re.compile(r"(?<!\w)(?:na|za|przez|o|w|po|dla|od|do|przed|nad|pod|ku)\s+$", re.IGNORECASE)}
-ATTRIBUTION_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role"})
+ATTRIBUTION_LAYERS = frozenset({"cue", "term", "modality", "nongov", "role", "bare_body"})
 
 
 # How far, in sentences, one statement's resolution reads another statement: a pronoun's official
@@ -526,6 +529,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         said, {si for si, shits in sentence_hits.items() if any(h.phrase.layer == "term" and h.phrase.value in wanted
                                                                  for h in shits)}, STATEMENT_REACH, TERM_REACH)
     out: list[Statement] = []
+    bare_of: dict[int, Hit] = {}  # statement (index in out) -> the bare body that is its subject
     prev: Statement | None = None
     for si, sent in enumerate(article.sentences):
         s0, s1 = sent.start, sent.end
@@ -598,15 +602,31 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         cited = _cited(text, article.language, anchor, s0, s1, sq, layers, free, kb, speaker)
         if cited is not None:  # "…, CNN reported, quoting the newspaper X": X is the source
             speaker = cited
+        # "The defence ministry said …": a body named without its state speaks
+        bare_body = _bare_subject(text, article.language, s0, anchor, layers, sq, [mentions[i] for i in smentions]) \
+            if layers.bare and (speaker is None or (speaker.kind == "person" and speaker.entity_id is None
+                                                    and speaker.country is None)) else None
+        if bare_body is not None and speaker is not None and \
+                speaker.name not in text[bare_body.start:bare_body.end] and \
+                text[bare_body.start:bare_body.end] not in speaker.name:
+            bare_body = None  # (a name of its own: "Le ministère de la Défense" is no "Défense" speaking)
+        if bare_body is not None:
+            speaker = None
         for later in outside[1:]:  # "In a stern warning to X, the Chinese government warned …"
-            if speaker is not None or _subject_taken(text, s0, anchor, layers) or _pronoun_source(text, anchor, layers):
+            if speaker is not None or bare_body is not None or _subject_taken(text, s0, anchor, layers) or \
+                    _pronoun_source(text, anchor, layers):
                 break
+            if _PASSIVE_THREAT.search(text, later.start, later.end):
+                continue  # "… warned that any Georgian incursion would be met with force": who is answered
             if article.language == "ar" and _AR_PARTICIPLE.fullmatch(text, later.start, later.end):
                 continue  # "وقال إن …، محذراً واشنطن": the participle's subject is the verb's; who follows is warned
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
             content += more
         speaker = _own_subject(speaker, text, article.language, anchor, best, free, sq, kb)
         speaker = _media_source(speaker, text, anchor, layers, sq, s1)
+        if bare_body is not None:
+            speaker = _bare_body_speaker(bare_body, text, article.sentences, si, out, mentions, sentence_mentions,
+                                         sentence_hits, kb)
         if speaker is not None and not speaker.government and _MEDIA.search(speaker.name):
             # "La agencia KCNA informó de que el Ministerio … prometió …": an outlet reports whoever
             # opens the reported clause with a verb of their own
@@ -644,19 +664,19 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         if speaker is None and sq:  # 'Defence Minister X:\n«…»', "岸防衛相「…」": a name labels the quote
             speaker = _label(text, article.sentences, si, sq[0][0], mentions, sentence_mentions, sentence_hits, kb)
-        if speaker is None and prev is not None and prev.sentence >= si - 2 and \
+        if speaker is None and bare_body is None and prev is not None and prev.sentence >= si - 2 and \
                 not any(s0 <= h.start < anchor.start for h in layers.roles) and \
                 not _common_subject(text, article.language, s0, anchor, sq):
             # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
             speaker = prev.speaker
-        if speaker is None and si > 0 and (prev is None or prev.sentence < si - 1) and \
+        if speaker is None and bare_body is None and si > 0 and (prev is None or prev.sentence < si - 1) and \
                 not any(s0 <= h.start < anchor.start for h in layers.roles):
             # "Deputy Foreign Minister X spoke to reporters. '…,' he said.": the subject of the
             # sentence before, which holds no statement of its own
             speaker = _subject_before(text, article.sentences[si - 1], mentions, sentence_mentions.get(si - 1, []),
                                       sentence_hits.get(si - 1, []), kb)
-        if speaker is None and si > 1 and not any(s0 <= h.start < anchor.start for h in layers.roles) and \
-                _pronoun_subject(text, s0, anchor, sq):
+        if speaker is None and bare_body is None and si > 1 and \
+                not any(s0 <= h.start < anchor.start for h in layers.roles) and _pronoun_subject(text, s0, anchor, sq):
             # "Lavrov met reporters. He gave no details. '…,' he added.", "또 '…'라고 경고했다": a pronoun or
             # an unexpressed subject takes the official named a few sentences before, not past anybody else
             speaker = _recent_speaker(text, article.sentences, si, out, mentions, sentence_mentions,
@@ -737,10 +757,12 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             negated=_negated(text, layers.mods, best, []),  # the cue itself ("did not warn")
             terms=grouped, mentions=smentions,
         )
+        if bare_body is not None and speaker is None:
+            bare_of[len(out)] = bare_body  # no state named before it: placed with the unnamed speakers
         out.append(st)
         prev = st
     _context(out, split, text)
-    _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb)
+    _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb, bare_of)
     _merge_speakers(out, kb)
     day = (article.published_at or "")[:10]  # no date (an undated excerpt): no check
     if day:
@@ -1000,6 +1022,88 @@ def _recent_speaker(text: str, sents: Sequence[Span], si: int, out: Sequence[Sta
                     for h in sentence_hits.get(k, ())):
             return None
     return None
+
+
+BARE_REACH = 40  # characters from a bare body to its verb ("The defence ministry in a statement warned")
+# What may stand before a bare body that is the subject: an article, or the end of a quote and its tag
+# comma ('"…," the foreign ministry said'); in Russian, Ukrainian and Bulgarian the impersonal "В МИД
+# заявили", "У Міноборони заявили", "От МВнР заявиха" (they said at the ministry)
+_BARE_LEAD = re.compile(r"[\s\"“”«»„,.:—–-]*(?:(?:the|la|le|les|l['’]|el|los|las|il|lo|gli|die|der|das|o|os|as)\s+)?",
+                        re.IGNORECASE)
+_BARE_AT = {"ru": re.compile(r"\s*(?:в|во|из)\s+", re.IGNORECASE),
+            "uk": re.compile(r"\s*(?:в|у|з|із)\s+", re.IGNORECASE),
+            "bg": re.compile(r"\s*(?:от|в)\s+", re.IGNORECASE)}
+
+
+# a place named right after a bare body: "the defence ministry in Moscow", "le ministère à Pékin"
+_BARE_PLACE = re.compile(r"\s+(?:in|at|à|en|em|im|в|у|w|di|ở|tại|ve|i)\s+", re.IGNORECASE)
+
+
+def _bare_subject(text: str, lang: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[tuple[int, int]],
+                  smentions: Sequence[Mention]) -> Hit | None:
+    """A government body named without its state as the subject of the cue: "The defence ministry
+    said …", "Le ministère de la Défense a averti …", "В Минобороны заявили …", '"…," the foreign
+    ministry said'. Not one inside a name ("China's foreign ministry"), owned ("the ministry of
+    the rebels") or followed by a name ("Foreign Ministry spokesperson X" is a title)."""
+    clause = _clause_start(text, s0, anchor.start, layers.bounds)
+    opens = [clause, *(b for _, b in sq if clause <= b <= anchor.start)]
+    at = _BARE_AT.get(lang)
+    for h in layers.bare:
+        if h.end > anchor.start or anchor.start - h.end > BARE_REACH or _inside(h.start, sq) or \
+                any(m.start <= h.start < m.end or h.start <= m.start < h.end for m in smentions) or \
+                _TITLE_OWNER.match(text, h.end) or _OWNER.search(text, max(0, h.start - 40), h.start):
+            continue
+        nxt = _NEXT_WORD.match(text, h.end)
+        if lang != "de" and nxt is not None and nxt.group(1)[:1].isupper() and \
+                not text[h.end:nxt.start(1)].strip():
+            continue  # "Foreign Ministry Spokesperson Mao": a title before a name (German capitalises every noun)
+        for o in opens:
+            lead = _BARE_LEAD.match(text, o, h.start)
+            if (lead is not None and lead.end() == h.start) or \
+                    (at is not None and (m := at.match(text, o, h.start)) is not None and m.end() == h.start):
+                return h
+    return None
+
+
+def _bare_body_speaker(h: Hit, text: str, sents: Sequence[Span], si: int, out: Sequence[Statement],
+                       mentions: list[Mention], sentence_mentions: dict[int, list[int]],
+                       sentence_hits: dict[int, list[Hit]], kb: KnowledgeBase) -> Speaker | None:
+    """The body a bare body names: of the state whose voice spoke or opened a sentence just before
+    ("Azerbaijan accused Armenia …. The defence ministry said …"); "the ministry" alone only as the
+    ministry (or its minister) just named."""
+    place = next((m for i in sentence_mentions.get(si, ()) if (m := mentions[i]).country is not None
+                  and (m.type == "country" or (m.type == "city" and m.role == "capital"))
+                  and _BARE_PLACE.fullmatch(text, h.end, m.start)), None)
+    if place is not None:  # "the defence ministry in Moscow"
+        found: Speaker | None = speaker_of(place, kb)
+    elif si == 0:
+        return None
+    else:
+        found = _recent_speaker(text, sents, si, out, mentions, sentence_mentions, sentence_hits, kb, skip_roles=True)
+    if found is None and si > 0:
+        # "La Cina ha convocato l'ambasciatore filippino. Il ministero degli Esteri ha avvertito che
+        # Manila …": the state that opens the sentence before, when the body's words name another
+        # state and not that one ("Iran fired missiles at Israel. The army warned Tehran …" is Israel's army)
+        named = {m.country for i in sentence_mentions.get(si, ()) if (m := mentions[i]).start >= h.end
+                 and m.country is not None and (m.type in ("country", "body") or m.role == "capital")}
+        opening = next((m for i in sentence_mentions.get(si - 1, ()) if (m := mentions[i]).type == "country"
+                        and _opens_clause(text, sents[si - 1].start, m)), None)
+        if opening is not None and named and opening.country not in named:
+            found = speaker_of(opening, kb)
+    if found is None or not found.government or found.country is None:
+        return None
+    kind = h.phrase.value
+    held = found.role if found.kind == "body" else kb.roles.get(found.role or "")
+    if kind == "ministry":
+        if held not in ("foreign_ministry", "defence_ministry"):
+            # "Korea Utara … melalui pernyataan Kementerian Pertahanan …. Kementerian itu menyebut …": the
+            # state that spoke just before, whose ministry this is
+            return found if found.kind == "country" else None
+        kind = held
+    if found.kind == "body" and held == kind and found.voice is None:
+        return found
+    body = kb.body(found.country, kind)
+    return Speaker(body.name, "body", found.country, body.id, kind, None, True)
 
 
 OWN_REACH = 16  # characters between a title and a state that qualifies it ("spokesperson of the Russian …")
@@ -1405,6 +1509,13 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
     """The person or body that opens a sentence as its subject (perhaps after its title: "Prime
     Minister X"), when it speaks for a government."""
     cands = [mentions[i] for i in idx if mentions[i].type in SPEAKER_TYPES and mentions[i].start < sent.end]
+    if len(cands) > 1:
+        # "China's foreign ministry summoned the Philippine ambassador": a verb between the opening
+        # name and a later one makes the later one its object, no apposition of the subject
+        first = min(cands, key=lambda m: (m.start, -m.end))
+        title_spans = [(h.start, h.end) for h in hits if h.phrase.layer == "role"]
+        cands = [m for m in cands if m.start <= first.end or not any(
+            not _inside(w.start(), title_spans) for w in _LOWER_WORD.finditer(text, first.end, m.start))]
     chosen = _pick(cands, text)
     if chosen is None or chosen.type not in ("person", "body"):
         return None
@@ -1427,6 +1538,8 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# A lower-case word of a cased script (Latin, Cyrillic, Greek): a verb or a common noun, not a name
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-zà-ÿа-яёіїєґ\u03b1-\u03c9][\w'’-]*")
 # What joins a title to the body it belongs to: "Le porte-parole du Kremlin", "el portavoz del Kremlin"
 _TITLE_OF = re.compile(r"\s*(?:(?:of|du|de|des|del|do|da|dos|das|della|dello|dei|di|von|des|der)"
                        r"(?:\s+(?:the|la|l['’]|el|o|a|il|lo))?\s*|\s*)")
@@ -2417,6 +2530,9 @@ def _negated(text: str, mods: list[Hit], cue: Hit, terms: list[Hit]) -> bool:
 
 
 def _adopt(person: Speaker, country: str, kb: KnowledgeBase) -> Speaker:
+    if person.kind == "body":  # a bare body ("the defence ministry"), now placed
+        body = kb.body(country, person.role or "government")
+        return Speaker(body.name, "body", country, body.id, person.role, None, True)
     body_kind = kb.roles.get(person.role or "")
     if body_kind:
         body = kb.body(country, body_kind)
@@ -2833,7 +2949,7 @@ def _pronoun_warns(text: str, sents: Sequence[Span], run: Sequence[Statement],
 
 def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentions: list[Mention],
                       sentence_hits: dict[int, list[Hit]], qspans: Sequence[tuple[int, int]],
-                      kb: KnowledgeBase) -> None:
+                      kb: KnowledgeBase, bare_of: dict[int, Hit]) -> None:
     """A speaker that is a pronoun or a bare title with no antecedent in the text ("he added",
     "katanya", "the Foreign Minister said", "der Diplomat"): the office follows from the title,
     the state from how the speech refers to itself. A pronoun holds no office of its own: it
@@ -2870,8 +2986,10 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
         # its attribution even where the closing mark is missing or mismatched.
         said = [*qspans, *((s.start, run[-1].cue_start) for s in run if _OPENING.match(text, s.start)),
                 *((s.start, s.end) for s in run if _FIRST_PERSON.match(text, s.start))]
-        role = None
-        for s in run:
+        role = next((bare_of[k] for k in range(i, j + 1) if k in bare_of), None)
+        if role is not None and role.phrase.value == "ministry":
+            role = None  # "the ministry" with no ministry named before: no office of its own
+        for s in run if role is None else ():
             sq = [(x, y) for x, y in qspans if x < s.end and y > s.start]
             titles = [h for h in sentence_hits.get(s.sentence, ()) if h.phrase.layer == "role"
                       and not _inside(h.start, sq) and _bare_title(text, h)]
@@ -2930,7 +3048,8 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
         if country is not None or _unplaced(text, sents, a, b, role, run, classes, mentions, sentence_hits,
                                             qspans, first_named):
             name = text[role.start:role.end] if role is not None else "(unnamed speaker)"
-            person = Speaker(name, "person", None, None, role.phrase.value if role else None, None, True)
+            person = Speaker(name, "body" if role is not None and role.phrase.layer == "bare_body" else "person",
+                             None, None, role.phrase.value if role else None, None, True)
             if country is None:
                 # the one state that confronts those the words name, if one stands out
                 country = kb.confrontations.infer(_named_states(run, a, b, mentions), st.language)
