@@ -588,7 +588,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 # (nor the subject of a condition: "… would respond if the United Kingdom pressed ahead")
                 and not _IF_BEFORE.search(text, max(s0, mentions[i].start - 30), mentions[i].start)]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
-        speaker = _known_surname(speaker, mentions, s0, kb)
+        speaker = _known_surname(speaker, mentions, s0, kb, text, s1)
         if speaker is None:
             # "Ali warned Caracas …" after "Guyana's President Irfaan Ali": a family name alone opening the
             # sentence, of a person named before (one capitalised word is no name of its own: _bare_name)
@@ -621,6 +621,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             if article.language == "ar" and _AR_PARTICIPLE.fullmatch(text, later.start, later.end):
                 continue  # "وقال إن …، محذراً واشنطن": the participle's subject is the verb's; who follows is warned
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
+            speaker = _known_surname(speaker, mentions, s0, kb, text, s1)
             content += more
         speaker = _own_subject(speaker, text, article.language, anchor, best, free, sq, kb)
         speaker = _media_source(speaker, text, anchor, layers, sq, s1)
@@ -2237,8 +2238,8 @@ _PUNCT = re.compile(r"[.,;:!?\"“”«»„()、。「」『』，]")
 _OPENING = re.compile(r"\s*[\"“«„「『]")
 
 
-def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int, kb: KnowledgeBase
-                   ) -> Speaker | None:
+def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int, kb: KnowledgeBase,
+                   text: str = "", end: int = 0) -> Speaker | None:
     """An unknown one-word name that is the family name of a person named earlier in the article
     ("… Kim Yo Jong …" then "kata Kim", "Lin Jian" then "afirmó Lin") is that person."""
     if speaker is None or speaker.kind != "person" or speaker.entity_id is not None or " " in speaker.name:
@@ -2251,6 +2252,10 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
     # state the article names ("China tomará medidas", "U.S.-China relations"); officials of one
     # state who share it speak for it together; bearers of several named states: undecidable
     named = {m.country for m in mentions if m.country is not None}
+    # ("According to KCNA, Kim said …": the state whose agency the sentence cites is named too)
+    agency = kb.confrontations.agency_state(text, before, end) if end else None
+    if agency is not None:
+        named.add(agency)
     bearers = [kb.entities[i] for i in kb.surnames.get(speaker.name, ()) if i in kb.entities]
     states = {e.country for e in bearers if e.country in named and e.government}
     if len(states) != 1:
