@@ -777,6 +777,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
 _JOINED = re.compile(r",|;|\s(?:and|und|et|y|e|и|і|та|а|i|oraz|ve|dan|và|но|but|aber|mais|pero|ma|mas|och|og|men|"
                      r"és|și)\s", re.IGNORECASE)
 REPORTED_LEAD = 14  # characters between a speech verb and the subject of its reported clause (", that ")
+TAG_SUBJECT_REACH = 40  # characters from a subject to its threat verb ("Moscow would be forced to respond")
 # Japanese, Korean: the subject of a clause inside what was said carries が or 이/가, not the topic.
 _SUBJECT_MARK = {"ja": re.compile(r"\s?が"), "ko": re.compile(r"\s?(?:이|가|측이)(?![가-힣])")}
 # … unless a condition ends between it and the verb: "북한이 도발하면 … 응징할 것", "北朝鮮が挑発すれば … 反撃する"
@@ -818,6 +819,14 @@ def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit],
                             and not _CONDITION_END[lang].search(text, m.end, c.start)), None)
         else:
             if c.start < outer.end:
+                # "Russia will respond …, said the Finnish foreign minister": a threat verb before the
+                # tag that closes the sentence, with a state of its own as its subject, is that state's
+                tag = text.rfind(",", c.end, outer.start)
+                subject = next((m for m in reversed(free) if m.end <= c.start and c.start - m.end <= TAG_SUBJECT_REACH
+                                and not _CLAUSE_END.search(text, m.end, c.start)), None) if tag >= 0 else None
+                if subject is not None and subject.country and speaker.country and \
+                        subject.country != speaker.country and subject.type in ("country", "person", "body", "city"):
+                    out[c] = (subject.start, tag)
                 continue
             subject = next((m for m in free if outer.end <= m.start < c.start), None)
             cond = max((h.end for h in mods if h.phrase.value == "conditional" and subject is not None
@@ -1775,7 +1784,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     tag = quote_before or (comma >= 0 and not tail and ((follows - verb_end <= 4 and
                                                           "," not in text[anchor.end:follows]) or role_after
                                                          or _ARTICLE.fullmatch(text, anchor.end, follows) is not None)
-                           and not apposition and (not gap or _PRONOUN_BEFORE.fullmatch(gap) is not None))
+                           and not apposition and (not gap or _PRONOUN_BEFORE.fullmatch(gap) is not None
+                                                   or _AUX_GAP.fullmatch(gap) is not None))
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
     # before the cue in its clause, so its subject is what follows (up to the reported clause).
     opening = not antecedent and ((not [m for m in before if m.start >= clause] and text[clause:anchor.start].strip(
@@ -1978,6 +1988,10 @@ _PRONOUN_BEFORE = re.compile(
     r"(?<!\w)(?:he|she|er|sie|il|elle|él|ella|lui|lei|ele|ela|ia|dia|beliau|ông|bà|он|она|він|вона|on|ona|han|hon|hun)"
     r"(?:\s+(?:also|then|later|auch|aussi|también|também|anche|juga|cũng|còn|также|тоже|також|też))?\s*$",
     re.IGNORECASE)
+# An auxiliary between a tag's comma and its participle: "…, a déclaré le ministre", "…, ha detto il ministro",
+# "…, a declarat ministrul"
+_AUX_GAP = re.compile(r"(?:a|ont|avait|avaient|aurait|ha|hanno|han|aveva|avevano|havia|tinha|avea)"
+                      r"(?:\s+(?:également|aussi|encore|anche|inoltre|también|ainda|de asemenea))?", re.IGNORECASE)
 # Chinese, Japanese, Korean pronouns right before the cue ("他說", "她表示", "彼は述べた", "그는 말했다")
 _CJK_PRONOUN = re.compile(r"(?<!其)(?:他|她)(?:也|还|還|则|則|又|并|並)?$|(?:彼|彼女|同氏)(?:は|も)$|"
                           r"(?:그는|그녀는)\s*$")
@@ -1990,7 +2004,7 @@ def _subject_taken(text: str, s0: int, anchor: Hit, layers: _Layers) -> bool:
             _CJK_PRONOUN.search(text, max(s0, anchor.start - 6), anchor.start) or text[anchor.start] in "他她":
         return True
     return any(anchor.end <= h.start <= anchor.end + 8 or 0 <= anchor.start - h.end <= 3 for h in layers.roles)
-_ARTICLE = re.compile(r"[\s\"“”«»„]*(?:(?:the|la|le|les|l['’]|el|los|las|il|lo|gli|die|der|das|a|o|os|as)\s*)?",
+_ARTICLE = re.compile(r"[\s\"“”«»„]*(?:(?:the|la|le|les|l['’]|el|los|las|il|lo|gli|die|der|das|den|det|a|o|os|as)\s*)?",
                       re.IGNORECASE)
 
 
