@@ -1363,13 +1363,16 @@ def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Laye
 # "former", "ex-": an office no longer held; it qualifies every title coordinated after it
 # ("the former UN commissioner and Irish president").
 _FORMER = re.compile(r"(?<!\w)(?:former|ex-|one-time|ehemalig\w*|frühere\w*|Ex-|ancien(?:ne)?|ex|antigu[oa]|"
-                     r"bývalý|бывш\w*|колишн\w*|mantan|cựu|były|byłego|byłym|eski|السابق|السابقة)(?!\w)|"
+                     r"bývalý|bývalá|bývalého|bývalé|бывш\w*|бивш\w*|колишн\w*|mantan|cựu|były|była|byłego|byłej|"
+                     r"byłym|eski|fost(?:ul|a|ului)|egykori|korábbi|volt|tidigare|före detta|f\.d\.|"
+                     r"tidligere|forhenværende|पूर्व|السابق|السابقة)(?!\w)|"
                      # joined: "expresidente", "exministra", "expremier"
                      r"(?<!\w)ex(?=(?:president|ministr|premier|primer|canciller|mandatari|jefe|capo)\w*)",
                      re.IGNORECASE)
 FORMER_REACH = 60
 _INITIALS = re.compile(r"(?<!\w)(?:[A-Z]\.){2,}")  # "U.S.", "U.K.": no punctuation between words
-_FORMER_AFTER = re.compile(r"\s*(?:السابق|السابقة)(?!\w)")
+# (after the title, perhaps after its demonym: "وزير الدفاع التركي الأسبق", "שר חוץ סומלי לשעבר")
+_FORMER_AFTER = re.compile(r"\s*(?:[^\s,.]+\s+)?(?:السابق|السابقة|الأسبق|سابق|سابقة|לשעבר)(?!\w)")
 _TOP_OFFICES = frozenset({"head_of_state", "head_of_government"})
 KNOWN_FORMER_REACH = 48  # "former President X", "Former British defence secretary X": before a known name
 
@@ -1423,7 +1426,7 @@ def _introductory(text: str, s0: int, cue: Hit, nxt: Hit) -> bool:
 
 
 # An outlet's verb that gives the words of the one it names after it
-_MEETING = frozenset("会會")
+_MEETING = frozenset("会會采採问問")  # "记者会", "接受记者采访", "记者问": the journalist asks, not says
 _FRONTED = re.compile(r"[^,.;:]*,\s*")
 _QUOTED_VERB = re.compile(r"quot|zitiert|cit[éóoa]|цитир|цитув|cytowa|mengutip|dẫn lời", re.IGNORECASE)
 # A source clause opening the sentence: "As … reported,", "Wie … berichtete,", "Comme l'a rapporté …,"
@@ -1910,7 +1913,12 @@ def _qualifies(text: str, m: Mention, h: Hit) -> bool:
         return True
     if h.start <= m.start and m.end <= h.end:  # "China Daily", "Global Times": the state inside an outlet's name
         return True
-    return 0 <= gap <= 3 or (0 < gap <= 40 and _NAME_WORDS.fullmatch(text, m.end, h.start) is not None)
+    return 0 <= gap <= 3 or (0 < gap <= 40 and _NAME_WORDS.fullmatch(text, m.end, h.start) is not None) or \
+        _POSTPOSED_OF.fullmatch(text, m.end, h.start) is not None
+
+
+# A genitive postposition between a state and its noun: "रूस के विशेषज्ञों ने" (Russia's experts)
+_POSTPOSED_OF = re.compile(r"\s+(?:के|की|का)\s+(?:(?:सरकारी|प्रमुख|कई|कुछ|वरिष्ठ)\s+)?")
 _NAME_BEFORE = re.compile(rf"(?<![\w'’-])((?:{_CAP}\s+){{0,3}}{_CAP})\s*$")
 _NAME_AFTER = re.compile(rf"\s*((?:{_CAP}\s+){{0,3}}{_CAP})")
 _APPOSED_ONLY = re.compile(rf"\s*(?:{_CAP}\s+){{1,3}}{_CAP}\s*")
