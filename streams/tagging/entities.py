@@ -381,7 +381,13 @@ def _introduced(text: str, hit: Hit, cue_edges: set[int], role_ends: set[int]) -
     near = range(hit.end, hit.end + 3)
     if any(p in cue_edges for p in near) or any(p in cue_edges for p in range(hit.start - 2, hit.start + 1)):
         return True
+    # a reflexive between the verb and its inverted subject: "äußerte sich Wadephul", "vyjádřil se Lipavský"
+    if any(e in cue_edges and _REFLEXIVE_GAP.fullmatch(text, e, hit.start) for e in range(hit.start - 8, hit.start)):
+        return True
     return any(joined(text, e, hit.start) for e in role_ends if hit.start - 4 <= e <= hit.start)
+
+
+_REFLEXIVE_GAP = re.compile(r"\s+(?:sich|se|si|sig|się)\s+")
 
 
 # Honorifics before a given name: "ông Đức" is Mr Duc, not Germany.

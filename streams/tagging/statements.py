@@ -353,13 +353,15 @@ def _after_preposition(text: str, m: Mention) -> bool:
 
 # English and German articles only: in the Romance languages "de la" is a genitive ("el Ministerio
 # … de la República Popular China"), not a phrase of place or company.
-_DETERMINER = re.compile(r"the|a|an|der|die|das|dem|den|ein|eine|einem|einer|eines", re.IGNORECASE)
-_GERMAN_ARTICLE = re.compile(r"dem|den|der|einem|einer|einen")
+_DETERMINER = re.compile(r"the|a|an|der|die|das|dem|den|ein|eine|einem|einer|eines|his|her|its|their|"
+                         r"sein|seine|seinem|seinen|seiner|ihr|ihre|ihrem|ihren|ihrer", re.IGNORECASE)
+_GERMAN_ARTICLE = re.compile(r"dem|den|der|einem|einer|einen|seinem|seinen|seiner|ihrem|ihren|ihrer")
 # German, Swedish and Norwegian put the verb second: after an opening phrase ("Bei einem Treffen
 # mit X warnte der russische Außenminister …") the subject follows the verb.
 _V2 = frozenset({"de", "sv", "no"})
 _DASH_TAGS = frozenset({"ru", "uk", "pl", "bg", "cs", "hu"})  # languages that tag speech with a dash, quotes or not
 V2_REACH = 30  # characters after the verb where its inverted subject stands
+V2_SUBJECT_REACH = 70  # characters from the start of a sentence opened by a phrase to its inverted subject
 # What opens a clause as a phrase that is not its subject: a preposition or adverb first, or a
 # phrase closed by a comma right before the verb ("Før X' uttalelser, sa …"). "Die Hamas drohte
 # Israel" opens with its subject, whatever the knowledge base knows of it.
@@ -675,13 +677,13 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # "Deputy Foreign Minister X spoke to reporters. '…,' he said.": the subject of the
             # sentence before, which holds no statement of its own
             speaker = _subject_before(text, article.sentences[si - 1], mentions, sentence_mentions.get(si - 1, []),
-                                      sentence_hits.get(si - 1, []), kb)
+                                      sentence_hits.get(si - 1, []), kb, article.language)
         if speaker is None and bare_body is None and si > 1 and \
                 not any(s0 <= h.start < anchor.start for h in layers.roles) and _pronoun_subject(text, s0, anchor, sq):
             # "Lavrov met reporters. He gave no details. '…,' he added.", "또 '…'라고 경고했다": a pronoun or
             # an unexpressed subject takes the official named a few sentences before, not past anybody else
             speaker = _recent_speaker(text, article.sentences, si, out, mentions, sentence_mentions,
-                                      sentence_hits, kb)
+                                      sentence_hits, kb, lang=article.language)
         if (speaker is None or (speaker.kind == "person" and speaker.country is None and speaker.entity_id is None))\
                 and si > 0:
             # "Foreign Ministry spokesperson X spoke on Monday. The spokesperson said …", "대변인은 …": a bare
@@ -1010,7 +1012,7 @@ def _pronoun_subject(text: str, s0: int, anchor: Hit, sq: Sequence[tuple[int, in
 
 def _recent_speaker(text: str, sents: Sequence[Span], si: int, out: Sequence[Statement], mentions: list[Mention],
                     sentence_mentions: dict[int, list[int]], sentence_hits: dict[int, list[Hit]],
-                    kb: KnowledgeBase, skip_roles: bool = False) -> Speaker | None:
+                    kb: KnowledgeBase, skip_roles: bool = False, lang: str = "") -> Speaker | None:
     """The official a pronoun refers to: the speaker of the latest statement or the subject of the latest
     sentence, up to PRONOUN_REACH sentences back; none past a sentence that names another person, a title
     or a non-government subject (somebody else may be meant)."""
@@ -1024,7 +1026,8 @@ def _recent_speaker(text: str, sents: Sequence[Span], si: int, out: Sequence[Sta
     for k in range(si - 1, max(-1, si - 1 - PRONOUN_REACH), -1):
         if k in spoken:
             return spoken[k].speaker
-        sp = _subject_before(text, sents[k], mentions, sentence_mentions.get(k, []), sentence_hits.get(k, []), kb)
+        sp = _subject_before(text, sents[k], mentions, sentence_mentions.get(k, []), sentence_hits.get(k, []), kb,
+                             lang)
         if sp is not None:
             return sp
         if any(mentions[i].type == "person" for i in sentence_mentions.get(k, ())) or \
@@ -1518,10 +1521,19 @@ _AR_VERB_FIRST = re.compile(r"[\u0621-\u064a]+\s+")
 
 
 def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[int], hits: Sequence[Hit],
-                    kb: KnowledgeBase) -> Speaker | None:
+                    kb: KnowledgeBase, lang: str = "") -> Speaker | None:
     """The person or body that opens a sentence as its subject (perhaps after its title: "Prime
     Minister X"), when it speaks for a government."""
     cands = [mentions[i] for i in idx if mentions[i].type in SPEAKER_TYPES and mentions[i].start < sent.end]
+    if lang in _V2 and cands and (op := _V2_OPENER.match(text, sent.start)) is not None and op.end() > sent.start:
+        # "Efter mötet talade Abdelatty med journalister": after an opening phrase the subject follows
+        # the verb, the first person or body outside a prepositional phrase and before any comma
+        v2 = next((m for m in sorted(cands, key=lambda m: (m.start, -m.end)) if m.type in ("person", "body")
+                   and m.start - sent.start <= V2_SUBJECT_REACH and "," not in text[sent.start:m.start]
+                   and not _after_preposition(text, m)), None)
+        sp = speaker_of(v2, kb) if v2 is not None else None
+        if sp is not None and sp.government and sp.country is not None:
+            return sp
     if len(cands) > 1:
         # "China's foreign ministry summoned the Philippine ambassador": a verb between the opening
         # name and a later one makes the later one its object, no apposition of the subject
