@@ -1730,7 +1730,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     comma = max(text.rfind(",", clause, anchor.start), text.rfind("،", clause, anchor.start),
                 text.rfind("、", clause, anchor.start))
     if lang in _DASH_TAGS:  # "Kto igra z ogniem, ten się sparzy – ostrzegło ministerstwo": the dash is the comma
-        comma = max(comma, text.rfind(" – ", clause, anchor.start) + 1, text.rfind(" — ", clause, anchor.start) + 1)
+        dash = max(text.rfind(" – ", clause, anchor.start), text.rfind(" — ", clause, anchor.start))
+        if dash >= 0:  # (no dash: the comma found, or none)
+            comma = max(comma, dash + 1)
     tail = [m for m in before if m.start > comma] if comma >= 0 else []
     if tail and (lang == "de" or lang in VERB_FINAL or _listed(text, before, comma, tail[0])):
         # German, Turkish, Japanese, Korean end clauses with the verb and put the subject first
@@ -2591,7 +2593,7 @@ def _merge_speakers(statements: list[Statement], kb: KnowledgeBase) -> None:
                 continue
             other = statements[j].speaker
             if other is not None and other.kind == "person" and other.country is None and other.government \
-                    and sp.kind == "country":
+                    and sp.kind in ("country", "body"):
                 # "Ukraine warned …" then "spokesperson Olena Marchuk of the foreign ministry": hers is Ukraine's voice.
                 other = _adopt(other, sp.country, kb)
                 statements[j].speaker = other
