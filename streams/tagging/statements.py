@@ -705,6 +705,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             prev.speaker = speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)
                   and not any(_inside(t.start, [span]) for span in reported.values())]
+        if sterms and speaker is not None and speaker.kind == "body":
+            # "Một quan chức quân đội Mỹ cảnh báo …": the body's own name ("quân đội", the army) is no term
+            named = [(m.start, m.end) for i in smentions if (m := mentions[i]).type == "body"
+                     and m.country == speaker.country and m.end <= anchor.start]
+            sterms = [t for t in sterms if not any(x <= t.start and t.end <= y for x, y in named)]
         sterms = _foreground(text, article.language, layers.mods, sterms, sq, s0, s1)
         negated_terms = layers.negated(text)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
@@ -714,6 +719,13 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             owned = foreign_owned(text, article.language, sterms, [mentions[i] for i in smentions], speaker.country,
                                   [c for c in scues if not _inside(c.start, sq)])
             sterms = [t for t in sterms if t not in owned]
+            if speaker.country is not None:
+                # "không loại trừ khả năng Trung Quốc sẽ tấn công Đài Loan", "warned China could attack
+                # Taiwan": force with another state as its subject is that state's, foreseen
+                sterms = [t for t in sterms if t.phrase.value != "threat_of_force" or not any(
+                    m.country is not None and m.country != speaker.country and m.type in ("country", "city", "body")
+                    and 0 <= t.start - m.end <= MODAL_REACH and _MODAL_GAP.fullmatch(text, m.end, t.start)
+                    for m in (mentions[i] for i in smentions))]
             # '"I read X's message as: "We will …""': the inner quote is X's words, not the speaker's
             others = _quoted_others(text, sq, [mentions[i] for i in smentions], layers.cues, speaker.country)
             sterms = [t for t in sterms if not _inside(t.start, others)]
@@ -779,6 +791,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
 _JOINED = re.compile(r",|;|\s(?:and|und|et|y|e|и|і|та|а|i|oraz|ve|dan|và|но|but|aber|mais|pero|ma|mas|och|og|men|"
                      r"és|și)\s", re.IGNORECASE)
 REPORTED_LEAD = 14  # characters between a speech verb and the subject of its reported clause (", that ")
+MODAL_REACH = 24  # characters of modal words between a subject and its force verb ("could soon")
+# Modal and future words between a subject and its verb: "China could attack", "Trung Quốc sẽ tấn công"
+_MODAL_GAP = re.compile(r"\s+(?:(?:will|would|could|might|may|can|soon|sẽ|có thể|sắp|wird|würde|könnte|kann|va|pourrait|"
+                        r"peut|podría|puede|va a|poderia|pode|vai|potrebbe|può|будет|может|буде|може|akan|bisa|dapat|"
+                        r"segera|mungkin)\s+){1,3}", re.IGNORECASE)
 TAG_SUBJECT_REACH = 40  # characters from a subject to its threat verb ("Moscow would be forced to respond")
 # Japanese, Korean: the subject of a clause inside what was said carries が or 이/가, not the topic.
 _SUBJECT_MARK = {"ja": re.compile(r"\s?が"), "ko": re.compile(r"\s?(?:이|가|측이)(?![가-힣])")}
@@ -1915,7 +1932,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     return (speaker_of(chosen, kb) if chosen else None), content
 
 
-_CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ][\w'’-]*\.?"
+# (the capitals of Latin Extended-A and of Vietnamese only: "đó", "ł…" are lower case)
+_UPPER_EXTENDED = "".join(c for c in map(chr, [*range(0x100, 0x180), *range(0x1E00, 0x1F00)]) if c.isupper())
+_CAP = rf"[A-ZÀ-ÖØ-Þ{_UPPER_EXTENDED}А-ЯЁІЇЄҐ][\w'’-]*\.?"
 _NAME_WORDS = re.compile(rf"\s*(?:{_CAP}\s+){{1,3}}")
 
 
@@ -1980,6 +1999,8 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
     if prev is not None and prev.end() >= a - 1 and (_PREPOSITION.fullmatch(prev.group(1))
                                                       or _IN_PLACE.fullmatch(prev.group(1))):
         return None  # "A embaixadora de Israel em Lisboa avisou": a place, not who spoke
+    if prev is not None and prev.end() >= a - 1 and _DAY_WORD.fullmatch(prev.group(1)):
+        return None  # "hôm thứ Bảy cảnh báo", "vào Chủ nhật": a day, not a name
     words = text[a:b].split()
     while words and words[0].lower() in _NOT_NAMES:  # "The Ministry", "But Mr Howard"
         a = text.index(words[1], a + len(words[0])) if len(words) > 1 else b
@@ -1998,6 +2019,7 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
     return a, b
 
 
+_DAY_WORD = re.compile(r"thứ|hôm|ngày|tháng|vào|sáng|chiều|tối", re.IGNORECASE)  # Vietnamese days: "thứ Bảy"
 _IN_PLACE = re.compile(r"em|en|à|au|aux|nel|nella|na|no|ở|tại|в|во|у|w|ve|auf", re.IGNORECASE)
 _CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _CLOSES = re.compile(r"[,—–:!?]|\s-\s")  # " - " typed for a dash: '"…" - powiedziała X
