@@ -707,9 +707,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                   and not any(_inside(t.start, [span]) for span in reported.values())]
         if sterms and speaker is not None and speaker.kind == "body":
             # "Một quan chức quân đội Mỹ cảnh báo …": the body's own name ("quân đội", the army) is no term
-            named = [(m.start, m.end) for i in smentions if (m := mentions[i]).type == "body"
-                     and m.country == speaker.country and m.end <= anchor.start]
-            sterms = [t for t in sterms if not any(x <= t.start and t.end <= y for x, y in named)]
+            own_names = [(m.start, m.end) for i in smentions if (m := mentions[i]).type == "body"
+                         and m.country == speaker.country and m.end <= anchor.start]
+            sterms = [t for t in sterms if not any(x <= t.start and t.end <= y for x, y in own_names)]
         sterms = _foreground(text, article.language, layers.mods, sterms, sq, s0, s1)
         negated_terms = layers.negated(text)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
@@ -793,9 +793,9 @@ _JOINED = re.compile(r",|;|\s(?:and|und|et|y|e|и|і|та|а|i|oraz|ve|dan|và|�
 REPORTED_LEAD = 14  # characters between a speech verb and the subject of its reported clause (", that ")
 MODAL_REACH = 24  # characters of modal words between a subject and its force verb ("could soon")
 # Modal and future words between a subject and its verb: "China could attack", "Trung Quốc sẽ tấn công"
-_MODAL_GAP = re.compile(r"\s+(?:(?:will|would|could|might|may|can|soon|sẽ|có thể|sắp|wird|würde|könnte|kann|va|pourrait|"
-                        r"peut|podría|puede|va a|poderia|pode|vai|potrebbe|può|будет|может|буде|може|akan|bisa|dapat|"
-                        r"segera|mungkin)\s+){1,3}", re.IGNORECASE)
+_MODAL_GAP = re.compile(r"\s+(?:(?:will|would|could|might|may|can|soon|sẽ|có thể|sắp|wird|würde|könnte|kann|va|"
+                        r"pourrait|peut|podría|puede|va a|poderia|pode|vai|potrebbe|può|будет|может|буде|може|akan|"
+                        r"bisa|dapat|segera|mungkin)\s+){1,3}", re.IGNORECASE)
 TAG_SUBJECT_REACH = 40  # characters from a subject to its threat verb ("Moscow would be forced to respond")
 # Japanese, Korean: the subject of a clause inside what was said carries が or 이/가, not the topic.
 _SUBJECT_MARK = {"ja": re.compile(r"\s?が"), "ko": re.compile(r"\s?(?:이|가|측이)(?![가-힣])")}
