@@ -752,7 +752,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         # "Amid tensions over Ukraine, X warned Moscow …": a state named in the scene is no target
         scene = _background(text, article.language, layers.mods, sq, s0, s1)
         smentions = [i for i in smentions if not _inside(mentions[i].start, scene)]
-        if sterms and _historical(text, article.language, s0, article.published_at):
+        if sterms and _historical(text, article.language, s0, article.published_at, s1):
             sterms = []  # "En 1962, Moscou avait averti …": history told, no warning given now
         quote = _evidence_quote(quoted, sterms) or _subjunctive_words(text, article.language, content, sterms)
         grouped: dict[str, list[str]] = {}
@@ -879,7 +879,8 @@ _YEAR_OPENER = {
     "en": r"in|back in|as early as|during", "fr": r"en|dès|déjà en", "es": r"en|ya en|durante", "pt": r"em|já em",
     "it": r"nel|già nel", "de": r"im jahr|im jahre|bereits|schon", "id": r"pada|pada tahun|sejak|tahun",
     "vi": r"năm|vào năm|hồi năm|từ năm", "ru": r"в|ещё в|еще в|уже в", "uk": r"у|в|ще у|ще в|вже в|вже у",
-    "pl": r"w|już w",
+    "pl": r"w|już w", "cs": r"v roce|už v roce|již v roce|v|už v", "ro": r"în|încă din|în anul", "bg": r"през|още през",
+    "sv": r"år|redan år|under|redan", "no": r"i|allerede i|allerede", "hu": r"már",
     "ar": r"في|وفي|في عام|وفي عام|في العام|عام",
 }
 _YEAR_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:{v})\s+(?:\d{{1,2}}\.?\s+)?(?:[^\W\d]+\s+)?(\d{{4}})(?!\d)", re.IGNORECASE)
@@ -893,8 +894,18 @@ _YEAR_RE["vi"] = re.compile(r"[\s\"“”]*(?:nhìn lại lịch sử,?\s*)?(?:(
 _YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:im jahre?|bereits|schon)\s+)?(\d{4})\s", re.IGNORECASE)
 HISTORY_YEARS = 2  # a year at least this far before the article's is history
 # "already", "as early as", "back in" before the year: a retrospective, whatever the year
-_ALREADY = re.compile(r"as early as|back in|ещё|еще|уже|ще |вже|już|bereits|schon|dès|déjà|ya en|già|já em",
-                      re.IGNORECASE)
+_ALREADY = re.compile(r"as early as|back in|ещё|еще|уже|ще |вже|już|bereits|schon|dès|déjà|ya en|già|já em|už|již|"
+                      r"още|încă|deja|redan|allerede|már", re.IGNORECASE)
+# A pluperfect after an opening year tells the past too, undated or not: "In 2020, Ankara had warned",
+# "En 2020, Ankara avait averti", "2008 yılında … söylemişti", "2014年、…曾警告"
+# (not a relative clause's: "Russia, which had annexed Crimea in 2014, warned …")
+_PLUPERFECT = re.compile(r"(?<!which )(?<!who )(?<!that )(?<!qui )(?<!que )(?<!che )"
+                         r"(?:\bhad\s+(?:\w+\s+)?\w+(?:ed|en|id|ought)\b|\b(?:avait|avaient|había|habían|havia|haviam|"
+                         r"tinha|tinham|aveva|avevano|hatte|hatten|hade|hadde)\s)|(?:m[ıiuü]şt[ıiuü]|d[ıiuü]yd[ıiuü])(?!\w)|"
+                         r"كان قد|كانت قد|وكانت .{1,20} قد|وكان .{1,20} قد|曾|ていた|바 있다|(?:दी|दिया|कहा|की) (?:थी|था|थे)|"
+                         r"már \d{4}", re.IGNORECASE)
+PLUPERFECT_REACH = 160  # characters after the opening year where its verb stands
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 # A sentence that opens "N years ago" (N two or more, in digits or words) tells history too.
@@ -919,7 +930,7 @@ _YEARS_AGO_RE = {k: re.compile(rf"[\s\"“”«»„']*{v}(?!\w)", re.IGNORECASE
 _ONE_YEAR = re.compile(r"\b(?:1|one|un|uno|una|um|ein|einem|1)\s", re.IGNORECASE)
 
 
-def _historical(text: str, lang: str, s0: int, stamp: str | None) -> bool:
+def _historical(text: str, lang: str, s0: int, stamp: str | None, s1: int = -1) -> bool:
     """The sentence opens on a year well before the article's own ("In 1962, Moscow warned …"),
     or on "N years ago" ("Il y a quarante ans, Moscou avait menacé …"): it tells history. An undated
     text counts years before 2000 only (not the clock's year: a replay must alert as the live run did)."""
@@ -928,14 +939,22 @@ def _historical(text: str, lang: str, s0: int, stamp: str | None) -> bool:
         m = ago.match(text, s0)
         if m is not None and _ONE_YEAR.search(m.group(0)) is None:
             return True
+    now = int(stamp[:4]) if stamp and stamp[:4].isdigit() else None
+    if s1 > s0 and _PLUPERFECT.search(text, s0, s1):
+        # "Moskova, 2008 yılında … uyarısında bulunmuştu", "ロシアは2008年、…と警告していた": a year
+        # anywhere in a sentence told in the pluperfect
+        years = [int(y.group(1)) for y in _ANY_YEAR.finditer(text, s0, s1)]
+        if any(now is None or y <= now - HISTORY_YEARS for y in years):
+            return True
     pattern = _YEAR_RE.get(lang)
     m = pattern.match(text, s0) if pattern is not None else None
     if m is None:
         return False
     year = int(m.group(1))
-    now = int(stamp[:4]) if stamp and stamp[:4].isdigit() else None
     if now is None and _ALREADY.search(m.group(0)):
         return True  # "As early as 2008, Moscow warned", "Ещё в 2014 году Пекин предупреждал": told as past
+    if now is None and _PLUPERFECT.search(text, m.end(), m.end() + PLUPERFECT_REACH):
+        return True  # "En 2020, Ankara avait averti Athènes …": told as past
     return year <= now - HISTORY_YEARS if now is not None else year < 2000
 
 
