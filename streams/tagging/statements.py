@@ -903,7 +903,8 @@ _PLUPERFECT = re.compile(r"(?<!which )(?<!who )(?<!that )(?<!qui )(?<!que )(?<!c
                          r"(?:\bhad\s+(?:\w+\s+)?\w+(?:ed|en|id|ought)\b|\b(?:avait|avaient|había|habían|havia|haviam|"
                          r"tinha|tinham|aveva|avevano|hatte|hatten|hade|hadde)\s)|"
                          r"(?:m[ıiuü]şt[ıiuü]|d[ıiuü]yd[ıiuü])(?!\w)|"
-                         r"كان قد|كانت قد|وكانت .{1,20} قد|وكان .{1,20} قد|曾|ていた|바 있다|(?:दी|दिया|कहा|की) (?:थी|था|थे)|"
+                         r"كان قد|كانت قد|وكانت .{1,20} قد|وكان .{1,20} قد|曾|ていた|바 있다|"
+                         r"(?:दी|दिया|कहा|की) (?:थी|था|थे)|"
                          r"már \d{4}", re.IGNORECASE)
 PLUPERFECT_REACH = 160  # characters after the opening year where its verb stands
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
