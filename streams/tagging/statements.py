@@ -1184,6 +1184,8 @@ def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[
     held = found.voice.role if found.voice is not None else found.role
     if found.kind == "body" and found.voice is None and role.endswith("spokesperson"):
         return found  # "北朝鮮外務省は…。報道官はまた…": the spokesperson of the ministry just named
+    if role == "other_minister" and held is not None and held.endswith("minister"):
+        return found  # "Der Minister sagte …", "Ministr uvedl …" after "Defence Minister X": that minister
     if held is None or not (held == role or held.endswith("_" + role)):
         return None
     return found
@@ -1592,7 +1594,9 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
         # a title that opens the sentence (a genitive after it names its body: "Le porte-parole du Kremlin")
         titles = [h for h in hits if h.phrase.layer == "role" and _leads(text, clause, h) and
                   h.end <= first.start and _TITLE_OF.fullmatch(text, h.end, first.start) is not None]
-        if _opens_clause(text, clause, first) or titles or _titled_lead(text, clause, chosen, cands, hits):
+        if _opens_clause(text, clause, first) or titles or _titled_lead(text, clause, chosen, cands, hits) or \
+                (first.type == "person" and first.via == "role" and _NAME_WORDS.fullmatch(text, clause, first.start)):
+            # ("Rádzsnáth Szingh indiai védelmi miniszter … látogatott": an unknown name before its title)
             break
     else:
         return None
@@ -1716,7 +1720,8 @@ _TAG_PRONOUN = {k: re.compile(rf"\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in {
 _SOURCE_PRONOUN = re.compile(r"\s*(?:him|her|them|lui|elle|eux|él|ella|ellos|ele|ela|eles|lei|loro|dia|beliau|"
                              r"niego|niej|nich|него|неё|нее|них|нього|неї|ihm|ihr|ihnen)(?!\w)", re.IGNORECASE)
 
-_SOURCE_POSSESSIVE = re.compile(r"(?<!\w)(?:его|её|ее|их|його|її|їх|jego|jej|ich)(?!\w)")  # "По его словам"
+# "По его словам"; Hebrew writes the pronoun onto the word: "לדבריו" (according to him)
+_SOURCE_POSSESSIVE = re.compile(r"(?<!\w)(?:его|её|ее|их|його|її|їх|jego|jej|ich|לדבריו|לדבריה|לדבריהם)(?!\w)")
 
 
 def _pronoun_source(text: str, anchor: Hit, layers: _Layers) -> bool:
@@ -1985,6 +1990,7 @@ _NOT_NAMES = {"the", "a", "an", "this", "that", "these", "those", "his", "her", 
               "la", "le", "les", "el", "los", "las", "il", "lo", "gli", "o", "os", "um", "uma", "un", "une",
               "ce", "cette", "elle", "ils", "elles", "ella", "ellos", "ele", "ela", "lui", "lei", "ia", "dia",
               "mereka", "он", "она", "они", "это", "так", "об", "по", "в", "и", "но", "а", "він", "вона", "вони",
+              "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "az", "den", "det",
               # days and months: "on Tuesday threatened"
               "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
               "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
