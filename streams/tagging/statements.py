@@ -1990,7 +1990,7 @@ _NOT_NAMES = {"the", "a", "an", "this", "that", "these", "those", "his", "her", 
               "la", "le", "les", "el", "los", "las", "il", "lo", "gli", "o", "os", "um", "uma", "un", "une",
               "ce", "cette", "elle", "ils", "elles", "ella", "ellos", "ele", "ela", "lui", "lei", "ia", "dia",
               "mereka", "он", "она", "они", "это", "так", "об", "по", "в", "и", "но", "а", "він", "вона", "вони",
-              "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "az", "den", "det",
+              "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "az", "det",
               # days and months: "on Tuesday threatened"
               "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
               "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
