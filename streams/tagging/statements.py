@@ -573,6 +573,12 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # subject, a title or a non-government noun, says whose words it all was
             anchor = outside[-1]
             outside = [anchor, *outside[:-1]]
+        if article.language in _TOPIC and len(outside) > 1 and _TOPIC_PRONOUN.match(text, s0) and \
+                outside[-1].phrase.value in ("say", "warn"):
+            # "그는 또 미국이 … 위협한다고 주장했다", "彼は…と述べた": the pronoun's verb comes last; the verbs
+            # before it are in what was said
+            anchor = outside[-1]
+            outside = [anchor, *outside[:-1]]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
         dateline = _DATELINE.match(text, s0, s1) or _DATELINE_CJK.match(text, s0, s1)
@@ -616,8 +622,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             speaker = None
         for later in outside[1:]:  # "In a stern warning to X, the Chinese government warned …"
             if speaker is not None or bare_body is not None or _subject_taken(text, s0, anchor, layers) or \
-                    _pronoun_source(text, anchor, layers):
-                break
+                    _pronoun_source(text, anchor, layers) or \
+                    (article.language in _TOPIC and _TOPIC_PRONOUN.match(text, s0) is not None):
+                break  # ("그는 …": the pronoun is the subject, whoever the verbs inside what was said have)
             if _PASSIVE_THREAT.search(text, later.start, later.end):
                 continue  # "… warned that any Georgian incursion would be met with force": who is answered
             if article.language == "ar" and _AR_PARTICIPLE.fullmatch(text, later.start, later.end):
@@ -1557,6 +1564,7 @@ def _common_subject(text: str, lang: str, s0: int, anchor: Hit, sq: Sequence[tup
 
 _PRONOUN_CUE_LEAD = re.compile(
     r"(?:ông|bà|anh|chị|họ|ia|dia|beliau|he|she|they|er|sie|il|elle|он|она|они|він|вона|вони)\s", re.IGNORECASE)
+_TOPIC_PRONOUN = re.compile(r"[\s\"“”]*(?:그는|그녀는|그들은|彼は|彼女は|同氏は|彼らは)")
 _AR_VERB_FIRST = re.compile(r"[\u0621-\u064a]+\s+")
 
 
@@ -1745,6 +1753,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # names and titles, for where the phrase a name belongs to ends (ja/ko and German only)
     spans = sorted([(m.start, m.end) for m in free] + [(h.start, h.end) for h in layers.roles]) \
         if lang in _TOPIC or lang == "de" else []
+    if lang in _TOPIC and _TOPIC_PRONOUN.match(text, s0):
+        return None, [*sq, (s0, anchor.end)]  # "그는 또 미국이 …라고 주장했다": the pronoun speaks (its antecedent)
     if lang in _TOPIC:  # "「…」と警告した中国国防省の報道官は": the verb modifies the speaker after it
         head = next((m for m in free if 0 <= m.start - anchor.end <= 1 and m.type in ("person", "body")
                      and _TOPIC_ONLY[lang].match(text, _phrase_end(text, m.end, spans))), None)
