@@ -135,6 +135,7 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
         if any(0 <= h.start - b <= 4 and _TAG_GAP.fullmatch(text, b, h.start) for _, b in qspans):
             out.append(Hit(h.start, h.end, _TAG_SAY))
     out.extend(_headline_colons(text, hits, mentions, lang))
+    out.extend(_headline_quotes(text, hits, mentions, lang))
     return out
 
 
@@ -226,6 +227,31 @@ def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]
             out.append(Hit(at, at + 1, _TAG_SAY))
         at = text.find(":", at + 1)
     return out
+
+
+_LABEL_QUOTE = re.compile(r"[ \t]?[\"“「『]")
+_LABEL_QUOTE_LANGS = frozenset({"ko", "ja"})
+
+
+def _headline_quotes(text: str, hits: Sequence[Hit], mentions: Sequence[Mention], lang: str) -> list[Hit]:
+    """A Korean or Japanese line that opens with a person, a body or a title and then a quote, no verb
+    ('부치치 세르비아 대통령 "코소보 … 레드라인"', "ブチッチ大統領「…」"): the quote mark is the speech verb."""
+    if lang not in _LABEL_QUOTE_LANGS:
+        return []
+    ends = [(m.start, m.end) for m in mentions if m.type in ("person", "body")] + \
+        [(h.start, h.end) for h in hits if h.phrase.layer == "role"]
+    cue_starts = sorted(h.start for h in hits if h.phrase.layer == "cue")
+    out: list[Hit] = []
+    for start, end in ends:
+        q = _LABEL_QUOTE.match(text, end)
+        line = text.rfind("\n", 0, start) + 1
+        if q is None or start - line > HEADLINE_REACH or _PUNCT.search(text, line, start):
+            continue
+        nl = text.find("\n", end)
+        nl = len(text) if nl < 0 else nl
+        if bisect_left(cue_starts, line) == bisect_left(cue_starts, nl):  # (no verb of its own in the line)
+            out.append(Hit(q.end() - 1, q.end(), _TAG_SAY))
+    return out[:1]
 
 
 _OPEN_QUOTE = re.compile(r"\s*[\"“«„「『‘']")
@@ -1564,6 +1590,8 @@ def _common_subject(text: str, lang: str, s0: int, anchor: Hit, sq: Sequence[tup
 
 _PRONOUN_CUE_LEAD = re.compile(
     r"(?:ông|bà|anh|chị|họ|ia|dia|beliau|he|she|they|er|sie|il|elle|он|она|они|він|вона|вони)\s", re.IGNORECASE)
+# a state and its possessive before a headline's subject: "セルビアのブチッチ大統領、", "세르비아의 …"
+_OWNER_LEAD = re.compile(r"\s*[^\s、,。の의]{1,12}(?:の|의)\s?")
 _TOPIC_PRONOUN = re.compile(r"[\s\"“”]*(?:그는|그녀는|그들은|彼は|彼女は|同氏は|彼らは)")
 _AR_VERB_FIRST = re.compile(r"[\u0621-\u064a]+\s+")
 
@@ -1620,6 +1648,7 @@ _TITLE_OF = re.compile(r"\s*(?:(?:of|du|de|des|del|do|da|dos|das|della|dello|dei
                        r"(?:\s+(?:the|la|l['’]|el|o|a|il|lo))?\s*|\s*)")
 _LABEL_PUNCT = " \t\n:：-—–"
 MAX_LABEL = 80  # characters: a name with its title, not a sentence
+MAX_NAME_WORD = 16  # characters of an unknown name in a label
 
 
 def _label(text: str, sents: Sequence[Span], si: int, q: int, mentions: list[Mention],
@@ -1648,8 +1677,10 @@ def _label(text: str, sents: Sequence[Span], si: int, q: int, mentions: list[Men
     spans = [(m.start, m.end) for m in mentions if lo <= m.start < hi] + \
             [(h.start, h.end) for h in sentence_hits.get(where, ()) if h.phrase.layer == "role" and lo <= h.start < hi]
     rest = "".join(" " if any(x <= i < y for x, y in spans) else c for i, c in enumerate(text[lo:hi], lo))
-    if rest.strip(_LABEL_PUNCT + "\"“”«»„「『.。"):
-        return None
+    left = rest.strip(_LABEL_PUNCT + "\"“”«»„「『.。")
+    if left and not (" " not in left and len(left) <= MAX_NAME_WORD and any(
+            0 <= x - (lo + rest.index(left) + len(left)) <= 1 for x, _ in spans)):
+        return None  # (one word the knowledge base does not know, right before a title, is a name: "부치치 세르비아 대통령")
     chosen = _pick(names, text)
     return speaker_of(chosen, kb) if chosen is not None else None
 
@@ -1801,7 +1832,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                                                  and _CONDITION_END[lang].search(text, e, anchor.start)))
                   or _ACCORDING[lang].match(text, _phrase_end(text, m.end, spans))
                   # a headline's subject before a comma, particle dropped: "中国、比に「…」と警告"
-                  or (not text[s0:m.start].strip() and text[m.end:m.end + 1] in ("、", ","))]
+                  or ((not text[s0:m.start].strip() or _OWNER_LEAD.fullmatch(text, s0, m.start) is not None)
+                      and text[m.end:m.end + 1] in ("、", ","))]
         topic = next((e for a, b in spans if clause <= a < anchor.start and not _inside(a, sq)
                       and _TOPIC_ONLY[lang].match(text, e := _phrase_end(text, b, spans))), None)
         if topic is not None:
