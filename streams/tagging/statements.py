@@ -1680,7 +1680,7 @@ def _label(text: str, sents: Sequence[Span], si: int, q: int, mentions: list[Men
     left = rest.strip(_LABEL_PUNCT + "\"“”«»„「『.。")
     if left and not (" " not in left and len(left) <= MAX_NAME_WORD and any(
             0 <= x - (lo + rest.index(left) + len(left)) <= 1 for x, _ in spans)):
-        return None  # (one word the knowledge base does not know, right before a title, is a name: "부치치 세르비아 대통령")
+        return None  # (one unknown word right before a title is a name: "부치치 세르비아 대통령")
     chosen = _pick(names, text)
     return speaker_of(chosen, kb) if chosen is not None else None
 
