@@ -499,6 +499,16 @@ STATEMENT_REACH = 3
 TERM_REACH = 1
 
 
+BUT_REACH = 40  # characters from a reassurance to the "but" that turns it
+_BUT_AFTER = re.compile(r"(?<!\w)(?:but|aber|doch|mais|pero|sino|ma|però|mas|porém|но|але|ale|jednak|ama|fakat|"
+                        r"ancak|tapi|namun|nhưng|men|však|обаче|لكن|ولكن|لكنّ|אבל|אך|लेकिन|परंतु|"
+                        r"मगर|किंतु)(?!\w)|但|然而|하지만|그러나|しかし|だが|ですが|が、", re.IGNORECASE)
+# A press conference or briefing named with the journalists' (or "talks") word inside it: an occasion
+_PRESS_EVENT = re.compile(r"(?:ال)?(?:مؤتمر(?:ا)?|إيجاز|الإيجاز|إحاطة|الإحاطة) (?:ال)?صحف?ي(?:ا|ة)?|"
+                          r"(?:ב|ה|ל)?מסיבת (?:ה)?עיתונאים|תדריך (?:ל|ה)?עיתונאים|"
+                          r"प्रेस (?:वार्ता|कॉन्फ्रेंस|कांफ्रेंस|ब्रीफिंग)|संवाददाता सम्मेलन|"
+                          r"기자\s?회견|기자\s?간담회|記者会見|basın toplantısı")
+_PRESS_WORDS = re.compile(r"صحف|עיתונא|प्रेस|संवाददाता|기자|記者|basın")
 _WITHOUT = re.compile(r"(?<!\w)(?:without|ohne|sans|sin|sem|senza|без|bez|tanpa|ללא|בלי|बिना|دون|بدون|بلا)\s*"
                       r"(?:any\s+|prior\s+|previous\s+|aucun\s+|vorherige\s+|previo\s+|ulterior\s+|всякого\s+|какого-либо\s+)?$",
                       re.IGNORECASE)
@@ -531,6 +541,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     if article.language in _PRONOUN_NIE:  # "Kair na nie odpowie": after a preposition "nie" is "them"
         hits = [h for h in hits if not (h.phrase.value == "negation" and text[h.start:h.end].lower() == "nie"
                                         and _PRONOUN_NIE[article.language].search(text, max(0, h.start - 8), h.start))]
+    press = [(m.start(), m.end()) for m in _PRESS_EVENT.finditer(text)] if _PRESS_WORDS.search(text) else []
+    if press:  # "المؤتمر الصحفي", "במסיבת העיתונאים", "प्रेस वार्ता": the journalists and talks of a briefing
+        hits = [h for h in hits if h.phrase.layer not in ("nongov", "term") or not _inside(h.start, press)]
     if wanted is not None and not any(h.phrase.layer == "term" and h.phrase.value in wanted for h in hits):
         return []  # no statement could hold a wanted term (what resolved_sentences finds, sooner)
     # "shot down without warning", "ohne Vorwarnung", "बिना चेतावनी के": how, not a warning given
@@ -747,6 +760,10 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         negated_terms = layers.negated(text)
         sterms = [t for t in sterms if t not in negated_terms]  # "no escalation", "не эскалация"
         sterms = _disclaimed(text, sterms)
+        if any(t.phrase.value == "reassurance" for t in sterms):
+            # "We do not want war, but any attack will be answered": the "but" carries the message
+            sterms = [t for t in sterms if t.phrase.value != "reassurance" or not _BUT_AFTER.search(
+                text, t.end, t.end + BUT_REACH)]
         sterms = _not_intended(text, article.language, layers.mods, sterms)
         if speaker is not None:  # "the West's response", "Russia's red lines" in a Ukrainian's words
             owned = foreign_owned(text, article.language, sterms, [mentions[i] for i in smentions], speaker.country,
