@@ -499,6 +499,45 @@ STATEMENT_REACH = 3
 TERM_REACH = 1
 
 
+_QUESTION_LINE = re.compile(
+    r"^[ \t]*(?:Q|Question|Frage|Pregunta|Pergunta|Domanda|Pertanyaan|Hỏi|Câu hỏi|Вопрос|Питання|Pytanie|Dotaz|Otázka|"
+    r"Kérdés|Fråga|Spørsmål|Întrebare|Въпрос|سؤال|السؤال|שאלה|Soru|सवाल|प्रश्न|问|問|记者|記者|질문|기자)[ \t]*[:：]",
+    re.MULTILINE)
+_ANSWER_LINE = re.compile(
+    r"^[ \t]*(?:A|Answer|Antwort|Réponse|Respuesta|Resposta|Risposta|Jawab|Jawaban|Trả lời|Đáp|Ответ|Відповідь|"
+    r"Odpowiedź|Odpověď|Válasz|Svar|Răspuns|Отговор|جواب|الجواب|תשובה|Cevap|Yanıt|जवाब|उत्तर|答|回答|답변|답)[ \t]*[:：]",
+    re.MULTILINE)
+
+
+def _transcript(out: list[Statement], text: str, sents: Sequence[Span], mentions: Sequence[Mention],
+                kb: KnowledgeBase) -> list[Statement]:
+    """A briefing or interview set as questions and answers ("Q: … A: …", "سؤال: … جواب: …"): the
+    answers are the voice the header names before the first question; the questions are nobody's
+    statements (their names are what was asked about)."""
+    first_q = _QUESTION_LINE.search(text)
+    assert first_q is not None
+    header = [m for m in mentions if m.end <= first_q.start() and m.type in ("person", "body")]
+    voice = next((sp for m in header if (sp := speaker_of(m, kb)).government and sp.country), None)
+    # each line's kind: the label that opens it
+    lines: list[tuple[int, str]] = sorted([(m.start(), "q") for m in _QUESTION_LINE.finditer(text)] +
+                                          [(m.start(), "a") for m in _ANSWER_LINE.finditer(text)])
+    starts = [a for a, _ in lines]
+    kept = []
+    for st in out:
+        k = bisect_right(starts, sents[st.sentence].start) - 1
+        kind = lines[k][1] if k >= 0 else ""
+        if kind == "q":
+            continue  # a question asked, not said
+        if kind == "a" and voice is not None:
+            end = starts[k + 1] if k + 1 < len(starts) else len(text)
+            own = st.speaker is not None and st.speaker.kind in ("person", "body") and any(
+                lines[k][0] <= m.start < end and speaker_of(m, kb).name == st.speaker.name for m in mentions)
+            if not own:
+                st.speaker = voice
+        kept.append(st)
+    return kept
+
+
 BUT_REACH = 40  # characters from a reassurance to the "but" that turns it
 _BUT_AFTER = re.compile(r"(?<!\w)(?:but|aber|doch|mais|pero|sino|ma|però|mas|porém|но|але|ale|jednak|ama|fakat|"
                         r"ancak|tapi|namun|nhưng|men|však|обаче|لكن|ولكن|لكنّ|אבל|אך|लेकिन|परंतु|"
@@ -827,6 +866,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         out.append(st)
         prev = st
     _context(out, split, text)
+    if _ANSWER_LINE.search(text) and _QUESTION_LINE.search(text):
+        out = _transcript(out, text, article.sentences, mentions, kb)
     _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb, bare_of)
     _merge_speakers(out, kb)
     day = (article.published_at or "")[:10]  # no date (an undated excerpt): no check
