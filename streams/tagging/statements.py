@@ -501,11 +501,12 @@ TERM_REACH = 1
 
 _QUESTION_LINE = re.compile(
     r"^[ \t]*(?:Q|Question|Frage|Pregunta|Pergunta|Domanda|Pertanyaan|Hỏi|Câu hỏi|Вопрос|Питання|Pytanie|Dotaz|Otázka|"
-    r"Kérdés|Fråga|Spørsmål|Întrebare|Въпрос|سؤال|السؤال|שאלה|Soru|सवाल|प्रश्न|问|問|记者|記者|질문|기자)[ \t]*[:：]",
+    r"Kérdés|Fråga|Spørsmål|Întrebare|Въпрос|سؤال|السؤال|س|שאלה|Soru|सवाल|प्रश्न|问|問|记者|記者|질문|기자)[ \t]*[:：]",
     re.MULTILINE)
 _ANSWER_LINE = re.compile(
     r"^[ \t]*(?:A|Answer|Antwort|Réponse|Respuesta|Resposta|Risposta|Jawab|Jawaban|Trả lời|Đáp|Ответ|Відповідь|"
-    r"Odpowiedź|Odpověď|Válasz|Svar|Răspuns|Отговор|جواب|الجواب|תשובה|Cevap|Yanıt|जवाब|उत्तर|答|回答|답변|답)[ \t]*[:：]",
+    r"Odpowiedź|Odpověď|Válasz|Svar|Răspuns|Отговор|جواب|الجواب|ج|תשובה|Cevap|Yanıt|जवाब|उत्तर|答|回答|답변|답)"
+    r"[ \t]*[:：]",
     re.MULTILINE)
 
 
