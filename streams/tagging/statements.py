@@ -510,6 +510,14 @@ _ANSWER_LINE = re.compile(
     re.MULTILINE)
 
 
+def _answer_goes_on(text: str, before: int, s0: int) -> bool:
+    """The sentence goes on the answer that the sentence before opened ("A: … . Russia will …"): one
+    line, labelled as an answer."""
+    if "\n" in text[before:s0]:
+        return False
+    return _ANSWER_LINE.match(text, text.rfind("\n", 0, before) + 1) is not None
+
+
 def _transcript(out: list[Statement], text: str, sents: Sequence[Span], mentions: Sequence[Mention],
                 kb: KnowledgeBase) -> list[Statement]:
     """A briefing or interview set as questions and answers ("Q: … A: …", "سؤال: … جواب: …"): the
@@ -617,7 +625,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         shits = own_hits[si]
         if si not in has_cue:
             if prev is not None and prev.sentence == si - 1 and (_continues_quote(text, s0, s1, qspans) or
-                                                                _reports_on(text, article.language, prev, s0, s1)):
+                                                                _reports_on(text, article.language, prev, s0, s1) or
+                                                                _answer_goes_on(text, article.sentences[si - 1].start,
+                                                                                s0)):
                 # '"…," he said. "Our response will be swift."': the quote goes on.
                 _extend(prev, text, split.of(si, shits), si, s1, sentence_mentions.get(si, []))
             continue
@@ -2129,6 +2139,8 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
         return None  # "A embaixadora de Israel em Lisboa avisou": a place, not who spoke
     if prev is not None and prev.end() >= a - 1 and _DAY_WORD.fullmatch(prev.group(1)):
         return None  # "hôm thứ Bảy cảnh báo", "vào Chủ nhật": a day, not a name
+    if _CASE_SUFFIX.search(text, a, b):
+        return None  # "Anadolu Ajansı'na konuştu": a Turkish case suffix marks whom it was said to, not who
     words = text[a:b].split()
     while words and words[0].lower() in _NOT_NAMES:  # "The Ministry", "But Mr Howard"
         a = text.index(words[1], a + len(words[0])) if len(words) > 1 else b
@@ -2147,6 +2159,7 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
     return a, b
 
 
+_CASE_SUFFIX = re.compile(r"['’](?!s\b)[a-zçğıöşü]{1,4}$")
 _DAY_WORD = re.compile(r"thứ|hôm|ngày|tháng|vào|sáng|chiều|tối", re.IGNORECASE)  # Vietnamese days: "thứ Bảy"
 _IN_PLACE = re.compile(r"em|en|à|au|aux|nel|nella|na|no|ở|tại|в|во|у|w|ve|auf", re.IGNORECASE)
 _CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
