@@ -309,8 +309,9 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
                 # "中国驻美国大使": the country after 驻 hosts the envoy; the one before sends him
                 ahead = mention_before(ahead.start - 1, ("country",))
             if ahead is None and hit.phrase.lang == "ko":
-                # "인도 라즈나트 싱 국방장관은": the country, a name the knowledge base lacks, then the title
-                ahead = next((x for x in reversed(everything[:before(hit.start)]) if x.type == "country"
+                # "인도 라즈나트 싱 국방장관은", "수단군 나빌 압둘라 대변인은": the country (or its body), a name
+                # the knowledge base lacks, then the title
+                ahead = next((x for x in reversed(everything[:before(hit.start)]) if x.type in ("country", "body")
                               and hit.start - x.end <= 24
                               and _KO_NAME_GAP.fullmatch(text, x.end, hit.start)), None)
             if ahead is not None and ahead.country is not None:

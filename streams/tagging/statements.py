@@ -2159,6 +2159,9 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
     return a, b
 
 
+# An international organisation that owns the title after it in Chinese, Japanese or Korean
+_INTL_OWNER = re.compile(r"(?:国連|国际联合|联合国|聯合國|유엔|NATO|北約|北约|나토|EU|欧州連合|欧盟|유럽연합|AU|アフリカ連合|非盟)"
+                         r"(?:の|의|的)?\s?[^\s、。，,]{0,8}$")
 _CASE_SUFFIX = re.compile(r"['’](?!s\b)[a-zçğıöşü]{1,4}$")
 _DAY_WORD = re.compile(r"thứ|hôm|ngày|tháng|vào|sáng|chiều|tối", re.IGNORECASE)  # Vietnamese days: "thứ Bảy"
 _IN_PLACE = re.compile(r"em|en|à|au|aux|nel|nella|na|no|ở|tại|в|во|у|w|ve|auf", re.IGNORECASE)
@@ -3202,8 +3205,8 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
                 role = min(titles, key=lambda h: h.start)
                 break
         if role is not None:
-            if role.phrase.value in _OFFICE_FREE:
-                i = j + 1
+            if role.phrase.value in _OFFICE_FREE or _INTL_OWNER.search(text, max(0, role.start - 16), role.start):
+                i = j + 1  # ("国連のスーダン担当特使", "유엔 특사": a title of the UN or an alliance, no state's)
                 continue
             # A title's words often go on in the next sentence ("发言人强调 …。任何 … 中方 …").
             last = run[-1].sentence + 1
