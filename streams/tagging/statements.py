@@ -2160,7 +2160,8 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
 
 
 # An international organisation that owns the title after it in Chinese, Japanese or Korean
-_INTL_OWNER = re.compile(r"(?:国連|国际联合|联合国|聯合國|유엔|NATO|北約|北约|나토|EU|欧州連合|欧盟|유럽연합|AU|アフリカ連合|非盟)"
+_INTL_OWNER = re.compile(r"(?:国連|联合国|聯合國|유엔|NATO|北約|北约|나토|EU|欧州連合|欧盟|유럽연합|"
+                         r"AU|アフリカ連合|非盟)"
                          r"(?:の|의|的)?\s?[^\s、。，,]{0,8}$")
 _CASE_SUFFIX = re.compile(r"['’](?!s\b)[a-zçğıöşü]{1,4}$")
 _DAY_WORD = re.compile(r"thứ|hôm|ngày|tháng|vào|sáng|chiều|tối", re.IGNORECASE)  # Vietnamese days: "thứ Bảy"
