@@ -510,12 +510,20 @@ _ANSWER_LINE = re.compile(
     re.MULTILINE)
 
 
+_NAME_LABEL = re.compile(r"[^:：\n]{1,40}[:：]\s")
+
+
 def _answer_goes_on(text: str, before: int, s0: int) -> bool:
     """The sentence goes on the answer that the sentence before opened ("A: … . Russia will …"): one
     line, labelled as an answer."""
     if "\n" in text[before:s0]:
         return False
-    return _ANSWER_LINE.match(text, text.rfind("\n", 0, before) + 1) is not None
+    line = text.rfind("\n", 0, before) + 1
+    if _ANSWER_LINE.match(text, line) is not None:
+        return True
+    # ("Keçeli: … . Türkiye … verecektir." after a question line: a name labels the answer)
+    return _QUESTION_LINE.match(text, line) is None and _NAME_LABEL.match(text, line) is not None and \
+        _QUESTION_LINE.search(text, 0, line) is not None
 
 
 def _transcript(out: list[Statement], text: str, sents: Sequence[Span], mentions: Sequence[Mention],
@@ -528,21 +536,29 @@ def _transcript(out: list[Statement], text: str, sents: Sequence[Span], mentions
     header = [m for m in mentions if m.end <= first_q.start() and m.type in ("person", "body")]
     voice = next((sp for m in header if (sp := speaker_of(m, kb)).government and sp.country), None)
     # each line's kind: the label that opens it
-    lines: list[tuple[int, str]] = sorted([(m.start(), "q") for m in _QUESTION_LINE.finditer(text)] +
-                                          [(m.start(), "a") for m in _ANSWER_LINE.finditer(text)])
+    # (a line after a question that no label marks as a question is an answer: "A:", or the answerer's name)
+    lines: list[tuple[int, str]] = []
+    for m in _QUESTION_LINE.finditer(text):
+        lines.append((m.start(), "q"))
+        nl = text.find("\n", m.end())
+        if nl >= 0:
+            lines.append((nl + 1, "a"))
     starts = [a for a, _ in lines]
     kept = []
+    answerer: dict[int, Speaker | None] = {}  # answer -> its voice: the name labelling it, else the header's
     for st in out:
         k = bisect_right(starts, sents[st.sentence].start) - 1
         kind = lines[k][1] if k >= 0 else ""
         if kind == "q":
             continue  # a question asked, not said
-        if kind == "a" and voice is not None:
+        if kind == "a":
             end = starts[k + 1] if k + 1 < len(starts) else len(text)
-            own = st.speaker is not None and st.speaker.kind in ("person", "body") and any(
-                lines[k][0] <= m.start < end and speaker_of(m, kb).name == st.speaker.name for m in mentions)
-            if not own:
-                st.speaker = voice
+            own = st.speaker is not None and st.speaker.kind in ("person", "body") and st.speaker.government and \
+                any(lines[k][0] <= m.start < end and speaker_of(m, kb).name == st.speaker.name for m in mentions)
+            if k not in answerer:
+                answerer[k] = st.speaker if own else voice
+            if not own and answerer[k] is not None:
+                st.speaker = answerer[k]
         kept.append(st)
     return kept
 
@@ -877,7 +893,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         out.append(st)
         prev = st
     _context(out, split, text)
-    if _ANSWER_LINE.search(text) and _QUESTION_LINE.search(text):
+    if _QUESTION_LINE.search(text):
         out = _transcript(out, text, article.sentences, mentions, kb)
     _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb, bare_of)
     _merge_speakers(out, kb)
@@ -2968,7 +2984,7 @@ _FEARED_RE = {k: re.compile(rf"(?<!\w)(?:{v})\s*$", re.IGNORECASE) for k, v in _
 FEARED_REACH = 30  # characters before a state where the fear of what it does is named
 
 
-_IF_BEFORE = re.compile(r"(?<!\w)(?:if|si|se|wenn|falls|sollte|sollten|jeśli|jeżeli|если|якщо|ако|jika|apabila|nếu|"
+_IF_BEFORE = re.compile(r"(?<!\w)(?:if|si|se|wenn|falls|sollte|sollten|jeśli|jeżeli|если|якщо|ако|jika|apabila|nếu|अगर|यदि|"
                         r"eğer|إذا|لو|om|hvis|dersom|ifall|pokud|dacă)"
                         r"\s+(?:[^\W\d][\w'’-]*\s+){0,2}$", re.IGNORECASE)
 
