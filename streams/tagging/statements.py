@@ -2984,7 +2984,8 @@ _FEARED_RE = {k: re.compile(rf"(?<!\w)(?:{v})\s*$", re.IGNORECASE) for k, v in _
 FEARED_REACH = 30  # characters before a state where the fear of what it does is named
 
 
-_IF_BEFORE = re.compile(r"(?<!\w)(?:if|si|se|wenn|falls|sollte|sollten|jeśli|jeżeli|если|якщо|ако|jika|apabila|nếu|अगर|यदि|"
+_IF_BEFORE = re.compile(r"(?<!\w)(?:if|si|se|wenn|falls|sollte|sollten|jeśli|jeżeli|если|якщо|ако|jika|apabila|nếu|"
+                        r"अगर|यदि|"
                         r"eğer|إذا|لو|om|hvis|dersom|ifall|pokud|dacă)"
                         r"\s+(?:[^\W\d][\w'’-]*\s+){0,2}$", re.IGNORECASE)
 
