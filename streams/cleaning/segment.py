@@ -108,7 +108,7 @@ ABBREVIATIONS: dict[str, dict[str, int]] = {
     # Polish and Ukrainian ranks and titles before a name ("gen. Ahmed Sharif Chaudhry", "kpt. Ibrahim Traoré")
     "pl": {
         **dict.fromkeys("gen płk ppłk mjr kpt por ppor adm kmdr wiceadm kontradm marsz dr prof hab inż mgr ks "
-                        "św ul al pl tzw np m.in ok".split(), _N),
+                        "św ul al pl tzw np m.in ok ds ws".split(), _N),
         **dict.fromkeys("r tys mln mld zł".split(), _A),
         **dict.fromkeys("itd itp".split(), _F),
     },

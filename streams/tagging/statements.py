@@ -2155,6 +2155,9 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
         return None  # "A embaixadora de Israel em Lisboa avisou": a place, not who spoke
     if prev is not None and prev.end() >= a - 1 and _DAY_WORD.fullmatch(prev.group(1)):
         return None  # "hôm thứ Bảy cảnh báo", "vào Chủ nhật": a day, not a name
+    if any(0 <= a - m.end <= 2 for m in free if m.type in ("body", "person")) or \
+            any(0 <= a - h.end <= 2 for h in layers.roles):
+        return None  # "Náčelník alžírského generálního štábu Saíd Šanegríha": the name of the office just named
     if _CASE_SUFFIX.search(text, a, b):
         return None  # "Anadolu Ajansı'na konuştu": a Turkish case suffix marks whom it was said to, not who
     words = text[a:b].split()
