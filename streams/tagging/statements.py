@@ -2100,9 +2100,12 @@ def _qualifies(text: str, m: Mention, h: Hit) -> bool:
     if h.start <= m.start and m.end <= h.end:  # "China Daily", "Global Times": the state inside an outlet's name
         return True
     return 0 <= gap <= 3 or (0 < gap <= 40 and _NAME_WORDS.fullmatch(text, m.end, h.start) is not None) or \
+        _OWNED_BY.fullmatch(text, m.end, h.start) is not None or \
         _POSTPOSED_OF.fullmatch(text, m.end, h.start) is not None
 
 
+# A possessive and a few adjectives between a state and its noun: "China's state-run Global Times"
+_OWNED_BY = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,2}")
 # A genitive postposition between a state and its noun: "रूस के विशेषज्ञों ने" (Russia's experts)
 _POSTPOSED_OF = re.compile(r"\s+(?:के|की|का)\s+(?:(?:सरकारी|प्रमुख|कई|कुछ|वरिष्ठ)\s+)?")
 _NAME_BEFORE = re.compile(rf"(?<![\w'’-])((?:{_CAP}\s+){{0,3}}{_CAP})\s*$")
@@ -2179,6 +2182,8 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
 
 
 # An international organisation that owns the title after it in Chinese, Japanese or Korean
+# "former" and at most a few words (a demonym) before a bare title: "a former Israeli defence minister"
+_FORMER_BEFORE = re.compile(_FORMER.pattern.replace("(?!\\w)|", "(?!\\w)[ \\w'’-]{0,30}$|", 1), re.IGNORECASE)
 _INTL_OWNER = re.compile(r"(?:国連|联合国|聯合國|유엔|NATO|北約|北约|나토|EU|欧州連合|欧盟|유럽연합|"
                          r"AU|アフリカ連合|非盟)"
                          r"(?:の|의|的)?\s?[^\s、。，,]{0,8}$")
@@ -3226,7 +3231,9 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
                 role = min(titles, key=lambda h: h.start)
                 break
         if role is not None:
-            if role.phrase.value in _OFFICE_FREE or _INTL_OWNER.search(text, max(0, role.start - 16), role.start):
+            if role.phrase.value in _OFFICE_FREE or _INTL_OWNER.search(text, max(0, role.start - 16), role.start) \
+                    or _FORMER_BEFORE.search(text, max(0, role.start - FORMER_REACH), role.start):
+                # ("A former defence minister warned …": out of office)
                 i = j + 1  # ("国連のスーダン担当特使", "유엔 특사": a title of the UN or an alliance, no state's)
                 continue
             # A title's words often go on in the next sentence ("发言人强调 …。任何 … 中方 …").
