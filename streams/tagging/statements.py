@@ -701,6 +701,14 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 # (nor the subject of a condition: "… would respond if the United Kingdom pressed ahead")
                 and not _IF_BEFORE.search(text, max(s0, mentions[i].start - 30), mentions[i].start)]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
+        if article.language == "en" and _ING.match(text, anchor.start, anchor.end) and \
+                _PARTICIPLE_LEAD.search(text, s0, anchor.start):
+            # "North Korea fired two missiles, days after threatening to retaliate …", "Iran summoned the
+            # envoy, warning that …": the participle's subject is the subject that opens the sentence
+            opener = next((m for m in free if _opens_clause(text, s0, m)), None)
+            if opener is not None:
+                speaker = speaker_of(opener, kb)
+                content = [*sq, (anchor.start, s1)]
         speaker = _known_surname(speaker, mentions, s0, kb, text, s1)
         if speaker is None:
             # "Ali warned Caracas …" after "Guyana's President Irfaan Ali": a family name alone opening the
@@ -2184,6 +2192,9 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
 # An international organisation that owns the title after it in Chinese, Japanese or Korean
 # "former" and at most a few words (a demonym) before a bare title: "a former Israeli defence minister"
 _FORMER_BEFORE = re.compile(_FORMER.pattern.replace("(?!\\w)|", "(?!\\w)[ \\w'’-]{0,30}$|", 1), re.IGNORECASE)
+_ING = re.compile(r"\w+ing\b")
+# What leaves an English participle without a subject of its own: ", warning", "days after threatening"
+_PARTICIPLE_LEAD = re.compile(r"(?:,\s*(?:\w+ly\s+)?|\b(?:after|before|while|when|since)\s+)$", re.IGNORECASE)
 _INTL_OWNER = re.compile(r"(?:国連|联合国|聯合國|유엔|NATO|北約|北约|나토|EU|欧州連合|欧盟|유럽연합|"
                          r"AU|アフリカ連合|非盟)"
                          r"(?:の|의|的)?\s?[^\s、。，,]{0,8}$")
