@@ -136,6 +136,16 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
             out.append(Hit(h.start, h.end, _TAG_SAY))
     out.extend(_headline_colons(text, hits, mentions, lang))
     out.extend(_headline_quotes(text, hits, mentions, lang))
+    if _QUESTION_LINE.search(text):
+        # a transcript's answer (the line after a question) is said, verb or none: its first mark is the cue
+        for q in _QUESTION_LINE.finditer(text):
+            nl = text.find("\n", q.end())
+            if nl < 0 or _QUESTION_LINE.match(text, nl + 1):
+                continue
+            at = nl + 1 + len(text[nl + 1:]) - len(text[nl + 1:].lstrip())
+            if at < len(text) and at not in cue_at and _NAME_LABEL.match(text, at) is None:
+                # (not where a name labels the answer, "Mao Ning: …": that colon is the cue)
+                out.append(Hit(at, at + 1, _TAG_SAY))
     return out
 
 
@@ -501,7 +511,9 @@ TERM_REACH = 1
 
 _QUESTION_LINE = re.compile(
     r"^[ \t]*(?:Q|Question|Frage|Pregunta|Pergunta|Domanda|Pertanyaan|Hỏi|Câu hỏi|Вопрос|Питання|Pytanie|Dotaz|Otázka|"
-    r"Kérdés|Fråga|Spørsmål|Întrebare|Въпрос|سؤال|السؤال|س|שאלה|Soru|सवाल|प्रश्न|问|問|记者|記者|질문|기자)[ \t]*[:：]",
+    r"Kérdés|Fråga|Spørsmål|Întrebare|Въпрос|سؤال|السؤال|س|שאלה|Soru|सवाल|प्रश्न|问|問|记者|記者|질문|기자)[ \t]*[:：]"
+    # an interview's questions set as dashes: one that asks ("— Fürchten Sie Minsk?"), or the Japanese "――"
+    r"|^[ \t]*[—–―-][ \t]*[^\n]*[?？][ \t]*$|^[ \t]*――",
     re.MULTILINE)
 _ANSWER_LINE = re.compile(
     r"^[ \t]*(?:A|Answer|Antwort|Réponse|Respuesta|Resposta|Risposta|Jawab|Jawaban|Trả lời|Đáp|Ответ|Відповідь|"
@@ -519,22 +531,27 @@ def _answer_goes_on(text: str, before: int, s0: int) -> bool:
     if "\n" in text[before:s0]:
         return False
     line = text.rfind("\n", 0, before) + 1
-    if _ANSWER_LINE.match(text, line) is not None:
-        return True
+    if _ANSWER_LINE.match(text, line) is not None or (line > 0 and _QUESTION_LINE.match(
+            text, text.rfind("\n", 0, line - 1) + 1) is not None and _QUESTION_LINE.match(text, line) is None):
+        return True  # ("A: …", or any line right after a question: "— Jeśli … . Mińsk stanie się …")
     # ("Keçeli: … . Türkiye … verecektir." after a question line: a name labels the answer)
     return _QUESTION_LINE.match(text, line) is None and _NAME_LABEL.match(text, line) is not None and \
         _QUESTION_LINE.search(text, 0, line) is not None
 
 
 def _transcript(out: list[Statement], text: str, sents: Sequence[Span], mentions: Sequence[Mention],
-                kb: KnowledgeBase) -> list[Statement]:
+                sentence_hits: dict[int, list[Hit]], kb: KnowledgeBase) -> list[Statement]:
     """A briefing or interview set as questions and answers ("Q: … A: …", "سؤال: … جواب: …"): the
     answers are the voice the header names before the first question; the questions are nobody's
     statements (their names are what was asked about)."""
     first_q = _QUESTION_LINE.search(text)
     assert first_q is not None
     header = [m for m in mentions if m.end <= first_q.start() and m.type in ("person", "body")]
-    voice = next((sp for m in header if (sp := speaker_of(m, kb)).government and sp.country), None)
+    # the header's first person or body answers; one out of office, or a voice the header calls no
+    # government's ("CHP Genel Başkanı", "früherer Generalinspekteur"), or none named: nobody's answers
+    voice: Speaker | None = speaker_of(header[0], kb) if header else None
+    if voice is None or not voice.government or voice.country is None or _FORMER.search(text, 0, first_q.start()):
+        voice = Speaker("(interviewee)", "unknown", None, None, None, None, False)
     # each line's kind: the label that opens it
     # (a line after a question that no label marks as a question is an answer: "A:", or the answerer's name)
     lines: list[tuple[int, str]] = []
@@ -557,8 +574,11 @@ def _transcript(out: list[Statement], text: str, sents: Sequence[Span], mentions
                 any(lines[k][0] <= m.start < end and speaker_of(m, kb).name == st.speaker.name for m in mentions)
             if k not in answerer:
                 answerer[k] = st.speaker if own else voice
-            if not own and answerer[k] is not None:
-                st.speaker = answerer[k]
+            named = _NAME_LABEL.match(text, lines[k][0]) is not None and _ANSWER_LINE.match(text, lines[k][0]) is None
+            voiced = answerer[k]
+            if not own and voiced is not None and not (named and not voiced.government):
+                # (an answer labelled with a name the knowledge base lacks keeps what its words say: "Багаї: …")
+                st.speaker = voiced
         kept.append(st)
     return kept
 
@@ -902,7 +922,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         prev = st
     _context(out, split, text)
     if _QUESTION_LINE.search(text):
-        out = _transcript(out, text, article.sentences, mentions, kb)
+        out = _transcript(out, text, article.sentences, mentions, sentence_hits, kb)
     _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb, bare_of)
     _merge_speakers(out, kb)
     day = (article.published_at or "")[:10]  # no date (an undated excerpt): no check
@@ -1532,7 +1552,7 @@ def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Laye
 # "former", "ex-": an office no longer held; it qualifies every title coordinated after it
 # ("the former UN commissioner and Irish president").
 _FORMER = re.compile(r"(?<!\w)(?:former|ex-|one-time|ehemalig\w*|frühere\w*|Ex-|ancien(?:ne)?|ex|antigu[oa]|"
-                     r"bývalý|bývalá|bývalého|bývalé|бывш\w*|бивш\w*|колишн\w*|mantan|cựu|były|była|byłego|byłej|"
+                     r"bývalý|bývalá|bývalého|bývalé|bývalým|bývalou|bývalí|бывш\w*|бивш\w*|колишн\w*|mantan|cựu|były|była|byłego|byłej|"
                      r"byłym|eski|fost(?:ul|a|ului)|egykori|korábbi|volt|tidigare|före detta|f\.d\.|"
                      r"tidligere|forhenværende|पूर्व|السابق|السابقة)(?!\w)|"
                      # joined: "expresidente", "exministra", "expremier"
