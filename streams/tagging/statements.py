@@ -800,6 +800,15 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                     # a title the knowledge base cannot place: the agency's state may (_stateless_official)
                     speaker = Speaker(text[title.start:title.end], "person", None, None, title.phrase.value, None, True)
                     content = [*content, (anchor.end, s1)]
+        if speaker is not None and layers.roles:
+            # "FN:s särskilda sändebud för Sudan", "Az ENSZ szudáni különmegbízottja": a title the UN or an
+            # alliance owns is no state's voice, whatever state its brief names
+            title = next((h for h in layers.roles if s0 <= h.start < anchor.start and not _inside(h.start, sq)), None)
+            intl = _INTL_TITLE.search(text, max(s0, title.start - 30), title.start) if title is not None else None
+            if title is not None and intl is not None and not any(
+                    0 <= intl.start() - mentions[i].end <= 4 and mentions[i].type == "country" for i in smentions):
+                # (not "Iran's UN envoy": a state's own envoy to the UN)
+                speaker = Speaker(text[title.start:title.end], "unknown", None, None, None, None, False)
         # "X said that Russia threatened Y …": a threat reported with its own subject is not X's
         reported = _reported_threats(text, article.language, anchor, outside, free, speaker, s1, layers.mods)
         if reported:  # (its words too: "… mit militärischen Konsequenzen gedroht" is no warning of X's)
@@ -2128,10 +2137,15 @@ def _qualifies(text: str, m: Mention, h: Hit) -> bool:
     if h.start <= m.start and m.end <= h.end:  # "China Daily", "Global Times": the state inside an outlet's name
         return True
     return 0 <= gap <= 3 or (0 < gap <= 40 and _NAME_WORDS.fullmatch(text, m.end, h.start) is not None) or \
-        _OWNED_BY.fullmatch(text, m.end, h.start) is not None or \
+        _OWNED_BY.fullmatch(text, m.end, h.start) is not None or _STATE_RUN.fullmatch(text, m.end, h.start) is not None \
+        or \
         _POSTPOSED_OF.fullmatch(text, m.end, h.start) is not None
 
 
+# "state-run" between a state's adjective and its outlet: "A kínai állami Global Times", "russische staatliche"
+_STATE_RUN = re.compile(r"\s+(?:(?:state-run|state-owned|state|official|állami|hivatalos|staatliche[nr]?|"
+                        r"государственн\w*|державн\w*|państwow\w*|statlig\w*|statsägd\w*|statseid\w*|oficial\w*|"
+                        r"officiel\w*|ufficial\w*|resmi|státní\w*|държавн\w*)\s+){1,2}", re.IGNORECASE)
 # A possessive and a few adjectives between a state and its noun: "China's state-run Global Times"
 _OWNED_BY = re.compile(r"['’]s\s+(?:[a-z][\w-]*\s+){0,2}")
 # A genitive postposition between a state and its noun: "रूस के विशेषज्ञों ने" (Russia's experts)
@@ -2209,6 +2223,10 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
     return a, b
 
 
+# An international organisation right before a title it owns: "UN special envoy", "FN:s särskilda sändebud",
+# "ENSZ szudáni különmegbízottja", "спецпосланник ООН" is the other order (a non-government phrase)
+_INTL_TITLE = re.compile(r"(?<!\w)(?:UN|U\.N\.|FN|ONU|ONZ|OSN|OON|ООН|ОНН|ENSZ|BM|PBB|LHQ|NATO|НАТО|OTAN|EU|ЕС|UE|"
+                         r"OSCE|OBSE|ОБСЕ|EBESZ|AU)(?:[:'’]s|-)?(?:\s+[\w-]+){0,2}\s*$")
 # An international organisation that owns the title after it in Chinese, Japanese or Korean
 # "former" and at most a few words (a demonym) before a bare title: "a former Israeli defence minister"
 _FORMER_BEFORE = re.compile(_FORMER.pattern.replace("(?!\\w)|", "(?!\\w)[ \\w'’-]{0,30}$|", 1), re.IGNORECASE)
