@@ -2137,9 +2137,7 @@ def _qualifies(text: str, m: Mention, h: Hit) -> bool:
     if h.start <= m.start and m.end <= h.end:  # "China Daily", "Global Times": the state inside an outlet's name
         return True
     return 0 <= gap <= 3 or (0 < gap <= 40 and _NAME_WORDS.fullmatch(text, m.end, h.start) is not None) or \
-        _OWNED_BY.fullmatch(text, m.end, h.start) is not None or _STATE_RUN.fullmatch(text, m.end, h.start) is not None \
-        or \
-        _POSTPOSED_OF.fullmatch(text, m.end, h.start) is not None
+        any(r.fullmatch(text, m.end, h.start) is not None for r in (_OWNED_BY, _STATE_RUN, _POSTPOSED_OF))
 
 
 # "state-run" between a state's adjective and its outlet: "A kínai állami Global Times", "russische staatliche"
