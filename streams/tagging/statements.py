@@ -1624,6 +1624,12 @@ def _introductory(text: str, s0: int, cue: Hit, nxt: Hit) -> bool:
 
 
 # An outlet's verb that gives the words of the one it names after it
+_AUDIENCE_BEFORE = re.compile(r"(?<!\w)(?:vor|gegenüber|před|pred|пред|перед|inför|overfor|foran|in front of|"
+                             r"devant|ante|davanti a|przed|în fața)\s+(?:den\s+|the\s+|les\s+|los\s+|i\s+)?$",
+                             re.IGNORECASE)
+# a plural noun in the dative is whom it was said to: "Novinářům řekl", "Újságíróknak azt mondta", "журналистам"
+_DATIVE_END = {"cs": ("ům",), "sk": ("om",), "hu": ("nak", "nek"), "ru": ("ам", "ям"), "uk": ("ам", "ям"),
+               "pl": ("om",), "bg": ()}
 _MEETING = frozenset("会會采採问問")  # "记者会", "接受记者采访", "记者问": the journalist asks, not says
 _FRONTED = re.compile(r"[^,.;:]*,\s*")
 _QUOTED_VERB = re.compile(r"quot|zitiert|cit[éóoa]|цитир|цитув|cytowa|mengutip|dẫn lời", re.IGNORECASE)
@@ -1973,6 +1979,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
           and not any(m.start <= h.start and h.end <= m.end and m.type in ("body", "person") and m.country
                       for m in free)
           and text[h.end:h.end + 1] not in _MEETING  # "记者会上" is a press conference, not a journalist
+          # "Vor Journalisten sagte er", "Inför journalister sade han": the journalists are whom it was said to
+          and not _AUDIENCE_BEFORE.search(text, max(s0, h.start - 14), h.start)
+          and not (lang in _DATIVE_END and text[h.start:h.end].endswith(_DATIVE_END[lang]))
           and not (lang == "de" and _DE_PLACE.search(text, max(s0, h.start - 40), h.start))]
     if lang in _TOPIC:  # "기자들에게" (to reporters), "記者団に": a noun with no subject particle is no subject
         ng = [h for h in ng if h.start >= anchor.start or (
@@ -2216,7 +2225,7 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
     honorific = words[0].lower() in _HONORIFIC
     if honorific and len(words) == 1:  # "Ông tái khẳng định": "he", not a name
         return None
-    if not honorific and len(words) == 1 and not text[s0:a].strip(" \t\"“”«»„,—–-"):
+    if not honorific and len(words) == 1 and not text[s0:a].strip(" \t\"“”«»„,—–-0123456789:."):
         return None  # one capitalised word opening the sentence: a pronoun or a surname, left to the caller
     return a, b
 
@@ -2264,7 +2273,9 @@ def _subject_taken(text: str, s0: int, anchor: Hit, layers: _Layers) -> bool:
             _CJK_PRONOUN.search(text, max(s0, anchor.start - 6), anchor.start) or text[anchor.start] in "他她":
         return True
     return any(anchor.end <= h.start <= anchor.end + 8 or 0 <= anchor.start - h.end <= 3 for h in layers.roles)
-_ARTICLE = re.compile(r"[\s\"“”«»„]*(?:(?:the|la|le|les|l['’]|el|los|las|il|lo|gli|die|der|das|den|det|a|o|os|as)\s*)?",
+# (a live page's time may come first: "11:03 — Irans Außenminister …")
+_ARTICLE = re.compile(r"[\s\"“”«»„]*(?:\d{1,2}[:.]\d{2}\s*[—–-]?\s*)?"
+                      r"(?:(?:the|la|le|les|l['’]|el|los|las|il|lo|gli|die|der|das|den|det|a|o|os|as)\s*)?",
                       re.IGNORECASE)
 
 
