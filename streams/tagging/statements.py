@@ -230,6 +230,11 @@ def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]
         stop = text.rfind(". ", lo, at)
         line = max(text.rfind("\n", lo, at) + 1, stop + 2 if stop >= 0 else 0)
         named = any(start >= line for e in (at - 2, at - 1, at) for start in starts_at.get(e, ()))
+        if not named and 0 < at - line <= MAX_NAME_WORD and text[line:at].strip().isalpha():
+            # "Marinakis: …" after "Regierungssprecher Pavlos Marinakis": a family name of a person named before
+            word = text[line:at].strip()
+            named = any(m.type == "person" and m.end <= line and text[m.start:m.end].split()[-1:] == [word]
+                        for m in mentions)
         if not named and any(start >= line for e in (at - 2, at - 1, at) for start in capitals.get(e, ())):
             named = _own_words_after(text, at, lang)
         if named and at - line <= HEADLINE_REACH and not text[at + 1:at + 2].isdigit() \
