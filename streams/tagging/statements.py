@@ -143,8 +143,12 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
             if nl < 0 or _QUESTION_LINE.match(text, nl + 1):
                 continue
             at = nl + 1 + len(text[nl + 1:]) - len(text[nl + 1:].lstrip())
-            if at < len(text) and at not in cue_at and _NAME_LABEL.match(text, at) is None:
-                # (not where a name labels the answer, "Mao Ning: …": that colon is the cue)
+            label = _ANSWER_LINE.match(text, at)
+            if label is not None:  # "A: …", "جواب: …": the label's colon is the cue
+                at = label.end() - 1
+            elif _NAME_LABEL.match(text, at) is not None:
+                continue  # ("Mao Ning: …": a name labels the answer, and that colon is the cue already)
+            if at < len(text) and at not in cue_at:
                 out.append(Hit(at, at + 1, _TAG_SAY))
     return out
 
