@@ -117,15 +117,17 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
     cue_at = {h.start for h in hits if h.phrase.layer == "cue"}
     out = []
     titles = [h.start for h in hits if h.phrase.layer == "role"]
-    # (not a name in a condition: "si la República Democrática del Congo amenaza su seguridad")
-    named_ends = {m.end for m in mentions if m.type in ("person", "body", "country", "city")
-                  and not _IF_BEFORE.search(text, max(0, m.start - 30), m.start)}
+    named_ends: set[int] | None = None  # (made at the first named_threaten word: most articles have none)
     for h in hits:
-        if h.phrase.layer == "modality" and h.phrase.value == "named_threaten" and h.start not in cue_at and \
-                any(_NAME_GAP.fullmatch(text, e, h.start) for e in range(max(0, h.start - 2), h.start)
-                    if e in named_ends):
-            out.append(Hit(h.start, h.end, _TAG_THREATEN))
-            continue
+        if h.phrase.layer == "modality" and h.phrase.value == "named_threaten" and h.start not in cue_at:
+            if named_ends is None:
+                # (not a name in a condition: "si la República Democrática del Congo amenaza su seguridad")
+                named_ends = {m.end for m in mentions if m.type in ("person", "body", "country", "city")
+                              and not _IF_BEFORE.search(text, max(0, m.start - 30), m.start)}
+            if any(_NAME_GAP.fullmatch(text, e, h.start) for e in range(max(0, h.start - 2), h.start)
+                   if e in named_ends):
+                out.append(Hit(h.start, h.end, _TAG_THREATEN))
+                continue
         if h.phrase.layer == "modality" and h.phrase.value == "titled_say" and h.start not in cue_at and \
                 any(h.end < t <= h.end + TITLED_REACH and not _PUNCT.search(text, h.end, t) for t in titles):
             out.append(Hit(h.start, h.end, _TAG_SAY))
