@@ -110,7 +110,7 @@ TITLED_REACH = 24  # characters from a titled_say verb to the title ("declaró h
 
 
 def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
-              mentions: Sequence[Mention] = (), lang: str = "und") -> list[Hit]:
+              mentions: Sequence[Mention] = (), lang: str = "und", transcript: bool = False) -> list[Hit]:
     """A source word right after a quote stands for the speech verb ('„…“, so Kremlsprecher X',
     '«…», selon le ministre'): it gets a say cue where it has none of its own. So does a verb
     that is speech only when a title follows it ("declaró hoy la portavoz")."""
@@ -138,7 +138,7 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
             out.append(Hit(h.start, h.end, _TAG_SAY))
     out.extend(_headline_colons(text, hits, mentions, lang))
     out.extend(_headline_quotes(text, hits, mentions, lang))
-    if _QUESTION_LINE.search(text):
+    if transcript:
         # a transcript's answer (the line after a question) is said, verb or none: its first mark is the cue
         for q in _QUESTION_LINE.finditer(text):
             nl = text.find("\n", q.end())
@@ -650,7 +650,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     starts = [s.start for s in article.sentences]
     # Hits and mentions bucketed by sentence once, so each sentence looks at its own.
     sentence_hits: dict[int, list[Hit]] = {}
-    for h in [*hits, *_tag_cues(text, hits, qspans, mentions, article.language)]:
+    transcript = _QUESTION_LINE.search(text) is not None  # (questions and answers: _transcript)
+    for h in [*hits, *_tag_cues(text, hits, qspans, mentions, article.language, transcript)]:
         sentence_hits.setdefault(bisect_right(starts, h.start) - 1, []).append(h)
     sentence_mentions: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):
@@ -941,7 +942,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         out.append(st)
         prev = st
     _context(out, split, text)
-    if _QUESTION_LINE.search(text):
+    if transcript:
         out = _transcript(out, text, article.sentences, mentions, sentence_hits, kb)
     _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb, bare_of)
     _merge_speakers(out, kb)
@@ -1108,11 +1109,11 @@ def _historical(text: str, lang: str, s0: int, stamp: str | None, s1: int = -1) 
         if m is not None and _ONE_YEAR.search(m.group(0)) is None:
             return True
     now = int(stamp[:4]) if stamp and stamp[:4].isdigit() else None
-    if s1 > s0 and _PLUPERFECT.search(text, s0, s1):
+    if s1 > s0:
         # "Moskova, 2008 yılında … uyarısında bulunmuştu", "ロシアは2008年、…と警告していた": a year
-        # anywhere in a sentence told in the pluperfect
+        # anywhere in a sentence told in the pluperfect (the year first: most sentences have none)
         years = [int(y.group(1)) for y in _ANY_YEAR.finditer(text, s0, s1)]
-        if any(now is None or y <= now - HISTORY_YEARS for y in years):
+        if any(now is None or y <= now - HISTORY_YEARS for y in years) and _PLUPERFECT.search(text, s0, s1):
             return True
     pattern = _YEAR_RE.get(lang)
     m = pattern.match(text, s0) if pattern is not None else None
