@@ -1577,7 +1577,8 @@ _FORMER = re.compile(r"(?<!\w)(?:former|ex-|one-time|ehemalig\w*|frühere\w*|Ex-
                      r"byłym|eski|fost(?:ul|a|ului)|egykori|korábbi|volt|tidigare|före detta|f\.d\.|"
                      r"tidligere|forhenværende|पूर्व|السابق|السابقة)(?!\w)|"
                      # joined: "expresidente", "exministra", "expremier"
-                     r"(?<!\w)ex(?=(?:president|ministr|premier|primer|canciller|mandatari|jefe|capo)\w*)",
+                     r"(?<!\w)ex(?=(?:president|ministr|premier|primer|canciller|mandatari|jefe|capo|asesor|consejer|consigli|"
+                     r"embajador|ambasciator|embaixador|secretari|portavo|porta-voz|comandante|general|direct)\w*)",
                      re.IGNORECASE)
 FORMER_REACH = 60
 _INITIALS = re.compile(r"(?<!\w)(?:[A-Z]\.){2,}")  # "U.S.", "U.K.": no punctuation between words
