@@ -1058,6 +1058,7 @@ _YEAR_RE["tr"] = re.compile(r"[\s\"“”]*(\d{4})(?:['’](?:de|da|te|ta)| yıl
 _YEAR_RE["vi"] = re.compile(r"[\s\"“”]*(?:nhìn lại lịch sử,?\s*)?(?:(?:hồi|vào|từ|trong)\s+)?"
                             r"(?:năm|tháng\s+\d{1,2}/|ngày\s+\d{1,2}/\d{1,2}/|tháng\s+\d{1,2}\s+năm)\s*(\d{4})(?!\d)",
                             re.IGNORECASE)
+_YEAR_RE["hu"] = re.compile(r"[\s\"“”„]*(?:már\s+)?(\d{4})-(?:ben|ban)(?!\w)", re.IGNORECASE)
 _YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:im jahre?|bereits|schon)\s+)?(\d{4})\s", re.IGNORECASE)
 HISTORY_YEARS = 2  # a year at least this far before the article's is history
 # "already", "as early as", "back in" before the year: a retrospective, whatever the year
@@ -1572,7 +1573,7 @@ def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Laye
 
 # "former", "ex-": an office no longer held; it qualifies every title coordinated after it
 # ("the former UN commissioner and Irish president").
-_FORMER = re.compile(r"(?<!\w)(?:former|ex-|one-time|ehemalig\w*|frühere\w*|Ex-|ancien(?:ne)?|ex|antigu[oa]|"
+_FORMER = re.compile(r"(?<!\w)(?:former|ex(?=-\w)|one-time|then(?=-\w)|retired|ehemalig\w*|frühere\w*|ancien(?:ne)?|ex|antigu[oa]|"
                      r"bývalý|bývalá|bývalého|bývalé|bývalým|bývalou|bývalí|бывш\w*|бивш\w*|колишн\w*|mantan|cựu|były|była|byłego|byłej|"
                      r"byłym|eski|fost(?:ul|a|ului)|egykori|korábbi|volt|tidigare|före detta|f\.d\.|"
                      r"tidligere|forhenværende|पूर्व|السابق|السابقة)(?!\w)|"
@@ -1583,7 +1584,9 @@ _FORMER = re.compile(r"(?<!\w)(?:former|ex-|one-time|ehemalig\w*|frühere\w*|Ex-
 FORMER_REACH = 60
 _INITIALS = re.compile(r"(?<!\w)(?:[A-Z]\.){2,}")  # "U.S.", "U.K.": no punctuation between words
 # (after the title, perhaps after its demonym: "وزير الدفاع التركي الأسبق", "שר חוץ סומלי לשעבר")
-_FORMER_AFTER = re.compile(r"\s*(?:[^\s,.]+\s+)?(?:السابق|السابقة|الأسبق|سابق|سابقة|לשעבר)(?!\w)")
+_FORMER_AFTER = re.compile(r"\s*(?:[^\s,.]+\s+)?(?:السابق|السابقة|الأسبق|سابق|سابقة|לשעבר|retirad[oa]|reformad[oa]|"
+                           r"à la retraite|in pensione|in congedo|a\.\s?D\.|в отставке|у відставці|в оставка|"
+                           r"w stanie spoczynku|ve výslužbě|i pension|i reserven|pensjonert)(?!\w)")
 _TOP_OFFICES = frozenset({"head_of_state", "head_of_government"})
 KNOWN_FORMER_REACH = 48  # "former President X", "Former British defence secretary X": before a known name
 
@@ -2087,6 +2090,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         if agent is not None:
             chosen = agent
     former = _former(text, s0, chosen, layers, kb) if chosen is not None and chosen.type == "person" else None
+    if chosen is not None and chosen.type == "country" and text[chosen.start:chosen.start + 1].islower() and \
+            _FORMER_AFTER.match(text, chosen.end):
+        former = chosen.start  # "Un general ruso retirado", "un général israélien à la retraite": out of office
     # What was said: quotes; the sentence for warnings and threats; for a plain "said",
     # the reported clause ("said that …") or what precedes an end-of-sentence attribution.
     content = list(sq)
