@@ -230,7 +230,13 @@ def min_targets(rule: Rule, st: Statement) -> int:
     ("the spokesperson warned …") must at least name the other country or alliance, since "the
     violence could escalate" from an unplaced minister is as likely about home."""
     unplaced = st.speaker is not None and st.speaker.government and st.speaker.country is None
-    return max(rule.min_targets, 1) if unplaced else rule.min_targets
+    # (a foreign or defence ministry speaks abroad: "the defence ministry warned that any incursion into
+    # its airspace would be met with force" needs no state named)
+    abroad = st.speaker is not None and st.speaker.kind == "body" and st.speaker.role in _FOREIGN_FACING
+    return max(rule.min_targets, 1) if unplaced and not abroad else rule.min_targets
+
+
+_FOREIGN_FACING = frozenset({"foreign_ministry", "defence_ministry"})
 
 
 def matches(rule: Rule, st: Statement, classes: Classes | None = None) -> bool:

@@ -3190,6 +3190,7 @@ _HARSH = frozenset({"retaliation", "grave_consequences", "red_line", "escalation
 # What an unplaced voice says must answer an act or draw a line: "the conflict could escalate further"
 # from a bare "he" is as often an analyst's.
 _UNPLACED_TERMS = frozenset({*_ANSWERS, "red_line"})
+_FOREIGN_FACING = frozenset({"foreign_ministry", "defence_ministry"})  # bare bodies that speak abroad
 
 
 def _first_named(mentions: Sequence[Mention], sentence_hits: dict[int, list[Hit]],
@@ -3218,6 +3219,11 @@ def _unplaced(text: str, sents: Sequence[Span], a: int, b: int, role: Hit | None
     state or alliance."""
     if first_named() < max(s.cue_start for s in run):
         return False  # (so only the start of a text gets this far: the scans below stay short)
+    if role is not None and role.phrase.layer == "bare_body" and role.phrase.value in _FOREIGN_FACING and \
+            classes & _UNPLACED_TERMS and classes & _SECURITY_TERMS:
+        # "The defence ministry warned that any incursion into its airspace would be met with a military
+        # response": a foreign or defence ministry threatening an answer speaks abroad, state named or not
+        return _TITLE_OWNER.match(text, role.end) is None
     # (not a place in the tag after a quote: '"Our red line is clear," he said in France')
     if not _named_states(run, a, b, mentions):
         return False
