@@ -155,6 +155,7 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
     return out
 
 
+_COLON = re.compile("[:：]")  # (Chinese, Japanese and Korean type the full-width colon)
 HEADLINE_REACH = 60  # characters from a line's start to the colon after the name that opens it
 
 
@@ -199,7 +200,7 @@ def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]
     the colon is the speech verb, before any verb after it (not "Ukraine: Russia warns …": a place).
     A capital before the colon speaks only in its own words: a quote right after the colon, or "we"
     in what follows ("Pechino: «…»", "طهران: … وسنرد بقوة"); else it is where the news is from."""
-    if ":" not in text:
+    if ":" not in text and "：" not in text:
         return []
     # where each person, body or title ends, and where it starts (one pass, not one per colon)
     starts_at: dict[int, list[int]] = {}
@@ -229,8 +230,9 @@ def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]
                 starts_at.setdefault(end, []).extend(starts_at.get(speaker_end, []) + voices.get(speaker_end, []))
     cue_starts = sorted(h.start for h in hits if h.phrase.layer == "cue")
     out: list[Hit] = []
-    at = text.find(":")
-    while 0 <= at:
+    colon = _COLON.search(text)
+    while colon is not None:
+        at = colon.start()
         # (a line that starts further back is too far anyway: no search back to the text's start per colon)
         lo = max(0, at - HEADLINE_REACH - 2)
         stop = text.rfind(". ", lo, at)
@@ -246,7 +248,7 @@ def _headline_colons(text: str, hits: Sequence[Hit], mentions: Sequence[Mention]
         if named and at - line <= HEADLINE_REACH and not text[at + 1:at + 2].isdigit() \
                 and bisect_left(cue_starts, line) == bisect_left(cue_starts, at):
             out.append(Hit(at, at + 1, _TAG_SAY))
-        at = text.find(":", at + 1)
+        colon = _COLON.search(text, at + 1)
     return out
 
 
@@ -1048,7 +1050,7 @@ _YEAR_OPENER = {
     "vi": r"năm|vào năm|hồi năm|từ năm", "ru": r"в|ещё в|еще в|уже в", "uk": r"у|в|ще у|ще в|вже в|вже у",
     "pl": r"w|już w", "cs": r"v roce|už v roce|již v roce|v|už v", "ro": r"în|încă din|în anul", "bg": r"през|още през",
     "sv": r"år|redan år|under|redan", "no": r"i|allerede i|allerede", "hu": r"már",
-    "ar": r"في|وفي|في عام|وفي عام|في العام|عام",
+    "ar": r"في|وفي|في عام|وفي عام|في العام|عام", "he": r"בשנת|ב-|ב|כבר בשנת|עוד בשנת",
 }
 _YEAR_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:{v})\s+(?:\d{{1,2}}\.?\s+)?(?:[^\W\d]+\s+)?(\d{{4}})(?!\d)", re.IGNORECASE)
             for k, v in _YEAR_OPENER.items()}
@@ -1058,6 +1060,8 @@ _YEAR_RE["tr"] = re.compile(r"[\s\"“”]*(\d{4})(?:['’](?:de|da|te|ta)| yıl
 _YEAR_RE["vi"] = re.compile(r"[\s\"“”]*(?:nhìn lại lịch sử,?\s*)?(?:(?:hồi|vào|từ|trong)\s+)?"
                             r"(?:năm|tháng\s+\d{1,2}/|ngày\s+\d{1,2}/\d{1,2}/|tháng\s+\d{1,2}\s+năm)\s*(\d{4})(?!\d)",
                             re.IGNORECASE)
+_YEAR_RE["he"] = re.compile(r"[\s\"“”]*(?:כבר |עוד )?(?:בשנת\s+|ב-?)(\d{4})(?!\d)")
+_YEAR_RE["hi"] = re.compile(r"[\s\"“”]*(?:साल\s+|वर्ष\s+)?(\d{4})\s+(?:में|के दौरान)")
 _YEAR_RE["hu"] = re.compile(r"[\s\"“”„]*(?:már\s+)?(\d{4})-(?:ben|ban)(?!\w)", re.IGNORECASE)
 _YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:im jahre?|bereits|schon)\s+)?(\d{4})\s", re.IGNORECASE)
 HISTORY_YEARS = 2  # a year at least this far before the article's is history
@@ -1978,7 +1982,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                   or _ACCORDING[lang].match(text, _phrase_end(text, m.end, spans))
                   # a headline's subject before a comma, particle dropped: "中国、比に「…」と警告"
                   or ((not text[s0:m.start].strip() or _OWNER_LEAD.fullmatch(text, s0, m.start) is not None)
-                      and text[m.end:m.end + 1] in ("、", ","))]
+                      and text[(e := _phrase_end(text, m.end, spans)):e + 1] in ("、", ",", ":", "："))]
         topic = next((e for a, b in spans if clause <= a < anchor.start and not _inside(a, sq)
                       and _TOPIC_ONLY[lang].match(text, e := _phrase_end(text, b, spans))), None)
         if topic is not None:
@@ -2274,7 +2278,8 @@ _SUBJECT_PRONOUN = re.compile(
     r"beliau|он|она|они|він|вона|вони|(?:ông|bà|họ)(?!\s+[A-ZĐ]))(?!\w)", re.IGNORECASE)
 # A personal pronoun right before the cue (perhaps with "also"): the subject is somebody named earlier.
 _PRONOUN_BEFORE = re.compile(
-    r"(?<!\w)(?:he|she|er|sie|il|elle|él|ella|lui|lei|ele|ela|ia|dia|beliau|ông|bà|он|она|він|вона|on|ona|han|hon|hun)"
+    r"(?<!\w)(?:he|she|er|sie|il|elle|él|ella|lui|lei|ele|ela|ia|dia|beliau|ông|bà|он|она|він|вона|on|ona|han|hon|hun|"
+    r"הוא|היא|הם|هو|هي)"
     r"(?:\s+(?:also|then|later|auch|aussi|también|também|anche|juga|cũng|còn|также|тоже|також|też))?\s*$",
     re.IGNORECASE)
 # An auxiliary between a tag's comma and its participle: "…, a déclaré le ministre", "…, ha detto il ministro",
