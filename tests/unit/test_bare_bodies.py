@@ -8,26 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from streams import stages
-from streams.models import Speaker
 from streams.pipeline import Pipeline
-
-
-def _speakers(pipeline: Pipeline, body: str, lang: str) -> list[Speaker | None]:
-    pipeline.alerts.clear()
-    pipeline.state.clear()
-    pipeline.duplicates.__init__()  # type: ignore[misc]
-    result = pipeline.process(stages.parse_raw({"id": "b1", "body": body, "language": lang}))
-    assert result.tagged is not None
-    return [st.speaker for st in result.tagged.statements]
-
-
-def _alerting(pipeline: Pipeline, body: str, lang: str) -> set[str | None]:
-    pipeline.alerts.clear()
-    pipeline.state.clear()
-    pipeline.duplicates.__init__()  # type: ignore[misc]
-    result = pipeline.process(stages.parse_raw({"id": "b1", "body": body, "language": lang}))
-    return {a.speaker.country for a in result.alerts if not a.speakers}
+from tests.unit.speech import alerting as _alerting
+from tests.unit.speech import speakers as _speakers
 
 
 @pytest.mark.parametrize(("lang", "body", "country"), [

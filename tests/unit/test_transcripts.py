@@ -7,16 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams import stages
 from streams.pipeline import Pipeline
-
-
-def _alerting(pipeline: Pipeline, body: str, lang: str) -> set[str | None]:
-    pipeline.alerts.clear()
-    pipeline.state.clear()
-    pipeline.duplicates.__init__()  # type: ignore[misc]
-    result = pipeline.process(stages.parse_raw({"id": "t1", "body": body, "language": lang}))
-    return {a.speaker.country for a in result.alerts if not a.speakers}
+from tests.unit.speech import alerting as _alerting
 
 
 @pytest.mark.parametrize(("lang", "body", "want"), [

@@ -8,26 +8,10 @@ from __future__ import annotations
 import pytest
 
 from streams import stages
-from streams.models import Alert, Speaker
 from streams.pipeline import Pipeline
+from tests.unit.speech import alerts as _alerts
+from tests.unit.speech import speakers as _speakers
 from tests.unit.test_schemas import _validate
-
-
-def _speakers(pipeline: Pipeline, body: str, lang: str) -> list[Speaker | None]:
-    pipeline.alerts.clear()
-    pipeline.state.clear()
-    pipeline.duplicates.__init__()  # type: ignore[misc]
-    result = pipeline.process(stages.parse_raw({"id": "u1", "body": body, "language": lang}))
-    assert result.tagged is not None
-    return [st.speaker for st in result.tagged.statements]
-
-
-def _alerts(pipeline: Pipeline, body: str, lang: str) -> list[Alert]:
-    pipeline.alerts.clear()
-    pipeline.state.clear()
-    pipeline.duplicates.__init__()  # type: ignore[misc]
-    result = pipeline.process(stages.parse_raw({"id": "u1", "body": body, "language": lang}))
-    return [a for a in result.alerts if not a.speakers]
 
 
 def test_bare_title_takes_the_state_that_speaks_of_itself(pipeline: Pipeline) -> None:
