@@ -565,31 +565,37 @@ def _transcript(out: list[Statement], text: str, sents: Sequence[Span], mentions
     voice: Speaker | None = speaker_of(header[0], kb) if header else None
     if voice is None or not voice.government or voice.country is None or _FORMER.search(text, 0, first_q.start()):
         voice = Speaker("(interviewee)", "unknown", None, None, None, None, False)
-    # each line's kind: the label that opens it
-    # (a line after a question that no label marks as a question is an answer: "A:", or the answerer's name)
+    # each line's kind: the label that opens it; a line after a question that no label marks as a
+    # question is an answer ("A:", the answerer's name, a dash), up to that line's end
     lines: list[tuple[int, str]] = []
     for m in _QUESTION_LINE.finditer(text):
         lines.append((m.start(), "q"))
         nl = text.find("\n", m.end())
         if nl >= 0:
             lines.append((nl + 1, "a"))
+            eol = text.find("\n", nl + 1)
+            if eol >= 0:
+                lines.append((eol + 1, ""))
+    lines.sort()
     starts = [a for a, _ in lines]
     kept = []
-    answerer: dict[int, Speaker | None] = {}  # answer -> its voice: the name labelling it, else the header's
     for st in out:
         k = bisect_right(starts, sents[st.sentence].start) - 1
         kind = lines[k][1] if k >= 0 else ""
         if kind == "q":
             continue  # a question asked, not said
         if kind == "a":
-            end = starts[k + 1] if k + 1 < len(starts) else len(text)
+            begin, end = lines[k][0], (starts[k + 1] if k + 1 < len(starts) else len(text))
             own = st.speaker is not None and st.speaker.kind in ("person", "body") and st.speaker.government and \
-                any(lines[k][0] <= m.start < end and speaker_of(m, kb).name == st.speaker.name for m in mentions)
-            if k not in answerer:
-                answerer[k] = st.speaker if own else voice
-            named = _NAME_LABEL.match(text, lines[k][0]) is not None and _ANSWER_LINE.match(text, lines[k][0]) is None
-            voiced = answerer[k]
-            if not own and voiced is not None and not (named and not voiced.government):
+                any(begin <= m.start < end and speaker_of(m, kb).name == st.speaker.name for m in mentions)
+            label = _NAME_LABEL.match(text, begin)
+            named = label is not None and _ANSWER_LINE.match(text, begin) is None
+            # the answer's voice: the name labelling it ("Mao Ning: …"), else the header's (from the text alone,
+            # not from which statements were resolved: a lazy run must give the same)
+            labelled = next((sp for m in mentions if label is not None and begin <= m.start < label.end()
+                             and m.type in ("person", "body") and (sp := speaker_of(m, kb)).government), None)
+            voiced = labelled or voice
+            if not own and not (named and labelled is None and not voice.government):
                 # (an answer labelled with a name the knowledge base lacks keeps what its words say: "Багаї: …")
                 st.speaker = voiced
         kept.append(st)
