@@ -2368,11 +2368,23 @@ AGENT_REACH = 40  # characters from "by" to the first name of the agent's phrase
 _WARNING_NOUN = re.compile(r"(?:l['’])?(?:warnings?|threats?|avertissements?|mises? en garde|menaces?|advertencias?|"
                            r"amenazas?|alertas?|advertências?|avisos?|ameaças?|avvertimento|avvertimenti|moniti?|"
                            r"minacce|minaccia|(?:lời )?cảnh báo|lời đe dọa|Warnung(?:en)?|Drohung(?:en)?|"
-                           r"предупреждени\w*|попередженн\w*|погроз\w*|ostrzeżeni\w*|groźb\w*)", re.IGNORECASE)
+                           r"предупреждени\w*|попередженн\w*|погроз\w*|ostrzeżeni\w*|groźb\w*|"
+                           # a statement published by its owner: "a statement by North Korea's defence ministry"
+                           r"statements?|déclarations?|communiqués?|declaraci[oó]n(?:es)?|comunicados?|dichiarazion[ei]|"
+                           r"comunicat[oi]|declaraç(?:ão|ões)|Erklärung(?:en)?|Stellungnahme|заявлени\w*|заяв[аиуі]|"
+                           r"oświadczeni\w*|pernyataan|tuyên bố)", re.IGNORECASE)
+_STATEMENT_NOUN = re.compile(r"statements?|déclarations?|communiqués?|declaraci[oó]n(?:es)?|comunicados?|"
+                             r"dichiarazion[ei]|comunicat[oi]|declaraç(?:ão|ões)|Erklärung(?:en)?|Stellungnahme|"
+                             r"заявлени\w*|заяв[аиуі]|oświadczeni\w*|pernyataan|tuyên bố", re.IGNORECASE)
+# what puts a statement into the topic of something else: "asked about", "soal", "о заявлении", "über die"
+_ABOUT_BEFORE = re.compile(r"(?<!\w)(?:about|on|regarding|to|over|soal|tentang|terhadap|mengenai|về|sur|à|sobre|su|"
+                           r"über|zu|auf|о|об|на|по|o|na|do|ke)\s+(?:(?:the|a|an|la|le|les|el|los|las|die|der|"
+                           r"den|dem|une|un|una|um|uma|il|lo|các|những)\s+)?(?:\w+\s+)?$", re.IGNORECASE)
 # (German, Slavic: the owner in the genitive right after the noun, "die Warnung des Kremls", "погроза Кремля")
-_OWNER_DIRECT = re.compile(r"(?:Warnung|Drohung|предупреждени|попередженн|погроз|ostrzeżeni|groźb)", re.IGNORECASE)
-_OWNER_OF = re.compile(r"\s+(?:(?:of|du|des|de\s+la|del|do|da|dos|das|della|dello|dei|degli|di|de|của)\s+|de\s+l['’]|"
-                       r"dell['’])(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+|il\s+|lo\s+)?", re.IGNORECASE)
+_OWNER_DIRECT = re.compile(r"(?:Warnung|Drohung|предупреждени|попередженн|погроз|ostrzeżeni|groźb|Erklärung|"
+                           r"Stellungnahme|заявлени|заяв|oświadczeni|pernyataan|tuyên bố)", re.IGNORECASE)
+_OWNER_OF = re.compile(r"\s+(?:(?:of|by|du|des|de\s+la|del|do|da|dos|das|della|dello|dei|degli|di|de|của)\s+|"
+                       r"de\s+l['’]|dell['’])(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+|il\s+|lo\s+)?", re.IGNORECASE)
 
 
 _DE_RELATIVE = re.compile(r",\s*(?:der|die|das|welcher|welche|welches)\s")
@@ -2384,6 +2396,9 @@ def _warning_owner(text: str, anchor: Hit, free: Sequence[Mention]) -> Mention |
     ("the Kremlin's" is a mention before the cue, found the usual way)."""
     if not _WARNING_NOUN.fullmatch(text, anchor.start, anchor.end):
         return None
+    if _STATEMENT_NOUN.fullmatch(text, anchor.start, anchor.end) and \
+            _ABOUT_BEFORE.search(text, max(0, anchor.start - 24), anchor.start):
+        return None  # "asked about a statement by Japan's prime minister": whose words were asked about
     of = _OWNER_OF.match(text, anchor.end) or (
         _GENITIVE_GAP.match(text, anchor.end) if _OWNER_DIRECT.match(text, anchor.start) else None)
     if of is None:
