@@ -1583,7 +1583,8 @@ def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Laye
 
 # "former", "ex-": an office no longer held; it qualifies every title coordinated after it
 # ("the former UN commissioner and Irish president").
-_FORMER = re.compile(r"(?<!\w)(?:former|one-time|then(?=-\w)|retired|ehemalig\w*|frühere\w*|ancien(?:ne)?|ex|"
+_FORMER = re.compile(r"(?<!\w)(?:former|one-time|then(?=-\w|\s+(?:[A-Z][\w.]*\s+)?(?:[Pp]resident|[Pp]rime|[Ff]oreign|"
+                     r"[Dd]efen[cs]e|[Ss]ecretary|[Cc]hancellor|[Mm]inister|[Aa]mbassador))|retired|ehemalig\w*|frühere\w*|ancien(?:ne)?|ex|"
                      r"antigu[oa]|bývalý|bývalá|bývalého|bývalé|bývalým|bývalou|bývalí|бывш\w*|бивш\w*|колишн\w*|"
                      r"mantan|cựu|były|była|byłego|byłej|"
                      r"byłym|eski|fost(?:ul|a|ului)|egykori|korábbi|volt|tidigare|före detta|f\.d\.|"
