@@ -114,6 +114,11 @@ class Voice:
     role: str | None = None
 
 
+# Government bodies that speak abroad: one of them threatening an answer needs no other state named
+# (statements._unplaced, rules.engine.min_targets)
+FOREIGN_FACING_BODIES = frozenset({"foreign_ministry", "defence_ministry"})
+
+
 @dataclass(slots=True)
 class Speaker:
     name: str

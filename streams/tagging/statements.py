@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from streams.models import CleanArticle, Mention, Span, Speaker, Statement, Voice
+from streams.models import FOREIGN_FACING_BODIES, CleanArticle, Mention, Span, Speaker, Statement, Voice
 from streams.tagging.kb import KnowledgeBase
 from streams.tagging.matcher import Hit, Phrase, longest_first
 from streams.tagging.possession import foreign_owned
@@ -1583,16 +1583,17 @@ def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Laye
 
 # "former", "ex-": an office no longer held; it qualifies every title coordinated after it
 # ("the former UN commissioner and Irish president").
-_FORMER = re.compile(r"(?<!\w)(?:former|one-time|then(?=-\w|\s+(?:[A-Z][\w.]*\s+)?(?:[Pp]resident|[Pp]rime|[Ff]oreign|"
+_FORMER_WORDS = (r"(?<!\w)(?:former|one-time|then(?=-\w|\s+(?:[A-Z][\w.]*\s+)?(?:[Pp]resident|[Pp]rime|[Ff]oreign|"
                      r"[Dd]efen[cs]e|[Ss]ecretary|[Cc]hancellor|[Mm]inister|[Aa]mbassador))|retired|ehemalig\w*|frühere\w*|ancien(?:ne)?|ex|"
                      r"antigu[oa]|bývalý|bývalá|bývalého|bývalé|bývalým|bývalou|bývalí|бывш\w*|бивш\w*|колишн\w*|"
                      r"mantan|cựu|były|była|byłego|byłej|"
                      r"byłym|eski|fost(?:ul|a|ului)|egykori|korábbi|volt|tidigare|före detta|f\.d\.|"
-                     r"tidligere|forhenværende|पूर्व|السابق|السابقة)(?!\w)|"
-                     # joined: "expresidente", "exministra", "expremier"
-                     r"(?<!\w)ex(?=(?:president|ministr|premier|primer|canciller|mandatari|jefe|capo|asesor|consejer|consigli|"
-                     r"embajador|ambasciator|embaixador|secretari|portavo|porta-voz|comandante|general|direct)\w*)",
-                     re.IGNORECASE)
+                     r"tidligere|forhenværende|पूर्व|السابق|السابقة)(?!\w)")
+# joined: "expresidente", "exministra", "expremier"
+_FORMER_JOINED = (r"(?<!\w)ex(?=(?:president|ministr|premier|primer|canciller|mandatari|jefe|capo|asesor|consejer|"
+                  r"consigli|"
+                  r"embajador|ambasciator|embaixador|secretari|portavo|porta-voz|comandante|general|direct)\w*)")
+_FORMER = re.compile(f"{_FORMER_WORDS}|{_FORMER_JOINED}", re.IGNORECASE)
 FORMER_REACH = 60
 _INITIALS = re.compile(r"(?<!\w)(?:[A-Z]\.){2,}")  # "U.S.", "U.K.": no punctuation between words
 # (after the title, perhaps after its demonym: "وزير الدفاع التركي الأسبق", "שר חוץ סומלי לשעבר")
@@ -2267,7 +2268,7 @@ _INTL_TITLE = re.compile(r"(?<!\w)(?:UN|U\.N\.|FN|ONU|ONZ|OSN|OON|ООН|ОНН|
                          r"OSCE|OBSE|ОБСЕ|EBESZ|AU)(?:[:'’]s|-)?(?:\s+[\w-]+){0,2}\s*$")
 # An international organisation that owns the title after it in Chinese, Japanese or Korean
 # "former" and at most a few words (a demonym) before a bare title: "a former Israeli defence minister"
-_FORMER_BEFORE = re.compile(_FORMER.pattern.replace("(?!\\w)|", "(?!\\w)[ \\w'’-]{0,30}$|", 1), re.IGNORECASE)
+_FORMER_BEFORE = re.compile(f"{_FORMER_WORDS}[ \\w'’-]{{0,30}}$|{_FORMER_JOINED}", re.IGNORECASE)
 _ING = re.compile(r"\w+ing\b")
 # What leaves an English participle without a subject of its own: ", warning", "days after threatening"
 _PARTICIPLE_LEAD = re.compile(r"(?:,\s*(?:\w+ly\s+)?|\b(?:after|before|while|when|since)\s+)$", re.IGNORECASE)
@@ -2366,17 +2367,16 @@ AGENT_REACH = 40  # characters from "by" to the first name of the agent's phrase
 # A warning or threat named as a noun, and the genitive that gives its owner: "the warning of the
 # Kremlin", "l'avertissement du Kremlin", "la advertencia del Kremlin", "o alerta do Kremlin",
 # "l'avvertimento del Cremlino", "lời cảnh báo của Điện Kremlin"
+# a statement published by its owner: "a statement by North Korea's defence ministry"
+_STATEMENT_NOUNS = (r"statements?|déclarations?|communiqués?|declaraci[oó]n(?:es)?|comunicados?|dichiarazion[ei]|"
+                    r"comunicat[oi]|declaraç(?:ão|ões)|Erklärung(?:en)?|Stellungnahme|заявлени\w*|заяв[аиуі]|"
+                    r"oświadczeni\w*|pernyataan|tuyên bố")
 _WARNING_NOUN = re.compile(r"(?:l['’])?(?:warnings?|threats?|avertissements?|mises? en garde|menaces?|advertencias?|"
                            r"amenazas?|alertas?|advertências?|avisos?|ameaças?|avvertimento|avvertimenti|moniti?|"
                            r"minacce|minaccia|(?:lời )?cảnh báo|lời đe dọa|Warnung(?:en)?|Drohung(?:en)?|"
                            r"предупреждени\w*|попередженн\w*|погроз\w*|ostrzeżeni\w*|groźb\w*|"
-                           # a statement published by its owner: "a statement by North Korea's defence ministry"
-                           r"statements?|déclarations?|communiqués?|declaraci[oó]n(?:es)?|comunicados?|dichiarazion[ei]|"
-                           r"comunicat[oi]|declaraç(?:ão|ões)|Erklärung(?:en)?|Stellungnahme|заявлени\w*|заяв[аиуі]|"
-                           r"oświadczeni\w*|pernyataan|tuyên bố)", re.IGNORECASE)
-_STATEMENT_NOUN = re.compile(r"statements?|déclarations?|communiqués?|declaraci[oó]n(?:es)?|comunicados?|"
-                             r"dichiarazion[ei]|comunicat[oi]|declaraç(?:ão|ões)|Erklärung(?:en)?|Stellungnahme|"
-                             r"заявлени\w*|заяв[аиуі]|oświadczeni\w*|pernyataan|tuyên bố", re.IGNORECASE)
+                           + _STATEMENT_NOUNS + ")", re.IGNORECASE)
+_STATEMENT_NOUN = re.compile(_STATEMENT_NOUNS, re.IGNORECASE)
 # what puts a statement into the topic of something else: "asked about", "soal", "о заявлении", "über die"
 _ABOUT_BEFORE = re.compile(r"(?<!\w)(?:about|on|regarding|to|over|soal|tentang|terhadap|mengenai|về|sur|à|sobre|su|"
                            r"über|zu|auf|о|об|на|по|o|na|do|ke)\s+(?:(?:the|a|an|la|le|les|el|los|las|die|der|"
@@ -3217,7 +3217,6 @@ _HARSH = frozenset({"retaliation", "grave_consequences", "red_line", "escalation
 # What an unplaced voice says must answer an act or draw a line: "the conflict could escalate further"
 # from a bare "he" is as often an analyst's.
 _UNPLACED_TERMS = frozenset({*_ANSWERS, "red_line"})
-_FOREIGN_FACING = frozenset({"foreign_ministry", "defence_ministry"})  # bare bodies that speak abroad
 
 
 def _first_named(mentions: Sequence[Mention], sentence_hits: dict[int, list[Hit]],
@@ -3246,7 +3245,7 @@ def _unplaced(text: str, sents: Sequence[Span], a: int, b: int, role: Hit | None
     state or alliance."""
     if first_named() < max(s.cue_start for s in run):
         return False  # (so only the start of a text gets this far: the scans below stay short)
-    if role is not None and role.phrase.layer == "bare_body" and role.phrase.value in _FOREIGN_FACING and \
+    if role is not None and role.phrase.layer == "bare_body" and role.phrase.value in FOREIGN_FACING_BODIES and \
             classes & _UNPLACED_TERMS and classes & _SECURITY_TERMS:
         # "The defence ministry warned that any incursion into its airspace would be met with a military
         # response": a foreign or defence ministry threatening an answer speaks abroad, state named or not
