@@ -61,6 +61,7 @@ _KANA_SPAN = 13  # the longest text _KANA_NAME matches
 _OWNER_FIRST = frozenset({"tr", "ja", "ko"})
 _JA_OWNER = re.compile(r"の[\u30a0-\u30ff・]{0,12}")  # "の" and perhaps a name in katakana
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
+_OF_STATE = re.compile(r"\s+of\s+(?:the\s+)?")  # a state named after a titled name
 _STATIONED = ("驻", "駐")  # "stationed in": the host country of an envoy follows
 
 
@@ -356,6 +357,11 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             continue
         if any(x.start < span[1] and span[0] < x.end for x in overlapping(*span)):
             continue
+        if country is None and (of := _OF_STATE.match(text, span[1])) is not None:
+            # "Defence Minister Tolga Berkanov of Kazakhstan": the state after the name places the title
+            place = mention_at(of.end(), ("country",))
+            if place is not None:
+                country = place.country
         people.append(_unknown_official(text, span, country, role))
 
     if absorbed:

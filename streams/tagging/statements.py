@@ -3102,6 +3102,12 @@ _IF_BEFORE = re.compile(r"(?<!\w)(?:if|si|se|wenn|falls|sollte|sollten|jeśli|je
                         r"eğer|إذا|لو|om|hvis|dersom|ifall|pokud|dacă)"
                         r"\s+(?:[^\W\d][\w'’-]*\s+){0,2}$", re.IGNORECASE)
 
+# A state named as the doer inside a noun phrase ("any incursion by Russia would …", "toute attaque
+# par la Russie serait …", "удар со стороны России будет …"): the subject is the act, not the state.
+_AGENT_BEFORE = re.compile(r"(?<!\w)(?:by|par|durch|seitens|von seiten|por parte de|por parte d[aoe]s?|"
+                           r"da parte d\w*|de la part d\w*|со стороны|з боку|ze strony|oleh)"
+                           r"\s+(?:the\s+|la\s+|le\s+|les\s+|l['’]\s*|el\s+|a\s+|o\s+|la\s+)?$", re.IGNORECASE)
+
 
 def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention],
                     qspans: Sequence[tuple[int, int]], quoted_only: bool, threat: bool = False,
@@ -3128,6 +3134,8 @@ def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention
             continue
         if _IF_BEFORE.search(text, max(a, m.start - 30), m.start):
             continue  # "está preparado para luchar si la RDC amenaza …": the condition's subject, not the speaker's
+        if _AGENT_BEFORE.search(text, max(a, m.start - 24), m.start):
+            continue  # "any incursion by Russia would be …": the doer of what is warned against, not the speaker
         if threat and _victim(text, lang, m, a):
             victims.add(m.country)
             continue
