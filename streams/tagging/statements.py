@@ -3108,6 +3108,34 @@ _AGENT_BEFORE = re.compile(r"(?<!\w)(?:by|par|durch|seitens|von seiten|por parte
                            r"da parte d\w*|de la part d\w*|со стороны|з боку|ze strony|oleh)"
                            r"\s+(?:the\s+|la\s+|le\s+|les\s+|l['’]\s*|el\s+|a\s+|o\s+|la\s+)?$", re.IGNORECASE)
 
+# ... and a state in the genitive right after a noun of a hostile act ("ein Angriff Russlands würde",
+# "нападение России будет", "serangan Rusia akan", "cuộc tấn công của Nga sẽ", "un ataque de Rusia podría")
+_DOER = {
+    "de": r"(?:Angriff|Angriffe|Überfall|Einmarsch|Invasion|Aggression|Provokation|Provokationen|Vorstoß|"
+          r"Militäraktion|Militärschlag|Schritt|Schritte|Eskalation|Einmischung|Stationierung|Vorgehen|Handeln|"
+          r"Aufrüstung|Drohung|Drohungen|Offensive|Intervention)\s+(?:des|der)?\s*",
+    "ru": r"(?:нападени[еяю]|агресси[яи]|вторжени[еяю]|удар|удары|провокаци[яи]|действия|шаги|шаг|эскалаци[яи]|"
+          r"вмешательств[оа]|размещени[еяю]|наступлени[еяю]|интервенци[яи])\s+",
+    "uk": r"(?:напад|агресія|агресії|вторгнення|удар|удари|провокація|провокації|дії|кроки|крок|ескалація|"
+          r"ескалації|втручання|розміщення|наступ|інтервенція)\s+",
+    "pl": r"(?:atak|ataki|agresja|agresji|inwazja|inwazji|napaść|uderzenie|prowokacja|prowokacje|działania|kroki|"
+          r"eskalacja|eskalacji|interwencja|rozmieszczenie|ofensywa)\s+",
+    "cs": r"(?:útok|agrese|invaze|provokace|kroky|eskalace|intervence|rozmístění|ofenziva)\s+",
+    "id": r"(?:serangan|agresi|invasi|provokasi|tindakan|langkah|eskalasi|intervensi|penempatan|serbuan|ofensif)"
+          r"\s+(?:militer\s+)?(?:dari\s+|oleh\s+)?",
+    "vi": r"(?:tấn công|xâm lược|xâm lấn|khiêu khích|hành động|động thái|leo thang|can thiệp|triển khai|"
+          r"tấn công quân sự)\s+(?:quân sự\s+)?(?:của|từ)\s+",
+    "fr": r"(?:attaque|attaques|agression|invasion|offensive|provocation|provocations|intervention|frappe|frappes|"
+          r"escalade)\s+(?:de la|du|des|de|d['’])\s*",
+    "es": r"(?:ataque|ataques|agresión|invasión|ofensiva|provocación|provocaciones|intervención|escalada)"
+          r"\s+(?:de la|del|de)\s+",
+    "pt": r"(?:ataque|ataques|agressão|invasão|ofensiva|provocação|provocações|intervenção|escalada)"
+          r"\s+(?:da|do|das|dos|de)\s+",
+    "it": r"(?:attacco|attacchi|aggressione|invasione|offensiva|provocazione|provocazioni|intervento|escalation)"
+          r"\s+(?:della|del|dello|dell['’]|di)\s*",
+}
+_DOER_RE = {k: re.compile(rf"(?<!\w)(?:{v})$", re.IGNORECASE) for k, v in _DOER.items()}
+
 
 def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention],
                     qspans: Sequence[tuple[int, int]], quoted_only: bool, threat: bool = False,
@@ -3134,8 +3162,10 @@ def _self_reference(text: str, lang: str, a: int, b: int, mentions: list[Mention
             continue
         if _IF_BEFORE.search(text, max(a, m.start - 30), m.start):
             continue  # "está preparado para luchar si la RDC amenaza …": the condition's subject, not the speaker's
-        if _AGENT_BEFORE.search(text, max(a, m.start - 24), m.start):
-            continue  # "any incursion by Russia would be …": the doer of what is warned against, not the speaker
+        if _AGENT_BEFORE.search(text, max(a, m.start - 24), m.start) or (
+                (doer := _DOER_RE.get(lang)) is not None and doer.search(text, max(a, m.start - 40), m.start)):
+            continue  # "any incursion by Russia would be …", "ein Angriff Russlands würde …": the doer (or the
+            # owner) of the act warned against is the subject's attribute, not the speaker
         if threat and _victim(text, lang, m, a):
             victims.add(m.country)
             continue
