@@ -14,7 +14,13 @@ NATIVE := streams/native/Cargo.toml $(wildcard streams/native/src/*.rs)
 
 .PHONY: setup system run backtest test lint typecheck unit integration bench clean
 
+# mypyc compiles five tagging modules into build/mypyc (streams/tagging/compile.py, about a minute); they
+# are used only while that build matches their sources (streams/tagging/_mypyc.py). The step checks digests
+# and returns at once when nothing changed; when the compile fails (no C compiler, a mypyc error), setup
+# still succeeds and says the pure-Python modules are used. NEWSWATCH_COMPILED=0: the build is being replaced.
 setup: $(STAMP)
+	@NEWSWATCH_COMPILED=0 $(PY) -m streams.tagging.compile || \
+		echo "tagging: the compile step failed; the pure-Python tagging modules are used"
 
 # An editable install builds the extension once: a change to the crate re-runs the install.
 $(STAMP): pyproject.toml $(NATIVE)

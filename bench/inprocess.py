@@ -4,7 +4,8 @@ Prints: articles/s (wall time, and per second of the thread's CPU time: the stea
 when other processes share the core), per-stage time shares, per-article p50/p99/max,
 start-up time in a fresh interpreter (cold: no cache, the CLDR names, knowledge base and language
 model built from their sources; warm: from the caches under ~/.cache/newswatch), without and with
-the language model, and resident memory.
+the language model, and resident memory; and whether the tagging modules ran compiled (mypyc,
+`make setup`; NEWSWATCH_COMPILED=0 runs their sources).
 Run: python bench/inprocess.py [--rounds N] [--feed PATH] [--min-chars N] [--batch N] [--no-startup]
      [--all-statements]
 Tagging resolves only the statements a rule could use, as `newswatch backtest` does
@@ -30,9 +31,11 @@ import orjson
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import streams.tagging  # noqa: E402
 from streams import stages  # noqa: E402
 from streams.models import RawArticle  # noqa: E402
 from streams.pipeline import Pipeline  # noqa: E402
+from streams.tagging import _mypyc  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -145,6 +148,8 @@ def main() -> None:
     n = len(per_article)
     per_article.sort()
     q = statistics.quantiles(per_article, n=1000)
+    print(f"tagging modules: {'compiled (mypyc, build/mypyc)' if streams.tagging.compiled() else 'from source'} "
+          f"({_mypyc.reason()}; NEWSWATCH_COMPILED=0 forces the sources)")
     print(f"feed: {len(raws)} articles, median {statistics.median(sizes)} chars, rounds {args.rounds}, "
           f"batch {args.batch}, {'every statement' if wanted is None else 'statements a rule could use'}, "
           f"{n} articles processed, {alerts} alerts raised")
@@ -157,7 +162,8 @@ def main() -> None:
           f"with the language model (a worker's): cold {cold_lid:.2f} s, warm {warm_lid:.2f} s")
     print(f"knowledge base: {pipe.kb.size:,} entities, {pipe.kb.matcher.size:,} phrases, loaded in {load_s:.2f} s "
           f"in-process; resident memory {after:.0f} MB (before load {before:.0f} MB)")
-    print(orjson.dumps({"articles_per_s": round(n / total), "articles_per_cpu_s": round(n / cpu),
+    print(orjson.dumps({"tagging_compiled": streams.tagging.compiled(),
+                        "articles_per_s": round(n / total), "articles_per_cpu_s": round(n / cpu),
                         "p99_ms": round(q[989] * 1e3, 3), "startup_warm_s": round(warm, 2),
                         "startup_warm_langid_s": round(warm_lid, 2),
                         "rss_mb": round(after)}).decode())

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from streams.models import CleanArticle, TaggedArticle
-from streams.tagging.entities import find_mentions
-from streams.tagging.kb import KnowledgeBase
-from streams.tagging.matcher import LANGUAGE_LAYERS, across_quotes, join_gaps
-from streams.tagging.statements import attribute
+from streams.tagging import _mypyc
+
+# the five modules mypyc compiles come from build/mypyc when that build matches their sources, all
+# of them or none (_mypyc.py says why); the hook must be in place before the first of them is imported
+_mypyc.activate()
+try:
+    from streams.tagging import confrontations, entities, possession, scope, statements
+except Exception as exc:  # a compiled module failed to load: all five from source instead
+    _mypyc.fall_back(exc)
+    from streams.tagging import confrontations, entities, possession, scope, statements  # noqa: F401
+
+from streams.tagging.entities import find_mentions  # noqa: E402
+from streams.tagging.kb import KnowledgeBase  # noqa: E402
+from streams.tagging.matcher import LANGUAGE_LAYERS, across_quotes, join_gaps  # noqa: E402
+from streams.tagging.statements import attribute  # noqa: E402
+
+
+def compiled() -> bool:
+    """True when the tagging modules run compiled by mypyc (build/mypyc), False when from source."""
+    return _mypyc.compiled()
 
 
 def tag(article: CleanArticle, kb: KnowledgeBase, wanted: frozenset[str] | None = None) -> TaggedArticle:
@@ -23,4 +39,4 @@ def tag(article: CleanArticle, kb: KnowledgeBase, wanted: frozenset[str] | None 
     return TaggedArticle(article, mentions, statements)
 
 
-__all__ = ["LANGUAGE_LAYERS", "KnowledgeBase", "tag"]
+__all__ = ["LANGUAGE_LAYERS", "KnowledgeBase", "compiled", "tag"]

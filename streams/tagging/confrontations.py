@@ -16,11 +16,14 @@ import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
 from streams.yamlio import Located, load_yaml
 
-DATA = Path(__file__).parent / "data"
+# the package's data folder, not one next to this module: compiled by mypyc, this module is loaded
+# from build/mypyc (streams/tagging/_mypyc.py) and its __file__ names that folder
+DATA = Path(str(files("streams.tagging").joinpath("data")))
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af]")
 FILE = "confrontations.yaml"
 
