@@ -820,6 +820,15 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                     # a title the knowledge base cannot place: the agency's state may (_stateless_official)
                     speaker = Speaker(text[title.start:title.end], "person", None, None, title.phrase.value, None, True)
                     content = [*content, (anchor.end, s1)]
+        if _QUOTED_VERB.match(text, anchor.start, anchor.end):
+            # "Russia's RIA news agency quoted a military analyst who warned …", "zitierte einen Militärexperten,
+            # der warnte": the one quoted speaks, and a non-government noun quoted first is nobody's state
+            quoted = next((h for h in layers.nongov if anchor.end <= h.start <= anchor.end + AGENT_REACH
+                           and not _PUNCT.search(text, anchor.end, h.start)), None)
+            # (an outlet after the verb is its subject, inverted: "…, zitierte die Staatsagentur KCNA X")
+            if quoted is not None and not _MEDIA.search(text, quoted.start, quoted.end) and not any(anchor.end <= m.start < quoted.start for m in free) and \
+                    not any(anchor.end <= r.start < quoted.start for r in layers.roles):
+                speaker = Speaker(text[quoted.start:quoted.end], "unknown", None, None, None, None, False)
         if speaker is not None and layers.roles:
             # "FN:s särskilda sändebud för Sudan", "Az ENSZ szudáni különmegbízottja": a title the UN or an
             # alliance owns is no state's voice, whatever state its brief names
@@ -2152,6 +2161,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     elif chosen is not None and chosen.type == "person" and any(0 <= chosen.start - h.end <= 3 for h in ng):
         # "NATO Secretary General Mark Rutte", "the opposition leader X": who they speak for is not a government
         subject = next(h for h in ng if 0 <= chosen.start - h.end <= 3)
+    if subject is None:
+        subject = _relative_nongov(text, s0, anchor, layers)
     if subject is not None:
         return Speaker(text[subject.start:subject.end], "unknown", None, None, None, None, False), content
     if former is not None:  # "the former UN commissioner and Irish president": out of office
@@ -2313,6 +2324,26 @@ _ARTICLE = re.compile(r"[\s\"“”«»„]*(?:\d{1,2}[:.]\d{2}\s*[—–-]?\s*)
 
 
 _RELATIVE_GAP = re.compile(r"\s*[,،]\s*$")
+# A relative pronoun opening the cue's clause, perhaps with an auxiliary or adverb before the cue
+# ("…, quien advirtió", "qui affirme", "der warnte", "который предупредил", "care susține")
+_RELATIVE_BEFORE = re.compile(r"(?<!\w)(?:who|whom|quien|quienes|el cual|la cual|qui|il quale|la quale|i quali|"
+                              r"o qual|a qual|der|die|welcher|welche|который|которая|которые|которого|який|яка|які|"
+                              r"który|która|którzy|care|som|aki|akik|който|която|които|který|která|kteří)"
+                              r"\s+(?:[^\W\d][\w'’-]*\s+){0,2}$", re.IGNORECASE)
+# between a non-government noun and the relative pronoun: a modifier or two and perhaps a comma
+# ("un analista militar, quien", "einen Militärexperten, der", "военного эксперта, который")
+_ANTECEDENT_GAP = re.compile(r"(?:\s+[^\W\d][\w'’-]*){0,2}\s*,?\s*")
+
+
+def _relative_nongov(text: str, s0: int, anchor: Hit, layers: _Layers) -> Hit | None:
+    """The non-government noun a relative clause hangs on when the cue opens that clause ("La agencia
+    rusa citó a un analista militar, quien advirtió …", "TASS a cité un expert qui affirme …"): the
+    clause's subject, whatever state the sentence names before it."""
+    rel = _RELATIVE_BEFORE.search(text, max(s0, anchor.start - 40), anchor.start)
+    if rel is None:
+        return None
+    return next((h for h in reversed(layers.nongov) if s0 <= h.start and h.end <= rel.start()
+                 and _ANTECEDENT_GAP.fullmatch(text, h.end, rel.start())), None)
 
 
 def _antecedent(text: str, clause: int, anchor: Hit, before: list[Mention], layers: _Layers) -> list[Mention]:
