@@ -826,7 +826,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             quoted = next((h for h in layers.nongov if anchor.end <= h.start <= anchor.end + AGENT_REACH
                            and not _PUNCT.search(text, anchor.end, h.start)), None)
             # (an outlet after the verb is its subject, inverted: "…, zitierte die Staatsagentur KCNA X")
-            if quoted is not None and not _MEDIA.search(text, quoted.start, quoted.end) and not any(anchor.end <= m.start < quoted.start for m in free) and \
+            if quoted is not None and not _MEDIA.search(text, quoted.start, quoted.end) and \
+                    not any(anchor.end <= m.start < quoted.start for m in free) and \
                     not any(anchor.end <= r.start < quoted.start for r in layers.roles):
                 speaker = Speaker(text[quoted.start:quoted.end], "unknown", None, None, None, None, False)
         if speaker is not None and layers.roles:
