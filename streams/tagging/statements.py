@@ -823,13 +823,13 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         if _QUOTED_VERB.match(text, anchor.start, anchor.end):
             # "Russia's RIA news agency quoted a military analyst who warned …", "zitierte einen Militärexperten,
             # der warnte": the one quoted speaks, and a non-government noun quoted first is nobody's state
-            quoted = next((h for h in layers.nongov if anchor.end <= h.start <= anchor.end + AGENT_REACH
-                           and not _PUNCT.search(text, anchor.end, h.start)), None)
+            quoted_noun = next((h for h in layers.nongov if anchor.end <= h.start <= anchor.end + AGENT_REACH
+                                and not _PUNCT.search(text, anchor.end, h.start)), None)
             # (an outlet after the verb is its subject, inverted: "…, zitierte die Staatsagentur KCNA X")
-            if quoted is not None and not _MEDIA.search(text, quoted.start, quoted.end) and \
-                    not any(anchor.end <= m.start < quoted.start for m in free) and \
-                    not any(anchor.end <= r.start < quoted.start for r in layers.roles):
-                speaker = Speaker(text[quoted.start:quoted.end], "unknown", None, None, None, None, False)
+            if quoted_noun is not None and not _MEDIA.search(text, quoted_noun.start, quoted_noun.end) and \
+                    not any(anchor.end <= m.start < quoted_noun.start for m in free) and \
+                    not any(anchor.end <= r.start < quoted_noun.start for r in layers.roles):
+                speaker = Speaker(text[quoted_noun.start:quoted_noun.end], "unknown", None, None, None, None, False)
         if speaker is not None and layers.roles:
             # "FN:s särskilda sändebud för Sudan", "Az ENSZ szudáni különmegbízottja": a title the UN or an
             # alliance owns is no state's voice, whatever state its brief names
