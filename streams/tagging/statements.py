@@ -1560,7 +1560,9 @@ _MEDIA = re.compile(r"media|agenc|agentur|KCNA|Xinhua|TASS|ТАСС|РИА|Yonha
 _DATELINE = re.compile(r"\s*(?:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ .'’-]{1,30}"
                        r"(?:,\s*[^()/\n]{1,30}?)?\s*(?:\([^()\n]{1,30}\)|/[^/\n]{1,20}/)"
                        # "Lisboa, 3 mar (Lusa) –", "Bruselas, 10 jun (EFE).-": a place in mixed case, a date, an agency
-                       r"|[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w .'’-]{1,30},\s*[^()/\n]{1,30}?\s*\((?:Lusa|EFE|AFP|Reuters|AP|ANSA|dpa|"
+                       # (or no date: "Seoul (dpa) -", "Berlin/Moskau (dpa) –")
+                       r"|[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w .'’/-]{1,30}(?:,\s*[^()/\n]{1,30}?)?\s*"
+                       r"\((?:Lusa|EFE|AFP|Reuters|AP|ANSA|dpa|"
                        r"Europa Press|Agência Brasil|PAP|TASS|ТАСС|RIA|РИА Новости|Xinhua|Yonhap|Kyodo|Anadolu|AA|IRNA|"
                        r"BTA|ČTK|CTK|MTI|Agerpres|MENA|Ukrinform|Укрінформ|УНІАН|Interfax|Интерфакс|Antara|TTXVN|Bernama|"
                        r"Prensa Latina|Notimex|Télam|Adnkronos|AGI|Belga|APA|Keystone-SDA|KNA|epd|AFP/dpa|dpa/AFP)\))"
