@@ -830,6 +830,12 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                     not any(anchor.end <= m.start < quoted_noun.start for m in free) and \
                     not any(anchor.end <= r.start < quoted_noun.start for r in layers.roles):
                 speaker = Speaker(text[quoted_noun.start:quoted_noun.end], "unknown", None, None, None, None, False)
+            # ("quoted a former Pentagon official": out of office, nobody's voice either)
+            former = _FORMER.search(text, anchor.end, anchor.end + AGENT_REACH)
+            if former is not None and not _PUNCT.search(text, anchor.end, former.start()) and \
+                    not any(anchor.end <= m.start < former.start() for m in free) and \
+                    not any(anchor.end <= r.start < former.start() for r in layers.roles):
+                speaker = Speaker(text[former.start():former.end()], "unknown", None, None, None, None, False)
         if speaker is not None and layers.roles:
             # "FN:s särskilda sändebud för Sudan", "Az ENSZ szudáni különmegbízottja": a title the UN or an
             # alliance owns is no state's voice, whatever state its brief names
@@ -1603,7 +1609,7 @@ _FORMER_WORDS = (r"(?<!\w)(?:former|one-time|then(?=-\w|\s+(?:[A-Z][\w.]*\s+)?(?
                      r"tidligere|forhenværende|पूर्व|السابق|السابقة)(?!\w)")
 # joined: "expresidente", "exministra", "expremier"
 _FORMER_JOINED = (r"(?<!\w)ex(?=(?:president|ministr|premier|primer|canciller|mandatari|jefe|capo|asesor|consejer|"
-                  r"consigli|"
+                  r"consigli|funcionari|diplomátic|diplomatic|oficial|militar|agente|alto|"
                   r"embajador|ambasciator|embaixador|secretari|portavo|porta-voz|comandante|general|direct)\w*)")
 _FORMER = re.compile(f"{_FORMER_WORDS}|{_FORMER_JOINED}", re.IGNORECASE)
 FORMER_REACH = 60
@@ -1950,6 +1956,11 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     owner = _warning_owner(text, anchor, free)
     if owner is not None:  # "L'avertissement du Kremlin … a été formulé par Peskov": the Kremlin's warning
         return speaker_of(owner, kb), [*sq, (s0, s1)]
+    if _RELATIVE_SOURCE.match(text, anchor.end) and any(
+            h.phrase.value == "source" and h.start <= anchor.start < h.end for h in layers.mods):
+        # "un exfuncionario del Pentágono, según el cual …", "un expert selon lequel …": the source is
+        # whom the pronoun stands for, before the cue, not a state named in what follows
+        return _relative_source(text, s0, anchor, free, layers, kb), [*sq, (anchor.end, s1)]
     # names and titles, for where the phrase a name belongs to ends (ja/ko and German only)
     spans = sorted([(m.start, m.end) for m in free] + [(h.start, h.end) for h in layers.roles]) \
         if lang in _TOPIC or lang == "de" else []
@@ -2164,10 +2175,11 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     elif chosen is not None and chosen.type == "person" and any(0 <= chosen.start - h.end <= 3 for h in ng):
         # "NATO Secretary General Mark Rutte", "the opposition leader X": who they speak for is not a government
         subject = next(h for h in ng if 0 <= chosen.start - h.end <= 3)
-    if subject is None:
-        subject = _relative_nongov(text, s0, anchor, layers)
     if subject is not None:
         return Speaker(text[subject.start:subject.end], "unknown", None, None, None, None, False), content
+    relative = _relative_nongov(text, s0, anchor, layers)
+    if relative is not None:
+        return Speaker(text[relative[0]:relative[1]], "unknown", None, None, None, None, False), content
     if former is not None:  # "the former UN commissioner and Irish president": out of office
         return Speaker(text[former:chosen.end] if chosen else "", "unknown", None, None, None, None, False), content
     if lang != "de":  # German capitalises every noun: a capitalised word is no sign of a name there
@@ -2338,15 +2350,53 @@ _RELATIVE_BEFORE = re.compile(r"(?<!\w)(?:who|whom|quien|quienes|el cual|la cual
 _ANTECEDENT_GAP = re.compile(r"(?:\s+[^\W\d][\w'’-]*){0,2}\s*,?\s*")
 
 
-def _relative_nongov(text: str, s0: int, anchor: Hit, layers: _Layers) -> Hit | None:
+_WORD_END = re.compile(r"[\w'’-]*")
+# A relative pronoun right after "according to": "según el cual", "selon lequel", "secondo il quale",
+# "potrivit căruia", "по словам которого", "according to whom"
+_RELATIVE_SOURCE = re.compile(r"\s*(?:whom|el cual|la cual|los cuales|las cuales|quien|quienes|lequel|laquelle|"
+                              r"lesquels|lesquelles|qui|il quale|la quale|i quali|le quali|cui|o qual|a qual|os quais|"
+                              r"as quais|quem|căruia|căreia|cărora|которого|которой|которых|якого|якої|яких|"
+                              r"którego|której|których)(?!\w)", re.IGNORECASE)
+
+
+def _relative_source(text: str, s0: int, anchor: Hit, free: list[Mention], layers: _Layers,
+                     kb: KnowledgeBase) -> Speaker | None:
+    """The speaker a relative "according to whom" stands for: the noun or name just before the cue."""
+    lo = max(s0, anchor.start - 60)
+    nobody = _nongov_antecedent(text, lo, anchor.start, layers)
+    if nobody is not None:
+        return Speaker(text[nobody[0]:nobody[1]], "unknown", None, None, None, None, False)
+    named = next((m for m in reversed(free) if lo <= m.start and m.end <= anchor.start
+                  and _ANTECEDENT_GAP.fullmatch(text, m.end, anchor.start)), None)
+    return speaker_of(named, kb) if named is not None else None
+
+
+def _nongov_antecedent(text: str, lo: int, rel: int, layers: _Layers) -> tuple[int, int] | None:
+    """A non-government noun, or a title out of office ("un exfuncionario del Pentágono", "a former
+    official"), a modifier or two and perhaps a comma before `rel`."""
+    for h in reversed(layers.nongov):
+        if lo <= h.start and h.end <= rel and _ANTECEDENT_GAP.fullmatch(text, h.end, rel):
+            return h.start, h.end
+    for f in reversed(list(_FORMER.finditer(text, lo, rel))):
+        word = _WORD_END.match(text, f.end())  # (the joined "exfuncionario" whole)
+        end = word.end() if word is not None else f.end()
+        title = next((h for h in layers.roles if end <= h.start <= end + 30 and not _PUNCT.search(text, end, h.start)),
+                     None)
+        if title is not None:
+            end = title.end
+        if _ANTECEDENT_GAP.fullmatch(text, end, rel):
+            return f.start(), end
+    return None
+
+
+def _relative_nongov(text: str, s0: int, anchor: Hit, layers: _Layers) -> tuple[int, int] | None:
     """The non-government noun a relative clause hangs on when the cue opens that clause ("La agencia
-    rusa citó a un analista militar, quien advirtió …", "TASS a cité un expert qui affirme …"): the
-    clause's subject, whatever state the sentence names before it."""
+    rusa citó a un analista militar, quien advirtió …", "TASS a cité un expert qui affirme …", "quoted a
+    former official who said"): the clause's subject, whatever state the sentence names before it."""
     rel = _RELATIVE_BEFORE.search(text, max(s0, anchor.start - 40), anchor.start)
     if rel is None:
         return None
-    return next((h for h in reversed(layers.nongov) if s0 <= h.start and h.end <= rel.start()
-                 and _ANTECEDENT_GAP.fullmatch(text, h.end, rel.start())), None)
+    return _nongov_antecedent(text, s0, rel.start(), layers)
 
 
 def _antecedent(text: str, clause: int, anchor: Hit, before: list[Mention], layers: _Layers) -> list[Mention]:
@@ -2417,7 +2467,8 @@ _ABOUT_BEFORE = re.compile(r"(?<!\w)(?:about|on|regarding|to|over|soal|tentang|t
                            r"den|dem|une|un|una|um|uma|il|lo|các|những)\s+)?(?:\w+\s+)?$", re.IGNORECASE)
 # (German, Slavic: the owner in the genitive right after the noun, "die Warnung des Kremls", "погроза Кремля")
 _OWNER_DIRECT = re.compile(r"(?:Warnung|Drohung|предупреждени|попередженн|погроз|ostrzeżeni|groźb|Erklärung|"
-                           r"Stellungnahme|заявлени|заяв|oświadczeni|pernyataan|tuyên bố)", re.IGNORECASE)
+                           r"Stellungnahme|заявлени|заяв|oświadczeni|pernyataan)", re.IGNORECASE)
+# (not Vietnamese "tuyên bố", a verb too: "X tuyên bố Iran sẽ …" is X declaring; its owner takes "của")
 _OWNER_OF = re.compile(r"\s+(?:(?:of|by|du|des|de\s+la|del|do|da|dos|das|della|dello|dei|degli|di|de|của)\s+|"
                        r"de\s+l['’]|dell['’])(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+|il\s+|lo\s+)?", re.IGNORECASE)
 
