@@ -58,6 +58,8 @@ def quotes(text: str) -> list[tuple[int, int]]:
         opens = before in _LEFT_OPEN and after not in " \t\n"
         closes = before not in " \t\n" and after in _RIGHT_CLOSED
         top = stack[-1][0] if stack else ""
+        if c == '"' and "\u05d0" <= before <= "\u05ea" and "\u05d0" <= after <= "\u05ea":
+            continue  # a Hebrew acronym's gershayim typed as a straight quote: צה"ל, ארה"ב, הרמטכ"ל
         if c in "«„「『":
             stack.append((c, i))
             continue
@@ -398,6 +400,18 @@ def _after_preposition(text: str, m: Mention) -> bool:
     if w is not None and _DETERMINER.fullmatch(w.group(1)):
         w = _LAST_WORD.search(text, max(0, w.start() - 16), w.start())
     return w is not None and _PREPOSITION.fullmatch(w.group(1)) is not None
+
+
+# Bulgarian "От Кремъл заявиха", "От Белия дом предупредиха": "from" a body opening the sentence, then a
+# verb in the third person plural with no subject of its own, is that body speaking (Russian "В Кремле заявили")
+_FROM_OPENING = {"bg": re.compile(r"[\s\"“”„«»]*от\s+$", re.IGNORECASE)}
+_PLURAL_VERB = {"bg": re.compile(r"\w+(?:ха|ли)$", re.IGNORECASE)}
+
+
+def _impersonal_from(text: str, lang: str, s0: int, m: Mention, anchor: Hit) -> bool:
+    opening, verb = _FROM_OPENING.get(lang), _PLURAL_VERB.get(lang)
+    return opening is not None and verb is not None and opening.fullmatch(text, s0, m.start) is not None \
+        and verb.match(text, anchor.start, anchor.end) is not None and m.type in ("country", "city", "body")
 
 
 # English and German articles only: in the Romance languages "de la" is a genitive ("el Ministerio
@@ -1085,7 +1099,9 @@ _YEAR_RE["vi"] = re.compile(r"[\s\"“”]*(?:nhìn lại lịch sử,?\s*)?(?:(
 _YEAR_RE["he"] = re.compile(r"[\s\"“”]*(?:כבר |עוד )?(?:בשנת\s+|ב-?)(\d{4})(?!\d)")
 _YEAR_RE["hi"] = re.compile(r"[\s\"“”]*(?:साल\s+|वर्ष\s+)?(\d{4})\s+(?:में|के दौरान)")
 _YEAR_RE["hu"] = re.compile(r"[\s\"“”„]*(?:már\s+)?(\d{4})-(?:ben|ban)(?!\w)", re.IGNORECASE)
-_YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:im jahre?|bereits|schon)\s+)?(\d{4})\s", re.IGNORECASE)
+# (and a month or season before the year: "Im Oktober 1962", "Am 3. Mai 1985", "Bereits im Herbst 2014")
+_YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:bereits|schon)\s+)?(?:(?:im jahre?|im\s+[^\W\d]+|am\s+\d{1,2}\.\s*"
+                            r"[^\W\d]+|bereits|schon)\s+)?(\d{4})\s", re.IGNORECASE)
 HISTORY_YEARS = 2  # a year at least this far before the article's is history
 # "already", "as early as", "back in" before the year: a retrospective, whatever the year
 _ALREADY = re.compile(r"as early as|back in|ещё|еще|уже|ще |вже|już|bereits|schon|dès|déjà|ya en|già|já em|už|již|"
@@ -1932,7 +1948,8 @@ _TAG_PRONOUN = {k: re.compile(rf"\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in {
 # "According to him, …", "selon lui", "según ella", "według niego": the source is a pronoun, not a
 # state named later in the sentence
 _SOURCE_PRONOUN = re.compile(r"\s*(?:him|her|them|lui|elle|eux|él|ella|ellos|ele|ela|eles|lei|loro|dia|beliau|"
-                             r"niego|niej|nich|него|неё|нее|них|нього|неї|ihm|ihr|ihnen)(?!\w)", re.IGNORECASE)
+                             r"niego|niej|nich|него|неё|нее|них|нього|неї|ihm|ihr|ihnen|"
+                             r"něj|něho|ní|nej|neho|нея|тях|honom|henne|ham)(?!\w)", re.IGNORECASE)
 
 # "По его словам"; Hebrew writes the pronoun onto the word: "לדבריו" (according to him)
 _SOURCE_POSSESSIVE = re.compile(r"(?<!\w)(?:его|её|ее|их|його|її|їх|jego|jej|ich|לדבריו|לדבריה|לדבריהם)(?!\w)")
@@ -2045,7 +2062,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # "a déclaré mardi soir le porte-parole", "declaró este martes la portavoz": a time said between
     # the verb and its subject is skipped
     verb_end = _past_time_words(text, anchor.end, layers.mods)
-    ng_after = [h for h in ng if anchor.end <= h.start <= verb_end + 24]
+    # (not one inside the reported clause: "said that every attack from Hezbollah …")
+    ng_after = [h for h in ng if anchor.end <= h.start <= verb_end + 24
+                and not _THAT_BEFORE.search(text, anchor.end, h.start)]
     after_pronoun = _TAG_PRONOUN.get(lang)
     if ng_after and after_pronoun is not None and after_pronoun.match(text, verb_end):
         ng_after = []  # "sagte er vor Journalisten": the pronoun is the subject, the journalists the audience
@@ -2098,7 +2117,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         breaks = [*layers.cues, *(h for h in layers.mods if h.phrase.value in ("clause", "conditional"))]
         chosen = _pick(near, text, breaks) or (None if tag else _pick(before, text))
     else:  # what follows a cue is its object ("warned Washington"), not its subject
-        chosen = _pick(tail, text) or _pick([m for m in before if not _after_preposition(text, m)], text)
+        chosen = _pick(tail, text) or _pick([m for m in before if not _after_preposition(text, m)
+                                             or _impersonal_from(text, lang, s0, m, anchor)], text)
         if chosen is not None and chosen.type in ("country", "city") and \
                 anchor.start - chosen.end > (90 if lang in VERB_FINAL or lang == "de" else 60) and \
                 not _opens_clause(text, clause, chosen):
@@ -2429,7 +2449,8 @@ def _phrase_end(text: str, end: int, spans: list[tuple[int, int]]) -> int:
         g = _GLOSS.match(text, end)
         if g is not None and a >= g.end():  # "린젠(林劍) 대변인", "大統領府（クレムリン）は": a gloss in brackets
             end = g.end()
-        if a <= end + 1 and b > end and not text[end:a].strip():
+        # (a middle dot may join a Japanese name to its title: "林芳正・官房長官は")
+        if a <= end + 1 and b > end and not text[end:a].strip(" ・"):
             end = b
     g = _GLOSS.match(text, end)
     return g.end() if g is not None else end
@@ -2655,16 +2676,23 @@ _PUNCT = re.compile(r"[.,;:!?\"“”«»„()、。「」『』，]")
 _OPENING = re.compile(r"\s*[\"“«„「『]")
 
 
+_HONORIFIC_LEAD = re.compile(r"^(?:Ông|Bà|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau|M\.|Mme|Sr\.|Sra\.|Pak|Bu)\s+")
+
+
 def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int, kb: KnowledgeBase,
                    text: str = "", end: int = 0) -> Speaker | None:
     """An unknown one-word name that is the family name of a person named earlier in the article
     ("… Kim Yo Jong …" then "kata Kim", "Lin Jian" then "afirmó Lin") is that person."""
-    if speaker is None or speaker.kind != "person" or speaker.entity_id is not None or " " in speaker.name:
+    if speaker is None or speaker.kind != "person" or speaker.entity_id is not None:
+        return speaker
+    # ('"…," kata Guo.': not the full stop; "Ông Lâm": not the courtesy word)
+    name = _HONORIFIC_LEAD.sub("", speaker.name).rstrip(".")
+    if " " in name or not name:
         return speaker
     for m in reversed([m for m in mentions if m.start < before and m.type == "person"]):
-        parts = m.name.split()
-        if len(parts) > 1 and speaker.name in (parts[0], parts[-1]):
-            return speaker_of(m, kb)
+        for parts in (m.name.split(), m.text.split()):
+            if len(parts) > 1 and name in (parts[0], parts[-1]):
+                return speaker_of(m, kb)
     # "Zhao dijo", "Wang said" with no full name before: an official of that family name whose
     # state the article names ("China tomará medidas", "U.S.-China relations"); officials of one
     # state who share it speak for it together; bearers of several named states: undecidable
@@ -2673,7 +2701,7 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
     agency = kb.confrontations.agency_state(text, before, end) if end else None
     if agency is not None:
         named.add(agency)
-    bearers = [kb.entities[i] for i in kb.surnames.get(speaker.name, ()) if i in kb.entities]
+    bearers = [kb.entities[i] for i in kb.surnames.get(name, ()) if i in kb.entities]
     states = {e.country for e in bearers if e.country in named and e.government}
     if len(states) != 1:
         return speaker
