@@ -366,7 +366,12 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             place = mention_at(of.end(), ("country",))
             if place is not None:
                 country = place.country
-        people.append(_unknown_official(text, span, country, role))
+        official = _unknown_official(text, span, country, role)
+        if country is None and any(hit.start - 3 <= n.end <= hit.start and joined(text, n.end, hit.start)
+                                   for n in nongov):
+            # "Houthi military spokesman Yahya Saree", "Hamas spokesman X": a group's title, no state's
+            official = dataclasses.replace(official, role=None)
+        people.append(official)
 
     if absorbed:
         plain = [m for m in plain if id(m) not in absorbed]

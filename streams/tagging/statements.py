@@ -428,6 +428,8 @@ V2_SUBJECT_REACH = 70  # characters from the start of a sentence opened by a phr
 # What opens a clause as a phrase that is not its subject: a preposition or adverb first, or a
 # phrase closed by a comma right before the verb ("Før X' uttalelser, sa …"). "Die Hamas drohte
 # Israel" opens with its subject, whatever the knowledge base knows of it.
+_V2_AUX = re.compile(r"(?<!\w)(?:hat|haben|hatte|hatten|habe|hätte|hätten|ist|sind|war|waren|har|hade|ha)\s",
+                     re.IGNORECASE)
 _V2_OPENER = re.compile(
     r"[\s\"“”«»„]*(?:(?:bei|beim|nach|vor|in|im|am|an|auf|aus|während|seit|mit|nachdem|zuvor|zudem|außerdem|dabei|"
     r"gleichzeitig|bereits|jetzt|nun|heute|gestern|deshalb|daher|danach|zugleich|unterdessen|inzwischen|zum|zur|über|"
@@ -2105,6 +2107,14 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             not [m for m in before if m.start >= clause and not _after_preposition(text, m)] and \
             any(m.start - anchor.end <= V2_REACH for m in after):
         inverted = True
+    if lang in _V2 and not inverted and not antecedent:
+        # "Mit Beginn der Manöver der USA hat Nordkorea … gedroht": after a fronted phrase the finite
+        # auxiliary stands second and the subject right after it; the participle, the cue, ends the clause
+        aux = _V2_AUX.search(text, clause, anchor.start)
+        if aux is not None and aux.start() > clause and _V2_OPENER.match(text, clause, aux.start()):
+            subject_next = [m for m in before if aux.end() <= m.start <= aux.end() + V2_REACH]
+            if subject_next:
+                before = subject_next
     if inverted:
         stop = min([b for b in layers.bounds if b > anchor.end] + [anchor.end + 90])
         near = [m for m in after if m.start < stop]
