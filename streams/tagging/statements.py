@@ -987,9 +987,10 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb, bare_of)
     _merge_speakers(out, kb)
     day = (article.published_at or "")[:10]  # no date (an undated excerpt): no check
-    if day:
-        for st in out:
+    for st in out:
+        if day:
             _date_check(st, kb, day)
+        st.speaker = _still_former(st.speaker, mentions, article.sentences[st.sentence].start, text)
     return out
 
 
@@ -1947,6 +1948,9 @@ _TAG_PRONOUN = {k: re.compile(rf"\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in {
     "no": r"han|hun", "fr": r"il|elle"}.items()}
 
 
+_SENTENCE_END = re.compile(r"[.!?;\n]\s")
+_DE_NAME_END = re.compile(r"\s*(?:[.,;:!?]|$)")
+_TAG_END = re.compile(r"\s*\w+\s*[.!?…]?\s*")  # a pronoun alone closing the sentence ("…, sagte sie.")
 # "According to him, …", "selon lui", "según ella", "według niego": the source is a pronoun, not a
 # state named later in the sentence
 _SOURCE_PRONOUN = re.compile(r"\s*(?:him|her|them|lui|elle|eux|él|ella|ellos|ele|ela|eles|lei|loro|dia|beliau|"
@@ -2089,7 +2093,11 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # (a comma right after the verb opens what was said: "X warnte, deutsche Lieferungen würden …")
     tag = quote_before or (comma >= 0 and not tail and ((follows - verb_end <= 4 and
                                                           "," not in text[anchor.end:follows]) or role_after
-                                                         or _ARTICLE.fullmatch(text, anchor.end, follows) is not None)
+                                                         or _ARTICLE.fullmatch(text, anchor.end, follows) is not None
+                                                         # "…, sagte sie.": the pronoun after the verb
+                                                         or (after_pronoun is not None and
+                                                             _TAG_END.fullmatch(text, verb_end, s1) is not None
+                                                             and after_pronoun.match(text, verb_end) is not None))
                            and not apposition and (not gap or _PRONOUN_BEFORE.fullmatch(gap) is not None
                                                    or _AUX_GAP.fullmatch(gap) is not None))
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
@@ -2212,10 +2220,13 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         return Speaker(text[relative[0]:relative[1]], "unknown", None, None, None, None, False), content
     if former is not None:  # "the former UN commissioner and Irish president": out of office
         return Speaker(text[former:chosen.end] if chosen else "", "unknown", None, None, None, None, False), content
-    if lang != "de":  # German capitalises every noun: a capitalised word is no sign of a name there
-        name = _bare_name(text, s0, s1, anchor, inverted, free, layers)
-        if name is not None:  # "Mr Howard said", '"…," said Lord Butler': somebody the KB does not know
-            return Speaker(text[name[0]:name[1]], "person", None, None, None, None, False), content
+    # German capitalises every noun: a capitalised word is a name there only as the tag's subject that
+    # ends the sentence or clause right after the verb ('„…“, sagte Masala.')
+    name = _bare_name(text, s0, s1, anchor, inverted, free, layers) if lang != "de" or inverted else None
+    if name is not None and (lang != "de" or (name[0] - anchor.end <= 1 and (
+            text[name[1] - 1] == "." or _DE_NAME_END.match(text, name[1]) is not None))):
+        # "Mr Howard said", '"…," said Lord Butler': somebody the KB does not know
+        return Speaker(text[name[0]:name[1]], "person", None, None, None, None, False), content
     return (speaker_of(chosen, kb) if chosen else None), content
 
 
@@ -2686,6 +2697,22 @@ _PUNCT = re.compile(r"[.,;:!?\"“”«»„()、。「」『』，]")
 _OPENING = re.compile(r"\s*[\"“«„「『]")
 
 
+def _introduced_former(text: str, m: Mention) -> bool:
+    """A "former" before a person's mention in its own sentence ("The former defence minister, X")."""
+    f = max(_FORMER.finditer(text, max(0, m.start - FORMER_REACH), m.start), key=lambda x: x.start(), default=None)
+    return f is not None and not _SENTENCE_END.search(text, f.end(), m.start)
+
+
+def _still_former(speaker: Speaker | None, mentions: list[Mention], before: int, text: str) -> Speaker | None:
+    """A known official whom the article introduced as a former one ("Former defence minister Ben
+    Wallace spoke …" then '"…," Wallace said') speaks out of office in later sentences too."""
+    if speaker is None or not speaker.government or speaker.kind != "person" or speaker.entity_id is None:
+        return speaker
+    if any(m.entity_id == speaker.entity_id and m.start < before and _introduced_former(text, m) for m in mentions):
+        return Speaker(speaker.name, "person", None, None, None, None, False)
+    return speaker
+
+
 _HONORIFIC_LEAD = re.compile(r"^(?:Ông|Bà|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau|M\.|Mme|Sr\.|Sra\.|Pak|Bu)\s+")
 
 
@@ -2702,6 +2729,9 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
     for m in reversed([m for m in mentions if m.start < before and m.type == "person"]):
         for parts in (m.name.split(), m.text.split()):
             if len(parts) > 1 and name in (parts[0], parts[-1]):
+                if text and _introduced_former(text, m):
+                    # "Der frühere Generalinspekteur … Harald Kujat" … "sagte Kujat": out of office still
+                    return Speaker(m.name, "person", None, None, None, None, False)
                 return speaker_of(m, kb)
     # "Zhao dijo", "Wang said" with no full name before: an official of that family name whose
     # state the article names ("China tomará medidas", "U.S.-China relations"); officials of one
