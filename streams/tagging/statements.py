@@ -2004,7 +2004,13 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                      and _phrase_end(text, m.end, spans) == rel.start()), None)
         if ante is not None and rel is not None:
             return speaker_of(ante, kb), [*sq, (rel.end(), anchor.end)]
-    before = [m for m in free if m.end <= anchor.start]
+    before = [m for m in free if m.end <= anchor.start and not (lang == "zh" and _zh_framed(text, s0, m))]
+    if lang == "zh" and _ZH_AND.search(text, s0, anchor.start):
+        # "美国防长在新加坡发表演讲，称…，并警告说": "and" after a comma: the subject of the sentence's first clause
+        first = next((m for m in before if m.start - s0 <= 2), None)
+        if first is not None:
+            first_clause = [m for m in before if m.start < _clause_end_zh(text, s0, anchor.start)]
+            return speaker_of(_pick(first_clause, text) or first, kb), [*sq, (anchor.start, s1)]
     # (and a name the cue's last word opens: "Theo ông Lavrov", the cue "Theo ông", the name "ông Lavrov")
     after = [m for m in free if m.start >= anchor.end or (anchor.start < m.start < anchor.end < m.end)]
     # The clause of the cue: from the last boundary ("that", "bahwa", ";") before it.
@@ -2392,6 +2398,26 @@ _ANTECEDENT_GAP = re.compile(r"(?:\s+[^\W\d][\w'’-]*){0,2}\s*,?\s*")
 
 
 _WORD_END = re.compile(r"[\w'’-]*")
+# Chinese frames a topic or a condition before the clause's subject: "谈及菲律宾问题时指出", "就美国对台军售
+#问题，…", "在回答有关日本问题的提问时表示", "如果菲方继续挑衅": a state inside one is not who speaks
+_ZH_FRAME = re.compile(r"^\s*(?:就|关于|關於|对于|對於|针对|針對|有关|有關)|谈及|谈到|談及|談到|提及|提到|回答|"
+                       r"如果|若|一旦|假如|倘若")
+
+
+_ZH_AND = re.compile(r"[，,]\s*(?:并|並|并且|並且|同时|同時|随后|隨後|还|還)\s*$")
+
+
+def _clause_end_zh(text: str, s0: int, end: int) -> int:
+    """Where the first clause of a Chinese sentence ends (its first comma), or `end`."""
+    cut = [i for i in (text.find("，", s0, end), text.find(",", s0, end)) if i >= 0]
+    return min(cut, default=end)
+
+
+def _zh_framed(text: str, s0: int, m: Mention) -> bool:
+    lo = max(s0, text.rfind("，", s0, m.start) + 1, text.rfind(",", s0, m.start) + 1)
+    return _ZH_FRAME.search(text[lo:m.start]) is not None
+
+
 # A relative pronoun right after "according to": "según el cual", "selon lequel", "secondo il quale",
 # "potrivit căruia", "по словам которого", "according to whom"
 _RELATIVE_SOURCE = re.compile(r"\s*(?:whom|el cual|la cual|los cuales|las cuales|quien|quienes|lequel|laquelle|"
