@@ -1015,7 +1015,11 @@ _CONDITION_END = {"ja": re.compile(r"(?:[えけせてねべめれげぜで]ば|�
 # a threat verb in the passive: its subject undergoes the answer ("would be met with", "will be answered",
 # "kommer att besvaras", "vil bli besvart", "wird beantwortet", "sera suivi d'une riposte")
 _PASSIVE_THREAT = re.compile(r"\bbe (?:met|answered|responded|countered|repelled)\b|besvara[ds]|bli besvart|"
-                             r"beantwortet|sera suivie?|será respondid|sarà respint", re.IGNORECASE)
+                             r"beantwortet|sera suivie?|será respondid|sarà respint|"
+                             # "यमन से होने वाले हर हमले का जवाब दिया जाएगा", "akan dibalas", "sẽ bị đáp trả"
+                             r"दिया जाएगा|दी जाएगी|दिया जायेगा|दी जायेगी|akan dibalas|akan dijawab|sẽ bị đáp trả|"
+                             r"будет дан ответ|буде дано відповідь|zostanie odparty|karşılık verilecek|"
+                             r"سيقابل|ستقابل|سيتم الرد|תיענה|ייענה", re.IGNORECASE)
 
 
 def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit], free: Sequence[Mention],
@@ -2063,6 +2067,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
           # "Vor Journalisten sagte er", "Inför journalister sade han": the journalists are whom it was said to
           and not _AUDIENCE_BEFORE.search(text, max(s0, h.start - 14), h.start)
           and not (lang in _DATIVE_END and text[h.start:h.end].endswith(_DATIVE_END[lang]))
+          # Hindi marks case after the noun: "पत्रकारों से बात करते हुए" (talking to journalists) is no subject
+          and not (lang == "hi" and _HI_OBLIQUE.match(text, h.end) is not None)
           and not (lang == "de" and _DE_PLACE.search(text, max(s0, h.start - 40), h.start))]
     if lang in _TOPIC:  # "기자들에게" (to reporters), "記者団に": a noun with no subject particle is no subject
         ng = [h for h in ng if h.start >= anchor.start or (
@@ -2404,6 +2410,7 @@ _ZH_FRAME = re.compile(r"^\s*(?:就|关于|關於|对于|對於|针对|針對|�
                        r"如果|若|一旦|假如|倘若")
 
 
+_HI_OBLIQUE = re.compile(r"\s*(?:से|को|में|पर|तक)(?!\w)")
 _ZH_AND = re.compile(r"[，,]\s*(?:并|並|并且|並且|同时|同時|随后|隨後|还|還)\s*$")
 
 
