@@ -95,9 +95,29 @@ def _check_events(name: str, text: str) -> None:
         loader.dispose()
 
 
+def _check_keys(name: str, root: yaml.Node) -> None:
+    """Refuse a key given twice in one mapping: the safe loader keeps the last silently, so a
+    second ``defence_ministry:`` under a country would drop every phrase of the first."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + 1
+                    first = seen.setdefault(key.value, line)
+                    if first != line:
+                        raise DataFileError(name, line, f"key {excerpt(key.value, 80)!r} given twice in one mapping "
+                                                        f"(first on line {first}); merge the two")
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
 def load_yaml(path: str | Path) -> Located:
     """Load one YAML file with the safe loader (no tags that build objects),
-    refusing aliases, anchors, files over ``MAX_BYTES`` and nesting over ``MAX_DEPTH``."""
+    refusing aliases, anchors, files over ``MAX_BYTES``, nesting over ``MAX_DEPTH`` and keys given twice."""
     name = str(path)
     try:
         with open(path, "rb") as fh:
@@ -112,6 +132,8 @@ def load_yaml(path: str | Path) -> Located:
         loader = _Loader(text)
         try:
             root = loader.get_single_node()  # one parse gives both the lines and the data
+            if root is not None:
+                _check_keys(name, root)
             data = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()

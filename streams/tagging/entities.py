@@ -140,6 +140,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     # next to a cue ("Peskov said", "kata Retno") or after a title ("President Trump").
     cue_edges = {h.start for h in cues} | {h.end for h in cues}
     role_ends = {h.end for h in roles}
+    # (a known surname alone is no hit here: "Jordan Miller" is not Matthew Miller)
+    hit_starts = {h.start for h in hits if h.phrase.layer != "short"}
     plain: list[Mention] = []
     for hit in named:
         eid = hit.phrase.value
@@ -154,6 +156,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         if layer == "ambiguous" and (not _ambiguous_ok(text, hit.start, eid in full, hit.end) or
                                      any(n.start <= hit.start and hit.end <= n.end for n in nongov)):
             # (nor inside a noun of its own: "Nhật báo" is a daily paper, not Japan's)
+            continue
+        if ent.type == "country" and _given_name(text, hit, hit_starts, lead_ends):
             continue
         plain.append(_mention(ent, hit.start, hit.end, text,
                               role="capital" if ent.id in kb.capitals
@@ -362,11 +366,35 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             place = mention_at(of.end(), ("country",))
             if place is not None:
                 country = place.country
-        people.append(_unknown_official(text, span, country, role))
+        official = _unknown_official(text, span, country, role)
+        if country is None and any(hit.start - 3 <= n.end <= hit.start and joined(text, n.end, hit.start)
+                                   for n in nongov):
+            # "Houthi military spokesman Yahya Saree", "Hamas spokesman X": a group's title, no state's
+            official = dataclasses.replace(official, role=None)
+        people.append(official)
 
     if absorbed:
         plain = [m for m in plain if id(m) not in absorbed]
     return sorted(plain + bodies + titled + people, key=lambda m: (m.start, -m.end))
+
+
+# A state's name that is also a given name, before a surname nobody knows: "said Jordan Miller, a
+# professor", "a estimé Maurice Dupont", "avaliou Maurício Santoro". A capitalised word, then lower case
+# or punctuation (not Title Case: "Russia Moves Troops To …").
+_SURNAME_AFTER = re.compile(r" ([A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][a-zß-öø-ÿа-яёіїєґ'’-]+)"
+                            r"(?=\s*[,.;:()]|\s+[^\W\d_A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ])")
+
+
+def _given_name(text: str, hit: Hit, hit_starts: set[int], lead_ends: set[int]) -> bool:
+    """A country's form is a person's given name ("Jordan Miller"): capitalised, before an unknown
+    capitalised word, and not after a title or body it would qualify ("Menteri Pertahanan Filipina
+    Gilberto Teodoro": the official's state, before his name)."""
+    if not text[hit.start:hit.start + 1].isupper() or text[hit.start:hit.end].isupper():
+        return False
+    m = _SURNAME_AFTER.match(text, hit.end)
+    if m is None or m.start(1) in hit_starts:
+        return False
+    return not any(linked(text, e, hit.start) for e in lead_ends if hit.start - 12 <= e <= hit.start)
 
 
 def _unknown_official(text: str, span: tuple[int, int], country: str | None, role: str,

@@ -58,6 +58,8 @@ def quotes(text: str) -> list[tuple[int, int]]:
         opens = before in _LEFT_OPEN and after not in " \t\n"
         closes = before not in " \t\n" and after in _RIGHT_CLOSED
         top = stack[-1][0] if stack else ""
+        if c == '"' and "\u05d0" <= before <= "\u05ea" and "\u05d0" <= after <= "\u05ea":
+            continue  # a Hebrew acronym's gershayim typed as a straight quote: צה"ל, ארה"ב, הרמטכ"ל
         if c in "«„「『":
             stack.append((c, i))
             continue
@@ -400,6 +402,18 @@ def _after_preposition(text: str, m: Mention) -> bool:
     return w is not None and _PREPOSITION.fullmatch(w.group(1)) is not None
 
 
+# Bulgarian "От Кремъл заявиха", "От Белия дом предупредиха": "from" a body opening the sentence, then a
+# verb in the third person plural with no subject of its own, is that body speaking (Russian "В Кремле заявили")
+_FROM_OPENING = {"bg": re.compile(r"[\s\"“”„«»]*от\s+$", re.IGNORECASE)}
+_PLURAL_VERB = {"bg": re.compile(r"\w+(?:ха|ли)$", re.IGNORECASE)}
+
+
+def _impersonal_from(text: str, lang: str, s0: int, m: Mention, anchor: Hit) -> bool:
+    opening, verb = _FROM_OPENING.get(lang), _PLURAL_VERB.get(lang)
+    return opening is not None and verb is not None and opening.fullmatch(text, s0, m.start) is not None \
+        and verb.match(text, anchor.start, anchor.end) is not None and m.type in ("country", "city", "body")
+
+
 # English and German articles only: in the Romance languages "de la" is a genitive ("el Ministerio
 # … de la República Popular China"), not a phrase of place or company.
 _DETERMINER = re.compile(r"the|a|an|der|die|das|dem|den|ein|eine|einem|einer|eines|his|her|its|their|"
@@ -414,6 +428,8 @@ V2_SUBJECT_REACH = 70  # characters from the start of a sentence opened by a phr
 # What opens a clause as a phrase that is not its subject: a preposition or adverb first, or a
 # phrase closed by a comma right before the verb ("Før X' uttalelser, sa …"). "Die Hamas drohte
 # Israel" opens with its subject, whatever the knowledge base knows of it.
+_V2_AUX = re.compile(r"(?<!\w)(?:hat|haben|hatte|hatten|habe|hätte|hätten|ist|sind|war|waren|har|hade|ha)\s",
+                     re.IGNORECASE)
 _V2_OPENER = re.compile(
     r"[\s\"“”«»„]*(?:(?:bei|beim|nach|vor|in|im|am|an|auf|aus|während|seit|mit|nachdem|zuvor|zudem|außerdem|dabei|"
     r"gleichzeitig|bereits|jetzt|nun|heute|gestern|deshalb|daher|danach|zugleich|unterdessen|inzwischen|zum|zur|über|"
@@ -820,6 +836,22 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                     # a title the knowledge base cannot place: the agency's state may (_stateless_official)
                     speaker = Speaker(text[title.start:title.end], "person", None, None, title.phrase.value, None, True)
                     content = [*content, (anchor.end, s1)]
+        if _QUOTED_VERB.match(text, anchor.start, anchor.end):
+            # "Russia's RIA news agency quoted a military analyst who warned …", "zitierte einen Militärexperten,
+            # der warnte": the one quoted speaks, and a non-government noun quoted first is nobody's state
+            quoted_noun = next((h for h in layers.nongov if anchor.end <= h.start <= anchor.end + AGENT_REACH
+                                and not _PUNCT.search(text, anchor.end, h.start)), None)
+            # (an outlet after the verb is its subject, inverted: "…, zitierte die Staatsagentur KCNA X")
+            if quoted_noun is not None and not _MEDIA.search(text, quoted_noun.start, quoted_noun.end) and \
+                    not any(anchor.end <= m.start < quoted_noun.start for m in free) and \
+                    not any(anchor.end <= r.start < quoted_noun.start for r in layers.roles):
+                speaker = Speaker(text[quoted_noun.start:quoted_noun.end], "unknown", None, None, None, None, False)
+            # ("quoted a former Pentagon official": out of office, nobody's voice either)
+            former = _FORMER.search(text, anchor.end, anchor.end + AGENT_REACH)
+            if former is not None and not _PUNCT.search(text, anchor.end, former.start()) and \
+                    not any(anchor.end <= m.start < former.start() for m in free) and \
+                    not any(anchor.end <= r.start < former.start() for r in layers.roles):
+                speaker = Speaker(text[former.start():former.end()], "unknown", None, None, None, None, False)
         if speaker is not None and layers.roles:
             # "FN:s särskilda sändebud för Sudan", "Az ENSZ szudáni különmegbízottja": a title the UN or an
             # alliance owns is no state's voice, whatever state its brief names
@@ -955,9 +987,10 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb, bare_of)
     _merge_speakers(out, kb)
     day = (article.published_at or "")[:10]  # no date (an undated excerpt): no check
-    if day:
-        for st in out:
+    for st in out:
+        if day:
             _date_check(st, kb, day)
+        st.speaker = _still_former(st.speaker, mentions, article.sentences[st.sentence].start, text)
     return out
 
 
@@ -982,7 +1015,11 @@ _CONDITION_END = {"ja": re.compile(r"(?:[えけせてねべめれげぜで]ば|�
 # a threat verb in the passive: its subject undergoes the answer ("would be met with", "will be answered",
 # "kommer att besvaras", "vil bli besvart", "wird beantwortet", "sera suivi d'une riposte")
 _PASSIVE_THREAT = re.compile(r"\bbe (?:met|answered|responded|countered|repelled)\b|besvara[ds]|bli besvart|"
-                             r"beantwortet|sera suivie?|será respondid|sarà respint", re.IGNORECASE)
+                             r"beantwortet|sera suivie?|será respondid|sarà respint|"
+                             # "यमन से होने वाले हर हमले का जवाब दिया जाएगा", "akan dibalas", "sẽ bị đáp trả"
+                             r"दिया जाएगा|दी जाएगी|दिया जायेगा|दी जायेगी|akan dibalas|akan dijawab|sẽ bị đáp trả|"
+                             r"будет дан ответ|буде дано відповідь|zostanie odparty|karşılık verilecek|"
+                             r"سيقابل|ستقابل|سيتم الرد|תיענה|ייענה", re.IGNORECASE)
 
 
 def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit], free: Sequence[Mention],
@@ -1069,7 +1106,9 @@ _YEAR_RE["vi"] = re.compile(r"[\s\"“”]*(?:nhìn lại lịch sử,?\s*)?(?:(
 _YEAR_RE["he"] = re.compile(r"[\s\"“”]*(?:כבר |עוד )?(?:בשנת\s+|ב-?)(\d{4})(?!\d)")
 _YEAR_RE["hi"] = re.compile(r"[\s\"“”]*(?:साल\s+|वर्ष\s+)?(\d{4})\s+(?:में|के दौरान)")
 _YEAR_RE["hu"] = re.compile(r"[\s\"“”„]*(?:már\s+)?(\d{4})-(?:ben|ban)(?!\w)", re.IGNORECASE)
-_YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:im jahre?|bereits|schon)\s+)?(\d{4})\s", re.IGNORECASE)
+# (and a month or season before the year: "Im Oktober 1962", "Am 3. Mai 1985", "Bereits im Herbst 2014")
+_YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:bereits|schon)\s+)?(?:(?:im jahre?|im\s+[^\W\d]+|am\s+\d{1,2}\.\s*"
+                            r"[^\W\d]+|bereits|schon)\s+)?(\d{4})\s", re.IGNORECASE)
 HISTORY_YEARS = 2  # a year at least this far before the article's is history
 # "already", "as early as", "back in" before the year: a retrospective, whatever the year
 _ALREADY = re.compile(r"as early as|back in|ещё|еще|уже|ще |вже|już|bereits|schon|dès|déjà|ya en|già|já em|už|již|"
@@ -1550,7 +1589,9 @@ _MEDIA = re.compile(r"media|agenc|agentur|KCNA|Xinhua|TASS|ТАСС|РИА|Yonha
 _DATELINE = re.compile(r"\s*(?:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ .'’-]{1,30}"
                        r"(?:,\s*[^()/\n]{1,30}?)?\s*(?:\([^()\n]{1,30}\)|/[^/\n]{1,20}/)"
                        # "Lisboa, 3 mar (Lusa) –", "Bruselas, 10 jun (EFE).-": a place in mixed case, a date, an agency
-                       r"|[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w .'’-]{1,30},\s*[^()/\n]{1,30}?\s*\((?:Lusa|EFE|AFP|Reuters|AP|ANSA|dpa|"
+                       # (or no date: "Seoul (dpa) -", "Berlin/Moskau (dpa) –")
+                       r"|[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w .'’/-]{1,30}(?:,\s*[^()/\n]{1,30}?)?\s*"
+                       r"\((?:Lusa|EFE|AFP|Reuters|AP|ANSA|dpa|"
                        r"Europa Press|Agência Brasil|PAP|TASS|ТАСС|RIA|РИА Новости|Xinhua|Yonhap|Kyodo|Anadolu|AA|IRNA|"
                        r"BTA|ČTK|CTK|MTI|Agerpres|MENA|Ukrinform|Укрінформ|УНІАН|Interfax|Интерфакс|Antara|TTXVN|Bernama|"
                        r"Prensa Latina|Notimex|Télam|Adnkronos|AGI|Belga|APA|Keystone-SDA|KNA|epd|AFP/dpa|dpa/AFP)\))"
@@ -1591,7 +1632,7 @@ _FORMER_WORDS = (r"(?<!\w)(?:former|one-time|then(?=-\w|\s+(?:[A-Z][\w.]*\s+)?(?
                      r"tidligere|forhenværende|पूर्व|السابق|السابقة)(?!\w)")
 # joined: "expresidente", "exministra", "expremier"
 _FORMER_JOINED = (r"(?<!\w)ex(?=(?:president|ministr|premier|primer|canciller|mandatari|jefe|capo|asesor|consejer|"
-                  r"consigli|"
+                  r"consigli|funcionari|diplomátic|diplomatic|oficial|militar|agente|alto|"
                   r"embajador|ambasciator|embaixador|secretari|portavo|porta-voz|comandante|general|direct)\w*)")
 _FORMER = re.compile(f"{_FORMER_WORDS}|{_FORMER_JOINED}", re.IGNORECASE)
 FORMER_REACH = 60
@@ -1911,10 +1952,14 @@ _TAG_PRONOUN = {k: re.compile(rf"\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in {
     "no": r"han|hun", "fr": r"il|elle"}.items()}
 
 
+_SENTENCE_END = re.compile(r"[.!?;\n]\s")
+_DE_NAME_END = re.compile(r"\s*(?:[.,;:!?]|$)")
+_TAG_END = re.compile(r"\s*\w+\s*[.!?…]?\s*")  # a pronoun alone closing the sentence ("…, sagte sie.")
 # "According to him, …", "selon lui", "según ella", "według niego": the source is a pronoun, not a
 # state named later in the sentence
 _SOURCE_PRONOUN = re.compile(r"\s*(?:him|her|them|lui|elle|eux|él|ella|ellos|ele|ela|eles|lei|loro|dia|beliau|"
-                             r"niego|niej|nich|него|неё|нее|них|нього|неї|ihm|ihr|ihnen)(?!\w)", re.IGNORECASE)
+                             r"niego|niej|nich|него|неё|нее|них|нього|неї|ihm|ihr|ihnen|"
+                             r"něj|něho|ní|nej|neho|нея|тях|honom|henne|ham)(?!\w)", re.IGNORECASE)
 
 # "По его словам"; Hebrew writes the pronoun onto the word: "לדבריו" (according to him)
 _SOURCE_POSSESSIVE = re.compile(r"(?<!\w)(?:его|её|ее|их|його|її|їх|jego|jej|ich|לדבריו|לדבריה|לדבריהם)(?!\w)")
@@ -1938,6 +1983,11 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     owner = _warning_owner(text, anchor, free)
     if owner is not None:  # "L'avertissement du Kremlin … a été formulé par Peskov": the Kremlin's warning
         return speaker_of(owner, kb), [*sq, (s0, s1)]
+    if _RELATIVE_SOURCE.match(text, anchor.end) and any(
+            h.phrase.value == "source" and h.start <= anchor.start < h.end for h in layers.mods):
+        # "un exfuncionario del Pentágono, según el cual …", "un expert selon lequel …": the source is
+        # whom the pronoun stands for, before the cue, not a state named in what follows
+        return _relative_source(text, s0, anchor, free, layers, kb), [*sq, (anchor.end, s1)]
     # names and titles, for where the phrase a name belongs to ends (ja/ko and German only)
     spans = sorted([(m.start, m.end) for m in free] + [(h.start, h.end) for h in layers.roles]) \
         if lang in _TOPIC or lang == "de" else []
@@ -1958,7 +2008,13 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                      and _phrase_end(text, m.end, spans) == rel.start()), None)
         if ante is not None and rel is not None:
             return speaker_of(ante, kb), [*sq, (rel.end(), anchor.end)]
-    before = [m for m in free if m.end <= anchor.start]
+    before = [m for m in free if m.end <= anchor.start and not (lang == "zh" and _zh_framed(text, s0, m))]
+    if lang == "zh" and _ZH_AND.search(text, s0, anchor.start):
+        # "美国防长在新加坡发表演讲，称…，并警告说": "and" after a comma: the subject of the sentence's first clause
+        first = next((m for m in before if m.start - s0 <= 2), None)
+        if first is not None:
+            first_clause = [m for m in before if m.start < _clause_end_zh(text, s0, anchor.start)]
+            return speaker_of(_pick(first_clause, text) or first, kb), [*sq, (anchor.start, s1)]
     # (and a name the cue's last word opens: "Theo ông Lavrov", the cue "Theo ông", the name "ông Lavrov")
     after = [m for m in free if m.start >= anchor.end or (anchor.start < m.start < anchor.end < m.end)]
     # The clause of the cue: from the last boundary ("that", "bahwa", ";") before it.
@@ -2011,6 +2067,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
           # "Vor Journalisten sagte er", "Inför journalister sade han": the journalists are whom it was said to
           and not _AUDIENCE_BEFORE.search(text, max(s0, h.start - 14), h.start)
           and not (lang in _DATIVE_END and text[h.start:h.end].endswith(_DATIVE_END[lang]))
+          # Hindi marks case after the noun: "पत्रकारों से बात करते हुए" (talking to journalists) is no subject
+          and not (lang == "hi" and _HI_OBLIQUE.match(text, h.end) is not None)
           and not (lang == "de" and _DE_PLACE.search(text, max(s0, h.start - 40), h.start))]
     if lang in _TOPIC:  # "기자들에게" (to reporters), "記者団に": a noun with no subject particle is no subject
         ng = [h for h in ng if h.start >= anchor.start or (
@@ -2022,7 +2080,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # "a déclaré mardi soir le porte-parole", "declaró este martes la portavoz": a time said between
     # the verb and its subject is skipped
     verb_end = _past_time_words(text, anchor.end, layers.mods)
-    ng_after = [h for h in ng if anchor.end <= h.start <= verb_end + 24]
+    # (not one inside the reported clause: "said that every attack from Hezbollah …")
+    ng_after = [h for h in ng if anchor.end <= h.start <= verb_end + 24
+                and not _THAT_BEFORE.search(text, anchor.end, h.start)]
     after_pronoun = _TAG_PRONOUN.get(lang)
     if ng_after and after_pronoun is not None and after_pronoun.match(text, verb_end):
         ng_after = []  # "sagte er vor Journalisten": the pronoun is the subject, the journalists the audience
@@ -2045,7 +2105,11 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # (a comma right after the verb opens what was said: "X warnte, deutsche Lieferungen würden …")
     tag = quote_before or (comma >= 0 and not tail and ((follows - verb_end <= 4 and
                                                           "," not in text[anchor.end:follows]) or role_after
-                                                         or _ARTICLE.fullmatch(text, anchor.end, follows) is not None)
+                                                         or _ARTICLE.fullmatch(text, anchor.end, follows) is not None
+                                                         # "…, sagte sie.": the pronoun after the verb
+                                                         or (after_pronoun is not None and
+                                                             _TAG_END.fullmatch(text, verb_end, s1) is not None
+                                                             and after_pronoun.match(text, verb_end) is not None))
                            and not apposition and (not gap or _PRONOUN_BEFORE.fullmatch(gap) is not None
                                                    or _AUX_GAP.fullmatch(gap) is not None))
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
@@ -2063,6 +2127,14 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             not [m for m in before if m.start >= clause and not _after_preposition(text, m)] and \
             any(m.start - anchor.end <= V2_REACH for m in after):
         inverted = True
+    if lang in _V2 and not inverted and not antecedent:
+        # "Mit Beginn der Manöver der USA hat Nordkorea … gedroht": after a fronted phrase the finite
+        # auxiliary stands second and the subject right after it; the participle, the cue, ends the clause
+        aux = _V2_AUX.search(text, clause, anchor.start)
+        if aux is not None and aux.start() > clause and _V2_OPENER.match(text, clause, aux.start()):
+            subject_next = [m for m in before if aux.end() <= m.start <= aux.end() + V2_REACH]
+            if subject_next:
+                before = subject_next
     if inverted:
         stop = min([b for b in layers.bounds if b > anchor.end] + [anchor.end + 90])
         near = [m for m in after if m.start < stop]
@@ -2075,7 +2147,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         breaks = [*layers.cues, *(h for h in layers.mods if h.phrase.value in ("clause", "conditional"))]
         chosen = _pick(near, text, breaks) or (None if tag else _pick(before, text))
     else:  # what follows a cue is its object ("warned Washington"), not its subject
-        chosen = _pick(tail, text) or _pick([m for m in before if not _after_preposition(text, m)], text)
+        chosen = _pick(tail, text) or _pick([m for m in before if not _after_preposition(text, m)
+                                             or _impersonal_from(text, lang, s0, m, anchor)], text)
         if chosen is not None and chosen.type in ("country", "city") and \
                 anchor.start - chosen.end > (90 if lang in VERB_FINAL or lang == "de" else 60) and \
                 not _opens_clause(text, clause, chosen):
@@ -2154,12 +2227,18 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         subject = next(h for h in ng if 0 <= chosen.start - h.end <= 3)
     if subject is not None:
         return Speaker(text[subject.start:subject.end], "unknown", None, None, None, None, False), content
+    relative = _relative_nongov(text, s0, anchor, layers)
+    if relative is not None:
+        return Speaker(text[relative[0]:relative[1]], "unknown", None, None, None, None, False), content
     if former is not None:  # "the former UN commissioner and Irish president": out of office
         return Speaker(text[former:chosen.end] if chosen else "", "unknown", None, None, None, None, False), content
-    if lang != "de":  # German capitalises every noun: a capitalised word is no sign of a name there
-        name = _bare_name(text, s0, s1, anchor, inverted, free, layers)
-        if name is not None:  # "Mr Howard said", '"…," said Lord Butler': somebody the KB does not know
-            return Speaker(text[name[0]:name[1]], "person", None, None, None, None, False), content
+    # German capitalises every noun: a capitalised word is a name there only as the tag's subject that
+    # ends the sentence or clause right after the verb ('„…“, sagte Masala.')
+    name = _bare_name(text, s0, s1, anchor, inverted, free, layers) if lang != "de" or inverted else None
+    if name is not None and (lang != "de" or (name[0] - anchor.end <= 1 and (
+            text[name[1] - 1] == "." or _DE_NAME_END.match(text, name[1]) is not None))):
+        # "Mr Howard said", '"…," said Lord Butler': somebody the KB does not know
+        return Speaker(text[name[0]:name[1]], "person", None, None, None, None, False), content
     return (speaker_of(chosen, kb) if chosen else None), content
 
 
@@ -2313,6 +2392,85 @@ _ARTICLE = re.compile(r"[\s\"“”«»„]*(?:\d{1,2}[:.]\d{2}\s*[—–-]?\s*)
 
 
 _RELATIVE_GAP = re.compile(r"\s*[,،]\s*$")
+# A relative pronoun opening the cue's clause, perhaps with an auxiliary or adverb before the cue
+# ("…, quien advirtió", "qui affirme", "der warnte", "который предупредил", "care susține")
+_RELATIVE_BEFORE = re.compile(r"(?<!\w)(?:who|whom|quien|quienes|el cual|la cual|qui|il quale|la quale|i quali|"
+                              r"o qual|a qual|der|die|welcher|welche|который|которая|которые|которого|який|яка|які|"
+                              r"który|która|którzy|care|som|aki|akik|който|която|които|který|která|kteří)"
+                              r"\s+(?:[^\W\d][\w'’-]*\s+){0,2}$", re.IGNORECASE)
+# between a non-government noun and the relative pronoun: a modifier or two and perhaps a comma
+# ("un analista militar, quien", "einen Militärexperten, der", "военного эксперта, который")
+_ANTECEDENT_GAP = re.compile(r"(?:\s+[^\W\d][\w'’-]*){0,2}\s*,?\s*")
+
+
+_WORD_END = re.compile(r"[\w'’-]*")
+# Chinese frames a topic or a condition before the clause's subject: "谈及菲律宾问题时指出", "就美国对台军售
+#问题，…", "在回答有关日本问题的提问时表示", "如果菲方继续挑衅": a state inside one is not who speaks
+_ZH_FRAME = re.compile(r"^\s*(?:就|关于|關於|对于|對於|针对|針對|有关|有關)|谈及|谈到|談及|談到|提及|提到|回答|"
+                       r"如果|若|一旦|假如|倘若")
+
+
+_HI_OBLIQUE = re.compile(r"\s*(?:से|को|में|पर|तक)(?!\w)")
+_ZH_AND = re.compile(r"[，,]\s*(?:并|並|并且|並且|同时|同時|随后|隨後|还|還)\s*$")
+
+
+def _clause_end_zh(text: str, s0: int, end: int) -> int:
+    """Where the first clause of a Chinese sentence ends (its first comma), or `end`."""
+    cut = [i for i in (text.find("，", s0, end), text.find(",", s0, end)) if i >= 0]
+    return min(cut, default=end)
+
+
+def _zh_framed(text: str, s0: int, m: Mention) -> bool:
+    lo = max(s0, text.rfind("，", s0, m.start) + 1, text.rfind(",", s0, m.start) + 1)
+    return _ZH_FRAME.search(text[lo:m.start]) is not None
+
+
+# A relative pronoun right after "according to": "según el cual", "selon lequel", "secondo il quale",
+# "potrivit căruia", "по словам которого", "according to whom"
+_RELATIVE_SOURCE = re.compile(r"\s*(?:whom|el cual|la cual|los cuales|las cuales|quien|quienes|lequel|laquelle|"
+                              r"lesquels|lesquelles|qui|il quale|la quale|i quali|le quali|cui|o qual|a qual|os quais|"
+                              r"as quais|quem|căruia|căreia|cărora|которого|которой|которых|якого|якої|яких|"
+                              r"którego|której|których)(?!\w)", re.IGNORECASE)
+
+
+def _relative_source(text: str, s0: int, anchor: Hit, free: list[Mention], layers: _Layers,
+                     kb: KnowledgeBase) -> Speaker | None:
+    """The speaker a relative "according to whom" stands for: the noun or name just before the cue."""
+    lo = max(s0, anchor.start - 60)
+    nobody = _nongov_antecedent(text, lo, anchor.start, layers)
+    if nobody is not None:
+        return Speaker(text[nobody[0]:nobody[1]], "unknown", None, None, None, None, False)
+    named = next((m for m in reversed(free) if lo <= m.start and m.end <= anchor.start
+                  and _ANTECEDENT_GAP.fullmatch(text, m.end, anchor.start)), None)
+    return speaker_of(named, kb) if named is not None else None
+
+
+def _nongov_antecedent(text: str, lo: int, rel: int, layers: _Layers) -> tuple[int, int] | None:
+    """A non-government noun, or a title out of office ("un exfuncionario del Pentágono", "a former
+    official"), a modifier or two and perhaps a comma before `rel`."""
+    for h in reversed(layers.nongov):
+        if lo <= h.start and h.end <= rel and _ANTECEDENT_GAP.fullmatch(text, h.end, rel):
+            return h.start, h.end
+    for f in reversed(list(_FORMER.finditer(text, lo, rel))):
+        word = _WORD_END.match(text, f.end())  # (the joined "exfuncionario" whole)
+        end = word.end() if word is not None else f.end()
+        title = next((h for h in layers.roles if end <= h.start <= end + 30 and not _PUNCT.search(text, end, h.start)),
+                     None)
+        if title is not None:
+            end = title.end
+        if _ANTECEDENT_GAP.fullmatch(text, end, rel):
+            return f.start(), end
+    return None
+
+
+def _relative_nongov(text: str, s0: int, anchor: Hit, layers: _Layers) -> tuple[int, int] | None:
+    """The non-government noun a relative clause hangs on when the cue opens that clause ("La agencia
+    rusa citó a un analista militar, quien advirtió …", "TASS a cité un expert qui affirme …", "quoted a
+    former official who said"): the clause's subject, whatever state the sentence names before it."""
+    rel = _RELATIVE_BEFORE.search(text, max(s0, anchor.start - 40), anchor.start)
+    if rel is None:
+        return None
+    return _nongov_antecedent(text, s0, rel.start(), layers)
 
 
 def _antecedent(text: str, clause: int, anchor: Hit, before: list[Mention], layers: _Layers) -> list[Mention]:
@@ -2345,7 +2503,8 @@ def _phrase_end(text: str, end: int, spans: list[tuple[int, int]]) -> int:
         g = _GLOSS.match(text, end)
         if g is not None and a >= g.end():  # "린젠(林劍) 대변인", "大統領府（クレムリン）は": a gloss in brackets
             end = g.end()
-        if a <= end + 1 and b > end and not text[end:a].strip():
+        # (a middle dot may join a Japanese name to its title: "林芳正・官房長官は")
+        if a <= end + 1 and b > end and not text[end:a].strip(" ・"):
             end = b
     g = _GLOSS.match(text, end)
     return g.end() if g is not None else end
@@ -2383,7 +2542,8 @@ _ABOUT_BEFORE = re.compile(r"(?<!\w)(?:about|on|regarding|to|over|soal|tentang|t
                            r"den|dem|une|un|una|um|uma|il|lo|các|những)\s+)?(?:\w+\s+)?$", re.IGNORECASE)
 # (German, Slavic: the owner in the genitive right after the noun, "die Warnung des Kremls", "погроза Кремля")
 _OWNER_DIRECT = re.compile(r"(?:Warnung|Drohung|предупреждени|попередженн|погроз|ostrzeżeni|groźb|Erklärung|"
-                           r"Stellungnahme|заявлени|заяв|oświadczeni|pernyataan|tuyên bố)", re.IGNORECASE)
+                           r"Stellungnahme|заявлени|заяв|oświadczeni|pernyataan)", re.IGNORECASE)
+# (not Vietnamese "tuyên bố", a verb too: "X tuyên bố Iran sẽ …" is X declaring; its owner takes "của")
 _OWNER_OF = re.compile(r"\s+(?:(?:of|by|du|des|de\s+la|del|do|da|dos|das|della|dello|dei|degli|di|de|của)\s+|"
                        r"de\s+l['’]|dell['’])(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+|il\s+|lo\s+)?", re.IGNORECASE)
 
@@ -2570,16 +2730,42 @@ _PUNCT = re.compile(r"[.,;:!?\"“”«»„()、。「」『』，]")
 _OPENING = re.compile(r"\s*[\"“«„「『]")
 
 
+def _introduced_former(text: str, m: Mention) -> bool:
+    """A "former" before a person's mention in its own sentence ("The former defence minister, X")."""
+    f = max(_FORMER.finditer(text, max(0, m.start - FORMER_REACH), m.start), key=lambda x: x.start(), default=None)
+    return f is not None and not _SENTENCE_END.search(text, f.end(), m.start)
+
+
+def _still_former(speaker: Speaker | None, mentions: list[Mention], before: int, text: str) -> Speaker | None:
+    """A known official whom the article introduced as a former one ("Former defence minister Ben
+    Wallace spoke …" then '"…," Wallace said') speaks out of office in later sentences too."""
+    if speaker is None or not speaker.government or speaker.kind != "person" or speaker.entity_id is None:
+        return speaker
+    if any(m.entity_id == speaker.entity_id and m.start < before and _introduced_former(text, m) for m in mentions):
+        return Speaker(speaker.name, "person", None, None, None, None, False)
+    return speaker
+
+
+_HONORIFIC_LEAD = re.compile(r"^(?:Ông|Bà|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau|M\.|Mme|Sr\.|Sra\.|Pak|Bu)\s+")
+
+
 def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int, kb: KnowledgeBase,
                    text: str = "", end: int = 0) -> Speaker | None:
     """An unknown one-word name that is the family name of a person named earlier in the article
     ("… Kim Yo Jong …" then "kata Kim", "Lin Jian" then "afirmó Lin") is that person."""
-    if speaker is None or speaker.kind != "person" or speaker.entity_id is not None or " " in speaker.name:
+    if speaker is None or speaker.kind != "person" or speaker.entity_id is not None:
+        return speaker
+    # ('"…," kata Guo.': not the full stop; "Ông Lâm": not the courtesy word)
+    name = _HONORIFIC_LEAD.sub("", speaker.name).rstrip(".")
+    if " " in name or not name:
         return speaker
     for m in reversed([m for m in mentions if m.start < before and m.type == "person"]):
-        parts = m.name.split()
-        if len(parts) > 1 and speaker.name in (parts[0], parts[-1]):
-            return speaker_of(m, kb)
+        for parts in (m.name.split(), m.text.split()):
+            if len(parts) > 1 and name in (parts[0], parts[-1]):
+                if text and _introduced_former(text, m):
+                    # "Der frühere Generalinspekteur … Harald Kujat" … "sagte Kujat": out of office still
+                    return Speaker(m.name, "person", None, None, None, None, False)
+                return speaker_of(m, kb)
     # "Zhao dijo", "Wang said" with no full name before: an official of that family name whose
     # state the article names ("China tomará medidas", "U.S.-China relations"); officials of one
     # state who share it speak for it together; bearers of several named states: undecidable
@@ -2588,7 +2774,7 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
     agency = kb.confrontations.agency_state(text, before, end) if end else None
     if agency is not None:
         named.add(agency)
-    bearers = [kb.entities[i] for i in kb.surnames.get(speaker.name, ()) if i in kb.entities]
+    bearers = [kb.entities[i] for i in kb.surnames.get(name, ()) if i in kb.entities]
     states = {e.country for e in bearers if e.country in named and e.government}
     if len(states) != 1:
         return speaker

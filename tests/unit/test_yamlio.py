@@ -100,3 +100,15 @@ def test_any_hostile_rule_file_loads_or_is_refused_fast_with_a_short_reason(piec
         except DataFileError as exc:
             assert len(exc.reason) <= yamlio.MAX_REASON + 40
         assert time.process_time() - start < 1.0
+
+
+def test_a_key_given_twice_is_refused_with_both_lines(tmp_path: Path) -> None:
+    # the safe loader would keep the second silently: every phrase of the first list lost
+    p = tmp_path / "xx.yaml"
+    p.write_text("fixed_bodies:\n  RO:\n    defence_ministry: [a, b]\n    government: [c]\n"
+                 "    defence_ministry: [d]\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as info:
+        yamlio.load_yaml(p)
+    assert info.value.line == 5 and "line 3" in info.value.reason and "defence_ministry" in info.value.reason
+    p.write_text("a:\n  k: 1\nb:\n  k: 2\n", encoding="utf-8")  # the same key in two mappings is fine
+    assert yamlio.load_yaml(p).data == {"a": {"k": 1}, "b": {"k": 2}}
