@@ -2,13 +2,14 @@
 
 ``make setup`` compiles five tagging modules with mypyc (``python -m streams.tagging.compile``)
 into ``build/mypyc/`` (gitignored; never next to the sources, where Python would import a
-stale ``.so`` before the ``.py``). Attribution runs about twice as fast compiled, with the same
-output. The danger is an edited source silently running old compiled code, so the build's
+stale ``.so`` before the ``.py``). The tag stage takes about a quarter less time compiled, with
+the same output (BENCHMARKS.md). The danger is an edited source silently running old compiled code, so the build's
 ``manifest.json`` records the SHA-256 of each compiled module's source and of every project
 module it was type-checked against (mypyc builds their types and ``Final`` values into the C),
-and the compiled modules are used only when every one of those files is unchanged and the build
-is for this interpreter. Otherwise all five come from their sources: never a mix, as compiled and
-source modules would share classes and constants built from different code.
+and of the extension files built; the compiled modules are used only when every one of those
+files is unchanged and the build is for this interpreter. Otherwise all five come from their
+sources: never a mix, as compiled and source modules would share classes and constants built
+from different code.
 
 ``NEWSWATCH_COMPILED=0`` forces the sources; ``=1`` requires the compiled modules (ImportError
 saying why when they cannot be used); unset, the compiled ones are used when valid.
@@ -61,7 +62,7 @@ def check(manifest: Path = MANIFEST) -> tuple[dict[str, Path] | None, str]:
         return None, f"no compiled build ({_shown(manifest)} missing: run make setup)"
     try:
         data = orjson.loads(manifest.read_bytes())
-        built_for, modules, sources = data["interpreter"], data["modules"], data["sources"]
+        built_for, modules, sources, built = data["interpreter"], data["modules"], data["sources"], data["built"]
     except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
         return None, f"unreadable {_shown(manifest)} ({exc})"
     if built_for != interpreter():
@@ -81,6 +82,10 @@ def check(manifest: Path = MANIFEST) -> tuple[dict[str, Path] | None, str]:
     missing = [_shown(f) for f in files.values() if not f.exists()]
     if missing:
         return None, f"missing {', '.join(missing)}"
+    # a damaged extension file can crash the interpreter on loading (SIGBUS), beyond any fall-back
+    for name, file in files.items():
+        if sha256(file) != built.get(modules[name]):
+            return None, f"{_shown(file)} is not the file built (run make setup to recompile)"
     return files, "compiled (mypyc)"
 
 

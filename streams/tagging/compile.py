@@ -4,7 +4,7 @@
 
 Builds the five modules of ``_mypyc.MODULES`` as one mypyc group, in a staging folder moved into
 place when complete, and writes ``build/mypyc/manifest.json``: the interpreter, the extension
-file of each module, and the SHA-256 of each compiled source and of every project module it
+file of each module and its SHA-256, and the SHA-256 of each compiled source and of every project module it
 imports, directly or not (their types and constants are compiled in). Nothing is rebuilt while
 those digests are unchanged; a failed build is not retried until they change. A failure (no C
 compiler, a mypyc error) leaves no build and prints one line: the sources are then used, which is
@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from streams.tagging._mypyc import BUILD, LIBRARY, MANIFEST, MODULES, ROOT, interpreter, sha256
+from streams.tagging._mypyc import BUILD, LIBRARY, MANIFEST, MODULES, ROOT, check, interpreter, sha256
 
 FAILED = BUILD.with_name("mypyc.failed.json")  # the digests a build failed for (not retried)
 LOG = BUILD.with_name("mypyc.log")
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.force:
         with contextlib.suppress(OSError, orjson.JSONDecodeError, KeyError, TypeError):
             old = orjson.loads(MANIFEST.read_bytes())
-            if all(old[k] == v for k, v in want.items()):
+            if all(old[k] == v for k, v in want.items()) and check(MANIFEST)[0] is not None:
                 print("tagging: compiled modules (build/mypyc) up to date")
                 return 0
         with contextlib.suppress(OSError, orjson.JSONDecodeError):
@@ -166,7 +166,9 @@ def main(argv: list[str] | None = None) -> int:
               f"the pure-Python tagging modules are used ({RETRY} tries again)")
         return 0
     LOG.write_text(log.getvalue(), encoding="utf-8")
-    (staging / MANIFEST.name).write_bytes(orjson.dumps({**want, "modules": files}, option=orjson.OPT_INDENT_2))
+    built = {rel: sha256(staging / rel) for rel in files.values()}
+    (staging / MANIFEST.name).write_bytes(orjson.dumps({**want, "modules": files, "built": built},
+                                                       option=orjson.OPT_INDENT_2))
     staging.rename(BUILD)
     print(f"tagging: compiled {len(MODULES)} modules with mypyc {mypy} in {time.monotonic() - t0:.0f} s "
           f"into {BUILD.relative_to(ROOT)}")

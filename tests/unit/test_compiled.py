@@ -179,14 +179,17 @@ def test_compiled_and_source_say_the_same(tmp_path: Path) -> None:
 
 def test_a_build_is_used_only_while_every_digest_matches(tmp_path: Path) -> None:
     """_mypyc.check on a manifest of the current sources (the build's files faked): usable; with any
-    one digest changed (an edited source), a digest missing, or for another interpreter: not."""
+    one digest changed (an edited source), a digest missing, for another interpreter, or with an
+    extension file that is not the one built: not."""
     from streams.tagging.compile import sources
 
     modules = {name: f"{name.replace('.', '/')}.so" for name in (*_mypyc.MODULES, _mypyc.LIBRARY)}
     for rel in modules.values():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).touch()
-    good: dict[str, Any] = {"interpreter": _mypyc.interpreter(), "modules": modules, "sources": sources()}
+        (tmp_path / rel).write_text(rel)
+    built = {rel: _mypyc.sha256(tmp_path / rel) for rel in modules.values()}
+    good: dict[str, Any] = {"interpreter": _mypyc.interpreter(), "modules": modules, "sources": sources(),
+                            "built": built}
     assert {f"{m.replace('.', '/')}.py" for m in _mypyc.MODULES} <= set(good["sources"])
     assert "streams/models.py" in good["sources"]  # the types it was compiled against count too
     manifest = tmp_path / "manifest.json"
@@ -204,6 +207,11 @@ def test_a_build_is_used_only_while_every_digest_matches(tmp_path: Path) -> None
     assert check({**good, "sources": {k: v for k, v in good["sources"].items() if k != statements}}) is not None
     assert check({**good, "interpreter": "cpython-310 .so"}) is not None
     assert check({**good, "modules": {k: v for k, v in modules.items() if k != _mypyc.LIBRARY}}) is not None
+    assert check({k: v for k, v in good.items() if k != "built"}) is not None
+    (tmp_path / modules[_mypyc.LIBRARY]).write_text("damaged")  # a damaged .so would crash on loading
+    assert "not the file built" in (check(good) or "")
+    (tmp_path / modules[_mypyc.LIBRARY]).write_text(modules[_mypyc.LIBRARY])
+    assert check(good) is None
     (tmp_path / modules[_mypyc.MODULES[0]]).unlink()
     assert "missing" in (check(good) or "")
 
