@@ -2190,7 +2190,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             # "…と述べた", "…고 밝혔다", "… söyledi", German "hat … als … bezeichnet": what was said
             # comes first
             content.append((clause, anchor.start))
-        if tail or inverted or (comma >= 0 and not _WORD.search(text, anchor.end, s1)):
+        # ("…, a statement from his office said.": a speech verb after the cue closes the sentence)
+        if tail or inverted or (comma >= 0 and (not _WORD.search(text, anchor.end, s1) or any(
+                c.start >= anchor.end and c.phrase.value == "say" and not _WORD.search(text, c.end, s1)
+                for c in layers.cues))):
             # (and "China will take …, a defence ministry spokesman said.": a verb that ends its
             # sentence after a comma attributes what came before)
             content.append((s0, comma if comma >= 0 else anchor.start))
