@@ -756,6 +756,12 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 and (dateline is None or mentions[i].start >= dateline.end())
                 # (nor the subject of a condition: "… would respond if the United Kingdom pressed ahead")
                 and not _IF_BEFORE.search(text, max(s0, mentions[i].start - 30), mentions[i].start)]
+        second = _second_voice(text, article.language, anchor, s0, s1, layers, [mentions[i] for i in smentions], sq)
+        taken_over = second is not None and second[2] and best.start >= second[0]
+        if second is not None and taken_over:
+            # "…, but Lithuania's defence minister warned …": the warning is the second voice's, with its subject
+            layers = replace(layers, bounds=[*layers.bounds, second[0]])
+            anchor = second[1]
         speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
         if article.language == "en" and _ING.match(text, anchor.start, anchor.end) and \
                 _PARTICIPLE_LEAD.search(text, s0, anchor.start):
@@ -906,6 +912,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             prev.speaker = speaker
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)
                   and not any(_inside(t.start, [span]) for span in reported.values())]
+        if second is not None:  # "…, while the UN envoy said any escalation …": the envoy's words, not the speaker's
+            sterms = [t for t in sterms if (t.start >= second[0]) == taken_over]
         if sterms and speaker is not None and speaker.kind == "body":
             # "Một quan chức quân đội Mỹ cảnh báo …": the body's own name ("quân đội", the army) is no term
             own_names = [(m.start, m.end) for i in smentions if (m := mentions[i]).type == "body"
@@ -2411,6 +2419,44 @@ _WORD_END = re.compile(r"[\w'’-]*")
 #问题，…", "在回答有关日本问题的提问时表示", "如果菲方继续挑衅": a state inside one is not who speaks
 _ZH_FRAME = re.compile(r"^\s*(?:就|关于|關於|对于|對於|针对|針對|有关|有關)|谈及|谈到|談及|談到|提及|提到|回答|"
                        r"如果|若|一旦|假如|倘若")
+
+
+# A second voice in the same sentence, after a conjunction: "X stressed …, while the UN envoy said …",
+# "…، فيما قال المبعوث الأممي …", "…, mientras que el analista advirtió …"
+_CONTRAST = re.compile(r"(?:^|(?<=[\s,،，、]))(?:while|whereas|but|and|as|meanwhile|tandis que|alors que|mais|et|"
+                       r"mientras que|mientras|en tanto que|pero|y|enquanto|mas|e|mentre|ma|während|aber|und|doch|"
+                       r"а|тогда как|но|и|тоді як|але|і|zaś|natomiast|ale|a|i|فيما|بينما|في حين|و|בעוד|ואילו|אך|"
+                       r"ise|ancak|fakat|ve|sementara|sedangkan|namun|tetapi|dan|trong khi|còn|nhưng|và|而|但|同时)"
+                       r"(?=[\s,])", re.IGNORECASE)
+SECOND_VOICE_REACH = 50  # characters from the conjunction to the second voice's verb
+
+
+def _second_voice(text: str, lang: str, anchor: Hit, s0: int, s1: int, layers: _Layers,
+                  smentions: Sequence[Mention], sq: Sequence[tuple[int, int]]) -> tuple[int, Hit, bool] | None:
+    """A second voice after the first speaker's cue: a conjunction, a subject of its own (no government's,
+    or a state the first part does not name) and a speech verb of theirs ("X stressed …, while the UN
+    envoy said …", "…, but Lithuania's defence minister warned …"). Where the conjunction stands, the
+    verb, and whether the voice is a state's; None when there is none."""
+    for c in layers.cues:
+        if c.start <= anchor.end or c.start >= s1 or _inside(c.start, sq) or c.phrase.value not in ("say", "warn"):
+            continue
+        if any(h.phrase.value == "source" and h.start <= c.start < h.end for h in layers.mods):
+            continue  # "…, according to state television": where the words were reported
+        conj = max((m for m in _CONTRAST.finditer(text, max(anchor.end, c.start - SECOND_VOICE_REACH), c.start)),
+                   key=lambda m: m.start(), default=None)
+        if conj is None:
+            continue
+        # (the subject before the verb; in Arabic, verb first, right after it: "فيما قال المبعوث الأممي")
+        lo, hi = conj.end(), (min(s1, c.end + 30) if lang == "ar" else c.start)
+        if any(lo <= h.start < hi for h in layers.nongov) or any(
+                lo <= r.start < hi and _INTL_TITLE.search(text, max(lo, r.start - 30), r.start) is not None
+                for r in layers.roles):
+            return conj.start(), c, False
+        first = {m.country for m in smentions if s0 <= m.start < conj.start() and m.type in SPEAKER_TYPES}
+        if any(lo <= m.start < hi and m.country is not None and m.country not in first and m.type in SPEAKER_TYPES
+               for m in smentions):
+            return conj.start(), c, True
+    return None
 
 
 _HI_OBLIQUE = re.compile(r"\s*(?:से|को|में|पर|तक)(?!\w)")
