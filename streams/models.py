@@ -117,6 +117,11 @@ class Voice:
 # Government bodies that speak abroad: one of them threatening an answer needs no other state named
 # (statements._unplaced, rules.engine.min_targets)
 FOREIGN_FACING_BODIES = frozenset({"foreign_ministry", "defence_ministry"})
+# Offices that speak abroad by their nature: a bare "the ambassador", "the defence minister" threatening an
+# answer speaks for a state even where the text names none ("Der Botschafter warnte, … man werde darauf
+# angemessen antworten")
+FOREIGN_FACING_ROLES = frozenset({"ambassador", "un_ambassador", "foreign_minister", "deputy_foreign_minister",
+                                  "foreign_ministry_spokesperson", "defence_minister", "defence_ministry_spokesperson"})
 
 
 @dataclass(slots=True)

@@ -21,6 +21,7 @@ from typing import Any
 from streams import timestamps
 from streams.models import (
     FOREIGN_FACING_BODIES,
+    FOREIGN_FACING_ROLES,
     Alert,
     AlertSpeaker,
     Evidence,
@@ -234,8 +235,9 @@ def min_targets(rule: Rule, st: Statement) -> int:
     # (a foreign or defence ministry speaks abroad: "the defence ministry warned that any incursion into
     # its airspace would be met with force" needs no state named)
     # its answer, not a claim about a red line or escalation ("the new missiles do not cross any red lines")
-    abroad = st.speaker is not None and st.speaker.kind == "body" and st.speaker.role in FOREIGN_FACING_BODIES and \
-        not _THREATENED_ANSWERS.isdisjoint(st.terms)
+    abroad = st.speaker is not None and ((st.speaker.kind == "body" and st.speaker.role in FOREIGN_FACING_BODIES)
+                                         or (st.speaker.kind == "person" and st.speaker.role in FOREIGN_FACING_ROLES)) \
+        and not _THREATENED_ANSWERS.isdisjoint(st.terms)
     return max(rule.min_targets, 1) if unplaced and not abroad else rule.min_targets
 
 

@@ -16,7 +16,16 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from streams.models import FOREIGN_FACING_BODIES, CleanArticle, Mention, Span, Speaker, Statement, Voice
+from streams.models import (
+    FOREIGN_FACING_BODIES,
+    FOREIGN_FACING_ROLES,
+    CleanArticle,
+    Mention,
+    Span,
+    Speaker,
+    Statement,
+    Voice,
+)
 from streams.tagging.kb import KnowledgeBase
 from streams.tagging.matcher import Hit, Phrase, longest_first
 from streams.tagging.possession import foreign_owned
@@ -3492,6 +3501,7 @@ _HARSH = frozenset({"retaliation", "grave_consequences", "red_line", "escalation
 _UNPLACED_TERMS = frozenset({*_ANSWERS, "red_line"})
 
 
+
 def _first_named(mentions: Sequence[Mention], sentence_hits: dict[int, list[Hit]],
                  qspans: Sequence[tuple[int, int]], end: int) -> int:
     """Where the text first names somebody outside quotes (a person or a non-government voice)."""
@@ -3518,8 +3528,9 @@ def _unplaced(text: str, sents: Sequence[Span], a: int, b: int, role: Hit | None
     state or alliance."""
     if first_named() < max(s.cue_start for s in run):
         return False  # (so only the start of a text gets this far: the scans below stay short)
-    if role is not None and role.phrase.layer == "bare_body" and role.phrase.value in FOREIGN_FACING_BODIES and \
-            classes & _UNPLACED_TERMS and classes & _SECURITY_TERMS:
+    if role is not None and classes & _UNPLACED_TERMS and classes & _SECURITY_TERMS and (
+            (role.phrase.layer == "bare_body" and role.phrase.value in FOREIGN_FACING_BODIES)
+            or (role.phrase.layer == "role" and role.phrase.value in FOREIGN_FACING_ROLES)):
         # "The defence ministry warned that any incursion into its airspace would be met with a military
         # response": a foreign or defence ministry threatening an answer speaks abroad, state named or not
         return _TITLE_OWNER.match(text, role.end) is None
@@ -3611,7 +3622,7 @@ def _unnamed_speakers(statements: list[Statement], article: CleanArticle, mentio
             titles = [h for h in sentence_hits.get(s.sentence, ()) if h.phrase.layer == "role"
                       and not _inside(h.start, sq) and _bare_title(text, h)]
             if titles:
-                role = min(titles, key=lambda h: h.start)
+                role = min(titles, key=lambda h: (h.start, h.start - h.end))  # ("Ministr obrany", not "Ministr")
                 break
         if role is not None:
             if role.phrase.value in _OFFICE_FREE or _INTL_OWNER.search(text, max(0, role.start - 16), role.start) \
