@@ -437,6 +437,7 @@ V2_SUBJECT_REACH = 70  # characters from the start of a sentence opened by a phr
 # What opens a clause as a phrase that is not its subject: a preposition or adverb first, or a
 # phrase closed by a comma right before the verb ("Før X' uttalelser, sa …"). "Die Hamas drohte
 # Israel" opens with its subject, whatever the knowledge base knows of it.
+_COMMA_END = re.compile(r",\s*$")
 _V2_AUX = re.compile(r"(?<!\w)(?:hat|haben|hatte|hatten|habe|hätte|hätten|ist|sind|war|waren|har|hade|ha)\s",
                      re.IGNORECASE)
 _V2_OPENER = re.compile(
@@ -780,13 +781,14 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             if opener is not None:
                 speaker = speaker_of(opener, kb)
                 content = [*sq, (anchor.start, s1)]
-        speaker = _known_surname(speaker, mentions, s0, kb, text, s1)
+        speaker = _known_surname(speaker, mentions, s0, kb, text, s1, article.language)
         if speaker is None:
             # "Ali warned Caracas …" after "Guyana's President Irfaan Ali": a family name alone opening the
             # sentence, of a person named before (one capitalised word is no name of its own: _bare_name)
             word = text[s0:anchor.start].strip(" \t\"“”«»„")
             if word[:1].isupper() and word.isalpha() and " " not in word:
-                named = _known_surname(Speaker(word, "person", None, None, None, None, False), mentions, s0, kb)
+                named = _known_surname(Speaker(word, "person", None, None, None, None, False), mentions, s0, kb,
+                                       lang=article.language)
                 speaker = named if named is not None and (named.entity_id or named.country) else None
         if article.language == "tr" and _TR_ADNOMINAL.search(text, anchor.start, anchor.end):
             # '"…" diyen Belarus Devlet Başkanı Lukaşenko, …': the participle's subject is the name after it
@@ -814,7 +816,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             if article.language == "ar" and _AR_PARTICIPLE.fullmatch(text, later.start, later.end):
                 continue  # "وقال إن …، محذراً واشنطن": the participle's subject is the verb's; who follows is warned
             speaker, more = _speaker(text, article.language, s0, s1, later, best, free, sq, layers, kb)
-            speaker = _known_surname(speaker, mentions, s0, kb, text, s1)
+            speaker = _known_surname(speaker, mentions, s0, kb, text, s1, article.language)
             content += more
         speaker = _own_subject(speaker, text, article.language, anchor, best, free, sq, kb)
         speaker = _media_source(speaker, text, anchor, layers, sq, s1)
@@ -1688,7 +1690,9 @@ _INTRO = re.compile(r"(?<!\w)(?:in|on|dans|en|em|con|nel|nella|in einer|in einem
                     r"\s*$", re.IGNORECASE)
 
 
-_INTRO_LEAD = re.compile(r"(?:in|on|dans|en|em|con|nel|nella|dalam|trong|w|we|в|во|у)\s", re.IGNORECASE)
+# (Hebrew writes "in" onto the noun: "במסיבת עיתונאים", "בהודעה", "בראיון"; Arabic "في" stands apart)
+_INTRO_LEAD = re.compile(r"(?:in|on|dans|en|em|con|nel|nella|dalam|trong|w|we|в|во|у|في)\s|ב(?=[\u05d0-\u05ea])",
+                         re.IGNORECASE)
 
 
 def _according_first(text: str, lang: str, cue: Hit, nxt: Hit, mentions: list[Mention], idx: list[int]) -> bool:
@@ -1705,7 +1709,8 @@ def _introductory(text: str, s0: int, cue: Hit, nxt: Hit) -> bool:
     pernyataan, …", "В заявлении …,"): a preposition before it, a comma between it and the next cue;
     or a source clause that opens the sentence ("Wie staatliche Medien berichteten, warnte …", "As
     state media reported, …", "Как сообщили СМИ, …")."""
-    lead = _INTRO_LEAD.match(text, cue.start, cue.end) is not None  # the cue phrase "In a statement" itself
+    # the cue phrase "In a statement" itself, opening the sentence ("במסיבת עיתונאים עם …, אמר")
+    lead = _INTRO_LEAD.match(text, cue.start, cue.end) is not None and not text[s0:cue.start].strip(" \t\"“”«»„")
     return (lead or _INTRO.search(text, max(s0, cue.start - 16), cue.start) is not None
             or _SOURCE_CLAUSE.match(text, s0) is not None) and "," in text[cue.end:nxt.start]
 
@@ -2086,6 +2091,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
           and not (lang in _DATIVE_END and text[h.start:h.end].endswith(_DATIVE_END[lang]))
           # Hindi marks case after the noun: "पत्रकारों से बात करते हुए" (talking to journalists) is no subject
           and not (lang == "hi" and _HI_OBLIQUE.match(text, h.end) is not None)
+          # Turkish: "Bir gazetecinin … sorusu üzerine" (upon a journalist's question): a case suffix, no subject
+          and not (lang == "tr" and _TR_OBLIQUE.search(text, h.start, h.end) is not None)
           and not (lang == "de" and _DE_PLACE.search(text, max(s0, h.start - 40), h.start))]
     if lang in _TOPIC:  # "기자들에게" (to reporters), "記者団に": a noun with no subject particle is no subject
         ng = [h for h in ng if h.start >= anchor.start or (
@@ -2140,6 +2147,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # (a cue that holds its pronoun subject, "Ông nhấn mạnh", has its subject: what follows is no subject)
     opening = opening and not _PRONOUN_CUE_LEAD.match(text, anchor.start, anchor.end)
     inverted = source or ((tag or opening) and lang not in _TOPIC)
+    if lang == "he" and not inverted and not antecedent and _COMMA_END.search(text, s0, anchor.start) and \
+            any(m.start - anchor.end <= V2_REACH for m in after):
+        inverted = True  # "במסיבת עיתונאים עם עמיתו …, אמר שר החוץ …": after a fronted phrase the verb comes first
     if lang in _V2 and not inverted and not antecedent and _V2_OPENER.match(text, clause, anchor.start) and \
             not [m for m in before if m.start >= clause and not _after_preposition(text, m)] and \
             any(m.start - anchor.end <= V2_REACH for m in after):
@@ -2468,6 +2478,8 @@ def _second_voice(text: str, lang: str, anchor: Hit, s0: int, s1: int, layers: _
     return None
 
 
+# the genitive and dative (not the ablative: "bakanlarından biri" is one of them)
+_TR_OBLIQUE = re.compile(r"(?:n[ıiuü]n|l[ae]r[ıi]n|l[ae]r[ae])$")
 _HI_OBLIQUE = re.compile(r"\s*(?:से|को|में|पर|तक)(?!\w)")
 _ZH_AND = re.compile(r"[，,]\s*(?:并|並|并且|並且|同时|同時|随后|隨後|还|還)\s*$")
 
@@ -2808,7 +2820,7 @@ _HONORIFIC_LEAD = re.compile(r"^(?:Ông|Bà|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau|M\.|Mme
 
 
 def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int, kb: KnowledgeBase,
-                   text: str = "", end: int = 0) -> Speaker | None:
+                   text: str = "", end: int = 0, lang: str = "") -> Speaker | None:
     """An unknown one-word name that is the family name of a person named earlier in the article
     ("… Kim Yo Jong …" then "kata Kim", "Lin Jian" then "afirmó Lin") is that person."""
     if speaker is None or speaker.kind != "person" or speaker.entity_id is not None:
@@ -2817,6 +2829,8 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
     name = _HONORIFIC_LEAD.sub("", speaker.name).rstrip(".")
     if " " in name or not name:
         return speaker
+    if lang in _TAG_PRONOUN and _TAG_PRONOUN[lang].fullmatch(name):
+        return None  # Norwegian "Han la til" is "he added", not Han Zheng: a pronoun, whose antecedent speaks
     for m in reversed([m for m in mentions if m.start < before and m.type == "person"]):
         for parts in (m.name.split(), m.text.split()):
             if len(parts) > 1 and name in (parts[0], parts[-1]):
