@@ -1396,6 +1396,9 @@ def _bare_body_speaker(h: Hit, text: str, sents: Sequence[Span], si: int, out: S
 OWN_REACH = 16  # characters between a title and a state that qualifies it ("spokesperson of the Russian …")
 
 
+_TOPIC_PARTICLES = frozenset("はが는은이가")
+
+
 def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[tuple[int, int]],
                  sents: Sequence[Span], si: int,
                  out: Sequence[Statement], mentions: list[Mention], sentence_mentions: dict[int, list[int]],
@@ -1409,7 +1412,9 @@ def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[
     own = [m for i in sentence_mentions.get(si, ()) if s0 <= (m := mentions[i]).start < anchor.start
            and m.type in ("body", "country", "city") and not _inside(m.start, sq)
            # (in the title's own phrase, not a state the words name: "報道官はまた、米国が…")
-           and (0 <= t.start - m.end <= OWN_REACH or 0 <= m.start - t.end <= OWN_REACH)
+           and (0 <= t.start - m.end <= OWN_REACH or (0 <= m.start - t.end <= OWN_REACH
+                                                       # (not past the topic's particle: "報道官は日本側に")
+                                                       and text[t.end:t.end + 1] not in _TOPIC_PARTICLES))
            and not _PUNCT.search(text, min(m.end, t.end), max(m.start, t.start))]
     if own:
         return None  # "the Russian spokesperson": a state of its own
