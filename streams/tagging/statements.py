@@ -1009,7 +1009,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     for st in out:
         if day:
             _date_check(st, kb, day)
-        st.speaker = _still_former(st.speaker, mentions, article.sentences[st.sentence].start, text)
+        st.speaker = _named_in_full(st, mentions, text, kb)
+        st.speaker = _still_former(st.speaker, mentions, text, kb)
     return out
 
 
@@ -2811,14 +2812,33 @@ def _introduced_former(text: str, m: Mention) -> bool:
     return f is not None and not _SENTENCE_END.search(text, f.end(), m.start)
 
 
-def _still_former(speaker: Speaker | None, mentions: list[Mention], before: int, text: str) -> Speaker | None:
-    """A known official whom the article introduced as a former one ("Former defence minister Ben
-    Wallace spoke …" then '"…," Wallace said') speaks out of office in later sentences too."""
+def _still_former(speaker: Speaker | None, mentions: list[Mention], text: str, kb: KnowledgeBase) -> Speaker | None:
+    """A known official whom the article calls a former one anywhere ("Former defence minister Ben
+    Wallace spoke …" then '"…," Wallace said'; a headline "Conte: …" over "ex premier Giuseppe Conte")
+    speaks out of office throughout: one article, one person."""
     if speaker is None or not speaker.government or speaker.kind != "person" or speaker.entity_id is None:
         return speaker
-    if any(m.entity_id == speaker.entity_id and m.start < before and _introduced_former(text, m) for m in mentions):
+    ent = kb.entities.get(speaker.entity_id)
+    if ent is not None and any(end is None for _, _, end in ent.offices):
+        return speaker  # "Former Russian President Dmitry Medvedev": he holds another office now
+    if any(m.entity_id == speaker.entity_id and _introduced_former(text, m) for m in mentions):
         return Speaker(speaker.name, "person", None, None, None, None, False)
     return speaker
+
+
+def _named_in_full(st: Statement, mentions: list[Mention], text: str, kb: KnowledgeBase) -> Speaker | None:
+    """A state whose name is a person's family name that the article gives in full elsewhere (a headline
+    "Türk advierte …" over "el alto comisionado de la ONU, Volker Türk") is that person."""
+    sp = st.speaker
+    if sp is None or sp.kind != "country":
+        return sp
+    word = next((mentions[i].text for i in st.mentions if mentions[i].type == "country"
+                 and mentions[i].entity_id == sp.entity_id and " " not in mentions[i].text), None)
+    if word is None:
+        return sp
+    person = next((m for m in mentions if m.type == "person" and len(m.text.split()) > 1
+                   and m.text.split()[-1] == word), None)
+    return speaker_of(person, kb) if person is not None else sp
 
 
 _HONORIFIC_LEAD = re.compile(r"^(?:Ông|Bà|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau|M\.|Mme|Sr\.|Sra\.|Pak|Bu)\s+")
