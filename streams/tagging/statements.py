@@ -437,6 +437,8 @@ V2_SUBJECT_REACH = 70  # characters from the start of a sentence opened by a phr
 # What opens a clause as a phrase that is not its subject: a preposition or adverb first, or a
 # phrase closed by a comma right before the verb ("Før X' uttalelser, sa …"). "Die Hamas drohte
 # Israel" opens with its subject, whatever the knowledge base knows of it.
+_EN_PASSIVE_AUX = re.compile(r"\b(?:be|been|being|is|are|was|were)\s+$", re.IGNORECASE)
+APPOSED_TAG_REACH = 40  # characters after the verb of a closing tag ("told the newspaper on Monday.")
 _COMMA_END = re.compile(r",\s*$")
 _V2_AUX = re.compile(r"(?<!\w)(?:hat|haben|hatte|hatten|habe|hätte|hätten|ist|sind|war|waren|har|hade|ha)\s",
                      re.IGNORECASE)
@@ -723,6 +725,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         outside = [c for c in scues if not _inside(c.start, sq)]
         # "Taiwan will pay a heavy price …, X warned": whoever undergoes a threat is not its speaker
         outside = [c for c in outside if not _suffers(text, article.language, c)] or outside
+        # "would be answered militarily": a speech verb in the passive is what is done, not who speaks
+        outside = [c for c in outside if not (article.language == "en" and c.phrase.value == "say" and
+                                              _EN_PASSIVE_AUX.search(text, max(0, c.start - 8), c.start))] or outside
         anchor = (outside or scues)[0]
         if len(outside) > 1 and (_introductory(text, s0, outside[0], outside[1]) or _according_first(
                 text, article.language, outside[0], outside[1], mentions, sentence_mentions.get(si, []))):
@@ -2063,6 +2068,14 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         # German, Turkish, Japanese, Korean end clauses with the verb and put the subject first
         # ("Putin, NATO'nun … belirterek"); "Deutschland, Frankreich und …" is a list
         tail = []
+    if not tail and comma > clause and lang != "de" and lang not in VERB_FINAL and \
+            any(m.end in (comma, comma - 1) and m.type == "person" for m in before) and \
+            len(text[anchor.end:s1].strip()) <= APPOSED_TAG_REACH and not _THAT_BEFORE.search(text, anchor.end, s1):
+        # "…, Russia's ambassador in Copenhagen, Vladimir Barbin, told the newspaper.": a closing tag whose
+        # subject is a title and a name set off by commas
+        pc = text.rfind(",", clause, comma)
+        if pc > clause:
+            tail = [m for m in before if m.start > pc]
     topic: int | None = None  # (Japanese, Korean: where the sentence's topic ends)
     if lang in _TOPIC:  # Japanese, Korean: the subject carries は/が, 은/는/이/가; "…に対し" is no subject
         # after the whole name and title ("조태열 외교부 장관은", "ペスコフ報道官は")
