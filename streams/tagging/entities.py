@@ -159,6 +159,9 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             continue
         if ent.type == "country" and _given_name(text, hit, hit_starts, lead_ends):
             continue
+        if ent.type == "body" and any(n.start == hit.start and n.end == hit.end and n.phrase.lang != hit.phrase.lang
+                                      for n in nongov):
+            continue  # Swedish "MSB" (civil protection) is not Turkey's "MSB": the article's language says so
         plain.append(_mention(ent, hit.start, hit.end, text,
                               role="capital" if ent.id in kb.capitals
                               else "region" if ent.id.startswith("region:") else None))

@@ -2262,6 +2262,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             # "according to Russian media", "…, said Chinese analysts": the state qualifies the noun
             subject = ng_after[0]
     elif ng_before and (chosen is None or chosen.start > anchor.end or ng_before[-1].start < chosen.start
+                        # (a state outside the cue's clause: "Georgien: Proteste gehen weiter – Opposition warnt")
+                        or chosen.start < clause
                         or (chosen.type in ("country", "organization", "city", "body")
                             and any(_qualifies(text, chosen, h) for h in ng_before))
                         # "Russia will respond …, an analyst said": the noun after the last comma (not in
