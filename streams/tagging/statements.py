@@ -626,6 +626,11 @@ def _transcript(out: list[Statement], text: str, sents: Sequence[Span], mentions
             if not own and not (named and labelled is None and not voice.government):
                 # (an answer labelled with a name the knowledge base lacks keeps what its words say: "Багаї: …")
                 st.speaker = voiced
+            if st.quote is None:  # an answer is the speaker's own words, as a quote is
+                a = label.end() if label is not None else begin
+                b = text.find("\n", a, end)
+                b = end if b < 0 else b
+                st.quote, st.quote_start, st.quote_end = text[a:b], a, b
         kept.append(st)
     return kept
 
@@ -708,10 +713,10 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         s0, s1 = sent.start, sent.end
         shits = own_hits[si]
         if si not in has_cue:
-            if prev is not None and prev.sentence == si - 1 and (_continues_quote(text, s0, s1, qspans) or
-                                                                _reports_on(text, article.language, prev, s0, s1) or
-                                                                _answer_goes_on(text, article.sentences[si - 1].start,
-                                                                                s0)):
+            # (the statement reaches the sentence before, extended or not: an answer of three sentences)
+            if prev is not None and (prev.sentence == si - 1 or prev.end >= article.sentences[si - 1].end) and \
+                    (_continues_quote(text, s0, s1, qspans) or _reports_on(text, article.language, prev, s0, s1)
+                     or _answer_goes_on(text, article.sentences[si - 1].start, s0)):
                 # '"…," he said. "Our response will be swift."': the quote goes on.
                 _extend(prev, text, split.of(si, shits), si, s1, sentence_mentions.get(si, []))
             continue
