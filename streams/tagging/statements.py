@@ -1016,11 +1016,17 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb, bare_of)
     _merge_speakers(out, kb)
     day = (article.published_at or "")[:10]  # no date (an undated excerpt): no check
+    # (once per article: which people it calls former, and the family names of those it gives in full)
+    called_former = {m.entity_id for m in mentions if m.type == "person" and _introduced_former(text, m)}
+    family: dict[str, Mention] = {}
+    for m in mentions:
+        if m.type == "person" and len(words := m.text.split()) > 1:
+            family.setdefault(words[-1], m)
     for st in out:
         if day:
             _date_check(st, kb, day)
-        st.speaker = _named_in_full(st, mentions, text, kb)
-        st.speaker = _still_former(st.speaker, mentions, text, kb)
+        st.speaker = _named_in_full(st, mentions, family, kb)
+        st.speaker = _still_former(st.speaker, called_former, kb)
     return out
 
 
@@ -2832,7 +2838,7 @@ def _introduced_former(text: str, m: Mention) -> bool:
     return f is not None and not _SENTENCE_END.search(text, f.end(), m.start)
 
 
-def _still_former(speaker: Speaker | None, mentions: list[Mention], text: str, kb: KnowledgeBase) -> Speaker | None:
+def _still_former(speaker: Speaker | None, former: set[str], kb: KnowledgeBase) -> Speaker | None:
     """A known official whom the article calls a former one anywhere ("Former defence minister Ben
     Wallace spoke …" then '"…," Wallace said'; a headline "Conte: …" over "ex premier Giuseppe Conte")
     speaks out of office throughout: one article, one person."""
@@ -2841,12 +2847,13 @@ def _still_former(speaker: Speaker | None, mentions: list[Mention], text: str, k
     ent = kb.entities.get(speaker.entity_id)
     if ent is not None and any(end is None for _, _, end in ent.offices):
         return speaker  # "Former Russian President Dmitry Medvedev": he holds another office now
-    if any(m.entity_id == speaker.entity_id and _introduced_former(text, m) for m in mentions):
+    if speaker.entity_id in former:
         return Speaker(speaker.name, "person", None, None, None, None, False)
     return speaker
 
 
-def _named_in_full(st: Statement, mentions: list[Mention], text: str, kb: KnowledgeBase) -> Speaker | None:
+def _named_in_full(st: Statement, mentions: list[Mention], family: dict[str, Mention],
+                   kb: KnowledgeBase) -> Speaker | None:
     """A state whose name is a person's family name that the article gives in full elsewhere (a headline
     "Türk advierte …" over "el alto comisionado de la ONU, Volker Türk") is that person."""
     sp = st.speaker
@@ -2856,8 +2863,7 @@ def _named_in_full(st: Statement, mentions: list[Mention], text: str, kb: Knowle
                  and mentions[i].entity_id == sp.entity_id and " " not in mentions[i].text), None)
     if word is None:
         return sp
-    person = next((m for m in mentions if m.type == "person" and len(m.text.split()) > 1
-                   and m.text.split()[-1] == word), None)
+    person = family.get(word)
     return speaker_of(person, kb) if person is not None else sp
 
 

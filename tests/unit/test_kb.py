@@ -260,7 +260,7 @@ def _speaker_ids(kb: KnowledgeBase, text: str, lang: str) -> set[str]:
 
 @pytest.mark.parametrize(("text", "lang", "eid"), [
     ("Hier, ông Lavrov a fait une déclaration.", "vi", "p:ru:sergey-lavrov"),
-    ("Tại cuộc họp, ông Vương phát biểu.", "vi", "p:cn:wang-yi"),
+    ("Tại cuộc họp, ông Tập phát biểu.", "vi", "p:cn:xi-jinping"),
     ("Le matin, г-н Лавров ответил.", "ru", "p:ru:sergey-lavrov"),
     ("朝の会見で岸防衛相は述べた。", "ja", "p:jp:nobuo-kishi"),
     ("오늘 윤 대통령은 말했다.", "ko", "p:kr:yoon-suk-yeol"),
