@@ -62,6 +62,7 @@ _OWNER_FIRST = frozenset({"tr", "ja", "ko"})
 _JA_OWNER = re.compile(r"の[\u30a0-\u30ff・]{0,12}")  # "の" and perhaps a name in katakana
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _OF_STATE = re.compile(r"\s+of\s+(?:the\s+)?")  # a state named after a titled name
+_SUBJECT_COMMA = frozenset({"tr"})  # languages whose subject a comma closes: no apposed name after a title
 _STATIONED = ("驻", "駐")  # "stationed in": the host country of an envoy follows
 
 
@@ -355,6 +356,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
                 known.role = role
             continue
         span = _unknown_name(text, pos)
+        if span is not None and hit.phrase.lang in _SUBJECT_COMMA and "," in text[pos:span[0]]:
+            span = None  # Turkish sets its subject off with a comma: "Başbakan, Ulusal Güvenlik Komitesinin …"
         if span is None:
             if country is not None and not any(x.start < hit.end and hit.start < x.end and x.type == "person"
                                                for x in overlapping(hit.start, hit.end)):
