@@ -1723,7 +1723,23 @@ def _according_first(text: str, lang: str, cue: Hit, nxt: Hit, mentions: list[Me
     acc, topic = _ACCORDING.get(lang), _TOPIC.get(lang)
     if acc is None or topic is None or acc.search(text, max(0, cue.start - 1), cue.end) is None:
         return False
-    return any(cue.end <= mentions[i].start < nxt.start and topic.match(text, mentions[i].end) for i in idx)
+    # (perhaps after the name's title: "北朝鮮の金正恩総書記は", "국방성 대변인은")
+    return any(cue.end <= mentions[i].start < nxt.start and any(
+        topic.match(text, e) for e in _title_ends(text, mentions[i].end)) for i in idx)
+
+
+_TITLE_CHAR = re.compile(r"[\u30a0-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _title_ends(text: str, end: int) -> list[int]:
+    """Where a CJK title of up to six characters after a name may end (the name's end included)."""
+    out = [end]
+    pos = end + 1 if text[end:end + 1] == " " else end
+    for k in range(pos, min(len(text), pos + 6)):
+        if not _TITLE_CHAR.match(text, k):
+            break
+        out.append(k + 1)
+    return out
 
 
 def _introductory(text: str, s0: int, cue: Hit, nxt: Hit) -> bool:
