@@ -438,6 +438,10 @@ V2_SUBJECT_REACH = 70  # characters from the start of a sentence opened by a phr
 # phrase closed by a comma right before the verb ("Før X' uttalelser, sa …"). "Die Hamas drohte
 # Israel" opens with its subject, whatever the knowledge base knows of it.
 _EN_PASSIVE_AUX = re.compile(r"\b(?:be|been|being|is|are|was|were)\s+$", re.IGNORECASE)
+# where the words of a closing tag were written, after its verb: "…, говорится в документе."
+_TAG_OBJECT = re.compile(r"\s*(?:в|у|w|v|в)?\s*(?:документе|заявлении|сообщении|коммюнике|письме|тексте|документі|"
+                         r"заяві|повідомленні|листі|dokumencie|oświadczeniu|komunikacie|liście|dokumentu|prohlášení|"
+                         r"документа|изявлението|съобщението)\s*[.!?…]?\s*", re.IGNORECASE)
 APPOSED_TAG_REACH = 40  # characters after the verb of a closing tag ("told the newspaper on Monday.")
 _COMMA_END = re.compile(r",\s*$")
 _V2_AUX = re.compile(r"(?<!\w)(?:hat|haben|hatte|hatten|habe|hätte|hätten|ist|sind|war|waren|har|hade|ha)\s",
@@ -2264,7 +2268,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             # comes first
             content.append((clause, anchor.start))
         # ("…, a statement from his office said.": a speech verb after the cue closes the sentence)
-        if tail or inverted or (comma >= 0 and (not _WORD.search(text, anchor.end, s1) or any(
+        if tail or inverted or (comma >= 0 and (not _WORD.search(text, anchor.end, s1)
+                                                or _TAG_OBJECT.fullmatch(text, anchor.end, s1) is not None or any(
                 c.start >= anchor.end and c.phrase.value == "say" and not _WORD.search(text, c.end, s1)
                 for c in layers.cues))):
             # (and "China will take …, a defence ministry spokesman said.": a verb that ends its
