@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from streams import stages
 from streams.models import Alert, Speaker
 from streams.pipeline import Pipeline, Result
@@ -28,3 +30,14 @@ def alerts(pipeline: Pipeline, body: str, lang: str) -> list[Alert]:
 def alerting(pipeline: Pipeline, body: str, lang: str) -> set[str | None]:
     """The speakers' countries of the per-statement alerts (None: an official of no known state)."""
     return {a.speaker.country for a in alerts(pipeline, body, lang)}
+
+
+def strings(node: Any) -> list[str]:
+    """Every string in a loaded YAML or JSON tree (a language file's phrases), in order."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in strings(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in strings(v)]
+    return []

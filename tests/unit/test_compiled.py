@@ -24,6 +24,7 @@ import streams.tagging
 from streams.languages import LANGUAGES
 from streams.tagging import _mypyc
 from tests.unit.compiled_dump import compare
+from tests.unit.speech import strings
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 SENTENCES = FIXTURES / "detection" / "sentences.jsonl"
@@ -44,16 +45,6 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
 
 
-def _strings(node: Any) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for v in node.values() for s in _strings(v)]
-    if isinstance(node, list):
-        return [s for v in node for s in _strings(v)]
-    return []
-
-
 @cache
 def _lexicon(lang: str) -> list[str]:
     """The phrases one language file knows (cues, terms, titles, bodies), "{c}" as a country."""
@@ -62,7 +53,7 @@ def _lexicon(lang: str) -> list[str]:
         return []
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [s.replace("{c}", " ").replace("…", " ") for k, v in data.items() if k not in ("language", "version")
-            for s in _strings(v)]
+            for s in strings(v)]
 
 
 def generated(sentences: list[dict[str, Any]], feed: list[dict[str, Any]], n: int, seed: int) -> list[dict[str, Any]]:

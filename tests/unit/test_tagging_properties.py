@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -18,19 +17,10 @@ from streams.errors import InvalidRecord
 from streams.languages import LANGUAGES
 from streams.models import RawArticle
 from streams.pipeline import Pipeline
+from tests.unit.speech import strings
 
 DATA = Path(__file__).parents[2] / "streams" / "tagging" / "data" / "languages"
 PUNCT = ['"', "«", "»", "„", "“", "”", "「", "」", ",", ".", ":", " – ", "\n", "(", ")", "、", "。", "，", "'s", "؟"]
-
-
-def _strings(node: Any) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for v in node.values() for s in _strings(v)]
-    if isinstance(node, list):
-        return [s for v in node for s in _strings(v)]
-    return []
 
 
 SPEAKERS = ("roles", "roles_with_country", "bodies", "fixed_bodies", "nongov", "capitals")
@@ -43,10 +33,10 @@ def _vocabulary(lang: str, sections: tuple[str, ...]) -> tuple[str, ...]:
     if not path.exists():
         return ()
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    states = _strings(doc.get("countries") or {})[:60] or ["Russia", "China"]
+    states = strings(doc.get("countries") or {})[:60] or ["Russia", "China"]
     words: list[str] = []
     for section in sections:
-        for phrase in _strings(doc.get(section) or {}):
+        for phrase in strings(doc.get(section) or {}):
             if "{c}" in phrase:
                 phrase = phrase.replace("{c}", states[len(phrase) % len(states)])
             words.append(phrase.rstrip("*"))
