@@ -437,6 +437,8 @@ V2_SUBJECT_REACH = 70  # characters from the start of a sentence opened by a phr
 # What opens a clause as a phrase that is not its subject: a preposition or adverb first, or a
 # phrase closed by a comma right before the verb ("Før X' uttalelser, sa …"). "Die Hamas drohte
 # Israel" opens with its subject, whatever the knowledge base knows of it.
+_WITHOUT = re.compile(r"(?<!\w)(?:without|sans|sin|sem|senza|ohne|без|bez|tanpa|utan|uten)\s+(?:\w+\s+)?$",
+                      re.IGNORECASE)
 _EN_PASSIVE_AUX = re.compile(r"\b(?:be|been|being|is|are|was|were)\s+$", re.IGNORECASE)
 # where the words of a closing tag were written, after its verb: "…, говорится в документе."
 _TAG_OBJECT = re.compile(r"\s*(?:в|у|w|v|в)?\s*(?:документе|заявлении|сообщении|коммюнике|письме|тексте|документі|"
@@ -729,6 +731,10 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             continue
         layers = split.of(si, shits)
         scues = layers.cues
+        if len(scues) > 1:
+            # "shot down without prior warning": a warning not given is the manner of an act, no cue
+            scues = [c for c in scues if not (c.phrase.value == "warn" and _WITHOUT.search(
+                text, max(0, c.start - 24), c.start))] or scues
         # (qspans are in order and do not overlap: those of this sentence are one run of them)
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans[bisect_right(qends, s0):bisect_left(qstarts, s1)]]
         outside = [c for c in scues if not _inside(c.start, sq)]
@@ -1135,7 +1141,9 @@ _YEAR_OPENER = {
     "sv": r"år|redan år|under|redan", "no": r"i|allerede i|allerede", "hu": r"már",
     "ar": r"في|وفي|في عام|وفي عام|في العام|عام", "he": r"בשנת|ב-|ב|כבר בשנת|עוד בשנת",
 }
-_YEAR_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:{v})\s+(?:\d{{1,2}}\.?\s+)?(?:[^\W\d]+\s+)?(\d{{4}})(?!\d)", re.IGNORECASE)
+# (a day and a month may stand before the year: "En abril de 1982", "In October of 1962", "Em 3 de maio de 1995")
+_YEAR_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:{v})\s+(?:\d{{1,2}}\.?\s+)?(?:(?:de|of|del)\s+)?(?:[^\W\d]+\s+)?"
+                          rf"(?:(?:de|of|del)\s+)?(\d{{4}})(?!\d)", re.IGNORECASE)
             for k, v in _YEAR_OPENER.items()}
 _YEAR_RE.update({k: re.compile(r"[\s\"“”「『]*(\d{4})\s*[年년]") for k in ("ja", "zh", "ko")})
 _YEAR_RE["tr"] = re.compile(r"[\s\"“”]*(\d{4})(?:['’](?:de|da|te|ta)| yılında)")
@@ -2174,6 +2182,11 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         pc = text.rfind(",", s0, comma)
         apposition = pc >= 0 and _APPOSED_ONLY.fullmatch(text, pc + 1, comma) is not None and \
             any(h.end <= pc for h in layers.roles)
+        # "Lavrov, the foreign minister, said Washington …": a name opening the sentence, its title set off
+        # by commas after it
+        apposition = apposition or (pc >= 0 and any(m.end in (pc, pc - 1) and m.type in ("person", "body")
+                                                    and not text[s0:m.start].strip(" \t\"“”«»„") for m in before)
+                                    and any(pc < h.start and h.end in (comma, comma - 1) for h in layers.roles))
     # '…, he added.', '…, ia menambahkan.': a subject pronoun between the comma and the cue is the tag's
     gap = text[comma + 1:anchor.start].strip(" \t\"“”«»„—–-") if comma >= 0 else ""
     # (a comma right after the verb opens what was said: "X warnte, deutsche Lieferungen würden …")
@@ -2287,7 +2300,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         ng_before = [h for h in ng_before if h.start > comma]
     subject = None
     # "…, a déclaré un analyste.", "…, kata seorang analis.": a sentence-final tag after a comma
-    final_tag = 0 <= comma and s1 - comma <= TAG_REACH and chosen is not None and chosen.start < comma
+    final_tag = 0 <= comma and s1 - comma <= TAG_REACH and chosen is not None and chosen.start < comma and \
+        not apposition  # ("Israel Katz, the defence minister, said Hezbollah …": the comma closes a title)
     if ng_after and lang not in _TOPIC and (inverted or chosen is None or chosen.start > anchor.end or final_tag):
         if chosen is None or chosen.start < anchor.start or ng_after[0].start < chosen.start or \
                 (chosen.type in ("country", "organization", "city") and _qualifies(text, chosen, ng_after[0])):
