@@ -843,6 +843,17 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         if bare_body is not None:
             speaker = _bare_body_speaker(bare_body, text, article.sentences, si, out, mentions, sentence_mentions,
                                          sentence_hits, kb)
+        if speaker is not None and not speaker.government and any(
+                h.phrase.value == "source" and h.start <= anchor.start < h.end for h in layers.mods) and any(
+                s0 <= m.start and m.end <= anchor.start and m.type in ("person", "body") for m in free):
+            # "Ruský velvyslanec … podle ČTK uvedl, že …": the outlet cited between a subject and its verb
+            # reports them; the verb after it is theirs
+            verb = next((c for c in outside if c.start > anchor.end and c.phrase.value in ("say", "warn",
+                                                                                           "threaten")), None)
+            inner = _speaker(text, article.language, s0, s1, verb, best, free, sq, layers, kb)[0] \
+                if verb is not None else None
+            if inner is not None and inner.government:
+                speaker = inner
         if speaker is not None and not speaker.government and _MEDIA.search(speaker.name):
             # "La agencia KCNA informó de que el Ministerio … prometió …": an outlet reports whoever
             # opens the reported clause with a verb of their own
@@ -916,8 +927,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # sentence before, which holds no statement of its own
             speaker = _subject_before(text, article.sentences[si - 1], mentions, sentence_mentions.get(si - 1, []),
                                       sentence_hits.get(si - 1, []), kb, article.language)
-        if speaker is None and bare_body is None and si > 1 and \
-                not any(s0 <= h.start < anchor.start for h in layers.roles) and _pronoun_subject(text, s0, anchor, sq):
+        # ("According to him, …" as the second sentence: its pronoun reaches the first)
+        by_pronoun = speaker is None and bare_body is None and _pronoun_source(text, anchor, layers)
+        if speaker is None and bare_body is None and (si > 1 or (si == 1 and by_pronoun)) and \
+                not any(s0 <= h.start < anchor.start for h in layers.roles) and (
+                    by_pronoun or _pronoun_subject(text, s0, anchor, sq)):
             # "Lavrov met reporters. He gave no details. '…,' he added.", "또 '…'라고 경고했다": a pronoun or
             # an unexpressed subject takes the official named a few sentences before, not past anybody else
             speaker = _recent_speaker(text, article.sentences, si, out, mentions, sentence_mentions,
@@ -1153,6 +1167,9 @@ _YEAR_RE["vi"] = re.compile(r"[\s\"“”]*(?:nhìn lại lịch sử,?\s*)?(?:(
                             re.IGNORECASE)
 _YEAR_RE["he"] = re.compile(r"[\s\"“”]*(?:כבר |עוד )?(?:בשנת\s+|ב-?)(\d{4})(?!\d)")
 _YEAR_RE["hi"] = re.compile(r"[\s\"“”]*(?:साल\s+|वर्ष\s+)?(\d{4})\s+(?:में|के दौरान)")
+# (Swedish, Norwegian put the verb second: the year may open the sentence alone, "1962 hotade Moskva …")
+_YEAR_RE["sv"] = re.compile(r"[\s\"“”»]*(?:(?:år|redan år|under|redan)\s+)?(\d{4})\s+(?=[^\W\d])", re.IGNORECASE)
+_YEAR_RE["no"] = re.compile(r"[\s\"“”»]*(?:(?:i|allerede i|allerede)\s+)?(\d{4})\s+(?=[^\W\d])", re.IGNORECASE)
 _YEAR_RE["hu"] = re.compile(r"[\s\"“”„]*(?:már\s+)?(\d{4})-(?:ben|ban)(?!\w)", re.IGNORECASE)
 # (and a month or season before the year: "Im Oktober 1962", "Am 3. Mai 1985", "Bereits im Herbst 2014")
 _YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:bereits|schon)\s+)?(?:(?:im jahre?|im\s+[^\W\d]+|am\s+\d{1,2}\.\s*"
@@ -1891,8 +1908,11 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
     if chosen is None or chosen.type not in ("person", "body"):
         return None
     if chosen.type == "person" and chosen.via == "kb" and " " not in chosen.text.strip() and \
-            not _CJK.search(chosen.text):
-        return None  # a bare surname ("Morrison testified …") may be anybody of that name
+            not _CJK.search(chosen.text) and \
+            not any(h.phrase.layer == "role" and 0 <= chosen.start - h.end <= 1 for h in hits):
+        # a bare surname ("Morrison testified …") may be anybody of that name; not one after its
+        # title ("Prime Minister Netanyahu held talks …")
+        return None
     first = min(cands, key=lambda m: (m.start, -m.end))
     # Arabic puts the verb first ("التقى نائب وزير الخارجية …": met the deputy foreign minister …)
     verb = _AR_VERB_FIRST.match(text, sent.start, first.start)
@@ -2409,6 +2429,8 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
         a, b = m.span(1)
     if _CJK_CHAR.search(text, a, b):
         return None  # "NATO諸国は…": a capital letter in Chinese, Japanese or Korean text opens an acronym, not a name
+    if any(h.phrase.value == "source" and 0 <= a - h.end <= 1 for h in layers.mods):
+        return None  # "… podle ČTK uvedl": the outlet cited, not who speaks
     prev = _LAST_WORD.search(text, max(s0, a - 16), a)
     if prev is not None and prev.end() >= a - 1 and (_PREPOSITION.fullmatch(prev.group(1))
                                                       or _IN_PLACE.fullmatch(prev.group(1))):
