@@ -437,6 +437,7 @@ V2_SUBJECT_REACH = 70  # characters from the start of a sentence opened by a phr
 # What opens a clause as a phrase that is not its subject: a preposition or adverb first, or a
 # phrase closed by a comma right before the verb ("Før X' uttalelser, sa …"). "Die Hamas drohte
 # Israel" opens with its subject, whatever the knowledge base knows of it.
+_PARTICIPLE = re.compile(r"\w+ed", re.IGNORECASE)  # ("is according to" is no passive; "were told by X" has its agent)
 _WITHOUT = re.compile(r"(?<!\w)(?:without|sans|sin|sem|senza|ohne|без|bez|tanpa|utan|uten)\s+(?:\w+\s+)?$",
                       re.IGNORECASE)
 _EN_PASSIVE_AUX = re.compile(r"\b(?:be|been|being|is|are|was|were)\s+$", re.IGNORECASE)
@@ -651,6 +652,7 @@ _PRESS_EVENT = re.compile(r"(?:ال)?(?:مؤتمر(?:ا)?|إيجاز|الإيج�
                           r"प्रेस (?:वार्ता|कॉन्फ्रेंस|कांफ्रेंस|ब्रीफिंग)|संवाददाता सम्मेलन|"
                           r"기자\s?회견|기자\s?간담회|記者会見|basın toplantısı")
 _PRESS_WORDS = re.compile(r"صحف|עיתונא|प्रेस|संवाददाता|기자|記者|basın")
+_PARTICIPLE = re.compile(r"\w+ed", re.IGNORECASE)  # ("is according to" is no passive; "were told by X" has its agent)
 _WITHOUT = re.compile(r"(?<!\w)(?:without|ohne|sans|sin|sem|senza|без|bez|tanpa|ללא|בלי|बिना|دون|بدون|بلا)\s*"
                       r"(?:any\s+|prior\s+|previous\s+|aucun\s+|vorherige\s+|previo\s+|ulterior\s+|всякого\s+|какого-либо\s+)?$",
                       re.IGNORECASE)
@@ -731,6 +733,14 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             continue
         layers = split.of(si, shits)
         scues = layers.cues
+        if any(c.phrase.value == "say" for c in scues):
+            # "will be answered": a speech verb in the passive is what is done, no speech
+            scues = [c for c in scues if not (
+                c.phrase.value == "say" and article.language == "en"
+                and _EN_PASSIVE_AUX.search(text, max(s0, c.start - 8), c.start)
+                and _PARTICIPLE.fullmatch(text, c.start, c.end) is not None and _AGENT.match(text, c.end) is None)]
+            if not scues:
+                continue  # (no speech left in the sentence: a recap after it may claim it)
         if len(scues) > 1:
             # "shot down without prior warning": a warning not given is the manner of an act, no cue
             scues = [c for c in scues if not (c.phrase.value == "warn" and _WITHOUT.search(
@@ -740,9 +750,6 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         outside = [c for c in scues if not _inside(c.start, sq)]
         # "Taiwan will pay a heavy price …, X warned": whoever undergoes a threat is not its speaker
         outside = [c for c in outside if not _suffers(text, article.language, c)] or outside
-        # "would be answered militarily": a speech verb in the passive is what is done, not who speaks
-        outside = [c for c in outside if not (article.language == "en" and c.phrase.value == "say" and
-                                              _EN_PASSIVE_AUX.search(text, max(0, c.start - 8), c.start))] or outside
         anchor = (outside or scues)[0]
         if len(outside) > 1 and (_introductory(text, s0, outside[0], outside[1]) or _according_first(
                 text, article.language, outside[0], outside[1], mentions, sentence_mentions.get(si, []))):
@@ -955,6 +962,14 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                 and prev.speaker.entity_id is None:
             # "وأضاف الوزير أن …. جاء ذلك في تصريحات لوزير الدفاع اليوناني": the recap names the bare title
             prev.speaker = speaker
+        # "Any further incursion will be answered. Those were the words of X.": a recap that opens its
+        # sentence makes the sentence before X's words, whoever else it seemed to have
+        recap_lead = speaker is not None and speaker.government and speaker.kind in ("person", "body") and any(
+            h.phrase.value == "recap" and not text[s0:h.start].strip(" \t\"“”«»„") for h in layers.mods)
+        if recap_lead and prev is not None and prev.sentence == si - 1:
+            prev.speaker = speaker
+        elif recap_lead and si > 0 and (prev is None or prev.sentence < si - 1):
+            content = [*content, (article.sentences[si - 1].start, article.sentences[si - 1].end)]
         sterms = [t for t in layers.terms if any(a <= t.start < b for a, b in content)
                   and not any(_inside(t.start, [span]) for span in reported.values())]
         if second is not None:  # "…, while the UN envoy said any escalation …": the envoy's words, not the speaker's
