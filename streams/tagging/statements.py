@@ -1164,7 +1164,8 @@ def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit],
 # A sentence that opens on a year: "In 1962", "En 1962", "Pada 1962", "Năm 1962", "В 1962 году", "1962年".
 _YEAR_OPENER = {
     "en": r"in|back in|as early as|during|on", "fr": r"en|dès|déjà en|le", "es": r"en|ya en|durante|el",
-    "pt": r"em|já em", "it": r"nel|già nel|il", "de": r"im jahr|im jahre|bereits|schon", "id": r"pada|pada tahun|sejak|tahun",
+    "pt": r"em|já em", "it": r"nel|già nel|il", "de": r"im jahr|im jahre|bereits|schon",
+    "id": r"pada|pada tahun|sejak|tahun",
     "vi": r"năm|vào năm|hồi năm|từ năm", "ru": r"в|ещё в|еще в|уже в", "uk": r"у|в|ще у|ще в|вже в|вже у",
     "pl": r"w|już w", "cs": r"v roce|už v roce|již v roce|v|už v", "ro": r"în|încă din|în anul", "bg": r"през|още през",
     "sv": r"år|redan år|under|redan", "no": r"i|allerede i|allerede", "hu": r"már",
