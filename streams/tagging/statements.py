@@ -438,11 +438,24 @@ V2_SUBJECT_REACH = 70  # characters from the start of a sentence opened by a phr
 # phrase closed by a comma right before the verb ("Før X' uttalelser, sa …"). "Die Hamas drohte
 # Israel" opens with its subject, whatever the knowledge base knows of it.
 _PARTICIPLE = re.compile(r"\w+ed", re.IGNORECASE)  # ("is according to" is no passive; "were told by X" has its agent)
-_WITHOUT = re.compile(r"(?<!\w)(?:without|sans|sin|sem|senza|ohne|без|bez|tanpa|utan|uten)\s+(?:\w+\s+)?$",
-                      re.IGNORECASE)
+
+
+def _spoken(text: str, lang: str, s0: int, cues: list[Hit]) -> list[Hit]:
+    """The cues of a sentence that are speech: not an English speech verb in the passive ("will be
+    answered"), nor a warning not given ("shot down without prior warning") where another cue remains."""
+    if lang == "en" and any(c.phrase.value == "say" for c in cues):
+        cues = [c for c in cues if not (
+            c.phrase.value == "say" and _EN_PASSIVE_AUX.search(text, max(s0, c.start - 8), c.start)
+            and _PARTICIPLE.fullmatch(text, c.start, c.end) is not None and _AGENT.match(text, c.end) is None)]
+    if len(cues) > 1:
+        cues = [c for c in cues if not (c.phrase.value == "warn" and _WITHOUT.search(
+            text, max(0, c.start - 24), c.start))] or cues
+    return cues
+
+
 _EN_PASSIVE_AUX = re.compile(r"\b(?:be|been|being|is|are|was|were)\s+$", re.IGNORECASE)
 # where the words of a closing tag were written, after its verb: "…, говорится в документе."
-_TAG_OBJECT = re.compile(r"\s*(?:в|у|w|v|в)?\s*(?:документе|заявлении|сообщении|коммюнике|письме|тексте|документі|"
+_TAG_OBJECT = re.compile(r"\s*(?:в|у|w|v)?\s*(?:документе|заявлении|сообщении|коммюнике|письме|тексте|документі|"
                          r"заяві|повідомленні|листі|dokumencie|oświadczeniu|komunikacie|liście|dokumentu|prohlášení|"
                          r"документа|изявлението|съобщението)\s*[.!?…]?\s*", re.IGNORECASE)
 APPOSED_TAG_REACH = 40  # characters after the verb of a closing tag ("told the newspaper on Monday.")
@@ -652,7 +665,6 @@ _PRESS_EVENT = re.compile(r"(?:ال)?(?:مؤتمر(?:ا)?|إيجاز|الإيج�
                           r"प्रेस (?:वार्ता|कॉन्फ्रेंस|कांफ्रेंस|ब्रीफिंग)|संवाददाता सम्मेलन|"
                           r"기자\s?회견|기자\s?간담회|記者会見|basın toplantısı")
 _PRESS_WORDS = re.compile(r"صحف|עיתונא|प्रेस|संवाददाता|기자|記者|basın")
-_PARTICIPLE = re.compile(r"\w+ed", re.IGNORECASE)  # ("is according to" is no passive; "were told by X" has its agent)
 _WITHOUT = re.compile(r"(?<!\w)(?:without|ohne|sans|sin|sem|senza|без|bez|tanpa|ללא|בלי|बिना|دون|بدون|بلا)\s*"
                       r"(?:any\s+|prior\s+|previous\s+|aucun\s+|vorherige\s+|previo\s+|ulterior\s+|всякого\s+|какого-либо\s+)?$",
                       re.IGNORECASE)
@@ -732,19 +744,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             prev = None  # left out; the next statement resolved is beyond its reach (scope.py)
             continue
         layers = split.of(si, shits)
-        scues = layers.cues
-        if any(c.phrase.value == "say" for c in scues):
-            # "will be answered": a speech verb in the passive is what is done, no speech
-            scues = [c for c in scues if not (
-                c.phrase.value == "say" and article.language == "en"
-                and _EN_PASSIVE_AUX.search(text, max(s0, c.start - 8), c.start)
-                and _PARTICIPLE.fullmatch(text, c.start, c.end) is not None and _AGENT.match(text, c.end) is None)]
-            if not scues:
-                continue  # (no speech left in the sentence: a recap after it may claim it)
-        if len(scues) > 1:
-            # "shot down without prior warning": a warning not given is the manner of an act, no cue
-            scues = [c for c in scues if not (c.phrase.value == "warn" and _WITHOUT.search(
-                text, max(0, c.start - 24), c.start))] or scues
+        scues = _spoken(text, article.language, s0, layers.cues)
+        if not scues:
+            continue  # (no speech left in the sentence: a recap after it may claim it)
         # (qspans are in order and do not overlap: those of this sentence are one run of them)
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans[bisect_right(qends, s0):bisect_left(qstarts, s1)]]
         outside = [c for c in scues if not _inside(c.start, sq)]
@@ -1189,7 +1191,7 @@ _YEAR_RE["no"] = re.compile(r"[\s\"“”»]*(?:(?:i|allerede i|allerede)\s+)?(\
 _YEAR_RE["hu"] = re.compile(r"[\s\"“”„]*(?:már\s+)?(\d{4})-(?:ben|ban)(?!\w)", re.IGNORECASE)
 # (and a month or season before the year: "Im Oktober 1962", "Am 3. Mai 1985", "Bereits im Herbst 2014")
 _YEAR_RE["de"] = re.compile(r"[\s\"“”„]*(?:(?:bereits|schon)\s+)?(?:(?:im jahre?|im\s+[^\W\d]+|am\s+\d{1,2}\.\s*"
-                            r"[^\W\d]+|bereits|schon)\s+)?(\d{4})\s", re.IGNORECASE)
+                            r"[^\W\d]+)\s+)?(\d{4})\s", re.IGNORECASE)
 HISTORY_YEARS = 2  # a year at least this far before the article's is history
 # "already", "as early as", "back in" before the year: a retrospective, whatever the year
 _ALREADY = re.compile(r"as early as|back in|ещё|еще|уже|ще |вже|już|bereits|schon|dès|déjà|ya en|già|já em|už|již|"
@@ -2940,9 +2942,6 @@ def _named_in_full(st: Statement, mentions: list[Mention], family: dict[str, Men
     return speaker_of(person, kb) if person is not None else sp
 
 
-_HONORIFIC_LEAD = re.compile(r"^(?:Ông|Bà|Mr\.?|Mrs\.?|Ms\.?|Herr|Frau|M\.|Mme|Sr\.|Sra\.|Pak|Bu)\s+")
-
-
 def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int, kb: KnowledgeBase,
                    text: str = "", end: int = 0, lang: str = "") -> Speaker | None:
     """An unknown one-word name that is the family name of a person named earlier in the article
@@ -2950,7 +2949,8 @@ def _known_surname(speaker: Speaker | None, mentions: list[Mention], before: int
     if speaker is None or speaker.kind != "person" or speaker.entity_id is not None:
         return speaker
     # ('"…," kata Guo.': not the full stop; "Ông Lâm": not the courtesy word)
-    name = _HONORIFIC_LEAD.sub("", speaker.name).rstrip(".")
+    words = speaker.name.split(maxsplit=1)
+    name = (words[1] if len(words) == 2 and words[0].lower() in _HONORIFIC else speaker.name).rstrip(".")
     if " " in name or not name:
         return speaker
     if lang in _TAG_PRONOUN and _TAG_PRONOUN[lang].fullmatch(name):
