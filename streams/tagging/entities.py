@@ -10,7 +10,9 @@ not know yet.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 
 from streams.models import Mention
@@ -143,6 +145,7 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     role_ends = {h.end for h in roles}
     # (a known surname alone is no hit here: "Jordan Miller" is not Matthew Miller)
     hit_starts = {h.start for h in hits if h.phrase.layer != "short"}
+    hit_ends = {h.end for h in hits}
     plain: list[Mention] = []
     for hit in named:
         eid = hit.phrase.value
@@ -150,7 +153,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
         if ent is None:
             continue
         layer = hit.phrase.layer
-        if layer == "short" and eid not in full and not _introduced(text, hit, cue_edges, role_ends):
+        if layer == "short" and eid not in full and (not _introduced(text, hit, cue_edges, role_ends)
+                                                     or _other_given_name(text, hit, ent.name, hit_ends)):
             continue
         if ent.type == "person" and _HANGUL.match(text, hit.start) and hit.start and _HANGUL.match(text, hit.start - 1):
             continue  # Korean separates words by spaces: "북한 국방상" holds no "한 국방상" (Han Min-koo)
@@ -411,6 +415,45 @@ def _unknown_official(text: str, span: tuple[int, int], country: str | None, rol
     ent = Entity(f"p:{(country or 'xx').lower()}:{'-'.join(text[s:e].lower().split())}", "person", text[s:e], country,
                  None, role, True)
     return _mention(ent, s if start is None else start, e, text, via="role_cue", role=role)
+
+
+# A given name before a known surname, in Latin script: "Chikondi Phiri" is not Chrispin Phiri. Spellings
+# of one given name across languages stay alike once these letters are read alike ("Jewgenij", "Yevgeny").
+_GIVEN_BEFORE = re.compile(r"([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+) $")
+_SPELLING = str.maketrans({"w": "v", "j": "y", "i": "y", "k": "c", "q": "c", "z": "s", "x": "s"})
+_NOT_GIVEN = frozenset({"mr", "mrs", "ms", "dr", "prof", "sir", "herr", "frau", "monsieur", "madame", "señor", "señora",
+                        "senhor", "senhora", "signor", "signora", "pan", "pani", "pak", "bu", "general", "colonel",
+                        "admiral", "captain", "major", "commander", "marshal", "brigadier", "lieutenant", "president",
+                        "minister", "ambassador", "spokesman", "spokeswoman", "secretary", "premier", "chancellor"})
+
+
+def _plain_letters(word: str) -> str:
+    folded = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)).translate(_SPELLING)
+
+
+def _other_given_name(text: str, hit: Hit, name: str, hit_ends: set[int]) -> bool:
+    """A bare known surname right after a capitalised word that is no title, rank or honorific, nor
+    a given name like the known person's own: another person of that surname ("Malawi's defence
+    minister, Chikondi Phiri" is not South Africa's Chrispin Phiri). Latin script only; a word
+    opening its sentence may be any word ("But Phiri said")."""
+    start = hit.start
+    if start < 2 or start - 1 in hit_ends:
+        return False
+    m = _GIVEN_BEFORE.search(text, max(0, start - 42), start)
+    if m is None or m.start(1) in hit_ends:
+        return False
+    word = m.group(1)
+    head = text[max(0, m.start(1) - 2):m.start(1)]
+    if m.start(1) == 0 or head.endswith((". ", "\n", "! ", "? ", "» ", "” ", '" ', ": ")):
+        return False
+    if word.casefold() in _NOT_GIVEN or word.casefold() in _PARTICLES or _RANK.fullmatch(word + " "):
+        return False
+    own = name.split()[0] if " " in name else ""
+    if not own:
+        return False
+    a, b = _plain_letters(word), _plain_letters(own)
+    return difflib.SequenceMatcher(None, a, b).ratio() < 0.6
 
 
 def _introduced(text: str, hit: Hit, cue_edges: set[int], role_ends: set[int]) -> bool:

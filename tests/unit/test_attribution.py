@@ -414,3 +414,18 @@ def test_a_tag_that_names_the_outlet_leaves_the_state_its_threat(pipeline: Pipel
     body = "Norway threatened on Friday to take military action against Sweden, state media said."
     sp = _speakers(pipeline, body, "en")[0]
     assert sp is not None and sp.country == "NO" and sp.government
+
+
+def test_another_given_name_before_a_known_surname_is_another_person(pipeline: Pipeline) -> None:
+    body = "Malawi's defence minister, Chikondi Phiri, warned that any incursion would be met with force."
+    sp = _speakers(pipeline, body, "en")[0]
+    assert sp is not None and sp.country == "MW"
+    body = "Dmitri Lavrov, a teacher in Tver, warned that any incursion would be met with force."
+    assert all(sp is None or not sp.government for sp in _speakers(pipeline, body, "en"))
+
+
+def test_a_given_name_spelt_another_way_keeps_the_known_person(pipeline: Pipeline) -> None:
+    for body, lang in (("Sergej Lawrow warnte, Moskau werde mit Gewalt antworten.", "de"),
+                       ("Siergiej Ławrow ostrzegł, że Moskwa odpowie siłą.", "pl")):
+        sp = _speakers(pipeline, body, lang)[0]
+        assert sp is not None and sp.country == "RU" and sp.government, body
