@@ -2272,6 +2272,16 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             near = []  # '"…," he said in France', "sagte er in Frankreich": the pronoun is the subject
         # '"…," he said', "…, katanya": a pronoun tag continues the speaker before; it is not a
         # country named inside the quote
+        # "richtete er eine Warnung an Israel", "a warning to Tehran", "un avertissement à Moscou": the
+        # name after "to" is whom the warning is for
+        # (and whom it is for besides: "an Israel und die USA")
+        addressed, edge, to = [], -1, _ADDRESSED.get(lang)
+        for m in near:
+            if (to is not None and to.fullmatch(text, anchor.end, m.start)) or \
+                    (edge >= 0 and _AND_ALSO.fullmatch(text, edge, m.start)):
+                addressed.append(m)
+                edge = m.end
+        near = [m for m in near if m not in addressed]
         breaks = [*layers.cues, *(h for h in layers.mods if h.phrase.value in ("clause", "conditional"))]
         chosen = _pick(near, text, breaks) or (None if tag else _pick(before, text))
     else:  # what follows a cue is its object ("warned Washington"), not its subject
@@ -2741,16 +2751,27 @@ def _warning_owner(text: str, anchor: Hit, free: Sequence[Mention]) -> Mention |
         _GENITIVE_GAP.match(text, anchor.end) if _OWNER_DIRECT.match(text, anchor.start) else None)
     if of is None:
         return None
-    return next((m for m in free if m.start == of.end() and m.country is not None
-                 and m.type in ("country", "body", "person", "city")), None)
+    owner = next((m for m in free if m.start == of.end() and m.country is not None
+                  and m.type in ("country", "body", "person", "city")), None)
+    if owner is not None and text[owner.end - 1:owner.end] in _RU_DATIVE_END and \
+            _CYRILLIC.match(text, owner.end - 1) and not text[owner.start:owner.end].isupper():
+        return None  # "предупреждение Литве" (dative): whom it is for; the owner is "Литвы" (genitive)
+    return owner
+
+
+_RU_DATIVE_END = frozenset("еуюЕУЮ")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 # The passive of a warning in languages that mark its agent otherwise than "by" after the verb:
 # Russian and Ukrainian put it in the instrumental after the participle ("был предупрежден
 # Пекином"), Polish after "przez", German after "von" between the auxiliary and the participle,
 # Japanese before から and Korean before (으)로부터 (the verb passive: された, 받았다), Chinese after 被.
-_PASSIVE_PARTICIPLE = {"ru": re.compile(r"предупрежд[её]н|предостережен", re.IGNORECASE),
-                       "uk": re.compile(r"попереджен|застережен", re.IGNORECASE)}
+# (the participle, not the noun it begins: "предупреждение", "попередження" are "a warning"; but "С
+# предупреждением выступил министр …": the noun in the instrumental before an inverted verb, whose
+# subject follows as an agent would)
+_PASSIVE_PARTICIPLE = {"ru": re.compile(r"(?:предупрежд[её]н|предостережен)(?!и(?!ем))", re.IGNORECASE),
+                       "uk": re.compile(r"(?:попереджен|застережен)(?!н(?!ям))", re.IGNORECASE)}
 _PL_PASSIVE = re.compile(r"(?:zosta\w+|był\w*)\s+$", re.IGNORECASE)
 _PL_AGENT = re.compile(r"\s+przez\s+", re.IGNORECASE)
 _DE_PASSIVE = re.compile(r"(?<!\w)(?:wurde|wurden|worden|wird|werden)\s", re.IGNORECASE)
@@ -2765,8 +2786,10 @@ def _passive_other(text: str, lang: str, s0: int, anchor: Hit, free: Sequence[Me
     if lang in _PASSIVE_PARTICIPLE:
         if not _PASSIVE_PARTICIPLE[lang].search(text, anchor.start, anchor.end):
             return None
+        to = _ADDRESSED.get(lang)
         return next((m for m in free if anchor.end <= m.start <= anchor.end + AGENT_REACH
-                     and not _PUNCT.search(text, anchor.end, m.start)), None)
+                     and not _PUNCT.search(text, anchor.end, m.start)
+                     and (to is None or to.fullmatch(text, anchor.end, m.start) is None)), None)
     if lang == "pl":
         agent = _PL_AGENT.match(text, anchor.end)
         if agent is None or not _PL_PASSIVE.search(text, max(s0, anchor.start - 16), anchor.start):
@@ -3334,6 +3357,14 @@ _OWN_FORCE_AFTER = {**_SELF_AFTER, "ja": re.compile(r"\s?(?:軍)?(?:が|は)"),
 # ... or a few words on, as the second of two joined predicates ("Ukraine keeps watching the border
 # and is ready to respond", "Україна продовжує … та готова реагувати")
 _AND = r"and|und|et|y|e|dan|serta|và|и|та|і|й|oraz|ve|و"
+# the gap between a cue and whom it is addressed to ("eine Warnung an Israel", "advertencia a Irán"), and a
+# second addressee after the first ("an Israel und die USA")
+_ARTICLE_AFTER = r"(?:(?:die|den|das|dem|der|the|la|le|les|el|los|las|o|os|as|il|lo|gli)\s+)?"
+_ADDRESSED = {lang: re.compile(rf"\s+(?:{words})\s+{_ARTICLE_AFTER}", re.IGNORECASE) for lang, words in {
+    "de": "an", "en": "to", "fr": "à|au|aux", "es": "a|al|para", "it": "a|ad|al|alla|allo|ai|agli|alle",
+    "pt": "ao|aos|à|às|para", "ru": "в адрес", "uk": "на адресу", "pl": "pod adresem", "id": "kepada",
+    "vi": "tới|gửi tới"}.items()}
+_AND_ALSO = re.compile(rf"\s*(?:,|\s(?:{_AND}))\s+{_ARTICLE_AFTER}", re.IGNORECASE)
 _SELF_JOINED = {k: re.compile(rf"(?:\s+[^\s.,;:!?]+){{1,6}}?\s+(?:{_AND})\s+(?:{v})(?!\w)", re.IGNORECASE)
                 for k, v in _SELF_FUTURE.items() if k != "zh"}
 # ... unless what follows makes the state the one that suffers the threat ("Israel will pay a price",

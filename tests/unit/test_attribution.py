@@ -429,3 +429,20 @@ def test_a_given_name_spelt_another_way_keeps_the_known_person(pipeline: Pipelin
                        ("Siergiej Ławrow ostrzegł, że Moskwa odpowie siłą.", "pl")):
         sp = _speakers(pipeline, body, lang)[0]
         assert sp is not None and sp.country == "RU" and sp.government, body
+
+
+def test_whom_a_warning_is_addressed_to_does_not_speak(pipeline: Pipeline) -> None:
+    for body, lang in (
+            ("Zugleich richtete er eine Warnung an Israel und die USA: Jeder Angriff werde militärisch beantwortet, "
+             "sagte der iranische Außenminister.", "de"),
+            ("Затем глава МИД Ирана направил предупреждение в адрес Израиля и США: любое нападение на ядерные "
+             "объекты получит сокрушительный ответ.", "ru")):
+        speakers = _speakers(pipeline, body, lang)
+        assert speakers and all(sp is not None and sp.country == "IR" for sp in speakers), (body, speakers)
+
+
+def test_a_russian_warning_noun_is_no_passive_participle(pipeline: Pipeline) -> None:
+    # "предупреждение" begins like the participle "предупреждён" (was warned, by the name after it)
+    body = "Министр обороны Белоруссии вынес предупреждение Литве: любая провокация получит жесткий ответ."
+    sp = _speakers(pipeline, body, "ru")[0]
+    assert sp is not None and sp.country == "BY"

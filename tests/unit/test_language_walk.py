@@ -104,3 +104,13 @@ def test_detect_language_is_the_reference_on_sentences() -> None:
     for text in [*TEXTS, *short, "", " ", "123"]:
         for hint in HINTS:
             assert language.detect_language(text, hint) == language.reference_detect_language(text, hint)
+
+
+def test_an_unsure_prefix_is_classified_again_on_more_text() -> None:
+    # 120 bytes of this Russian sentence read as Bulgarian (0.54); four times as many say Russian
+    text = ("Затем глава МИД Ирана направил предупреждение в адрес Израиля и США: любое нападение на ядерные "
+            "объекты получит сокрушительный ответ.")
+    first, confidence = language._detect(text, None, language.PREFIX_BYTES)
+    assert (first, confidence < language.RECHECK) == ("bg", True)
+    assert language.detect_language(text)[0] == "ru"
+    assert language.reference_detect_language(text) == language.detect_language(text)
