@@ -242,6 +242,7 @@ class _Builder:
         self.cue_priority: dict[str, int] = {}
         self.term_classes: set[str] = set()
         self.capitals: dict[str, Entity] = {}  # country -> its capital (a speaker: "Moscow warned")
+        self.seats: set[str] = set()  # every capital's or seat of government's entity id
         self.ambiguous: set[str] = set()  # forms that are also ordinary words ("Pháp" in "biện pháp")
         self.versions: dict[str, str] = {}
         self.surnames: dict[str, set[str]] = {}
@@ -293,7 +294,10 @@ class _Builder:
             eid = f"city:{tz.lower()}" if tz else str(city.get("id") or f"city:{city['name'].lower()}")
             ent = Entity(eid, "city", city["name"], city["country"].upper())
             if city.get("capital"):
-                self.capitals[ent.country or ""] = ent
+                # a state may have two seats ("Porto-Novo" and "Cotonou"): both speak for it; the first
+                # listed takes the language files' `capitals` forms
+                self.capitals.setdefault(ent.country or "", ent)
+                self.seats.add(ent.id)
             self.entity(ent, [city["name"], *_strings(doc, ["cities", i, "names"], city.get("names"))])
         # Contested or occupied regions ("Crimea", "Gaza") and armed groups ("Hezbollah"): no voice of
         # a government, but a threat over or against them is about the state they belong to.
@@ -583,7 +587,7 @@ class _Builder:
         digest = hashlib.blake2b(orjson.dumps(sorted(self.versions.items())), digest_size=4).hexdigest()
         self.versions["kb"] = digest
         return _Parts(self.entities, self.countries, self.body_patterns, self.roles, self.cue_priority,
-                      self.term_classes, self.versions, frozenset(e.id for e in self.capitals.values()),
+                      self.term_classes, self.versions, frozenset(self.seats),
                       {k: tuple(sorted(v)) for k, v in self.surnames.items() if v}, phrases)
 
     def _demote_ambiguous(self) -> list[tuple[str, Phrase]]:
