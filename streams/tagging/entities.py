@@ -162,7 +162,9 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
                                      any(n.start <= hit.start and hit.end <= n.end for n in nongov)):
             # (nor inside a noun of its own: "Nhật báo" is a daily paper, not Japan's)
             continue
-        if ent.type == "country" and _given_name(text, hit, hit_starts, lead_ends):
+        # (a city only where its name is marked ambiguous: "Sofia Rossi"; "Ankara Büyükelçisi" is a title)
+        if (ent.type == "country" or (ent.type == "city" and layer == "ambiguous")) and \
+                _given_name(text, hit, hit_starts, lead_ends):
             continue
         if ent.type == "body" and any(n.start == hit.start and n.end == hit.end and n.phrase.lang != hit.phrase.lang
                                       for n in nongov):
@@ -427,6 +429,30 @@ _NOT_GIVEN = frozenset({"mr", "mrs", "ms", "dr", "prof", "sir", "herr", "frau", 
                         "minister", "ambassador", "spokesman", "spokeswoman", "secretary", "premier", "chancellor"})
 
 
+# capitalised in running text: "On Tuesday Lavrov said", "Am Montag sagte Wadephul", "Pada Senin Retno …"
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar "
+    "märz juni juli oktober dezember senin selasa rabu kamis jumat sabtu minggu januari februari maret mei juni juli "
+    "agustus oktober desember".split())
+# words that open a sentence before a surname ("But Albanese said", "Auch Scholz warnte", "Pero Petro dijo")
+_OPENERS = frozenset(
+    "but and yet so then now still also meanwhile however earlier later today yesterday tonight on in at when while "
+    "after before as if though although because since thus instead indeed here there this that these those "
+    "president minister prime foreign defence defense "
+    "aber auch doch dann nun heute gestern zudem außerdem jedoch denn und da hier dort laut nach "
+    "mais et puis alors ainsi or donc aujourd'hui hier selon pour cependant "
+    "pero luego entonces así hoy ayer según sin también "
+    "mas então hoje ontem segundo também "
+    "ma poi allora così oggi ieri secondo anche "
+    "dar iar apoi astăzi ieri potrivit "
+    "namun tetapi dan lalu kemudian menurut "
+    "ale i a także dziś wczoraj według "
+    "men och så idag igår enligt "
+    "men og så i dag i går ifølge "
+    "de és ma tegnap szerint".split())
+
+
 def _plain_letters(word: str) -> str:
     folded = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in folded if not unicodedata.combining(c)).translate(_SPELLING)
@@ -444,10 +470,11 @@ def _other_given_name(text: str, hit: Hit, name: str, hit_ends: set[int]) -> boo
     if m is None or m.start(1) in hit_ends:
         return False
     word = m.group(1)
+    folded = word.casefold()
     head = text[max(0, m.start(1) - 2):m.start(1)]
-    if m.start(1) == 0 or head.endswith((". ", "\n", "! ", "? ", "» ", "” ", '" ', ": ")):
-        return False
-    if word.casefold() in _NOT_GIVEN or word.casefold() in _PARTICLES or _RANK.fullmatch(word + " "):
+    if (m.start(1) == 0 or head.endswith((". ", "\n", "! ", "? ", "» ", "” ", '" ', ": "))) and folded in _OPENERS:
+        return False  # "But Phiri said", "Gestern sagte …"; a given name may open a sentence too
+    if folded in _NOT_GIVEN or folded in _CALENDAR or folded in _PARTICLES or _RANK.fullmatch(word + " "):
         return False
     own = name.split()[0] if " " in name else ""
     if not own:

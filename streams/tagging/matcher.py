@@ -269,7 +269,7 @@ class Matcher:
             tables = _tables(entries)
         keys = [
             (key, _CJK.search(key) is not None, family,
-             [(p, p.exact, p.stem, p.cap, p.cap_at, p.lang if p.layer in LANGUAGE_LAYERS else None) for p in bucket])
+             [(p, p.exact, p.stem, p.cap, p.cap_at, own_language(p)) for p in bucket])
             for family, name in enumerate(("latin", "cyrillic", "other"))
             for key, bucket in tables[name].items()
         ]
@@ -287,7 +287,16 @@ class Matcher:
 def in_language(hits: list[Hit], lang: str) -> list[Hit]:
     """The hits an article in ``lang`` keeps: names in any language, the other layers' phrases in
     its own or in none (what Matcher.scan(text, lang) leaves out in the compiled core)."""
-    return [h for h in hits if h.phrase.lang in (None, lang) or h.phrase.layer not in LANGUAGE_LAYERS]
+    return [h for h in hits if own_language(h.phrase) in (None, lang)]
+
+
+def own_language(p: Phrase) -> str | None:
+    """The one language a phrase is matched in, or None for all: the phrases of the language layers,
+    and a name's stem from a language file ("Berlin*" of Hungarian's Berlinben is German "Berliner")."""
+    return p.lang if p.layer in LANGUAGE_LAYERS or (p.stem and p.layer in _NAME_LAYERS) else None
+
+
+_NAME_LAYERS = frozenset({"entity", "short", "ambiguous"})
 
 
 def _longest_key(h: Hit) -> tuple[int, int]:

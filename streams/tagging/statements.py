@@ -450,7 +450,33 @@ def _spoken(text: str, lang: str, s0: int, cues: list[Hit]) -> list[Hit]:
     if len(cues) > 1:
         cues = [c for c in cues if not (c.phrase.value == "warn" and _WITHOUT.search(
             text, max(0, c.start - 24), c.start))] or cues
+    expected = _EXPECTED.get(lang)
+    if expected is not None:
+        # "is expected to warn", "devrait avertir", "ومن المنتظر أن يحذر": a warning foreseen, not given
+        cues = [c for c in cues if c.phrase.value not in _FORESEEABLE
+                or not expected.search(text, max(s0, c.start - EXPECTED_REACH), c.start)]
     return cues
+
+
+_ASKED = re.compile(r"[?？؟]\s*$")  # a sentence that ends on a question mark
+EXPECTED_REACH = 40  # characters from the expectation to the verb it governs ("is expected on Tuesday to warn")
+_FORESEEABLE = frozenset({"warn", "say", "threaten"})
+_EXPECTED = {lang: re.compile(rf"(?:{words})[^.,;:!?\"“”«»„]*$", re.IGNORECASE) for lang, words in {
+    "en": r"\b(?:(?:is|are|was|were) (?:widely )?(?:expected|set|poised|due|likely|scheduled) to|(?:is|are) to|"
+          r"plans? to|planned to|intends? to|will likely)\b",
+    "de": r"\b(?:wird erwartet|dürfte|dürften)\b",
+    "fr": r"\b(?:devrait|devraient|s'apprête à|s'apprêtent à)\b",
+    "es": r"\b(?:se espera que|está previsto que|prevé|previsiblemente|tiene previsto)\b",
+    "pt": r"\b(?:deverá|deverão|espera-se que|está previsto que|prevê-se que)\b",
+    "it": r"\b(?:dovrebbe|dovrebbero|è atteso|si prevede che)\b",
+    "ro": r"\b(?:urmează să|este așteptat să)\b",
+    "id": r"\b(?:diperkirakan akan|dijadwalkan akan|dijadwalkan|direncanakan akan)\b",
+    "vi": r"(?:dự kiến sẽ|dự kiến)",
+    "ru": r"(?:ожидается, что|как ожидается,|намерен|намерена|собирается)",
+    "uk": r"(?:очікується, що|як очікується,|має намір)",
+    "pl": r"(?:ma jutro|oczekuje się, że|zamierza)",
+    "ar": r"(?:من المنتظر أن|ومن المنتظر أن|من المتوقع أن|ومن المتوقع أن|يعتزم)",
+}.items()}
 
 
 _EN_PASSIVE_AUX = re.compile(r"\b(?:be|been|being|is|are|was|were)\s+$", re.IGNORECASE)
@@ -726,6 +752,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     resolve = None if wanted is None else resolved_sentences(
         said, {si for si, shits in sentence_hits.items() if any(h.phrase.layer == "term" and h.phrase.value in wanted
                                                                  for h in shits)}, STATEMENT_REACH, TERM_REACH)
+    filed_from = _filed_from(text, article.sentences, mentions)
     out: list[Statement] = []
     bare_of: dict[int, Hit] = {}  # statement (index in out) -> the bare body that is its subject
     prev: Statement | None = None
@@ -749,6 +776,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             continue  # (no speech left in the sentence: a recap after it may claim it)
         # (qspans are in order and do not overlap: those of this sentence are one run of them)
         sq = [(max(a, s0), min(b, s1)) for a, b in qspans[bisect_right(qends, s0):bisect_left(qstarts, s1)]]
+        if not sq and _ASKED.search(text, s0, s1):
+            # "Pékin ripostera-t-il militairement ?", "Will Caracas respond?": the reporter asks, nobody threatens
+            scues = [c for c in scues if c.phrase.value != "threaten"]
+            if not scues:
+                continue
         outside = [c for c in scues if not _inside(c.start, sq)]
         # "Taiwan will pay a heavy price …, X warned": whoever undergoes a threat is not its speaker
         outside = [c for c in outside if not _suffers(text, article.language, c)] or outside
@@ -781,7 +813,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             outside = [anchor, *outside[:-1]]
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
-        dateline = _DATELINE.match(text, s0, s1) or _DATELINE_CJK.match(text, s0, s1)
+        dateline = _DATELINE.match(text, s0, s1) or _DATELINE_CJK.match(text, s0, s1) or \
+            _place_dateline(text, s0, s1, [mentions[i] for i in smentions])
         if dateline is not None and any(h.start < dateline.end() for h in layers.nongov):
             # "新华社亚的斯亚贝巴4月5日电 …": the agency of the dateline is no speaker either
             layers = replace(layers, nongov=[h for h in layers.nongov if h.start >= dateline.end()])
@@ -793,6 +826,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
                                                         article.language].search(text, max(0, mentions[i].start - 8),
                                                                                  mentions[i].start))))
                 and (dateline is None or mentions[i].start >= dateline.end())
+                # ("the London-based charity", "Iran-backed militias": a place or patron qualifying a noun)
+                and not _QUALIFYING_SUFFIX.match(text, mentions[i].end)
                 # (nor the subject of a condition: "… would respond if the United Kingdom pressed ahead")
                 and not _IF_BEFORE.search(text, max(s0, mentions[i].start - 30), mentions[i].start)]
         second = _second_voice(text, article.language, anchor, s0, s1, layers, [mentions[i] for i in smentions], sq)
@@ -851,7 +886,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         speaker = _media_source(speaker, text, anchor, layers, sq, s1)
         if bare_body is not None:
             speaker = _bare_body_speaker(bare_body, text, article.sentences, si, out, mentions, sentence_mentions,
-                                         sentence_hits, kb)
+                                         sentence_hits, kb, filed_from)
         if speaker is not None and not speaker.government and any(
                 h.phrase.value == "source" and h.start <= anchor.start < h.end for h in layers.mods) and any(
                 s0 <= m.start and m.end <= anchor.start and m.type in ("person", "body") for m in free):
@@ -1398,6 +1433,9 @@ def _bare_subject(text: str, lang: str, s0: int, anchor: Hit, layers: _Layers, s
     the rebels") or followed by a name ("Foreign Ministry spokesperson X" is a title)."""
     clause = _clause_start(text, s0, anchor.start, layers.bounds)
     opens = [clause, *(b for _, b in sq if clause <= b <= anchor.start)]
+    filed = _DATELINE.match(text, s0, anchor.start) or _place_dateline(text, s0, anchor.start, list(smentions))
+    if filed is not None:  # "BEIJING (Reuters) - The foreign ministry said"
+        opens.append(filed.end())
     at = _BARE_AT.get(lang)
     for h in layers.bare:
         if h.end > anchor.start or anchor.start - h.end > BARE_REACH or _inside(h.start, sq) or \
@@ -1418,19 +1456,22 @@ def _bare_subject(text: str, lang: str, s0: int, anchor: Hit, layers: _Layers, s
 
 def _bare_body_speaker(h: Hit, text: str, sents: Sequence[Span], si: int, out: Sequence[Statement],
                        mentions: list[Mention], sentence_mentions: dict[int, list[int]],
-                       sentence_hits: dict[int, list[Hit]], kb: KnowledgeBase) -> Speaker | None:
+                       sentence_hits: dict[int, list[Hit]], kb: KnowledgeBase,
+                       filed_from: Mention | None = None) -> Speaker | None:
     """The body a bare body names: of the state whose voice spoke or opened a sentence just before
-    ("Azerbaijan accused Armenia …. The defence ministry said …"); "the ministry" alone only as the
+    ("Azerbaijan accused Armenia …. The defence ministry said …"), else of the capital the story was
+    filed from ("BEIJING (Reuters) - The foreign ministry said …"); "the ministry" alone only as the
     ministry (or its minister) just named."""
     place = next((m for i in sentence_mentions.get(si, ()) if (m := mentions[i]).country is not None
                   and (m.type == "country" or (m.type == "city" and m.role == "capital"))
                   and _BARE_PLACE.fullmatch(text, h.end, m.start)), None)
+    found: Speaker | None = None
     if place is not None:  # "the defence ministry in Moscow"
-        found: Speaker | None = speaker_of(place, kb)
-    elif si == 0:
-        return None
-    else:
+        found = speaker_of(place, kb)
+    elif si > 0:
         found = _recent_speaker(text, sents, si, out, mentions, sentence_mentions, sentence_hits, kb, skip_roles=True)
+    if found is None and place is None and filed_from is not None and h.phrase.value != "ministry":
+        found = speaker_of(filed_from, kb)
     if found is None and si > 0:
         # "La Cina ha convocato l'ambasciatore filippino. Il ministero degli Esteri ha avvertito che
         # Manila …": the state that opens the sentence before, when the body's words name another
@@ -1684,6 +1725,33 @@ _DATELINE = re.compile(r"\s*(?:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][A-ZÀ-ÖØ-ÞА-ЯЁ
                        r"BTA|ČTK|CTK|MTI|Agerpres|MENA|Ukrinform|Укрінформ|УНІАН|Interfax|Интерфакс|Antara|TTXVN|Bernama|"
                        r"Prensa Latina|Notimex|Télam|Adnkronos|AGI|Belga|APA|Keystone-SDA|KNA|epd|AFP/dpa|dpa/AFP)\))"
                        r"\s*[.:]?\s*[-–—]*\s*")
+_QUALIFYING_SUFFIX = re.compile(r"[-‑](?:based|backed|born|headquartered|funded|financed|allied|aligned|sponsored|"
+                                r"supported|registered|owned|run|affiliated|friendly|leaning)\b", re.IGNORECASE)
+def _filed_from(text: str, sents: Sequence[Span], mentions: list[Mention]) -> Mention | None:
+    """The capital in the dateline of the story's first lines ("BEIJING, May 3 (Reuters) -", "Kampala –")."""
+    for sent in sents[:2]:
+        m = _DATELINE.match(text, sent.start, sent.end) or _place_dateline(text, sent.start, sent.end, mentions)
+        if m is not None:
+            return next((x for x in mentions if sent.start <= x.start < m.end() and x.type == "city"
+                         and x.role == "capital"), None)
+    return None
+
+
+# A known city opening a line, then a dash ("NAIROBI –", "Kampala –", "KYIV, March 3 -"): where the story
+# was filed, whoever speaks after it
+_PLACE_DASH = re.compile(r"\s*([A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w'’.-]*(?:[ /][A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w'’.-]*){0,2})"
+                         r"(?:,\s*[^()\n–—:]{1,30}?)?\s+[–—-]{1,2}\s+")
+
+
+def _place_dateline(text: str, s0: int, s1: int, mentions: list[Mention]) -> re.Match[str] | None:
+    if s0 and text[s0 - 1] != "\n":
+        return None
+    m = _PLACE_DASH.match(text, s0, s1)
+    if m is None or not any(x.type == "city" and x.start == m.start(1) for x in mentions):
+        return None
+    return m
+
+
 # Chinese and Japanese wire datelines: "新华社亚的斯亚贝巴4月5日电", "【北京共同】"
 _DATELINE_CJK = re.compile(r"\s*(?:(?:新华社|中新社|新華社)[^\s，。、]{0,16}?\d{1,2}月\d{1,2}日电|"
                            r"【[^】\n]{1,16}】|"

@@ -446,3 +446,43 @@ def test_a_russian_warning_noun_is_no_passive_participle(pipeline: Pipeline) -> 
     body = "Министр обороны Белоруссии вынес предупреждение Литве: любая провокация получит жесткий ответ."
     sp = _speakers(pipeline, body, "ru")[0]
     assert sp is not None and sp.country == "BY"
+
+
+def _alerts(pipeline: Pipeline, body: str, lang: str) -> list[str]:
+    return sorted({a.speaker.country or "?" for a in _result(pipeline, body, lang).alerts})
+
+
+def test_the_city_a_story_was_filed_from_does_not_speak(pipeline: Pipeline) -> None:
+    assert _alerts(pipeline, "NAIROBI – The IGAD executive secretary warned of a dangerous escalation of the fighting "
+                             "in Sudan.", "en") == []
+    body = "Kampala – Das Rote Kreuz warnt vor einer Eskalation der Krise im Nachbarland."
+    assert _alerts(pipeline, body, "de") == []
+    # ... but a body named without its state speaks for it, as wire copy has it
+    body = ("BEIJING, May 3 (Reuters) - The foreign ministry warned that any US arms sale to Taiwan would be a grave "
+            "threat to peace.")
+    assert _alerts(pipeline, body, "en") == ["CN"]
+
+
+def test_a_place_that_qualifies_a_noun_does_not_speak(pipeline: Pipeline) -> None:
+    for body in ("The London-based charity warned of a dangerous escalation of the fighting in Sudan.",
+                 "A Washington-based think tank warned that the deployment would be a dangerous escalation."):
+        assert _alerts(pipeline, body, "en") == [], body
+
+
+def test_a_name_stem_of_one_language_stays_in_it(pipeline: Pipeline) -> None:
+    # Hungarian "Berlin*" (Berlinben, Berlinnek) is no German "Berliner"
+    assert _alerts(pipeline, "Wien – Die Berliner Zeitung warnte vor einer gefährlichen Eskalation.", "de") == []
+
+
+def test_a_capital_that_is_a_given_name_before_a_surname(pipeline: Pipeline) -> None:
+    body = "Il rischio di una escalation militare è reale, ha avvertito Sofia Rossi, ricercatrice dell'ISPI."
+    assert _alerts(pipeline, body, "it") == []
+
+
+def test_a_warning_only_expected_or_asked_about_is_not_given(pipeline: Pipeline) -> None:
+    for body, lang in (
+            ("Turkey's foreign minister is expected to warn on Tuesday that any Kurdish state in northern Syria "
+             "would cross a red line.", "en"),
+            ("Pékin ripostera-t-il militairement à une nouvelle vente d'armes à Taïwan ?", "fr"),
+            ("Will Caracas respond militarily to any attack on its ships?", "en")):
+        assert _alerts(pipeline, body, lang) == [], body
