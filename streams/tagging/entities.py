@@ -158,8 +158,10 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
             continue
         if ent.type == "person" and _HANGUL.match(text, hit.start) and hit.start and _HANGUL.match(text, hit.start - 1):
             continue  # Korean separates words by spaces: "북한 국방상" holds no "한 국방상" (Han Min-koo)
-        if layer == "ambiguous" and (not _ambiguous_ok(text, hit.start, eid in full, hit.end) or
-                                     any(n.start <= hit.start and hit.end <= n.end for n in nongov)):
+        if layer == "ambiguous" and ((not _ambiguous_ok(text, hit.start, eid in full, hit.end) and not any(
+                joined(text, e, hit.start) for e in lead_ends if hit.start - 4 <= e <= hit.start))
+                # (right after the title it qualifies it is the state: "il ministro degli Esteri albanese")
+                or any(n.start <= hit.start and hit.end <= n.end for n in nongov)):
             # (nor inside a noun of its own: "Nhật báo" is a daily paper, not Japan's)
             continue
         # (a city only where its name is marked ambiguous: "Sofia Rossi"; "Ankara Büyükelçisi" is a title)

@@ -1086,7 +1086,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             bare_of[len(out)] = bare_body  # no state named before it: placed with the unnamed speakers
         out.append(st)
         prev = st
-    _context(out, split, text)
+    _context(out, split, text, article.sentences, article.language)
     if transcript:
         out = _transcript(out, text, article.sentences, mentions, sentence_hits, kb)
     _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb, bare_of)
@@ -2074,7 +2074,8 @@ def _date_check(st: Statement, kb: KnowledgeBase, day: str) -> None:
 _FORCE_TALK = frozenset({"threat_of_force", "security_context"})
 
 
-def _context(statements: list[Statement], split: _SentenceLayers, text: str) -> None:
+def _context(statements: list[Statement], split: _SentenceLayers, text: str, sents: Sequence[Span] = (),
+             lang: str = "") -> None:
     """Term classes in each statement's sentence and the ones before and after it: what a rule's
     context_any looks at ("consequences" counts only where troops or missiles are in the air)."""
     terms: dict[int, set[str]] = {}  # per sentence, computed once: statements share their neighbours
@@ -2104,11 +2105,26 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str) -> 
         for si, scene in diplomatic.items():
             if abs(si - st.sentence) <= WIDE_REACH:
                 found |= scene
-        if "economic_context" in found and not (terms_of(st.sentence) | set(st.terms)) & _FORCE_TALK:
+        # (a sentence after that turns to another topic sets no scene: "… will burn themselves. They also
+        # spoke about trade.")
+        nxt, also = st.sentence + 1, _ALSO.get(lang)
+        turned = also is not None and nxt < len(sents) and also.search(
+            text, sents[nxt].start, min(sents[nxt].end, sents[nxt].start + ALSO_REACH)) is not None
+        if "economic_context" in (found if not turned else terms_of(st.sentence - 1) | terms_of(st.sentence)
+                                  | set(st.terms)) and not (terms_of(st.sentence) | set(st.terms)) & _FORCE_TALK:
             # tariffs or sanctions next door and no talk of force in the statement's own sentence: "If they
             # escalate, we will escalate", "would respond with countermeasures" is trade tit-for-tat
             found.add("trade_scene")
         st.context = sorted(found)
+
+
+ALSO_REACH = 60  # characters from a sentence's start to the "also" that turns it to another topic
+_ALSO = {lang: re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE) for lang, words in {
+    "en": "also|additionally", "de": "auch|ebenfalls|zudem|außerdem", "fr": "aussi|également", "es": "también",
+    "pt": "também|além disso", "it": "anche|inoltre", "ro": "de asemenea", "id": "juga", "vi": "cũng",
+    "ru": "также|кроме того", "uk": "також|крім того", "pl": "także|również|ponadto", "cs": "také|rovněž|též",
+    "bg": "също", "hu": "is|továbbá", "sv": "också|även", "no": "også", "tr": "ayrıca|da|de",
+    "ar": "كما|أيضا|أيضاً", "he": "גם", "hi": "भी"}.items()}
 
 
 def _diplomatic(hits: Sequence[Hit]) -> set[str]:

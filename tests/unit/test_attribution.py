@@ -486,3 +486,15 @@ def test_a_warning_only_expected_or_asked_about_is_not_given(pipeline: Pipeline)
             ("Pékin ripostera-t-il militairement à une nouvelle vente d'armes à Taïwan ?", "fr"),
             ("Will Caracas respond militarily to any attack on its ships?", "en")):
         assert _alerts(pipeline, body, lang) == [], body
+
+
+def test_a_sentence_that_turns_to_trade_sets_no_trade_scene(pipeline: Pipeline) -> None:
+    body = ("Čínský prezident Si Ťin-pching varoval, že kdo si hraje s ohněm na Tchaj-wanu, spálí se. Oba státníci "
+            "hovořili také o obchodu a clech.")
+    assert _alerts(pipeline, body, "cs") == ["CN"]
+
+
+def test_an_ambiguous_state_form_right_after_its_title(pipeline: Pipeline) -> None:
+    body = ("Il ministro degli Esteri albanese ha avvertito che ogni provocazione serba al confine con il Kosovo avrà "
+            "una risposta ferma.")
+    assert _alerts(pipeline, body, "it") == ["AL"]
