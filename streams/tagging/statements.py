@@ -970,7 +970,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # "Deputy Foreign Minister X spoke to reporters. '…,' he said.": the subject of the
             # sentence before, which holds no statement of its own
             speaker = _subject_before(text, article.sentences[si - 1], mentions, sentence_mentions.get(si - 1, []),
-                                      sentence_hits.get(si - 1, []), kb, article.language)
+                                      sentence_hits.get(si - 1, []), kb, article.language,
+                                      # "…, it said.": a state or body, never a person
+                                      states=_IT_TAG.search(text, max(s0, anchor.start - 6), anchor.start) is not None)
         # ("According to him, …" as the second sentence: its pronoun reaches the first)
         by_pronoun = speaker is None and bare_body is None and _pronoun_source(text, anchor, layers)
         if speaker is None and bare_body is None and (si > 1 or (si == 1 and by_pronoun)) and \
@@ -1504,6 +1506,24 @@ OWN_REACH = 16  # characters between a title and a state that qualifies it ("spo
 _TOPIC_PARTICLES = frozenset("はが는은이가")
 
 
+OFFICE_REACH = 8  # sentences back to the official a bare title ("the minister") names again
+
+
+def _office_holder(role: str, si: int, mentions: list[Mention], sentence_mentions: dict[int, list[int]],
+                   kb: KnowledgeBase) -> Speaker | None:
+    """The latest person named with an office ``role`` names ("minister": any minister), within
+    OFFICE_REACH sentences; None when two different people of it are named (either may be meant)."""
+    for k in range(si - 1, max(-1, si - 1 - OFFICE_REACH), -1):
+        found = {m.entity_id or m.name: m for i in sentence_mentions.get(k, ()) if (m := mentions[i]).type == "person"
+                 and m.role is not None and (m.role == role or m.role.endswith("_" + role) or (
+                     role == "other_minister" and m.role.endswith("minister")))}
+        if len(found) > 1:
+            return None
+        if found:
+            return speaker_of(next(iter(found.values())), kb)
+    return None
+
+
 def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[tuple[int, int]],
                  sents: Sequence[Span], si: int,
                  out: Sequence[Statement], mentions: list[Mention], sentence_mentions: dict[int, list[int]],
@@ -1525,6 +1545,10 @@ def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[
         return None  # "the Russian spokesperson": a state of its own
     role = titles[0].phrase.value
     found = _recent_speaker(text, sents, si, out, mentions, sentence_mentions, sentence_hits, kb, skip_roles=True)
+    if found is None:
+        # "Defence Minister X toured the border. … (four sentences on the visit) … '…,' the minister said.": the
+        # latest official of that office named a few sentences back
+        found = _office_holder(role, si, mentions, sentence_mentions, kb)
     if found is None or not found.government:
         return None
     held = found.voice.role if found.voice is not None else found.role
@@ -1969,11 +1993,26 @@ _TOPIC_PRONOUN = re.compile(r"[\s\"“”]*(?:그는|그녀는|그들은|彼は|
 _AR_VERB_FIRST = re.compile(r"[\u0621-\u064a]+\s+")
 
 
+_IT_TAG = re.compile(r"(?<!\w)it\s+$")
+_OWNS_INSTITUTION = re.compile(r"['’]s\s+(?:[A-Z][\w-]*\s+){0,3}(?:[A-Z][\w-]*|government|cabinet|army|military|"
+                               r"ministry|presidency|council|committee)\b")
+
+
 def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[int], hits: Sequence[Hit],
-                    kb: KnowledgeBase, lang: str = "") -> Speaker | None:
+                    kb: KnowledgeBase, lang: str = "", states: bool = False) -> Speaker | None:
     """The person or body that opens a sentence as its subject (perhaps after its title: "Prime
-    Minister X"), when it speaks for a government."""
+    Minister X"), when it speaks for a government; with ``states`` (the tag's pronoun is "it") the
+    state or body that opens it, not a person ("Pakistan's security committee met …. '…,' it said.")."""
     cands = [mentions[i] for i in idx if mentions[i].type in SPEAKER_TYPES and mentions[i].start < sent.end]
+    if states:
+        first = min((m for m in cands if m.type != "person" and (m.type != "city" or m.role == "capital")),
+                    key=lambda m: (m.start, -m.end), default=None)
+        if first is None or not (_opens_clause(text, sent.start, first) or (
+                _ARTICLE.match(text, sent.start, first.start) is not None
+                and _OWNS_INSTITUTION.match(text, first.end) is not None)):
+            return None  # ("Pakistan's National Security Committee met …": the state's own institution)
+        state = speaker_of(first, kb)
+        return state if state.government and state.country is not None else None
     if lang in _V2 and cands and (op := _V2_OPENER.match(text, sent.start)) is not None and op.end() > sent.start:
         # "Efter mötet talade Abdelatty med journalister": after an opening phrase the subject follows
         # the verb, the first person or body outside a prepositional phrase and before any comma
@@ -2547,6 +2586,8 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
     if prev is not None and prev.end() >= a - 1 and (_PREPOSITION.fullmatch(prev.group(1))
                                                       or _IN_PLACE.fullmatch(prev.group(1))):
         return None  # "A embaixadora de Israel em Lisboa avisou": a place, not who spoke
+    if prev is not None and prev.end() >= a - 1 and prev.group(1) in ("the", "The"):
+        return None  # "in the Taiwan Strait", "the Black Sea Fleet": a place or a thing, not a person
     if prev is not None and prev.end() >= a - 1 and _DAY_WORD.fullmatch(prev.group(1)):
         return None  # "hôm thứ Bảy cảnh báo", "vào Chủ nhật": a day, not a name
     if any(0 <= a - m.end <= 2 for m in free if m.type in ("body", "person")) or \

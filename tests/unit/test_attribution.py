@@ -498,3 +498,20 @@ def test_an_ambiguous_state_form_right_after_its_title(pipeline: Pipeline) -> No
     body = ("Il ministro degli Esteri albanese ha avvertito che ogni provocazione serba al confine con il Kosovo avrà "
             "una risposta ferma.")
     assert _alerts(pipeline, body, "it") == ["AL"]
+
+
+def test_it_said_takes_up_the_state_or_body_that_opened_the_sentence_before(pipeline: Pipeline) -> None:
+    body = ("Pakistan's National Security Committee met on Thursday under Prime Minister Shehbaz Sharif. Any attempt "
+            "to stop the flow of the Indus would be treated as an act of war, it said.")
+    assert _alerts(pipeline, body, "en") == ["PK"]
+    body = ("The Chinese defence ministry issued a statement late on Sunday. Any further provocation in the Taiwan "
+            "Strait would be met with a resolute response, it said.")  # ("the Taiwan Strait" is nobody's name)
+    assert _alerts(pipeline, body, "en") == ["CN"]
+
+
+def test_the_minister_said_reaches_the_minister_named_sentences_before(pipeline: Pipeline) -> None:
+    body = ("South Korean Defence Minister Ahn Gyu-back visited a frontline unit on Monday.\nAhn, a former lawmaker, "
+            "inspected artillery positions near the border.\nHe was briefed on the latest drone incursions.\nOfficers "
+            "showed him the new counter-drone systems.\nThe visit came days after a series of balloon launches.\n"
+            "\"We will punish any provocation immediately and strongly,\" the minister said.")
+    assert _alerts(pipeline, body, "en") == ["KR"]
