@@ -3241,6 +3241,12 @@ _INTENT_AFTER = {
 INTENT_REACH = 60  # characters between a negation and the term it denies through a plan
 
 
+_NEW_VERB_AFTER_AND = {
+    "en": re.compile(r"\band\s+(?:will|would|shall|is|are|has|have)\b", re.IGNORECASE),
+    "ru": re.compile(r"(?<!\w)и\s+[а-яё]+(?<![тч]ь)(?<!ти)(?!\w)", re.IGNORECASE),
+    "uk": re.compile(r"(?<!\w)(?:і|й|та)\s+[а-яєіїґ']+(?<![тч]и)(?<!ть)(?!\w)", re.IGNORECASE)}
+
+
 def _not_intended(text: str, lang: str, mods: list[Hit], terms: list[Hit]) -> list[Hit]:
     """Drops the terms whose act a negated plan or intention denies."""
     pattern, after = _INTENT_RE.get(lang), _INTENT_AFTER.get(lang)
@@ -3250,7 +3256,10 @@ def _not_intended(text: str, lang: str, mods: list[Hit], terms: list[Hit]) -> li
     out = []
     for t in terms:
         before = [n for n in negs if n.end <= t.start and t.start - n.end <= INTENT_REACH
-                  and not _PUNCT.search(text, n.end, t.start)]
+                  and not _PUNCT.search(text, n.end, t.start)
+                  # (a second finite verb after "and" is a clause of its own: "не допустит … и даст ответ",
+                  # "will not allow … and will respond")
+                  and not (lang in _NEW_VERB_AFTER_AND and _NEW_VERB_AFTER_AND[lang].search(text, n.end, t.start))]
         denied = pattern is not None and lang != "zh" and \
             any(pattern.search(text, n.end, t.start) for n in before)
         if not denied and after is not None:

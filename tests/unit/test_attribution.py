@@ -515,3 +515,9 @@ def test_the_minister_said_reaches_the_minister_named_sentences_before(pipeline:
             "showed him the new counter-drone systems.\nThe visit came days after a series of balloon launches.\n"
             "\"We will punish any provocation immediately and strongly,\" the minister said.")
     assert _alerts(pipeline, body, "en") == ["KR"]
+
+
+def test_a_denied_intention_does_not_reach_a_second_verb_after_and(pipeline: Pipeline) -> None:
+    body = ("Президент Азербайджана Ильхам Алиев заявил, что Баку не допустит реваншистских планов Еревана и даст "
+            "адекватный ответ на любую провокацию на границе.")
+    assert _alerts(pipeline, body, "ru") == ["AZ"]
