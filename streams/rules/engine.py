@@ -13,7 +13,7 @@ import functools
 import hashlib
 import re
 from bisect import bisect_left
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -227,10 +227,18 @@ def why_not(rule: Rule, st: Statement) -> str | None:
     return "no term of the rule in the speaker's quoted words"
 
 
-def min_targets(rule: Rule, st: Statement) -> int:
+def min_targets(rule: Rule, st: Statement, mentions: Sequence[Mention] = (), text: str = "") -> int:
     """The targets ``st`` must name for ``rule``: an official of a state the text does not say
     ("the spokesperson warned …") must at least name the other country or alliance, since "the
-    violence could escalate" from an unplaced minister is as likely about home."""
+    violence could escalate" from an unplaced minister is as likely about home; so must a government
+    that threatens an armed group based in its own state ("Sudan's army chief vowed revenge on the
+    RSF": a war at home, not a matter with another country). ``mentions``, ``text``: the article's."""
+    own = st.speaker.country if st.speaker is not None else None
+    if own is not None and any(0 <= i < len(mentions) and mentions[i].country == own
+                               and (mentions[i].entity_id or "").startswith("g:") for i in st.mentions) and \
+            not (text and _FOREIGN_PARTY.search(text, st.start, st.end)):
+        # (unless states abroad are meant: "any country supplying drones to the RSF")
+        return max(rule.min_targets, 1)
     unplaced = st.speaker is not None and st.speaker.government and st.speaker.country is None
     # (a foreign or defence ministry speaks abroad: "the defence ministry warned that any incursion into
     # its airspace would be met with force" needs no state named)
@@ -242,6 +250,12 @@ def min_targets(rule: Rule, st: Statement) -> int:
 
 
 _THREATENED_ANSWERS = frozenset({"retaliation", "response", "grave_consequences"})
+# states abroad named as such, without a name ("any country", "الدول", "иностранные государства")
+_FOREIGN_PARTY = re.compile(
+    r"(?<!\w)(?:countr(?:y|ies)|states?|foreign|abroad|sponsors?|backers?|pays|[ée]tats?|étranger\w*|países?|"
+    r"estados?|extranjer\w*|estrangeir\w*|paesi|stati|stranier\w*|länder\w*|staaten|ausländisch\w*|"
+    r"стран\w*|государств\w*|иностран\w*|країн\w*|держав\w*|negara|nước ngoài|quốc gia|ülke\w*|devlet\w*)(?!\w)"
+    r"|دول|الدول|دولة|أجنبي|الخارج|国家|外国|国外|他国|国は|国が|国々|諸国|各国|第三国|외국|국가|나라", re.IGNORECASE)
 
 
 def matches(rule: Rule, st: Statement, classes: Classes | None = None) -> bool:
@@ -268,7 +282,7 @@ def explain(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any] |
             reason = why_not(rule, st)
             if reason is None:
                 targets = targets_of(st, tagged, rule, countries or {})
-                need = min_targets(rule, st)
+                need = min_targets(rule, st, tagged.mentions, tagged.article.text)
                 if len(targets) < need:
                     reason = f"{len(targets)} target(s) other than the speaker's country, {need} needed"
             lines.append(f"  {rule.id}: {'FIRES' if reason is None else reason}")
@@ -351,7 +365,7 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
             if not gate >> bit & 1 or not matches(rule, st, classes):
                 continue
             targets = targets_of(st, tagged, rule, states)
-            if st.speaker is None or len(targets) < min_targets(rule, st):
+            if st.speaker is None or len(targets) < min_targets(rule, st, tagged.mentions, tagged.article.text):
                 continue
             speaker = _speaker(st.speaker)
             if rule.aggregate is not None:

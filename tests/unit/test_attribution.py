@@ -521,3 +521,14 @@ def test_a_denied_intention_does_not_reach_a_second_verb_after_and(pipeline: Pip
     body = ("Президент Азербайджана Ильхам Алиев заявил, что Баку не допустит реваншистских планов Еревана и даст "
             "адекватный ответ на любую провокацию на границе.")
     assert _alerts(pipeline, body, "ru") == ["AZ"]
+
+
+def test_a_government_threatening_an_armed_group_at_home_needs_another_state(pipeline: Pipeline) -> None:
+    for body in ("Sudan's army chief Abdel Fattah al-Burhan vowed to take revenge on the Rapid Support Forces after "
+                 "the fall of el-Fasher.",
+                 "Myanmar's junta chief vowed retaliation against the Arakan Army after the fall of the border town."):
+        assert _alerts(pipeline, body, "en") == [], body
+    # ... while states abroad that back it are another matter
+    body = ("Sudan's army spokesman said any country supplying drones to the Rapid Support Forces would be treated as "
+            "a party to the war.")
+    assert _alerts(pipeline, body, "en") == ["SD"]
