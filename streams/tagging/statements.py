@@ -1750,7 +1750,10 @@ _DATELINE = re.compile(r"\s*(?:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][A-ZÀ-ÖØ-ÞА-ЯЁ
                        r"Prensa Latina|Notimex|Télam|Adnkronos|AGI|Belga|APA|Keystone-SDA|KNA|epd|AFP/dpa|dpa/AFP)\))"
                        r"\s*[.:]?\s*[-–—]*\s*")
 _QUALIFYING_SUFFIX = re.compile(r"[-‑](?:based|backed|born|headquartered|funded|financed|allied|aligned|sponsored|"
-                                r"supported|registered|owned|run|affiliated|friendly|leaning)\b", re.IGNORECASE)
+                                r"supported|registered|owned|run|affiliated|friendly|leaning)\b|"
+                                # "struck Cambodian military targets": the body's name before what was hit
+                                r"\s+(?:targets?|positions?|bases?|installations?|sites?|facilities|facility|assets?|"
+                                r"outposts?|depots?|infrastructure|convoys?|vehicles?|aircraft|jets?|drones?)\b")
 def _filed_from(text: str, sents: Sequence[Span], mentions: list[Mention]) -> Mention | None:
     """The capital in the dateline of the story's first lines ("BEIJING, May 3 (Reuters) -", "Kampala –")."""
     for sent in sents[:2]:

@@ -532,3 +532,9 @@ def test_a_government_threatening_an_armed_group_at_home_needs_another_state(pip
     body = ("Sudan's army spokesman said any country supplying drones to the Rapid Support Forces would be treated as "
             "a party to the war.")
     assert _alerts(pipeline, body, "en") == ["SD"]
+
+
+def test_a_state_before_what_was_struck_does_not_speak(pipeline: Pipeline) -> None:
+    body = ("Israeli jets struck Iranian military targets on Saturday as the exchange of fire escalated, officials "
+            "said.")
+    assert "IR" not in _alerts(pipeline, body, "en")
