@@ -397,10 +397,15 @@ _TOPIC_ONLY = {"ja": re.compile(r"\s?は"), "ko": re.compile(r"\s?(?:은|는|측
 _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
 
 
+_SENTENCE_GAP = re.compile(r"[.!?;:。！？]")
+
+
 def _after_preposition(text: str, m: Mention) -> bool:
     """"with Israel", "gegen Russland", "mit dem chinesischen Außenminister": a name in a
     prepositional phrase (an article may stand between) is not the subject."""
     w = _LAST_WORD.search(text, max(0, m.start - 16), m.start)
+    if w is not None and _SENTENCE_GAP.search(text, w.end(1), m.start):
+        return False  # "… zur Zurückhaltung auf. Irans Botschafter": the particle ends the sentence before
     if w is not None and w.group(1)[:1].islower() and not _DETERMINER.fullmatch(w.group(1)):
         # a German adjective between article and noun: "mit dem chinesischen Außenminister"
         art = _LAST_WORD.search(text, max(0, w.start() - 16), w.start())
@@ -2190,7 +2195,12 @@ _TAG_PRONOUN = {k: re.compile(rf"\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in {
 
 _SENTENCE_END = re.compile(r"[.!?;\n]\s")
 _DE_NAME_END = re.compile(r"\s*(?:[.,;:!?]|$)")
-_TAG_END = re.compile(r"\s*\w+\s*[.!?…]?\s*")  # a pronoun alone closing the sentence ("…, sagte sie.")
+# what may follow a closing tag's verb and say nothing ("…, hieß es weiter.")
+_FURTHER = r"weiter|zudem|auch|außerdem|noch|encore|aussi|además|también|ancora|anche|também|ainda|further|also|again"
+_NOTHING_MORE = re.compile(rf"\W*(?:(?:{_FURTHER})\W*)?", re.IGNORECASE)
+# a pronoun alone closing the sentence ("…, sagte sie."), perhaps with "further" or "also" ("sagte er weiter",
+# "hieß es weiter", "dit-il encore", "dijo además")
+_TAG_END = re.compile(rf"\s*\w+(?:\s+(?:{_FURTHER}))?\s*[.!?…]?\s*", re.IGNORECASE)
 # "According to him, …", "selon lui", "según ella", "według niego": the source is a pronoun, not a
 # state named later in the sentence
 _SOURCE_PRONOUN = re.compile(r"\s*(?:him|her|them|lui|elle|eux|él|ella|ellos|ele|ela|eles|lei|loro|dia|beliau|"
@@ -2450,12 +2460,12 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         content.append((s0, s1))
     else:  # what follows "said" ("said it will …"), or what precedes an attribution at the end
         content.append((anchor.start, s1))  # (from the cue: "não descarta uma resposta" is one term)
-        if lang in VERB_FINAL or (lang == "de" and not _WORD.search(text, anchor.end, s1)):
+        if lang in VERB_FINAL or (lang == "de" and _NOTHING_MORE.fullmatch(text, anchor.end, s1) is not None):
             # "…と述べた", "…고 밝혔다", "… söyledi", German "hat … als … bezeichnet": what was said
             # comes first
             content.append((clause, anchor.start))
         # ("…, a statement from his office said.": a speech verb after the cue closes the sentence)
-        if tail or inverted or (comma >= 0 and (not _WORD.search(text, anchor.end, s1)
+        if tail or inverted or (comma >= 0 and (_NOTHING_MORE.fullmatch(text, anchor.end, s1) is not None
                                                 or _TAG_OBJECT.fullmatch(text, anchor.end, s1) is not None or any(
                 c.start >= anchor.end and c.phrase.value == "say" and not _WORD.search(text, c.end, s1)
                 for c in layers.cues))):

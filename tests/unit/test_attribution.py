@@ -538,3 +538,16 @@ def test_a_state_before_what_was_struck_does_not_speak(pipeline: Pipeline) -> No
     body = ("Israeli jets struck Iranian military targets on Saturday as the exchange of fire escalated, officials "
             "said.")
     assert "IR" not in _alerts(pipeline, body, "en")
+
+
+def test_a_particle_ending_the_sentence_before_is_no_preposition(pipeline: Pipeline) -> None:
+    body = ("Frankreich rief alle Seiten zur Zurückhaltung auf. Irans Botschafter in Berlin sagte, jede Aggression "
+            "werde hart beantwortet.")
+    assert _alerts(pipeline, body, "de") == ["IR"]
+
+
+def test_a_closing_tag_with_further_keeps_what_was_said(pipeline: Pipeline) -> None:
+    for tag in ("sagte er weiter.", "hieß es weiter."):
+        body = ("Der iranische Außenminister Abbas Araghtschi äußerte sich am Abend. Jede neue Drohne werde mit "
+                f"Vergeltung beantwortet, {tag}")
+        assert _alerts(pipeline, body, "de") == ["IR"], tag
