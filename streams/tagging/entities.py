@@ -142,7 +142,8 @@ def find_mentions(text: str, hits: list[Hit], kb: KnowledgeBase) -> list[Mention
     # A bare surname also counts where it is plainly a speaker or an office holder:
     # next to a cue ("Peskov said", "kata Retno") or after a title ("President Trump").
     cue_edges = {h.start for h in cues} | {h.end for h in cues}
-    role_ends = {h.end for h in roles}
+    # (and after "the government of": "el gobierno de Petro", "die Regierung von Scholz")
+    role_ends = {h.end for h in roles} | {h.end for h in parts if h.phrase.value[1] == "prefix"}
     # (a known surname alone is no hit here: "Jordan Miller" is not Matthew Miller)
     hit_starts = {h.start for h in hits if h.phrase.layer != "short"}
     hit_ends = {h.end for h in hits}

@@ -1432,6 +1432,24 @@ _BARE_AT = {"ru": re.compile(r"\s*(?:в|во|из)\s+", re.IGNORECASE),
 _BARE_PLACE = re.compile(r"\s+(?:in|at|à|en|em|im|в|у|w|di|ở|tại|ve|i)\s+", re.IGNORECASE)
 
 
+_LED_BY = re.compile(r"\s+(?:of|de|du|des|del|do|da|der|von|di)\s+(?:(?:the|el|la|le|o|a|il|dem)\s+)?(?:"
+                     r"(?:prime minister|president|premier|presidente|primer ministro|primeiro-ministro|président|"
+                     r"Premierminister|Präsident|Ministerpräsident)\s+)?", re.IGNORECASE)
+_LED_KINDS = frozenset({"government", "presidency"})
+
+
+def _led_by(text: str, h: Hit, mentions: Sequence[Mention]) -> Mention | None:
+    """The head of state or government who owns a bare government ("the government of Benjamin
+    Netanyahu", "el gobierno de Petro", "die Regierung von Netanjahu"): its state's government."""
+    if h.phrase.value not in _LED_KINDS:
+        return None
+    gap = _LED_BY.match(text, h.end)
+    if gap is None:
+        return None
+    return next((m for m in mentions if m.start == gap.end() and m.type == "person" and m.country is not None
+                 and m.role in _TOP_OFFICES), None)
+
+
 def _bare_subject(text: str, lang: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[tuple[int, int]],
                   smentions: Sequence[Mention]) -> Hit | None:
     """A government body named without its state as the subject of the cue: "The defence ministry
@@ -1447,7 +1465,8 @@ def _bare_subject(text: str, lang: str, s0: int, anchor: Hit, layers: _Layers, s
     for h in layers.bare:
         if h.end > anchor.start or anchor.start - h.end > BARE_REACH or _inside(h.start, sq) or \
                 any(m.start <= h.start < m.end or h.start <= m.start < h.end for m in smentions) or \
-                _TITLE_OWNER.match(text, h.end) or _OWNER.search(text, max(0, h.start - 40), h.start):
+                (_TITLE_OWNER.match(text, h.end) and _led_by(text, h, smentions) is None) or \
+                _OWNER.search(text, max(0, h.start - 40), h.start):
             continue
         nxt = _NEXT_WORD.match(text, h.end)
         if lang != "de" and nxt is not None and nxt.group(1)[:1].isupper() and \
@@ -1473,8 +1492,11 @@ def _bare_body_speaker(h: Hit, text: str, sents: Sequence[Span], si: int, out: S
                   and (m.type == "country" or (m.type == "city" and m.role == "capital"))
                   and _BARE_PLACE.fullmatch(text, h.end, m.start)), None)
     found: Speaker | None = None
+    leader = _led_by(text, h, [mentions[i] for i in sentence_mentions.get(si, ())]) if place is None else None
     if place is not None:  # "the defence ministry in Moscow"
         found = speaker_of(place, kb)
+    elif leader is not None:  # "the government of Benjamin Netanyahu"
+        found = speaker_of(leader, kb)
     elif si > 0:
         found = _recent_speaker(text, sents, si, out, mentions, sentence_mentions, sentence_hits, kb, skip_roles=True)
     if found is None and place is None and filed_from is not None and h.phrase.value != "ministry":

@@ -551,3 +551,12 @@ def test_a_closing_tag_with_further_keeps_what_was_said(pipeline: Pipeline) -> N
         body = ("Der iranische Außenminister Abbas Araghtschi äußerte sich am Abend. Jede neue Drohne werde mit "
                 f"Vergeltung beantwortet, {tag}")
         assert _alerts(pipeline, body, "de") == ["IR"], tag
+
+
+def test_the_government_of_a_named_leader_is_that_state_s(pipeline: Pipeline) -> None:
+    for body, lang in (
+            ("The government of Benjamin Netanyahu warned that any attack from Lebanon would be met with a "
+             "devastating response.", "en"),
+            ("El gobierno de Nicolás Maduro advirtió que cualquier incursión militar en el Esequibo tendrá una "
+             "respuesta contundente.", "es")):
+        assert _alerts(pipeline, body, lang) == (["IL"] if lang == "en" else ["VE"]), body
