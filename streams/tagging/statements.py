@@ -1828,9 +1828,14 @@ def _media_source(speaker: Speaker | None, text: str, anchor: Hit, layers: _Laye
             continue  # "…, the head of the Guards said on Sunday, according to state media": his words
         ng = next((n for n in layers.nongov if h.end <= n.start <= h.end + _MEDIA_REACH
                    and not _PUNCT.search(text, h.end, n.start)), None)
-        if ng is not None:
+        if ng is not None and not _WIRE_AGENCY.search(text, ng.start, ng.end):
+            # (a news agency carried the state's words: "Iran cảnh báo …, theo hãng thông tấn IRNA")
             return Speaker(text[ng.start:ng.end], "unknown", None, None, None, None, False)
     return speaker
+
+
+_WIRE_AGENCY = re.compile(r"agenc|agentur|agentsch|агентств|агенці|thông tấn|kantor berita|ajans|وكالة|"
+                          r"通讯社|通信社|통신", re.IGNORECASE)
 
 # "former", "ex-": an office no longer held; it qualifies every title coordinated after it
 # ("the former UN commissioner and Irish president").

@@ -560,3 +560,9 @@ def test_the_government_of_a_named_leader_is_that_state_s(pipeline: Pipeline) ->
             ("El gobierno de Nicolás Maduro advirtió que cualquier incursión militar en el Esequibo tendrá una "
              "respuesta contundente.", "es")):
         assert _alerts(pipeline, body, lang) == (["IL"] if lang == "en" else ["VE"]), body
+
+
+def test_a_news_agency_that_carried_a_state_s_warning_does_not_take_it_over(pipeline: Pipeline) -> None:
+    body = ("Iran cảnh báo sẽ đáp trả mạnh mẽ bất kỳ cuộc tấn công nào của Israel vào các cơ sở hạt nhân, theo hãng "
+            "thông tấn IRNA.")
+    assert _alerts(pipeline, body, "vi") == ["IR"]
