@@ -3809,6 +3809,9 @@ def _antecedent_near(text: str, sents: Sequence[Span], st: Statement, mentions: 
     lo, hi = sents[first].start, st.cue_start
     if any(lo <= m.start < hi and m.type == "person" and not _inside(m.start, qspans) for m in mentions):
         return True
+    # "The former chief of the Bundeswehr, X, spoke …. He warned …": somebody out of office was named
+    if any(not _inside(f.start(), qspans) for f in _FORMER.finditer(text, lo, hi)):
+        return True
     return any(h.phrase.layer == "nongov" and lo <= h.start < hi and not _inside(h.start, qspans)
                for si in range(first, st.sentence + 1) for h in sentence_hits.get(si, ()))
 
