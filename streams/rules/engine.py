@@ -227,17 +227,22 @@ def why_not(rule: Rule, st: Statement) -> str | None:
     return "no term of the rule in the speaker's quoted words"
 
 
-def min_targets(rule: Rule, st: Statement, mentions: Sequence[Mention] = (), text: str = "") -> int:
+def at_home(st: Statement, mentions: Sequence[Mention], text: str) -> bool:
+    """A government threatening an armed group based in its own state ("Sudan's army chief vowed revenge
+    on the RSF"), with no states abroad meant ("any country supplying drones to the RSF")."""
+    own = st.speaker.country if st.speaker is not None else None
+    return own is not None and any(0 <= i < len(mentions) and (m := mentions[i]).country == own
+                                   and (m.entity_id or "").startswith("g:") for i in st.mentions) and \
+        not (text and _FOREIGN_PARTY.search(text, st.start, st.end))
+
+
+def min_targets(rule: Rule, st: Statement, home: bool = False) -> int:
     """The targets ``st`` must name for ``rule``: an official of a state the text does not say
     ("the spokesperson warned …") must at least name the other country or alliance, since "the
     violence could escalate" from an unplaced minister is as likely about home; so must a government
     that threatens an armed group based in its own state ("Sudan's army chief vowed revenge on the
-    RSF": a war at home, not a matter with another country). ``mentions``, ``text``: the article's."""
-    own = st.speaker.country if st.speaker is not None else None
-    if own is not None and any(0 <= i < len(mentions) and mentions[i].country == own
-                               and (mentions[i].entity_id or "").startswith("g:") for i in st.mentions) and \
-            not (text and _FOREIGN_PARTY.search(text, st.start, st.end)):
-        # (unless states abroad are meant: "any country supplying drones to the RSF")
+    RSF": a war at home, not a matter with another country; ``home``, see at_home)."""
+    if home:
         return max(rule.min_targets, 1)
     unplaced = st.speaker is not None and st.speaker.government and st.speaker.country is None
     # (a foreign or defence ministry speaks abroad: "the defence ministry warned that any incursion into
@@ -282,7 +287,7 @@ def explain(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any] |
             reason = why_not(rule, st)
             if reason is None:
                 targets = targets_of(st, tagged, rule, countries or {})
-                need = min_targets(rule, st, tagged.mentions, tagged.article.text)
+                need = min_targets(rule, st, at_home(st, tagged.mentions, text))
                 if len(targets) < need:
                     reason = f"{len(targets)} target(s) other than the speaker's country, {need} needed"
             lines.append(f"  {rule.id}: {'FIRES' if reason is None else reason}")
@@ -360,12 +365,14 @@ def candidates(tagged: TaggedArticle, ruleset: RuleSet, countries: dict[str, Any
     voiced: set[str] = set()  # speakers (by state, entity or name) with an alert from this article
     rules = ruleset.derived()
     statements = gated(tagged.statements, rules)
+    text = tagged.article.text
+    home = {id(st): at_home(st, tagged.mentions, text) for _, st, _ in statements}  # (once per statement)
     for bit, rule in enumerate(rules.rules):
         for gate, st, classes in statements:
             if not gate >> bit & 1 or not matches(rule, st, classes):
                 continue
             targets = targets_of(st, tagged, rule, states)
-            if st.speaker is None or len(targets) < min_targets(rule, st, tagged.mentions, tagged.article.text):
+            if st.speaker is None or len(targets) < min_targets(rule, st, home[id(st)]):
                 continue
             speaker = _speaker(st.speaker)
             if rule.aggregate is not None:
