@@ -26,6 +26,7 @@ import os
 import re
 import zipfile
 from array import array
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -309,9 +310,15 @@ def detect_language(text: str, hint: str | None = None, *, prefix_bytes: int = P
     and the hint's score are read off the scores (tests/unit/test_language_walk.py). A prefix the
     model is unsure of (below :data:`RECHECK`: Russian read as Bulgarian, Japanese as Chinese on a
     line of kanji) is classified again on :data:`RECHECK_FACTOR` times as many bytes."""
-    language, confidence = _detect(text, hint, prefix_bytes)
+    return _rechecked(_detect, text, hint, prefix_bytes)
+
+
+def _rechecked(detect: Callable[[str, str | None, int], tuple[str, float]], text: str, hint: str | None,
+               prefix_bytes: int) -> tuple[str, float]:
+    """``detect`` on the prefix, and again on RECHECK_FACTOR times its bytes when unsure."""
+    language, confidence = detect(text, hint, prefix_bytes)
     if confidence < RECHECK and len(text) > prefix_bytes // 4:
-        longer = _detect(text, hint, prefix_bytes * RECHECK_FACTOR)
+        longer = detect(text, hint, prefix_bytes * RECHECK_FACTOR)
         if longer[0] != UNDETERMINED:
             return longer
     return language, confidence
@@ -335,12 +342,7 @@ def _detect(text: str, hint: str | None, prefix_bytes: int) -> tuple[str, float]
 def reference_detect_language(text: str, hint: str | None = None, *,
                               prefix_bytes: int = PREFIX_BYTES) -> tuple[str, float]:
     """detect_language with py3langid's ranking of every language: what the fast form is tested against."""
-    language, confidence = _reference_detect(text, hint, prefix_bytes)
-    if confidence < RECHECK and len(text) > prefix_bytes // 4:
-        longer = _reference_detect(text, hint, prefix_bytes * RECHECK_FACTOR)
-        if longer[0] != UNDETERMINED:
-            return longer
-    return language, confidence
+    return _rechecked(_reference_detect, text, hint, prefix_bytes)
 
 
 def _reference_detect(text: str, hint: str | None, prefix_bytes: int) -> tuple[str, float]:
