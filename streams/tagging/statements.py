@@ -1540,10 +1540,15 @@ def _office_holder(role: str, si: int, mentions: list[Mention], sentence_mention
                    kb: KnowledgeBase) -> Speaker | None:
     """The latest person named with an office ``role`` names ("minister": any minister), within
     OFFICE_REACH sentences; None when two different people of it are named (either may be meant)."""
+    def holds(held: str | None) -> bool:
+        return held is not None and (held == role or held.endswith("_" + role) or (
+            role == "other_minister" and held.endswith("minister")))
+
     for k in range(si - 1, max(-1, si - 1 - OFFICE_REACH), -1):
+        # (any office the person held: "the minister" after a defence minister since made security adviser)
         found = {m.entity_id or m.name: m for i in sentence_mentions.get(k, ()) if (m := mentions[i]).type == "person"
-                 and m.role is not None and (m.role == role or m.role.endswith("_" + role) or (
-                     role == "other_minister" and m.role.endswith("minister")))}
+                 and (holds(m.role) or (m.entity_id in kb.entities and any(
+                     holds(r) for r, _, _ in kb.entities[m.entity_id].offices)))}
         if len(found) > 1:
             return None
         if found:
@@ -1574,9 +1579,10 @@ def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[
     found = _recent_speaker(text, sents, si, out, mentions, sentence_mentions, sentence_hits, kb, skip_roles=True)
     if found is None:
         # "Defence Minister X toured the border. … (four sentences on the visit) … '…,' the minister said.": the
-        # latest official of that office named a few sentences back
-        found = _office_holder(role, si, mentions, sentence_mentions, kb)
-    if found is None or not found.government:
+        # latest official of that office named a few sentences back (whose office it matched)
+        holder = _office_holder(role, si, mentions, sentence_mentions, kb)
+        return holder if holder is not None and holder.government else None
+    if not found.government:
         return None
     held = found.voice.role if found.voice is not None else found.role
     if found.kind == "body" and found.voice is None and role.endswith("spokesperson"):

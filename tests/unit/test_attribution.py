@@ -566,3 +566,12 @@ def test_a_news_agency_that_carried_a_state_s_warning_does_not_take_it_over(pipe
     body = ("Iran cảnh báo sẽ đáp trả mạnh mẽ bất kỳ cuộc tấn công nào của Israel vào các cơ sở hạt nhân, theo hãng "
             "thông tấn IRNA.")
     assert _alerts(pipeline, body, "vi") == ["IR"]
+
+
+def test_the_minister_said_reaches_an_office_held_before_the_latest(pipeline: Pipeline) -> None:
+    # Shin Won-sik: defence minister in 2023, national security adviser later (people.yaml's latest office)
+    body = ("SEOUL, Oct. 7, 2023 — South Korea's new defence minister, Shin Won-sik, visited a front-line division.\n"
+            "Shin, a retired general and first-term lawmaker, was appointed on Friday.\nHe was briefed on guard "
+            "posts.\n\"If the North provokes us, punish it at once and to the end,\" the minister said. \"Should "
+            "Pyongyang ever use nuclear weapons, that will be the end of its regime.\"")
+    assert _alerts(pipeline, body, "en") == ["KR"]
