@@ -442,7 +442,7 @@ _CALENDAR = frozenset(
 _OPENERS = frozenset(
     "but and yet so then now still also meanwhile however earlier later today yesterday tonight on in at when while "
     "after before as if though although because since thus instead indeed here there this that these those "
-    "president minister prime foreign defence defense "
+    "prime foreign defence defense "
     "aber auch doch dann nun heute gestern zudem außerdem jedoch denn und da hier dort laut nach "
     "mais et puis alors ainsi or donc aujourd'hui hier selon pour cependant "
     "pero luego entonces así hoy ayer según sin también "

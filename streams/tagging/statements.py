@@ -866,7 +866,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         if cited is not None:  # "…, CNN reported, quoting the newspaper X": X is the source
             speaker = cited
         # "The defence ministry said …": a body named without its state speaks
-        bare_body = _bare_subject(text, article.language, s0, anchor, layers, sq, [mentions[i] for i in smentions]) \
+        bare_body = _bare_subject(text, article.language, s0, anchor, layers, sq, [mentions[i] for i in smentions],
+                                  dateline) \
             if layers.bare and (speaker is None or (speaker.kind == "person" and speaker.entity_id is None
                                                     and speaker.country is None)) else None
         if bare_body is not None and speaker is not None and \
@@ -1451,15 +1452,14 @@ def _led_by(text: str, h: Hit, mentions: Sequence[Mention]) -> Mention | None:
 
 
 def _bare_subject(text: str, lang: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[tuple[int, int]],
-                  smentions: Sequence[Mention]) -> Hit | None:
+                  smentions: Sequence[Mention], filed: re.Match[str] | None = None) -> Hit | None:
     """A government body named without its state as the subject of the cue: "The defence ministry
     said …", "Le ministère de la Défense a averti …", "В Минобороны заявили …", '"…," the foreign
     ministry said'. Not one inside a name ("China's foreign ministry"), owned ("the ministry of
     the rebels") or followed by a name ("Foreign Ministry spokesperson X" is a title)."""
     clause = _clause_start(text, s0, anchor.start, layers.bounds)
     opens = [clause, *(b for _, b in sq if clause <= b <= anchor.start)]
-    filed = _DATELINE.match(text, s0, anchor.start) or _place_dateline(text, s0, anchor.start, list(smentions))
-    if filed is not None:  # "BEIJING (Reuters) - The foreign ministry said"
+    if filed is not None and filed.end() <= anchor.start:  # "BEIJING (Reuters) - The foreign ministry said"
         opens.append(filed.end())
     at = _BARE_AT.get(lang)
     for h in layers.bare:
@@ -2226,7 +2226,6 @@ _TAG_PRONOUN = {k: re.compile(rf"\s*(?:{v})(?!\w)", re.IGNORECASE) for k, v in {
     "no": r"han|hun", "fr": r"il|elle"}.items()}
 
 
-_SENTENCE_END = re.compile(r"[.!?;\n]\s")
 _DE_NAME_END = re.compile(r"\s*(?:[.,;:!?]|$)")
 # what may follow a closing tag's verb and say nothing ("…, hieß es weiter.")
 _FURTHER = r"weiter|zudem|auch|außerdem|noch|encore|aussi|además|también|ancora|anche|também|ainda|further|also|again"
@@ -2925,13 +2924,12 @@ def _warning_owner(text: str, anchor: Hit, free: Sequence[Mention]) -> Mention |
     owner = next((m for m in free if m.start == of.end() and m.country is not None
                   and m.type in ("country", "body", "person", "city")), None)
     if owner is not None and text[owner.end - 1:owner.end] in _RU_DATIVE_END and \
-            _CYRILLIC.match(text, owner.end - 1) and not text[owner.start:owner.end].isupper():
+            not text[owner.start:owner.end].isupper():
         return None  # "предупреждение Литве" (dative): whom it is for; the owner is "Литвы" (genitive)
     return owner
 
 
-_RU_DATIVE_END = frozenset("еуюЕУЮ")
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_RU_DATIVE_END = frozenset("еуюЕУЮ")  # (Cyrillic letters only: no other script's name ends in them)
 
 
 # The passive of a warning in languages that mark its agent otherwise than "by" after the verb:
