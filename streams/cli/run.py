@@ -361,6 +361,11 @@ async def _ingest_and_print(settings: Settings, idle: float, follow: bool, start
             await runner.cleanup()
     emitted = re.findall(r"emitted (\d+)", _last_line(ingest_log, "ingest: 1 sources"))
     console.print(f"webhook received {received} notifications")
+    if received < len(seen):
+        # notify's delivered-state (news.notify-delivered) outlives a run on the same broker: an alert
+        # an earlier run delivered is sent again only when it changed (a new source, severity up)
+        console.print("[dim](notify sends an alert once per subscription: alerts an earlier run on this broker "
+                      "delivered are sent again only on a new source or a higher severity)[/]")
     console.print(f"{len(seen)} alerts from {emitted[-1] if emitted else 0} articles")
     return len(seen)
 
