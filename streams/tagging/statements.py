@@ -2075,7 +2075,8 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
         return None
     if chosen.type == "person" and chosen.via == "kb" and " " not in chosen.text.strip() and \
             not _CJK.search(chosen.text) and \
-            not any(h.phrase.layer == "role" and 0 <= chosen.start - h.end <= 1 for h in hits):
+            not any(h.phrase.layer == "role" and 0 <= chosen.start - h.end <= 1 for h in hits) and \
+            not _corroborated(chosen, mentions):
         # a bare surname ("Morrison testified …") may be anybody of that name; not one after its
         # title ("Prime Minister Netanyahu held talks …")
         return None
@@ -2094,6 +2095,14 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
         return None
     sp = speaker_of(chosen, kb)
     return sp if sp.government and sp.country is not None else None
+
+
+def _corroborated(person: Mention, mentions: Sequence[Mention]) -> bool:
+    """A bare surname is that official where the text names him in full or names his state
+    ("Lukashenko received officers in Minsk. He added …"; "Lavrov met reporters. … Russia will …")."""
+    return any(m is not person and ((m.entity_id == person.entity_id and " " in m.text.strip()) or (
+        m.type in ("country", "city") and m.country is not None and m.country == person.country))
+        for m in mentions)
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
