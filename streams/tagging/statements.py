@@ -331,6 +331,33 @@ def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> l
     return out
 
 
+# Direct speech set with dashes, no quote marks ("– Każdy atak spotka się z odpowiedzią. Jesteśmy
+# gotowi – powiedział minister.", "— Мы ответим. Это не угроза, — заявил он."): a dash opening a
+# paragraph or following a full stop, up to the dash before the tag's verb in the same paragraph
+_DASH_OPEN = re.compile(r"(?:^|(?<=\n)|(?<=[.!?…]\s))[ \t]*[–—][ \t]+(?=\S)")
+_DASH_CLOSE = re.compile(r",?[ \t]+[–—][ \t]+")
+DASH_TAG_REACH = 4  # characters from the closing dash to the tag's verb
+
+
+def _with_dash_quotes(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> list[tuple[int, int]]:
+    """The quote spans with dash-set direct speech added where no quote mark already holds it."""
+    cue_starts = sorted(h.start for h in cues)
+    added: list[tuple[int, int]] = []
+    for m in _DASH_OPEN.finditer(text):
+        a = m.end()
+        para_end = text.find("\n", a)
+        para_end = len(text) if para_end < 0 else para_end
+        if _inside(a, qspans) or _QUOTE_MARKS.search(text, a, para_end):
+            continue  # marks of its own: quotes() paired them
+        for close in _DASH_CLOSE.finditer(text, a, para_end):
+            k = bisect_left(cue_starts, close.end())
+            if k < len(cue_starts) and cue_starts[k] - close.end() <= DASH_TAG_REACH:
+                if close.start() - a <= MAX_QUOTE:
+                    added.append((a, close.start()))
+                break
+    return sorted([*qspans, *added]) if added else qspans
+
+
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     for s, e in spans:  # (a loop, not any(): called for every cue, term and name of a statement)
         if s <= pos < e:
@@ -736,7 +763,10 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     # "shot down without warning", "ohne Vorwarnung", "बिना चेतावनी के": how, not a warning given
     hits = [h for h in hits if not (h.phrase.layer == "cue" and h.phrase.value == "warn"
                                     and _WITHOUT.search(text, max(0, h.start - 12), h.start))]
-    qspans = _incises(text, quotes(text), [h for h in hits if h.phrase.layer == "cue"])
+    cue_hits = [h for h in hits if h.phrase.layer == "cue"]
+    qspans = _incises(text, quotes(text), cue_hits)
+    if article.language in _DASH_TAGS:
+        qspans = _with_dash_quotes(text, qspans, cue_hits)
     qstarts, qends = [a for a, _ in qspans], [b for _, b in qspans]
     prio = kb.cue_priority
     starts = [s.start for s in article.sentences]
@@ -780,7 +810,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         if not scues:
             continue  # (no speech left in the sentence: a recap after it may claim it)
         # (qspans are in order and do not overlap: those of this sentence are one run of them)
-        sq = [(max(a, s0), min(b, s1)) for a, b in qspans[bisect_right(qends, s0):bisect_left(qstarts, s1)]]
+        sq_all = qspans[bisect_right(qends, s0):bisect_left(qstarts, s1)]
+        sq = [(max(a, s0), min(b, s1)) for a, b in sq_all]
         if not sq and _ASKED.search(text, s0, s1):
             # "Pékin ripostera-t-il militairement ?", "Will Caracas respond?": the reporter asks, nobody threatens
             scues = [c for c in scues if c.phrase.value != "threaten"]
@@ -1059,9 +1090,10 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
             quoted = _quotes_in(article.sentences[si - 1], qspans) + quoted
-        elif si > 0 and (prev is None or prev.sentence < si - 1) and _OPENING.match(text, s0) and \
-                _quoted_sentence(article.sentences[si - 1], qspans):
+        elif si > 0 and (prev is None or prev.sentence < si - 1) and _quoted_sentence(article.sentences[si - 1], qspans)\
+                and (_OPENING.match(text, s0) or any(a < s0 < b for a, b in sq_all)):
             # '"Any strike is a red line." "We will respond," X said.': one speaker's quote, two sentences
+            # (or one quote over both: "– Każdy atak … . Jesteśmy gotowi – powiedział")
             before = split.of(si - 1)
             sterms = [t for t in before.terms if t not in before.negated(text)] + sterms
             start = article.sentences[si - 1].start
@@ -2185,9 +2217,12 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str, sen
 
     # the sentences with a diplomatic scene, found once (few articles have any)
     diplomatic = {si: scene for si, hits in split.sentence_hits.items() if (scene := _diplomatic(hits))}
+    starts = [s.start for s in sents]
     for st in statements:
         found: set[str] = set()
-        for si in (st.sentence - 1, st.sentence, st.sentence + 1):
+        # (from the sentence before the first it spans: a quote over two sentences starts in the earlier)
+        first = min(st.sentence, bisect_right(starts, st.start) - 1) if starts else st.sentence
+        for si in range(first - 1, st.sentence + 2):
             found |= terms_of(si)
         # a story of expelled diplomats sets its scene for several sentences: a threatened
         # "response" a few sentences on still answers the expulsion
@@ -2455,7 +2490,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         addressed, edge, to = [], -1, _ADDRESSED.get(lang)
         for m in near:
             if (to is not None and to.fullmatch(text, anchor.end, m.start)) or \
-                    (edge >= 0 and _AND_ALSO.fullmatch(text, edge, m.start)):
+                    (edge >= 0 and _AND_ALSO.fullmatch(text, edge, m.start)) or \
+                    _ADDRESSING.search(text, max(anchor.end, m.start - ADDRESSING_REACH), m.start):
                 addressed.append(m)
                 edge = m.end
         near = [m for m in near if m not in addressed]
@@ -3551,6 +3587,13 @@ _ADDRESSED = {lang: re.compile(rf"\s+(?:{words})\s+{_ARTICLE_AFTER}", re.IGNOREC
     "de": "an", "en": "to", "fr": "à|au|aux", "es": "a|al|para", "it": "a|ad|al|alla|allo|ai|agli|alle",
     "pt": "ao|aos|à|às|para", "ru": "в адрес", "uk": "на адресу", "pl": "pod adresem", "id": "kepada",
     "vi": "tới|gửi tới"}.items()}
+# "…, – powiedział, zwracając się do rosyjskiej delegacji", "addressing the Russian delegation": whom
+# the speaker turned to, in a participle after the tag
+_ADDRESSING = re.compile(
+    r"(?:addressing|zwracając się|обращаясь|звертаючись|обръщайки се|s['’]adressant|dirigiéndose|dirigindo-se|"
+    r"rivolgendosi|an die Adresse)(?:\s+[\w-]+)?(?:\s+(?:do|к|ко|до|към|à|au|aux|a|al|ao|à|alla|al|ai|agli|alle|"
+    r"to|the|den|der|die))*\s+$", re.IGNORECASE)
+ADDRESSING_REACH = 48
 _AND_ALSO = re.compile(rf"\s*(?:,|\s(?:{_AND}))\s+{_ARTICLE_AFTER}", re.IGNORECASE)
 _SELF_JOINED = {k: re.compile(rf"(?:\s+[^\s.,;:!?]+){{1,6}}?\s+(?:{_AND})\s+(?:{v})(?!\w)", re.IGNORECASE)
                 for k, v in _SELF_FUTURE.items() if k != "zh"}
