@@ -1189,8 +1189,10 @@ def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit],
     for c in outside:
         if c is outer or c.phrase.value not in ("threaten", "warn"):
             continue
-        if _PASSIVE_THREAT.search(text, c.start, c.end):
-            continue  # "any incursion would be met with …": the subject is what is answered, not who answers
+        if _PASSIVE_THREAT.search(text, c.start, c.end) or _UNANSWERED.search(text, c.start, c.end):
+            # "any incursion would be met with …", "Copenhagen's decision would not go unanswered": the
+            # subject is what is answered, not who answers
+            continue
         we = _AR_WE_VERB if lang == "ar" else _WE_RE.get(lang)
         if we is not None and (we.match(text, c.start) or we.search(text, max(0, c.start - 6), c.start)):
             continue  # "… وسنرد بالمثل", "we will respond": the speaker's own side answers
