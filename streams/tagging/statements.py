@@ -1102,7 +1102,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         # "Amid tensions over Ukraine, X warned Moscow …": a state named in the scene is no target
         scene = _background(text, article.language, layers.mods, sq, s0, s1)
         smentions = [i for i in smentions if not _inside(mentions[i].start, scene)]
-        if sterms and _historical(text, article.language, s0, article.published_at, s1):
+        if sterms and (_historical(text, article.language, s0, article.published_at, s1) or _told_then(
+                text, article.language, s0, anchor.start, article.sentences[si - 1] if si else None,
+                article.published_at)):
             sterms = []  # "En 1962, Moscou avait averti …": history told, no warning given now
         quote = _evidence_quote(quoted, sterms) or _subjunctive_words(text, article.language, content, sterms)
         grouped: dict[str, list[str]] = {}
@@ -1305,6 +1307,16 @@ _YEARS_AGO = {
     "vi": r"(?:cách đây\s+(?:gần\s+|hơn\s+|khoảng\s+)?(?:\d{1,3}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|vài|mấy)"
           r"(?:\s+(?:mươi|chục))?\s+năm|\d{1,3}\s+năm\s+trước)",
 }
+_YEARS_AGO.update({
+    "ru": r"(?:\d{1,3}|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|двадцать|тридцать|сорок|пятьдесят|"
+          r"несколько)\s+(?:лет|года|годов)\s+назад",
+    "uk": r"(?:\d{1,3}|два|дві|три|чотири|п['’]ять|шість|сім|вісім|дев['’]ять|десять|двадцять|тридцять|сорок|"
+          r"п['’]ятдесят|кілька)\s+(?:років|роки)\s+тому",
+    "pl": r"(?:\d{1,3}|dwa|trzy|cztery|pięć|sześć|siedem|osiem|dziewięć|dziesięć|dwadzieścia|trzydzieści|czterdzieści|"
+          r"pięćdziesiąt|kilka)\s+lat(?:a)?\s+temu",
+    "cs": r"před\s+(?:\d{1,3}|dvěma|třemi|čtyřmi|pěti|deseti|dvaceti|třiceti|čtyřiceti|padesáti|několika)\s+lety",
+    "bg": r"преди\s+(?:\d{1,3}|две|три|четири|пет|десет|двадесет|тридесет|четиридесет|петдесет|няколко)\s+години",
+})
 _YEARS_AGO_RE = {k: re.compile(rf"[\s\"“”«»„']*{v}(?!\w)", re.IGNORECASE) for k, v in _YEARS_AGO.items()}
 _ONE_YEAR = re.compile(r"\b(?:1|one|un|uno|una|um|ein|einem|1)\s", re.IGNORECASE)
 
@@ -1335,6 +1347,33 @@ def _historical(text: str, lang: str, s0: int, stamp: str | None, s1: int = -1) 
     if now is None and _PLUPERFECT.search(text, m.end(), m.end() + PLUPERFECT_REACH):
         return True  # "En 2020, Ankara avait averti Athènes …": told as past
     return year <= now - HISTORY_YEARS if now is not None else year < 2000
+
+
+# "Then", opening a sentence after one that tells history: "Ten years ago Russia annexed Crimea. Then
+# President X threatened …", "Тоді президент …", "Damals drohte …"
+_THEN_OPENER = re.compile(
+    r"[\s\"“”«»„']*(?:then|at the time|back then|damals|à l['’]époque|alors|entonces|en aquel momento|por entonces|"
+    r"na época|então|naquela altura|à época|allora|all['’]epoca|тогда|тоді|тогава|wtedy|wówczas|tehdy|tenkrát|"
+    r"akkor|atunci|pe atunci|da|då|o zaman|o dönem|saat itu|ketika itu|kala itu|khi đó|lúc đó|当时|當時|当時|"
+    r"당시|آنذاك|حينها|אז)(?!\w)", re.IGNORECASE)
+# A title held "then", before the verb: "then-Prime Minister", "the then defence minister", "der
+# damalige Außenminister", "l'alors ministre", "тодішній президент", "당시 모디 총리", "时任外长": the
+# office as it was, history retold (a "then" after "if" in a condition is none of these forms)
+_THEN_TITLE = re.compile(
+    r"(?<!\w)(?:then-|the then\s|damalig\w*|l['’]alors\s|alors\s+(?=président|ministre|premier|chef|secrétaire|"
+    r"porte-parole)|el entonces|la entonces|o então|a então|l['’]allora\s|allora\s+(?=presidente|ministro|premier|"
+    r"capo|segretario|portavoce)|тогдашн\w*|тодішн\w*|тогавашн\w*|ówczesn\w*|tehdejší\w*|akkori|de atunci|pe atunci|"
+    r"dåvarande|daværende|dönemin|o dönemki|o zamanki|时任|時任|当时的|當時的|当時の|당시(?=\s)|آنذاك|حينذاك|דאז)",
+    re.IGNORECASE)
+
+
+def _told_then(text: str, lang: str, s0: int, cue: int, before: Span | None, stamp: str | None) -> bool:
+    """History told without a year in the sentence: the speaker's title held "then" ("the then defence
+    minister warned …"), or a sentence opened by "Then" after one that tells history."""
+    if _THEN_TITLE.search(text, s0, cue) is not None:
+        return True
+    return before is not None and _THEN_OPENER.match(text, s0) is not None and \
+        _historical(text, lang, before.start, stamp, before.end)
 
 
 INNER_REACH = 120  # characters before a quote inside a quote where whose words they are is named
