@@ -2516,6 +2516,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             subject_next = [m for m in before if aux.end() <= m.start <= aux.end() + V2_REACH]
             if subject_next:
                 before = subject_next
+    former_title: tuple[int, int] | None = None
     if inverted:
         stop = min([b for b in layers.bounds if b > anchor.end] + [anchor.end + 90])
         near = [m for m in after if m.start < stop]
@@ -2536,6 +2537,13 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                 addressed.append(m)
                 edge = m.end
         near = [m for m in near if m not in addressed]
+        title = next((h for h in layers.roles if anchor.end <= h.start <= verb_end + 24
+                      and not _CLAUSE_END.search(text, anchor.end, h.start)), None)
+        if title is not None and _FORMER.search(text, anchor.end, title.start) is not None:
+            # "Według byłego ministra obrony …", "said a former defence minister": out of office, whatever
+            # state is named after the title
+            former_title = (anchor.end, title.end)
+            near = []
         breaks = [*layers.cues, *(h for h in layers.mods if h.phrase.value in ("clause", "conditional"))]
         chosen = _pick(near, text, breaks) or (None if tag else _pick(before, text))
     else:  # what follows a cue is its object ("warned Washington"), not its subject
@@ -2629,6 +2637,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     relative = _relative_nongov(text, s0, anchor, layers)
     if relative is not None:
         return Speaker(text[relative[0]:relative[1]], "unknown", None, None, None, None, False), content
+    if former_title is not None and chosen is None:
+        return Speaker(text[former_title[0]:former_title[1]].strip(), "unknown", None, None, None, None, False), content
     if former is not None:  # "the former UN commissioner and Irish president": out of office
         return Speaker(text[former:chosen.end] if chosen else "", "unknown", None, None, None, None, False), content
     # German capitalises every noun: a capitalised word is a name there only as the tag's subject that
