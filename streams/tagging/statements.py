@@ -999,7 +999,8 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             speaker = _label(text, article.sentences, si, sq[0][0], mentions, sentence_mentions, sentence_hits, kb)
         if speaker is None and bare_body is None and prev is not None and prev.sentence >= si - 2 and \
                 not any(s0 <= h.start < anchor.start for h in layers.roles) and \
-                not _common_subject(text, article.language, s0, anchor, sq):
+                not _common_subject(text, article.language, s0, anchor, sq) and \
+                not (prev.sentence == si - 2 and _names_other(mentions, sentence_mentions.get(si - 1, ()), prev)):
             # The quote goes on, or a pronoun ("Ông Kim cũng …", "He added") takes up the speaker.
             speaker = prev.speaker
         if speaker is None and bare_body is None and si > 0 and (prev is None or prev.sentence < si - 1) and \
@@ -2081,6 +2082,18 @@ _COMMON_SUBJECT = {
     k: re.compile(rf"(?:^|(?<=[\s,;:]))(?<!\w)(?:(?:{_PREPOSITIONS[k]})\s+)?(?:{v})\s*(?:[\w-]+\s+){{1,3}}$",
                   re.IGNORECASE) for k, v in _DETERMINERS.items()}
 _PREP_LEAD = {k: re.compile(rf"(?:{v})\s", re.IGNORECASE) for k, v in _PREPOSITIONS.items()}
+_GENITIVE_LEAD = {k: re.compile(rf"\s*(?:{v})\s", re.IGNORECASE) for k, v in {
+    "en": "of", "de": "von", "fr": "de|du|des", "es": "de|del", "pt": "de|do|da|dos|das", "it": "di|del|della|dei|degli"}.items()}
+
+
+def _names_other(mentions: Sequence[Mention], idx: Sequence[int], prev: Statement) -> bool:
+    """A sentence between a statement and a pronoun names a person of another state ("Austin told
+    reporters …. Mr Marcos was asked about the blockade. '…,' he said."): the pronoun may be theirs."""
+    if prev.speaker is None:
+        return False
+    # (one of the speaker's own state is the same voice: "Beijing warned …. Spokesman Lin Jian was asked ….")
+    return any(mentions[i].type == "person" and mentions[i].entity_id != prev.speaker.entity_id
+               and mentions[i].country != prev.speaker.country for i in idx)
 
 
 def _common_subject(text: str, lang: str, s0: int, anchor: Hit, sq: Sequence[tuple[int, int]]) -> bool:
@@ -2091,6 +2104,11 @@ def _common_subject(text: str, lang: str, s0: int, anchor: Hit, sq: Sequence[tup
         return False
     start = max([b for a, b in sq if b <= anchor.start] + [s0])
     m = pattern.search(text, start, anchor.start)
+    if m is not None and (g := _GENITIVE_LEAD.get(lang)) is not None and g.match(m.group(0)):
+        # "A member of the Chinese delegation told …", "un membre de la délégation": the noun the
+        # genitive hangs on is the subject
+        m = pattern.search(text, start, m.start()) if m.start() > start else None
+        m = m if m is not None and not _PREP_LEAD.get(lang, pattern).match(m.group(0)) else None
     if m is None or _PREP_LEAD.get(lang, pattern).match(m.group(0)):
         return False
     words = m.group(0).split()
