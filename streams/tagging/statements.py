@@ -1129,7 +1129,7 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             bare_of[len(out)] = bare_body  # no state named before it: placed with the unnamed speakers
         out.append(st)
         prev = st
-    _context(out, split, text, article.sentences, article.language)
+    _context(out, split, text, article.sentences, article.language, mentions, sentence_mentions)
     if transcript:
         out = _transcript(out, text, article.sentences, mentions, sentence_hits, kb)
     _unnamed_speakers(out, article, mentions, sentence_hits, qspans, kb, bare_of)
@@ -2254,8 +2254,17 @@ def _date_check(st: Statement, kb: KnowledgeBase, day: str) -> None:
 _FORCE_TALK = frozenset({"threat_of_force", "security_context"})
 
 
+def _party_to(st: Statement, states: set[str | None] | None) -> bool:
+    """The statement's speaker is of a state the diplomatic scene names, or of no known state (the scene
+    may be theirs: "Britain expelled 23 diplomats. '…,' the embassy said")."""
+    if states is None or st.speaker is None or st.speaker.country is None:
+        return True
+    return st.speaker.country in states
+
+
 def _context(statements: list[Statement], split: _SentenceLayers, text: str, sents: Sequence[Span] = (),
-             lang: str = "") -> None:
+             lang: str = "", mentions: Sequence[Mention] | None = None,
+             sentence_mentions: dict[int, list[int]] | None = None) -> None:
     """Term classes in each statement's sentence and the ones before and after it: what a rule's
     context_any looks at ("consequences" counts only where troops or missiles are in the air)."""
     terms: dict[int, set[str]] = {}  # per sentence, computed once: statements share their neighbours
@@ -2276,6 +2285,9 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str, sen
 
     # the sentences with a diplomatic scene, found once (few articles have any)
     diplomatic = {si: scene for si, hits in split.sentence_hits.items() if (scene := _diplomatic(hits))}
+    # the states each scene names: an expulsion between two others sets no scene for the speaker's threat
+    scene_states = {si: {m.country for i in (sentence_mentions or {}).get(si, ()) if (m := mentions[i]).country}
+                    for si in diplomatic} if mentions is not None else {}
     starts = [s.start for s in sents]
     for st in statements:
         found: set[str] = set()
@@ -2286,7 +2298,7 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str, sen
         # a story of expelled diplomats sets its scene for several sentences: a threatened
         # "response" a few sentences on still answers the expulsion
         for si, scene in diplomatic.items():
-            if abs(si - st.sentence) <= WIDE_REACH:
+            if abs(si - st.sentence) <= WIDE_REACH and (si == st.sentence or _party_to(st, scene_states.get(si))):
                 found |= scene
         # (a sentence after that turns to another topic sets no scene: "… will burn themselves. They also
         # spoke about trade.")
