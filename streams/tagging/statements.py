@@ -872,7 +872,11 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             # "…, but Lithuania's defence minister warned …": the warning is the second voice's, with its subject
             layers = replace(layers, bounds=[*layers.bounds, second[0]])
             anchor = second[1]
-        speaker, content = _speaker(text, article.language, s0, s1, anchor, best, free, sq, layers, kb)
+        # (the sentence proper starts after the dateline of a known city: "صنعاء - قال …" opens on its verb)
+        placed = dateline is not None and any(mentions[i].type == "city" and s0 <= mentions[i].start <= s0 + 3
+                                              for i in smentions)
+        speaker, content = _speaker(text, article.language, max(s0, dateline.end()) if placed and dateline else s0,
+                                    s1, anchor, best, free, sq, layers, kb)
         if article.language == "en" and _ING.match(text, anchor.start, anchor.end) and \
                 _PARTICIPLE_LEAD.search(text, s0, anchor.start):
             # "North Korea fired two missiles, days after threatening to retaliate …", "Iran summoned the
@@ -1873,8 +1877,10 @@ def _filed_from(text: str, sents: Sequence[Span], mentions: list[Mention]) -> Me
 
 # A known city opening a line, then a dash ("NAIROBI –", "Kampala –", "KYIV, March 3 -"): where the story
 # was filed, whoever speaks after it
-_PLACE_DASH = re.compile(r"\s*([A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w'’.-]*(?:[ /][A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][\w'’.-]*){0,2})"
-                         r"(?:,\s*[^()\n–—:]{1,30}?)?\s+[–—-]{1,2}\s+")
+# (scripts without capitals, Arabic and Hebrew: "صنعاء - قال …", "ירושלים – "; the place must be a known city)
+_PLACE_DASH = re.compile(r"\s*([A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ\u0600-\u06ff\u05d0-\u05ea][\w'’.-]*"
+                         r"(?:[ /][A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ\u0600-\u06ff\u05d0-\u05ea][\w'’.-]*){0,2})"
+                         r"(?:,\s*[^()\n–—:]{1,30}?)?(?:\s*\([^()\n]{1,30}\))?\s+[–—-]{1,2}\s+")
 
 
 def _place_dateline(text: str, s0: int, s1: int, mentions: list[Mention]) -> re.Match[str] | None:
