@@ -1973,7 +1973,12 @@ _INTRO = re.compile(r"(?<!\w)(?:in|on|dans|en|em|con|nel|nella|in einer|in einem
 
 
 # (Hebrew writes "in" onto the noun: "במסיבת עיתונאים", "בהודעה", "בראיון"; Arabic "في" stands apart)
-_INTRO_LEAD = re.compile(r"(?:in|on|dans|en|em|con|nel|nella|dalam|trong|w|we|в|во|у|في)\s|ב(?=[\u05d0-\u05ea])",
+# (or a participle of speaking that opens the sentence: "Trả lời phỏng vấn AFP, Bộ trưởng … khẳng định",
+# "Speaking to reporters, …", "Выступая в Думе, …", "Hablando con la prensa, …")
+_INTRO_LEAD = re.compile(r"(?:in|on|dans|en|em|con|nel|nella|dalam|trong|w|we|в|во|у|في)\s|ב(?=[\u05d0-\u05ea])|"
+                         r"(?:trả lời|phát biểu|speaking|answering|talking|replying|berbicara|menjawab|выступая|"
+                         r"отвечая|виступаючи|відповідаючи|hablando|respondiendo|falando|respondendo|parlando|"
+                         r"rispondendo|répondant|s['’]exprimant|intervenant|przemawiając|odpowiadając)(?!\w)",
                          re.IGNORECASE)
 
 
