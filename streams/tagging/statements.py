@@ -2534,7 +2534,10 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
     # before the cue in its clause, so its subject is what follows (up to the reported clause).
     opening = not antecedent and ((not [m for m in before if m.start >= clause] and text[clause:anchor.start].strip(
-        " \t\"“”«»„,،、—–-:") in ("", "و", "ف")) or (not before and role_after) or any(
+        " \t\"“”«»„,،、—–-:") in ("", "و", "ف")) or (not before and role_after and not any(
+            # (a title opening the clause is its subject: "Президент обвинил премьера X")
+            clause <= h.start < anchor.start and not text[clause:h.start].strip(" \t\"“”«»„")
+            for h in layers.roles)) or any(
         h.phrase.value == "recap" and (clause <= h.start < anchor.start or h.start <= anchor.start < h.end)
         for h in layers.mods))
     # (Japanese and Korean put the verb last: a noun after it is the subject of what follows,
