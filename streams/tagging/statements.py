@@ -821,6 +821,16 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
         # "Taiwan will pay a heavy price …, X warned": whoever undergoes a threat is not its speaker
         outside = [c for c in outside if not _suffers(text, article.language, c)] or outside
         anchor = (outside or scues)[0]
+        if len(outside) > 1 and anchor.phrase.value in ("threaten", "warn") and article.language not in _TOPIC \
+                and _negated(text, layers.mods, anchor, []):
+            # "Nordkorea solle den USA nicht mehr drohen, sagte Trump", "North Korea had better not threaten
+            # the US, Trump said": the negated verb of the reported clause is not the speaker's act; the tag
+            # after the comma, with a person as its subject, is
+            tag = _closing_tag(text, article.language, outside, [mentions[i] for i in sentence_mentions.get(si, ())])
+            if tag is not None:  # (the reported clause's verbs, and their negation, are not the speaker's act)
+                anchor = tag
+                scues = [c for c in scues if c.start >= tag.start or _inside(c.start, sq)]
+                outside = [c for c in outside if c.start >= tag.start]
         if len(outside) > 1 and (_introductory(text, s0, outside[0], outside[1]) or _according_first(
                 text, article.language, outside[0], outside[1], mentions, sentence_mentions.get(si, []))):
             # "In a statement carried by state media, X warned …": the verb after the opening phrase;
@@ -2005,6 +2015,28 @@ def _title_ends(text: str, end: int) -> list[int]:
             break
         out.append(k + 1)
     return out
+
+
+_TAG_COMMA = re.compile(r"[,—–]\s*[\"“”»«„]?\s*$")
+_TAG_SUBJECT_BEFORE = re.compile(r"[,—–]\s*[\"“”»«„]?\s*(?:the\s+)?$", re.IGNORECASE)
+
+
+def _closing_tag(text: str, lang: str, outside: Sequence[Hit], mentions: Sequence[Mention]) -> Hit | None:
+    """A speech verb set after a comma as the tag of what came before it, its subject a person named
+    right after or right before it ("…, sagte Trump", "…, Trump said"), no person before the threat."""
+    people = [m for m in mentions if m.type == "person"]
+    if any(m.end <= outside[0].start for m in people):
+        return None  # "X drohte Teheran: …, schrieb er": a person before the threat is its subject and speaker
+    for c in outside[1:]:
+        if c.phrase.value != "say":
+            continue
+        inverted = _TAG_COMMA.search(text, max(0, c.start - 4), c.start) is not None and \
+            any(0 <= m.start - c.end <= 2 for m in people)
+        before = any(0 <= c.start - m.end <= 2 and _TAG_SUBJECT_BEFORE.search(text, max(0, m.start - 8), m.start)
+                     for m in people)
+        if inverted or before:
+            return c
+    return None
 
 
 def _introductory(text: str, s0: int, cue: Hit, nxt: Hit) -> bool:
