@@ -3077,6 +3077,14 @@ _OWNER_OF = re.compile(r"\s+(?:(?:of|by|du|des|de\s+la|del|do|da|dos|das|della|d
                        r"de\s+l['’]|dell['’])(?:the\s+|el\s+|la\s+|los\s+|o\s+|a\s+|il\s+|lo\s+)?", re.IGNORECASE)
 
 
+# one or two lower-case words after a warning noun, no preposition among them ("đanh thép", "ferme",
+# "contundente"): adjectives, where the owner's genitive may still follow
+_ADJECTIVE_GAP = re.compile(r"(?:\s+(?!(?:about|on|to|for|against|over|sur|sobre|su|về|tentang|soal|contre|contra|"
+                            r"contro|à|a|ao|al|au|aux|gửi|cho|với|đối|pour|para|per|kepada|terhadap|an|gegen|über|"
+                            r"of|by|du|des|de|del|do|da|dos|das|della|di|của|từ|la|le|el|il|o)(?!\w))"
+                            r"[a-zà-ÿđăâêôơư\u1ea0-\u1ef9]+){1,2}(?=\s)")
+
+
 _DE_RELATIVE = re.compile(r",\s*(?:der|die|das|welcher|welche|welches)\s")
 _GENITIVE_GAP = re.compile(r"\s+(?:des|der)?\s*", re.IGNORECASE)
 
@@ -3091,6 +3099,10 @@ def _warning_owner(text: str, anchor: Hit, free: Sequence[Mention]) -> Mention |
         return None  # "asked about a statement by Japan's prime minister": whose words were asked about
     of = _OWNER_OF.match(text, anchor.end) or (
         _GENITIVE_GAP.match(text, anchor.end) if _OWNER_DIRECT.match(text, anchor.start) else None)
+    if of is None and (adj := _ADJECTIVE_GAP.match(text, anchor.end)) is not None:
+        # "lời cảnh báo đanh thép của Moskva", "la sévère mise en garde de Pékin" → "mise en garde ferme de":
+        # an adjective or two between the noun and its owner
+        of = _OWNER_OF.match(text, adj.end())
     if of is None:
         return None
     owner = next((m for m in free if m.start == of.end() and m.country is not None
