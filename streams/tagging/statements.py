@@ -139,8 +139,11 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
                    if e in named_ends):
                 out.append(Hit(h.start, h.end, _TAG_THREATEN))
                 continue
-        if h.phrase.layer == "modality" and h.phrase.value == "titled_say" and h.start not in cue_at and \
-                any(h.end < t <= h.end + TITLED_REACH and not _PUNCT.search(text, h.end, t) for t in titles):
+        if h.phrase.layer == "modality" and h.phrase.value == "titled_say" and h.start not in cue_at and (
+                any(h.end < t <= h.end + TITLED_REACH and not _PUNCT.search(text, h.end, t) for t in titles)
+                # (or a clause of what was said after it, perhaps past an incise: "a lancé, dans une
+                # allusion au voisin marocain, que quiconque …")
+                or _THAT_CLAUSE.match(text, h.end) is not None):
             out.append(Hit(h.start, h.end, _TAG_SAY))
             continue
         if h.phrase.layer != "modality" or h.phrase.value != "source" or h.start in cue_at:
@@ -166,6 +169,8 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
     return out
 
 
+_THAT_CLAUSE = re.compile(r"(?:\s*,[^,.;:!?«»\"“”]{1,60},)?\s+(?:que|qu['’]|that|dass|che|że|что|що)(?!\w)",
+                          re.IGNORECASE)
 _COLON = re.compile("[:：]")  # (Chinese, Japanese and Korean type the full-width colon)
 HEADLINE_REACH = 60  # characters from a line's start to the colon after the name that opens it
 
