@@ -1984,7 +1984,8 @@ def _former(text: str, s0: int, chosen: Mention, layers: _Layers, kb: KnowledgeB
 
 _INTRO = re.compile(r"(?<!\w)(?:in|on|dans|en|em|con|nel|nella|in einer|in einem|dalam|trong|w|we|в|во|у)"
                     r"(?:\s+(?:a|an|the|un|une|une|la|le|el|um|uma|una|sebuah|một|bản|seiner|ihrer|der|its|his|her))?"
-                    r"\s*$", re.IGNORECASE)
+                    # (an adjective or two before the noun: "In a joint statement", "in einer gemeinsamen Erklärung")
+                    r"(?-i:(?:\s+[a-zäöüßàâçéèêëîïôûùœáíóúñ-]+){0,2}?)\s*$", re.IGNORECASE)
 
 
 # (Hebrew writes "in" onto the noun: "במסיבת עיתונאים", "בהודעה", "בראיון"; Arabic "في" stands apart)
