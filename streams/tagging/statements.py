@@ -1110,8 +1110,9 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
             start = article.sentences[si - 1].start
             smentions = sentence_mentions.get(si - 1, []) + smentions
             quoted = _quotes_in(article.sentences[si - 1], qspans) + quoted
-        elif si > 0 and (prev is None or prev.sentence < si - 1) and _quoted_sentence(article.sentences[si - 1], qspans)\
-                and (_OPENING.match(text, s0) or any(a < s0 < b for a, b in sq_all)):
+        elif si > 0 and (prev is None or prev.sentence < si - 1) and \
+                _quoted_sentence(article.sentences[si - 1], qspans) and \
+                (_OPENING.match(text, s0) or any(a < s0 < b for a, b in sq_all)):
             # '"Any strike is a red line." "We will respond," X said.': one speaker's quote, two sentences
             # (or one quote over both: "– Każdy atak … . Jesteśmy gotowi – powiedział")
             before = split.of(si - 1)
@@ -2132,7 +2133,8 @@ _COMMON_SUBJECT = {
                   re.IGNORECASE) for k, v in _DETERMINERS.items()}
 _PREP_LEAD = {k: re.compile(rf"(?:{v})\s", re.IGNORECASE) for k, v in _PREPOSITIONS.items()}
 _GENITIVE_LEAD = {k: re.compile(rf"\s*(?:{v})\s", re.IGNORECASE) for k, v in {
-    "en": "of", "de": "von", "fr": "de|du|des", "es": "de|del", "pt": "de|do|da|dos|das", "it": "di|del|della|dei|degli"}.items()}
+    "en": "of", "de": "von", "fr": "de|du|des", "es": "de|del", "pt": "de|do|da|dos|das",
+    "it": "di|del|della|dei|degli"}.items()}
 
 
 def _names_other(mentions: Sequence[Mention], idx: Sequence[int], prev: Statement) -> bool:
@@ -2303,7 +2305,7 @@ def _date_check(st: Statement, kb: KnowledgeBase, day: str) -> None:
 _FORCE_TALK = frozenset({"threat_of_force", "security_context"})
 
 
-def _party_to(st: Statement, states: set[str | None] | None) -> bool:
+def _party_to(st: Statement, states: set[str] | None) -> bool:
     """The statement's speaker is of a state the diplomatic scene names, or of no known state (the scene
     may be theirs: "Britain expelled 23 diplomats. '…,' the embassy said")."""
     if states is None or st.speaker is None or st.speaker.country is None:
