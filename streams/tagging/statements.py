@@ -2024,6 +2024,7 @@ def _title_ends(text: str, end: int) -> list[int]:
     return out
 
 
+_TITLE_WORDS = re.compile(r"\s+(?:(?:der|die|the|le|la|el|il|o|a)\s+)?(?:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ]?[\w-]+\s+){1,3}")
 _TAG_COMMA = re.compile(r"[,—–]\s*[\"“”»«„]?\s*$")
 _TAG_SUBJECT_BEFORE = re.compile(r"[,—–]\s*[\"“”»«„]?\s*(?:the\s+)?$", re.IGNORECASE)
 
@@ -2037,8 +2038,11 @@ def _closing_tag(text: str, lang: str, outside: Sequence[Hit], mentions: Sequenc
     for c in outside[1:]:
         if c.phrase.value != "say":
             continue
+        # (the person perhaps after a title: "…, sagte Präsident Trump", "…, said Foreign Minister X")
         inverted = _TAG_COMMA.search(text, max(0, c.start - 4), c.start) is not None and \
-            any(0 <= m.start - c.end <= 2 for m in people)
+            any(0 <= m.start - c.end <= 2 or (0 <= m.start - c.end <= TITLED_REACH and
+                                                 _TITLE_WORDS.fullmatch(text, c.end, m.start) is not None)
+                for m in people)
         before = any(0 <= c.start - m.end <= 2 and _TAG_SUBJECT_BEFORE.search(text, max(0, m.start - 8), m.start)
                      for m in people)
         if inverted or before:
@@ -2345,7 +2349,10 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str, sen
         # (from the sentence before the first it spans: a quote over two sentences starts in the earlier)
         first = min(st.sentence, bisect_right(starts, st.start) - 1) if starts else st.sentence
         for si in range(first - 1, st.sentence + 2):
-            found |= terms_of(si)
+            near = terms_of(si)
+            if si != st.sentence and si in diplomatic and not _party_to(st, scene_states.get(si)):
+                near = near - diplomatic[si]  # (an expulsion between two other states next door)
+            found |= near
         # a story of expelled diplomats sets its scene for several sentences: a threatened
         # "response" a few sentences on still answers the expulsion
         for si, scene in diplomatic.items():

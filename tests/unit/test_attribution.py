@@ -575,3 +575,55 @@ def test_the_minister_said_reaches_an_office_held_before_the_latest(pipeline: Pi
             "posts.\n\"If the North provokes us, punish it at once and to the end,\" the minister said. \"Should "
             "Pyongyang ever use nuclear weapons, that will be the end of its regime.\"")
     assert _alerts(pipeline, body, "en") == ["KR"]
+
+
+def test_dash_set_speech_over_two_sentences_is_one_quote(pipeline: Pipeline) -> None:
+    body = ("Minister obrony Białorusi Wiktar Chrenin przemawiał w Mińsku.\n– Każda próba naruszenia naszej granicy "
+            "spotka się z natychmiastową odpowiedzią. Mamy do tego wszystkie środki – powiedział, zwracając się do "
+            "polskiej delegacji.")
+    assert _alerts(pipeline, body, "pl") == ["BY"]
+
+
+def test_a_title_held_then_tells_history(pipeline: Pipeline) -> None:
+    for body, lang in (
+            ("In a 2017 speech, then-Defence Secretary James Mattis warned North Korea that any attack would be met "
+             "with a massive military response.", "en"),
+            ("Восемь лет назад Турция сбила российский бомбардировщик. Тогда президент Владимир Путин пригрозил "
+             "Анкаре серьёзными последствиями.", "ru")):
+        assert _alerts(pipeline, body, lang) == [], body
+
+
+def test_a_bare_surname_with_its_state_named_is_the_antecedent(pipeline: Pipeline) -> None:
+    body = ("Lukaschenko empfing am Freitag Militärs in Minsk. Er fügte hinzu, Belarus werde jeden Angriff auf sein "
+            "Territorium mit allen Mitteln beantworten.")
+    assert _alerts(pipeline, body, "de") == ["BY"]
+
+
+def test_what_would_not_go_unanswered_is_no_speaker(pipeline: Pipeline) -> None:
+    body = ("China's foreign ministry spokesperson Mao Ning said Manila's latest provocation at Second Thomas Shoal "
+            "would not go unanswered.")
+    assert _alerts(pipeline, body, "en") == ["CN"]
+
+
+def test_according_to_a_former_minister_no_state_speaks(pipeline: Pipeline) -> None:
+    body = ("Według byłego ministra obrony opóźnienia w budowie zapór na granicy z Białorusią stanowią poważne "
+            "zagrożenie dla bezpieczeństwa Polski.")
+    assert _alerts(pipeline, body, "pl") == []
+
+
+def test_a_dateline_in_arabic_script_never_speaks(pipeline: Pipeline) -> None:
+    body = "بيروت - قال قيادي في حزب الله إن مقاتلي الحزب سيردون بقوة على أي هجوم إسرائيلي جديد على الجنوب."
+    assert _alerts(pipeline, body, "ar") == []
+
+
+def test_a_negated_threat_before_a_named_tag_is_the_reported_clause_s(pipeline: Pipeline) -> None:
+    body = ("Nordkorea solle den Vereinigten Staaten besser nicht mehr drohen, sagte Präsident Trump. Andernfalls "
+            "werde das Land mit Feuer und Wut konfrontiert.")
+    assert _alerts(pipeline, body, "de") == ["US"]
+
+
+def test_a_diplomatic_scene_between_others_does_not_veto_a_threat(pipeline: Pipeline) -> None:
+    body = ("\"If the rockets keep coming, we will hit their launch sites and make them pay the price,\" Israel's "
+            "defence minister Israel Katz said. Last week France recalled its ambassador from Algiers over a "
+            "visa dispute.")
+    assert _alerts(pipeline, body, "en") == ["IL"]
