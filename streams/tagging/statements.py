@@ -1266,7 +1266,7 @@ def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit],
 # A sentence that opens on a year: "In 1962", "En 1962", "Pada 1962", "Năm 1962", "В 1962 году", "1962年".
 _YEAR_OPENER = {
     "en": r"in|back in|as early as|during|on", "fr": r"en|dès|déjà en|le", "es": r"en|ya en|durante|el",
-    "pt": r"em|já em", "it": r"nel|già nel|il", "de": r"im jahr|im jahre|bereits|schon",
+    "pt": r"em|já em", "it": r"nel|già nel|il|nell['’]|già nell['’]", "de": r"im jahr|im jahre|bereits|schon",
     "id": r"pada|pada tahun|sejak|tahun",
     "vi": r"năm|vào năm|hồi năm|từ năm", "ru": r"в|ещё в|еще в|уже в", "uk": r"у|в|ще у|ще в|вже в|вже у",
     "pl": r"w|już w", "cs": r"v roce|už v roce|již v roce|v|už v", "ro": r"în|încă din|în anul", "bg": r"през|още през",
@@ -1274,7 +1274,7 @@ _YEAR_OPENER = {
     "ar": r"في|وفي|في عام|وفي عام|في العام|عام", "he": r"בשנת|ב-|ב|כבר בשנת|עוד בשנת",
 }
 # (a day and a month may stand before the year: "En abril de 1982", "In October of 1962", "Em 3 de maio de 1995")
-_YEAR_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:{v})\s+(?:\d{{1,2}}\.?\s+)?(?:(?:de|of|del)\s+)?(?:[^\W\d]+\s+)?"
+_YEAR_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:{v})(?:\s+|(?<=['’]))(?:\d{{1,2}}\.?\s+)?(?:(?:de|of|del)\s+)?(?:[^\W\d]+\s+)?"
                           rf"(?:(?:de|of|del)\s+)?(\d{{4}})(?!\d)", re.IGNORECASE)
             for k, v in _YEAR_OPENER.items()}
 _YEAR_RE.update({k: re.compile(r"[\s\"“”「『]*(\d{4})\s*[年년]") for k in ("ja", "zh", "ko")})
