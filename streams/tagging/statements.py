@@ -1274,8 +1274,9 @@ _YEAR_OPENER = {
     "ar": r"في|وفي|في عام|وفي عام|في العام|عام", "he": r"בשנת|ב-|ב|כבר בשנת|עוד בשנת",
 }
 # (a day and a month may stand before the year: "En abril de 1982", "In October of 1962", "Em 3 de maio de 1995")
-_YEAR_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:{v})(?:\s+|(?<=['’]))(?:\d{{1,2}}\.?\s+)?(?:(?:de|of|del)\s+)?(?:[^\W\d]+\s+)?"
-                          rf"(?:(?:de|of|del)\s+)?(\d{{4}})(?!\d)", re.IGNORECASE)
+# ("Nell'ottobre": the Italian article elided onto the month)
+_YEAR_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:{v})(?:\s+|(?<=['’]))(?:\d{{1,2}}\.?\s+)?(?:(?:de|of|del)\s+)?"
+                          rf"(?:[^\W\d]+\s+)?(?:(?:de|of|del)\s+)?(\d{{4}})(?!\d)", re.IGNORECASE)
             for k, v in _YEAR_OPENER.items()}
 _YEAR_RE.update({k: re.compile(r"[\s\"“”「『]*(\d{4})\s*[年년]") for k in ("ja", "zh", "ko")})
 _YEAR_RE["tr"] = re.compile(r"[\s\"“”]*(\d{4})(?:['’](?:de|da|te|ta)| yılında)")
