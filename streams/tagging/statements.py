@@ -1857,7 +1857,9 @@ _AT_PLACE = {lang: re.compile(rf"(?<![\w'’])(?:{v})\s+$", re.IGNORECASE) for l
     "en": "in|at|from", "de": "in|aus", "fr": "à|depuis", "es": "desde", "pt": "em"}.items()}
 # an Arabic active participle in the accusative ("محذراً", "مهدداً", "مؤكدا"): a circumstance of the main verb
 _AR_PARTICIPLE = re.compile(r"و?م[\u0621-\u064a]{2,}(?:اً|ا|ًا)")
-_THAT_BEFORE = re.compile(r"(?<!\w)(?:that|que|qu['’]|dass|że|что|що|che|bahwa|rằng|že|че)(?!\w)", re.IGNORECASE)
+# (Hebrew "כי" and Arabic "أن"/"إن" open the clause too: "הזהיר כי אם חיזבאללה …")
+_THAT_BEFORE = re.compile(r"(?<!\w)(?:that|que|qu['’]|dass|że|что|що|che|bahwa|rằng|že|че|că|hogy|कि|כי|"
+                          r"أن|أنّ|إن|إنّ|بأن)(?!\w)", re.IGNORECASE)
 _MEDIA_REACH = 40  # characters between "quoting"/"citing" and the outlet's noun ("the official … newspaper")
 
 
