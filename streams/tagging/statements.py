@@ -2232,7 +2232,9 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
     first = min(cands, key=lambda m: (m.start, -m.end))
     # Arabic puts the verb first ("التقى نائب وزير الخارجية …": met the deputy foreign minister …)
     verb = _AR_VERB_FIRST.match(text, sent.start, first.start)
-    for clause in (sent.start, *((verb.end(),) if verb else ())):
+    # (or a phrase closed by a comma before the subject: "Devant la presse, le locataire de l'Élysée a …")
+    fronted = _FRONTED.match(text, sent.start, first.start)
+    for clause in (sent.start, *((verb.end(),) if verb else ()), *((fronted.end(),) if fronted else ())):
         # a title that opens the sentence (a genitive after it names its body: "Le porte-parole du Kremlin")
         titles = [h for h in hits if h.phrase.layer == "role" and _leads(text, clause, h) and
                   h.end <= first.start and _TITLE_OF.fullmatch(text, h.end, first.start) is not None]
