@@ -3742,7 +3742,9 @@ _AND = r"and|und|et|y|e|dan|serta|và|и|та|і|й|oraz|ve|و"
 # the gap between a cue and whom it is addressed to ("eine Warnung an Israel", "advertencia a Irán"), and a
 # second addressee after the first ("an Israel und die USA")
 _ARTICLE_AFTER = r"(?:(?:die|den|das|dem|der|the|la|le|les|el|los|las|o|os|as|il|lo|gli)\s+)?"
-_ADDRESSED = {lang: re.compile(rf"\s+(?:{words})\s+{_ARTICLE_AFTER}", re.IGNORECASE) for lang, words in {
+# (an adverb may stand between: "Advirtió también a Washington", "warnte zudem an die Adresse")
+_ADDRESSED = {lang: re.compile(rf"(?:\s+(?-i:[a-zà-ÿ]{{2,12}}))?\s+(?:{words})\s+{_ARTICLE_AFTER}", re.IGNORECASE)
+              for lang, words in {
     "de": "an", "en": "to", "fr": "à|au|aux", "es": "a|al|para", "it": "a|ad|al|alla|allo|ai|agli|alle",
     "pt": "ao|aos|à|às|para", "ru": "в адрес", "uk": "на адресу", "pl": "pod adresem", "id": "kepada",
     "vi": "tới|gửi tới"}.items()}
