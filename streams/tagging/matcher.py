@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
@@ -437,15 +437,27 @@ def join_gaps(text: str, hits: list[Hit]) -> list[Hit]:
         return hits
     kept = [h for h in hits if h.phrase.layer != "gap"]
     joined: dict[tuple[int, int, Phrase], None] = {}
+    # the tails of each split phrase in text order: a head looks only at those within its reach
+    # (every head against every part was quadratic in an article of many parts)
+    tails: dict[Any, list[Hit]] = {}
+    for tail in parts:
+        if tail.phrase.value[2]:
+            tails.setdefault(tail.phrase.value[3], []).append(tail)
+    for group in tails.values():
+        group.sort(key=lambda t: t.start)
+    starts = {key: [t.start for t in group] for key, group in tails.items()}
     for head in parts:
         layer, klass, side, key = head.phrase.value
-        if side:
+        if side or key not in tails:
             continue
-        for tail in parts:
-            if (tail.phrase.value[3] == key and tail.phrase.value[2] and head.end <= tail.start <= head.end + GAP_REACH
-                    and _CLAUSE_END.search(text, head.end, tail.start) is None):
+        group = tails[key]
+        i = bisect_left(starts[key], head.end)
+        while i < len(group) and group[i].start <= head.end + GAP_REACH:
+            tail = group[i]
+            if _CLAUSE_END.search(text, head.end, tail.start) is None:
                 joined[(head.start, tail.end, Phrase(layer, klass, head.phrase.lang))] = None
                 break
+            i += 1
     if not joined:
         return kept
     return sorted([*kept, *(Hit(s, e, p) for s, e, p in joined)], key=itemgetter(0))

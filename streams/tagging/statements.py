@@ -14,6 +14,7 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 from streams.models import (
@@ -756,6 +757,15 @@ def attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], k
     (RuleSet.needed_terms), only the groups of statements that could hold one are resolved and
     returned (scope.resolved_sentences); the others are left out. None: every statement."""
     text = article.text
+    token = _NAMED.set((mentions, *_named_in(mentions)))
+    try:
+        return _attribute(article, mentions, hits, kb, wanted, text)
+    finally:
+        _NAMED.reset(token)
+
+
+def _attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], kb: KnowledgeBase,
+               wanted: frozenset[str] | None, text: str) -> list[Statement]:
     hits = [h for h in hits if h.phrase.layer in ATTRIBUTION_LAYERS]
     if article.language in _PRONOUN_NIE:  # "Kair na nie odpowie": after a preposition "nie" is "them"
         hits = [h for h in hits if not (h.phrase.value == "negation" and text[h.start:h.end].lower() == "nie"
@@ -2251,9 +2261,22 @@ def _subject_before(text: str, sent: Span, mentions: list[Mention], idx: list[in
 def _corroborated(person: Mention, mentions: Sequence[Mention]) -> bool:
     """A bare surname is that official where the text names him in full or names his state
     ("Lukashenko received officers in Minsk. He added …"; "Lavrov met reporters. … Russia will …")."""
-    return any(m is not person and ((m.entity_id == person.entity_id and " " in m.text.strip()) or (
-        m.type in ("country", "city") and m.country is not None and m.country == person.country))
-        for m in mentions)
+    named = _NAMED.get()
+    if named is None or named[0] is not mentions:  # (outside attribute(): read the mentions once here)
+        named = (mentions, *_named_in(mentions))
+    return person.entity_id in named[1] or (person.country is not None and person.country in named[2])
+
+
+def _named_in(mentions: Sequence[Mention]) -> tuple[frozenset[str], frozenset[str]]:
+    """The people an article names in full, and the states it names (by name, adjective or city)."""
+    return (frozenset(m.entity_id for m in mentions if m.type == "person" and " " in m.text.strip()),
+            frozenset(m.country for m in mentions if m.type in ("country", "city") and m.country is not None))
+
+
+# The article's full names and states, read once per attribute() call: a bare surname is checked
+# against them for every sentence it opens (a scan of all mentions each time was quadratic)
+_NAMED: ContextVar[tuple[Sequence[Mention], frozenset[str], frozenset[str]] | None] = ContextVar("_NAMED",
+                                                                                               default=None)
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")

@@ -81,6 +81,9 @@ SHAPES = {
     # straight quotes that pair across sentences: each quote looked at every cue, each sentence at every quote
     "open_straight_quotes": ('Lavrov warned "Russia will respond. ', 40),
     "open_guillemets": ("Lavrov a averti « la Russie répondra. ", 40),
+    # a bare surname opening each sentence, a pronoun after it: each was checked against every mention
+    "bare_surname_pronouns": ("Lukaschenko empfing Militärs. Er fügte hinzu, Belarus werde jeden Angriff beantworten. ",
+                              40),
 }
 
 
