@@ -12,8 +12,9 @@ missing offset: faust reads the records again and the agent handles them; the on
 had already handled come again too, which settling by alert id makes harmless. A hole
 still open :data:`RETRY_AFTER` seconds later (the re-read raced the fetcher too) is
 sought again, up to :data:`MAX_SEEKS` times. When the re-read brings again a record from
-beyond the hole but not the hole itself, the hole holds no records (the commit markers of a
-transactional producer, such as `newswatch ingest`'s) and is let through at once.
+beyond the hole but not the hole itself, a hole of :data:`MARKER_HOLE` offsets or fewer holds no
+records (the commit markers of a transactional producer, such as `newswatch ingest`'s) and is let
+through at once; a wider one is let through only after every seek passed over it.
 
 The same race has also left a worker with every partition assigned and nothing read
 after a rebalance (the killed-worker test again: no record handled for 140 s while the
@@ -48,6 +49,7 @@ log = logging.getLogger("newswatch.skips")
 
 RETRY_AFTER = 2.0  # seconds before a hole still open is sought again
 MAX_SEEKS = 5  # seeks per hole
+MARKER_HOLE = 2  # offsets a hole of transaction markers spans at most (a commit, perhaps after an abort)
 WATCH_INTERVAL = 5.0  # seconds between stall checks
 STALL_AFTER = 15.0  # seconds without a record handled, with records waiting, that make a stall
 
@@ -96,7 +98,12 @@ class SkipGuard:
             expected = self._start(tp, offset)
         if offset > expected:
             seeks, last, beyond = self.sought.get((tp, expected), (0, 0.0, -1))
-            if seeks and offset <= beyond:
+            # A transaction leaves one marker (a commit or an abort) between record batches: a hole of a
+            # marker or two that the re-read passes over is markers. A wider one is more likely records
+            # the re-read skipped again (the same race): it is sought again, up to MAX_SEEKS times,
+            # before it is let through (the settle agent lost four candidates at offsets 20-27 when an
+            # 11-offset hole was taken for markers after one re-read).
+            if seeks and offset <= beyond and (offset - expected <= MARKER_HOLE or seeks >= MAX_SEEKS):
                 # The re-read from the hole came back past it: what lies there are no records (the
                 # commit markers of a transactional producer such as `newswatch ingest`), so waiting
                 # for them would only re-read the partition again and again.

@@ -238,3 +238,35 @@ def test_a_hole_under_the_acknowledged_records_passed_over_by_the_re_read_is_let
     _feed(guard, [13])  # the re-read starts past 12: a marker
     assert [(g.begin, g.end) for g in app.consumer._gap[RAW1]] == [(12, 13)]
     assert guard.expected[RAW1] == 14
+
+
+def test_a_wide_hole_the_re_read_passes_over_is_sought_again_before_it_is_let_through() -> None:
+    # 17-27 of a transactional topic: the re-read from 17 came back at 28 (the race again), while
+    # records stood at 20, 22, 24 and 27; eleven offsets are no run of commit markers
+    app = App({RAW1: 17})
+    guard = SkipGuard(app)
+    now = [100.0]
+    guard.clock = lambda: now[0]
+    _feed(guard, [28])
+    assert app.consumer.seeks == [(RAW1, 17)]
+    now[0] += 2.5
+    _feed(guard, [28])  # the re-read passed over the hole: not yet taken for markers
+    assert app.consumer.seeks == [(RAW1, 17)] * 2
+    assert guard.expected[RAW1] == 17
+    now[0] += 2.5
+    _feed(guard, [17, 18, 19, 20])  # this time the records come
+    assert guard.expected[RAW1] == 21
+    assert not app.consumer._gap[RAW1]
+
+
+def test_a_wide_hole_passed_over_on_every_seek_is_let_through_at_last() -> None:
+    app = App({RAW1: 17})
+    guard = SkipGuard(app)
+    now = [100.0]
+    guard.clock = lambda: now[0]
+    for _ in range(6):
+        _feed(guard, [28])
+        now[0] += 2.5
+    assert app.consumer.seeks == [(RAW1, 17)] * 5
+    assert guard.expected[RAW1] == 29
+    assert [(g.begin, g.end) for g in app.consumer._gap[RAW1]] == [(17, 28)]
