@@ -170,8 +170,9 @@ def _tag_cues(text: str, hits: Sequence[Hit], qspans: Sequence[tuple[int, int]],
     return out
 
 
-_THAT_CLAUSE = re.compile(r"(?:\s*,[^,.;:!?«»\"“”]{1,60},)?\s+(?:que|qu['’]|that|dass|che|że|что|що)(?!\w)",
-                          re.IGNORECASE)
+# the words that open a clause of what was said (_THAT_BEFORE adds those of more languages)
+_THAT_WORDS = r"that|que|qu['’]|dass|że|что|що|che"
+_THAT_CLAUSE = re.compile(rf"(?:\s*,[^,.;:!?«»\"“”]{{1,60}},)?\s+(?:{_THAT_WORDS})(?!\w)", re.IGNORECASE)
 _COLON = re.compile("[:：]")  # (Chinese, Japanese and Korean type the full-width colon)
 HEADLINE_REACH = 60  # characters from a line's start to the colon after the name that opens it
 
@@ -353,8 +354,9 @@ def _with_dash_quotes(text: str, qspans: list[tuple[int, int]], cues: Sequence[H
         a = m.end()
         para_end = text.find("\n", a)
         para_end = len(text) if para_end < 0 else para_end
-        if _inside(a, qspans) or _QUOTE_MARKS.search(text, a, para_end):
-            continue  # marks of its own: quotes() paired them
+        if _QUOTE_MARKS.search(text, a, para_end):
+            # marks of its own: quotes() paired them (a quote holding the dash closes in its paragraph too)
+            continue
         for close in _DASH_CLOSE.finditer(text, a, para_end):
             k = bisect_left(cue_starts, close.end())
             if k < len(cue_starts) and cue_starts[k] - close.end() <= DASH_TAG_REACH:
@@ -1338,8 +1340,6 @@ _YEARS_AGO = {
           r"sepuluh|sebelas|beberapa)(?:\s+(?:puluh|belas))?)\s+tahun\s+(?:yang\s+)?lalu",
     "vi": r"(?:cách đây\s+(?:gần\s+|hơn\s+|khoảng\s+)?(?:\d{1,3}|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|vài|mấy)"
           r"(?:\s+(?:mươi|chục))?\s+năm|\d{1,3}\s+năm\s+trước)",
-}
-_YEARS_AGO.update({
     "ru": r"(?:\d{1,3}|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|двадцать|тридцать|сорок|пятьдесят|"
           r"несколько)\s+(?:лет|года|годов)\s+назад",
     "uk": r"(?:\d{1,3}|два|дві|три|чотири|п['’]ять|шість|сім|вісім|дев['’]ять|десять|двадцять|тридцять|сорок|"
@@ -1348,7 +1348,7 @@ _YEARS_AGO.update({
           r"pięćdziesiąt|kilka)\s+lat(?:a)?\s+temu",
     "cs": r"před\s+(?:\d{1,3}|dvěma|třemi|čtyřmi|pěti|deseti|dvaceti|třiceti|čtyřiceti|padesáti|několika)\s+lety",
     "bg": r"преди\s+(?:\d{1,3}|две|три|четири|пет|десет|двадесет|тридесет|четиридесет|петдесет|няколко)\s+години",
-})
+}
 _YEARS_AGO_RE = {k: re.compile(rf"[\s\"“”«»„']*{v}(?!\w)", re.IGNORECASE) for k, v in _YEARS_AGO.items()}
 _ONE_YEAR = re.compile(r"\b(?:1|one|un|uno|una|um|ein|einem|1)\s", re.IGNORECASE)
 
@@ -1868,8 +1868,8 @@ _AT_PLACE = {lang: re.compile(rf"(?<![\w'’])(?:{v})\s+$", re.IGNORECASE) for l
 # an Arabic active participle in the accusative ("محذراً", "مهدداً", "مؤكدا"): a circumstance of the main verb
 _AR_PARTICIPLE = re.compile(r"و?م[\u0621-\u064a]{2,}(?:اً|ا|ًا)")
 # (Hebrew "כי" and Arabic "أن"/"إن" open the clause too: "הזהיר כי אם חיזבאללה …")
-_THAT_BEFORE = re.compile(r"(?<!\w)(?:that|que|qu['’]|dass|że|что|що|che|bahwa|rằng|že|че|că|hogy|कि|כי|"
-                          r"أن|أنّ|إن|إنّ|بأن)(?!\w)", re.IGNORECASE)
+_THAT_BEFORE = re.compile(rf"(?<!\w)(?:{_THAT_WORDS}|bahwa|rằng|že|че|că|hogy|कि|כי|أن|أنّ|إن|إنّ|بأن)(?!\w)",
+                          re.IGNORECASE)
 _MEDIA_REACH = 40  # characters between "quoting"/"citing" and the outlet's noun ("the official … newspaper")
 
 
