@@ -1057,6 +1057,14 @@ def _attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], 
             # title that repeats the office of the official just named is that official
             speaker = _same_office(text, s0, anchor, layers, sq, article.sentences, si, out, mentions,
                                    sentence_mentions, sentence_hits, kb) or speaker
+        if (speaker is None or (speaker.government and speaker.kind == "person")) and si > 0 and \
+                _possessed_title(text, article.language, s0, anchor, layers.roles):
+            # "The M23 said it took the town. Its spokesman X warned …": the title belongs to the one the
+            # sentence before had speak, and a rebel group's spokesman is no state's voice
+            owner = prev.speaker if prev is not None and prev.sentence == si - 1 else \
+                _opening_owner(text, article.sentences[si - 1], mentions, sentence_mentions.get(si - 1, []), kb)
+            if owner is not None and (not owner.government or speaker is None):
+                speaker = owner  # ("L'armée israélienne a frappé …. Son porte-parole a averti …": the army's)
         # '"…"\nحذرت زاخاروفا.', '…. Zakharova said.': a sentence of nothing but the speaker and the verb
         # tags what was said in the sentence before
         bare = _bare_tag(text, s0, s1, layers, [mentions[i] for i in sentence_mentions.get(si, ())])
@@ -1661,6 +1669,36 @@ def _office_holder(role: str, si: int, mentions: list[Mention], sentence_mention
     return None
 
 
+# A possessive that opens a sentence before a title: "Its spokesman", "Leur porte-parole", "Его пресс-секретарь"
+_POSSESSIVE_LEAD: dict[str, re.Pattern[str]] = {
+    lang: re.compile(rf"[\s\"“”«»„‚‘’'(\-–—]*(?:{words})\s+$", re.IGNORECASE) for lang, words in {
+    "en": "its|their", "fr": "son|sa|leur", "es": "su|sus", "pt": "o seu|a sua|seu|sua",
+    "it": "il suo|la sua|il loro|la loro|suo|sua", "de": "sein|seine|ihr|ihre", "ru": "его|её|ее|их",
+    "uk": "його|її|їхній|їхня|їхні", "pl": "jego|jej|ich", "cs": "jeho|její|jejich", "bg": "негов|неговият|техният",
+    "sv": "dess|deras", "no": "dets|deres"}.items()}
+
+
+def _opening_owner(text: str, sent: Span, mentions: list[Mention], idx: list[int], kb: KnowledgeBase
+                   ) -> Speaker | None:
+    """Who opens a sentence that holds no statement, as the owner of a possessed title after it."""
+    first = min((mentions[i] for i in idx if mentions[i].type in SPEAKER_TYPES),
+                key=lambda m: (m.start, -m.end), default=None)
+    return speaker_of(first, kb) if first is not None and _opens_clause(text, sent.start, first) else None
+
+
+def _possessed_title(text: str, lang: str, s0: int, anchor: Hit, roles: Sequence[Hit]) -> bool:
+    """The sentence opens with a possessive and a title before its cue ("Its spokesman X warned",
+    "Juru bicaranya …"): the title is somebody's named before."""
+    title = next((h for h in roles if s0 <= h.start < anchor.start), None)
+    if title is None:
+        return False
+    if lang == "id":
+        return not text[s0:title.start].strip(" \t\"“”") and (text.startswith("nya", title.end)
+                                                              or text[title.start:title.end].endswith("nya"))
+    lead = _POSSESSIVE_LEAD.get(lang)
+    return lead is not None and lead.fullmatch(text, s0, title.start) is not None
+
+
 def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[tuple[int, int]],
                  sents: Sequence[Span], si: int,
                  out: Sequence[Statement], mentions: list[Mention], sentence_mentions: dict[int, list[int]],
@@ -1887,7 +1925,9 @@ _DATELINE = re.compile(r"\s*(?:[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄ][A-ZÀ-ÖØ-ÞА-ЯЁ
                        r"\((?:Lusa|EFE|AFP|Reuters|AP|ANSA|dpa|"
                        r"Europa Press|Agência Brasil|PAP|TASS|ТАСС|RIA|РИА Новости|Xinhua|Yonhap|Kyodo|Anadolu|AA|IRNA|"
                        r"BTA|ČTK|CTK|MTI|Agerpres|MENA|Ukrinform|Укрінформ|УНІАН|Interfax|Интерфакс|Antara|TTXVN|Bernama|"
-                       r"Prensa Latina|Notimex|Télam|Adnkronos|AGI|Belga|APA|Keystone-SDA|KNA|epd|AFP/dpa|dpa/AFP)\))"
+                       r"Prensa Latina|Notimex|Télam|Adnkronos|AGI|Belga|APA|Keystone-SDA|KNA|epd|AFP/dpa|dpa/AFP)\)"
+                       # (a dash or colon after it: "Tentara Arakan (AA) mengklaim …" is a group and its initials)
+                       r"(?=\s*(?:[.:]?\s*[-–—]|:)))"
                        r"\s*[.:]?\s*[-–—]*\s*")
 _QUALIFYING_SUFFIX = re.compile(r"[-‑](?:based|backed|born|headquartered|funded|financed|allied|aligned|sponsored|"
                                 r"supported|registered|owned|run|affiliated|friendly|leaning)\b|"
@@ -2376,15 +2416,19 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str, sen
         found: set[str] = set()
         # (from the sentence before the first it spans: a quote over two sentences starts in the earlier)
         first = min(st.sentence, bisect_right(starts, st.start) - 1) if starts else st.sentence
+        # (force in what was said answers more than the expulsion next door: "Poland expels Russian
+        # diplomats. Any further sabotage will be met firmly, militarily if need be, the minister said.")
+        armed = "threat_of_force" in st.terms
         for si in range(first - 1, st.sentence + 2):
             near = terms_of(si)
-            if si != st.sentence and si in diplomatic and not _party_to(st, scene_states.get(si)):
+            if si != st.sentence and si in diplomatic and (armed or not _party_to(st, scene_states.get(si))):
                 near = near - diplomatic[si]  # (an expulsion between two other states next door)
             found |= near
         # a story of expelled diplomats sets its scene for several sentences: a threatened
         # "response" a few sentences on still answers the expulsion
         for si, scene in diplomatic.items():
-            if abs(si - st.sentence) <= WIDE_REACH and (si == st.sentence or _party_to(st, scene_states.get(si))):
+            if abs(si - st.sentence) <= WIDE_REACH and (si == st.sentence or (
+                    not armed and _party_to(st, scene_states.get(si)))):
                 found |= scene
         # (a sentence after that turns to another topic sets no scene: "… will burn themselves. They also
         # spoke about trade.")
