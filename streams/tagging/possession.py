@@ -48,8 +48,9 @@ GENITIVE_AFTER = frozenset({"de", "ru", "uk", "pl", "cs", "bg", "sv", "no", "hu"
 _GAP_BEFORE = re.compile(r"(?:['’]s?|s)?[\s\"“”«»„]{0,3}(?:的|の|의)?[\s\"“”«»„]{0,2}$")
 # A name governed by a preposition is no subject: "werde auf die Stationierung von Raketen in Deutschland
 # militärisch antworten" is Moscow's answer, not Germany's (a possessive still owns: "against Russia's response").
+# (nor the doer in a passive phrase: "auf jede Verletzung seines Luftraums durch Belarus entschlossen reagieren")
 _PLACE_BEFORE = re.compile(r"(?<!\w)(?:in|im|at|from|to|against|nach|aus|gegen|auf|an|bei|über|into|в|во|на|из|против|"
-                           r"w|we|z|ze|do|przeciwko|у|із|до|проти)\s+$", re.IGNORECASE)
+                           r"w|we|z|ze|do|przeciwko|у|із|до|проти|durch|by|przez)\s+$", re.IGNORECASE)
 # "Pakistan's threat of retaliation", "Moscow's warnings of a response": the state threatens it
 _THREAT_OF = re.compile(r"(?:['’]s?)?\s+(?:threats?|warnings?|vows?|promises?)\s+of\s+(?:an?\s+|the\s+)?$",
                         re.IGNORECASE)
@@ -162,8 +163,10 @@ def _owner(text: str, lang: str, t: Hit, mentions: Sequence[Mention], verbs: Seq
         return None
     for m in mentions:
         if m.start == at and m.type in OWNER_TYPES and m.country:
-            if lang in _SLAVIC and text[m.start:m.start + 1].islower():
-                continue  # "bude sestřelovat ruské drony": an adjective after the term opens its object
+            if lang in GENITIVE_AFTER and text[m.start:m.start + 1].islower():
+                # "bude sestřelovat ruské drony", "vil skyte ned russiske droner": an adjective after the
+                # term opens its object (a genitive owner there is a name: "линии России", "Antwort Russlands")
+                continue
             return m.country
     if gap is not None and _OTHERS.match(text, at) is not None:
         return ""  # "phản ứng của phương Tây", "the response of the international community"

@@ -343,11 +343,18 @@ def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> l
 # paragraph or following a full stop, up to the dash before the tag's verb in the same paragraph
 _DASH_OPEN = re.compile(r"(?:^|(?<=\n)|(?<=[.!?…]\s))[ \t]*[–—][ \t]+(?=\S)")
 _DASH_CLOSE = re.compile(r",?[ \t]+[–—][ \t]+")
+# Swedish and Norwegian open the speech with a dash and close it with the comma before the tag
+# ("– Vi kommer att svara, sade hon till TT.")
+_COMMA_CLOSE = re.compile(r",[ \t]+")
+_COMMA_DASH_TAGS = frozenset({"sv", "no"})
+_NORDIC_IN = re.compile(r"(?<!\w)i\s+$")
 DASH_TAG_REACH = 4  # characters from the closing dash to the tag's verb
 
 
-def _with_dash_quotes(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> list[tuple[int, int]]:
-    """The quote spans with dash-set direct speech added where no quote mark already holds it."""
+def _with_dash_quotes(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit],
+                      close_re: re.Pattern[str] | None = None) -> list[tuple[int, int]]:
+    """The quote spans with dash-set direct speech added where no quote mark already holds it
+    (``close_re``: what closes it before the tag's verb, the dash by default)."""
     cue_starts = sorted(h.start for h in cues)
     added: list[tuple[int, int]] = []
     for m in _DASH_OPEN.finditer(text):
@@ -357,7 +364,7 @@ def _with_dash_quotes(text: str, qspans: list[tuple[int, int]], cues: Sequence[H
         if _QUOTE_MARKS.search(text, a, para_end):
             # marks of its own: quotes() paired them (a quote holding the dash closes in its paragraph too)
             continue
-        for close in _DASH_CLOSE.finditer(text, a, para_end):
+        for close in (close_re or _DASH_CLOSE).finditer(text, a, para_end):
             k = bisect_left(cue_starts, close.end())
             if k < len(cue_starts) and cue_starts[k] - close.end() <= DASH_TAG_REACH:
                 if close.start() - a <= MAX_QUOTE:
@@ -433,6 +440,13 @@ _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
 
 
 _SENTENCE_GAP = re.compile(r"[.!?;:。！？]")
+
+
+def _in_phrase(text: str, lang: str, m: Mention) -> bool:
+    """``_after_preposition``, and Swedish and Norwegian "i" ("in": "Pelosi har landat i Taipei – Kina
+    svarar"), which in Polish or Czech is "and"."""
+    return _after_preposition(text, m) or (lang in _COMMA_DASH_TAGS and _NORDIC_IN.search(
+        text, max(0, m.start - 3), m.start) is not None)
 
 
 def _after_preposition(text: str, m: Mention) -> bool:
@@ -532,7 +546,7 @@ _V2_OPENER = re.compile(
     r"[\s\"“”«»„]*(?:(?:bei|beim|nach|vor|in|im|am|an|auf|aus|während|seit|mit|nachdem|zuvor|zudem|außerdem|dabei|"
     r"gleichzeitig|bereits|jetzt|nun|heute|gestern|deshalb|daher|danach|zugleich|unterdessen|inzwischen|zum|zur|über|"
     r"unter|gegenüber|angesichts|trotz|wegen|für|ebenfalls|auch|dann|später|erst|laut|under|efter|etter|før|innan|"
-    r"i|på|samtidig|tidigare|tidligere|senere|sedan|siden)\b|[^,]*,\s*$)", re.IGNORECASE)
+    r"i|på|vid|ved|samtidig|tidigare|tidligere|senere|sedan|siden)\b|[^,]*,\s*$)", re.IGNORECASE)
 
 
 def _pick(cands: list[Mention], text: str = "", breaks: Sequence[Hit] = ()) -> Mention | None:
@@ -784,6 +798,8 @@ def _attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], 
     qspans = _incises(text, quotes(text), cue_hits)
     if article.language in _DASH_TAGS:
         qspans = _with_dash_quotes(text, qspans, cue_hits)
+    elif article.language in _COMMA_DASH_TAGS:
+        qspans = _with_dash_quotes(text, qspans, cue_hits, _COMMA_CLOSE)
     qstarts, qends = [a for a, _ in qspans], [b for _, b in qspans]
     prio = kb.cue_priority
     starts = [s.start for s in article.sentences]
@@ -1250,8 +1266,11 @@ def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit],
                 # "Russia will respond …, said the Finnish foreign minister": a threat verb before the
                 # tag that closes the sentence, with a state of its own as its subject, is that state's
                 tag = text.rfind(",", c.end, outer.start)
+                # (not a name in a prepositional phrase: "Litauen werde auf jede Verletzung durch Belarus
+                # reagieren" is Lithuania's answer)
                 subject = next((m for m in reversed(free) if m.end <= c.start and c.start - m.end <= TAG_SUBJECT_REACH
-                                and not _CLAUSE_END.search(text, m.end, c.start)), None) if tag >= 0 else None
+                                and not _CLAUSE_END.search(text, m.end, c.start)
+                                and not _after_preposition(text, m)), None) if tag >= 0 else None
                 if subject is not None and subject.country and speaker.country and \
                         subject.country != speaker.country and subject.type in ("country", "person", "body", "city"):
                     out[c] = (subject.start, tag)
@@ -1708,7 +1727,10 @@ def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[
     titles = [h for h in layers.roles if s0 <= h.start < anchor.start and _bare_title(text, h)]
     if not titles:
         return None
-    t = titles[0]
+    # (the title after the last comma before the cue: "Speaking with the Hungarian prime minister, the
+    # president said" is the president's)
+    comma = text.rfind(",", s0, anchor.start)
+    t = next((h for h in titles if h.start > comma), titles[0])
     own = [m for i in sentence_mentions.get(si, ()) if s0 <= (m := mentions[i]).start < anchor.start
            and m.type in ("body", "country", "city") and not _inside(m.start, sq)
            # (in the title's own phrase, not a state the words name: "報道官はまた、米国が…")
@@ -1718,7 +1740,7 @@ def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[
            and not _PUNCT.search(text, min(m.end, t.end), max(m.start, t.start))]
     if own:
         return None  # "the Russian spokesperson": a state of its own
-    role = titles[0].phrase.value
+    role = t.phrase.value
     found = _recent_speaker(text, sents, si, out, mentions, sentence_mentions, sentence_hits, kb, skip_roles=True)
     if found is None:
         # "Defence Minister X toured the border. … (four sentences on the visit) … '…,' the minister said.": the
@@ -2668,7 +2690,7 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             any(m.start - anchor.end <= V2_REACH for m in after):
         inverted = True  # "במסיבת עיתונאים עם עמיתו …, אמר שר החוץ …": after a fronted phrase the verb comes first
     if lang in _V2 and not inverted and not antecedent and _V2_OPENER.match(text, clause, anchor.start) and \
-            not [m for m in before if m.start >= clause and not _after_preposition(text, m)] and \
+            not [m for m in before if m.start >= clause and not _in_phrase(text, lang, m)] and \
             any(m.start - anchor.end <= V2_REACH for m in after):
         inverted = True
     if lang in _V2 and not inverted and not antecedent:
@@ -2709,8 +2731,15 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             near = []
         breaks = [*layers.cues, *(h for h in layers.mods if h.phrase.value in ("clause", "conditional"))]
         chosen = _pick(near, text, breaks) or (None if tag else _pick(before, text))
+    elif comma > s0 and not tail and lang not in VERB_FINAL and any(
+            _ARTICLE.fullmatch(text, comma + 1, h.start) is not None and not text[h.end:anchor.start].strip()
+            for h in layers.roles if comma < h.start < anchor.start):
+        # "Беседуя с президентом Франции, глава государства заявил", "Speaking with the French president,
+        # the head of state said": a bare title after the comma is the subject, not whom the phrase before it names
+        chosen = None
     else:  # what follows a cue is its object ("warned Washington"), not its subject
-        chosen = _pick(tail, text) or _pick([m for m in before if not _after_preposition(text, m)
+        # (Swedish and Norwegian "i" is "in": "Pelosi har landat i Taipei – Kina svarar", not Polish "and")
+        chosen = _pick(tail, text) or _pick([m for m in before if not _in_phrase(text, lang, m)
                                              or _impersonal_from(text, lang, s0, m, anchor)], text)
         if chosen is not None and chosen.type in ("country", "city") and \
                 anchor.start - chosen.end > (90 if lang in VERB_FINAL or lang == "de" else 60) and \
@@ -4081,7 +4110,8 @@ def _bare_title(text: str, h: Hit) -> bool:
     if _OWNER.search(text, max(0, h.start - 40), h.start):
         return False
     prev = _PREV_TOKEN.search(text, max(0, h.start - 30), h.start)
-    return prev is None or prev.group(1)[-1] in ".!?" or \
+    # (a comma closes what came before: "Беседуя с президентом Франции, глава государства заявил")
+    return prev is None or prev.group(1)[-1] in ".!?," or \
         not (prev.group(1)[:1].isupper() and prev.group(1).lower() not in _NOT_NAMES)
 
 
