@@ -501,6 +501,11 @@ def _spoken(text: str, lang: str, s0: int, cues: list[Hit]) -> list[Hit]:
         cues = [c for c in cues if not (
             c.phrase.value == "say" and _EN_PASSIVE_AUX.search(text, max(s0, c.start - 8), c.start)
             and _PARTICIPLE.fullmatch(text, c.start, c.end) is not None and _AGENT.match(text, c.end) is None)]
+    if lang == "de" and len(cues) > 1:
+        # "Jeder Angriff … werde als kriegerischer Akt betrachtet, hieß es": a stance verb in the passive is
+        # what was said, not the speech
+        cues = [c for c in cues if not (_DE_STANCE_PARTICIPLE.fullmatch(text, c.start, c.end) and
+                                        _DE_PASSIVE_AS.search(text, max(s0, c.start - 80), c.start))] or cues
     if len(cues) > 1:
         cues = [c for c in cues if not (c.phrase.value == "warn" and _WITHOUT.search(
             text, max(0, c.start - 24), c.start))] or cues
@@ -513,6 +518,8 @@ def _spoken(text: str, lang: str, s0: int, cues: list[Hit]) -> list[Hit]:
 
 
 _ASKED = re.compile(r"[?？؟]\s*$")  # a sentence that ends on a question mark
+_DE_STANCE_PARTICIPLE = re.compile(r"(?:betrachtet|gewertet|angesehen|gesehen)", re.IGNORECASE)
+_DE_PASSIVE_AS = re.compile(r"(?<!\w)(?:werde|werden|wird|würde|würden)\s[^,;:.!?]*\bals\b[^,;:.!?]*$", re.IGNORECASE)
 EXPECTED_REACH = 40  # characters from the expectation to the verb it governs ("is expected on Tuesday to warn")
 _FORESEEABLE = frozenset({"warn", "say", "threaten"})
 _EXPECTED = {lang: re.compile(rf"(?:{words})[^.,;:!?\"“”«»„]*$", re.IGNORECASE) for lang, words in {
@@ -1057,7 +1064,10 @@ def _attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], 
             speaker = _subject_before(text, article.sentences[si - 1], mentions, sentence_mentions.get(si - 1, []),
                                       sentence_hits.get(si - 1, []), kb, article.language,
                                       # "…, it said.": a state or body, never a person
-                                      states=_IT_TAG.search(text, max(s0, anchor.start - 6), anchor.start) is not None)
+                                      states=_IT_TAG.search(text, max(s0, anchor.start - 6), anchor.start) is not None
+                                      # ("In der Erklärung heißt es, …": the statement of whoever the sentence
+                                      # before has meet or act)
+                                      or _IMPERSONAL.search(text, s0, min(s1, anchor.end + 12)) is not None)
         # ("According to him, …" as the second sentence: its pronoun reaches the first)
         by_pronoun = speaker is None and bare_body is None and _pronoun_source(text, anchor, layers)
         if speaker is None and bare_body is None and (si > 1 or (si == 1 and by_pronoun)) and \
@@ -2256,6 +2266,7 @@ _AR_VERB_FIRST = re.compile(r"[\u0621-\u064a]+\s+")
 
 
 _IT_TAG = re.compile(r"(?<!\w)it\s+$")
+_IMPERSONAL = re.compile(r"(?<!\w)(?:heißt|hieß) es(?!\w)", re.IGNORECASE)
 _OWNS_INSTITUTION = re.compile(r"['’]s\s+(?:[A-Z][\w-]*\s+){0,3}(?:[A-Z][\w-]*|government|cabinet|army|military|"
                                r"ministry|presidency|council|committee)\b")
 
