@@ -114,8 +114,10 @@ def _genitive_form(lang: str, text: str, m: Mention, t: Hit) -> bool:
         # the owner before a noun is an adjective, lower case ("российский ответ", "rosyjska odpowiedź"); a
         # name there is an object ("сделает Германию законной целью", "uczyni Finlandię legalnym celem")
         return text[m.start:m.start + 1].islower()
-    if lang in _GENITIVE_S:
-        return text[m.start:m.end].endswith("s") or text[m.end:t.start].startswith("s")
+    if lang in _GENITIVE_S or lang == "de":
+        # (German too: "Russlands Antwort", "Moskaus rote Linie"; a bare name before the term is its object,
+        # "man werde Moskau eine Lektion erteilen")
+        return text[m.start:m.end].endswith("s") or text[m.end:t.start].startswith(("s", "'", "’"))
     return True
 
 
