@@ -3855,6 +3855,8 @@ _ADDRESSED = {lang: re.compile(rf"(?:\s+(?-i:[a-zà-ÿ]{{2,12}}))?\s+(?:{words})
     "de": "an", "en": "to", "fr": "à|au|aux", "es": "a|al|para", "it": "a|ad|al|alla|allo|ai|agli|alle",
     "pt": "ao|aos|à|às|para", "ru": "в адрес", "uk": "на адресу", "pl": "pod adresem", "id": "kepada",
     "vi": "tới|gửi tới"}.items()}
+# (Hebrew marks the object itself: "הזהיר היום את ישראל", warned Israel today)
+_ADDRESSED["he"] = re.compile(r"(?:\s+[\u05d0-\u05ea]{2,12}){0,2}?\s+את\s+")
 # "…, – powiedział, zwracając się do rosyjskiej delegacji", "addressing the Russian delegation": whom
 # the speaker turned to, in a participle after the tag
 _ADDRESSING = re.compile(
