@@ -1765,7 +1765,10 @@ def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[
     if role == "other_minister" and held is not None and held.endswith("minister"):
         return found  # "Der Minister sagte …", "Ministr uvedl …" after "Defence Minister X": that minister
     if held is None or not (held == role or held.endswith("_" + role)):
-        return None
+        # "President Amani inspected the troops. Rebels said …. The president said …": the holder of that
+        # office named a few sentences back, not the last voice of another office
+        holder = _office_holder(role, si, mentions, sentence_mentions, kb)
+        return holder if holder is not None and holder.government else None
     return found
 
 
