@@ -2438,7 +2438,8 @@ def _context(statements: list[Statement], split: _SentenceLayers, text: str, sen
             terms[si] = {t.phrase.value for t in layers.terms if t not in negated}
             # "does not seek escalation, but will respond": a denied escalation or force still says
             # the talk is of security, which is all a context is asked
-            if any(t.phrase.value in _SECURITY_TOPIC for t in negated):
+            # (and a negated security context: "if Tokyo does not stop its provocations" still talks of them)
+            if any(t.phrase.value in _SECURITY_TOPIC or t.phrase.value == "security_context" for t in negated):
                 terms[si].add("security_context")
         return terms[si]
 
