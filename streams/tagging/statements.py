@@ -3557,7 +3557,9 @@ _BUT = re.compile(r"(?<!\w)(?:but|aber|doch|jedoch|mais|pero|mas|porém|però|ma
 
 def _disclaimed(text: str, terms: list[Hit]) -> list[Hit]:
     """Drops a reassurance or restraint that a "but" turns into the preamble of a threatened answer."""
-    answers = [t.start for t in terms if t.phrase.value in _ANSWERS]
+    # (or a warning of escalation, a red line, a grave threat: "we do not want war, but any incursion would be
+    # an escalation")
+    answers = [t.start for t in terms if t.phrase.value in _ANSWERS or t.phrase.value in _WARNED]
     if not answers:
         return terms
     last = max(answers)
@@ -3949,6 +3951,7 @@ _SECURITY_TERMS = frozenset({"escalation", "red_line", "grave_consequences", "gr
 _OFF_TOPIC = frozenset({"economic_context", "sports_context", "other_context"})
 # Terms whose mere mention, negated or not, makes the talk one of force and security.
 _SECURITY_TOPIC = frozenset({"escalation", "red_line", "grave_threat", "party_to_conflict", "threat_of_force"})
+_WARNED = frozenset({"escalation", "red_line", "grave_threat", "party_to_conflict"})
 # Words that answer an act: where they are said, the state named as attacked is the speaker's.
 _ANSWERS = frozenset({"retaliation", "response", "consequences", "grave_consequences"})
 
