@@ -1681,7 +1681,8 @@ OFFICE_REACH = 8  # sentences back to the official a bare title ("the minister")
 def _office_holder(role: str, si: int, mentions: list[Mention], sentence_mentions: dict[int, list[int]],
                    kb: KnowledgeBase) -> Speaker | None:
     """The latest person named with an office ``role`` names ("minister": any minister), within
-    OFFICE_REACH sentences; None when two different people of it are named (either may be meant)."""
+    OFFICE_REACH sentences, when a government voice; None when two different people of it are named
+    (either may be meant)."""
     def holds(held: str | None) -> bool:
         return held is not None and (held == role or held.endswith("_" + role) or (
             role == "other_minister" and held.endswith("minister")))
@@ -1694,7 +1695,8 @@ def _office_holder(role: str, si: int, mentions: list[Mention], sentence_mention
         if len(found) > 1:
             return None
         if found:
-            return speaker_of(next(iter(found.values())), kb)
+            holder = speaker_of(next(iter(found.values())), kb)
+            return holder if holder.government else None
     return None
 
 
@@ -1755,8 +1757,7 @@ def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[
     if found is None:
         # "Defence Minister X toured the border. … (four sentences on the visit) … '…,' the minister said.": the
         # latest official of that office named a few sentences back (whose office it matched)
-        holder = _office_holder(role, si, mentions, sentence_mentions, kb)
-        return holder if holder is not None and holder.government else None
+        return _office_holder(role, si, mentions, sentence_mentions, kb)
     if not found.government:
         return None
     held = found.voice.role if found.voice is not None else found.role
@@ -1767,8 +1768,7 @@ def _same_office(text: str, s0: int, anchor: Hit, layers: _Layers, sq: Sequence[
     if held is None or not (held == role or held.endswith("_" + role)):
         # "President Amani inspected the troops. Rebels said …. The president said …": the holder of that
         # office named a few sentences back, not the last voice of another office
-        holder = _office_holder(role, si, mentions, sentence_mentions, kb)
-        return holder if holder is not None and holder.government else None
+        return _office_holder(role, si, mentions, sentence_mentions, kb)
     return found
 
 
@@ -3951,7 +3951,7 @@ _SECURITY_TERMS = frozenset({"escalation", "red_line", "grave_consequences", "gr
 _OFF_TOPIC = frozenset({"economic_context", "sports_context", "other_context"})
 # Terms whose mere mention, negated or not, makes the talk one of force and security.
 _SECURITY_TOPIC = frozenset({"escalation", "red_line", "grave_threat", "party_to_conflict", "threat_of_force"})
-_WARNED = frozenset({"escalation", "red_line", "grave_threat", "party_to_conflict"})
+_WARNED = _SECURITY_TOPIC - {"threat_of_force"}  # (what a warning names, not the force it speaks of)
 # Words that answer an act: where they are said, the state named as attacked is the speaker's.
 _ANSWERS = frozenset({"retaliation", "response", "consequences", "grave_consequences"})
 
