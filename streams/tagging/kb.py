@@ -49,7 +49,8 @@ DATA = Path(__file__).parent / "data"
 # named_threaten: a word that is a threat verb only right after a name ("Medvedev menace Paris", "Rusia
 # amenaza a Polonia"), the noun elsewhere ("la menace", "una amenaza").
 MARKERS = {"conditional": 0, "hypothetical": 1, "negation": 2, "clause": 3, "source": 4, "recap": 5, "prohibitive": 6,
-           "background": 7, "stance": 8, "opinion": 9, "occasion": 10, "titled_say": 11, "named_threaten": 12}
+           "background": 7, "stance": 8, "opinion": 9, "occasion": 10, "titled_say": 11, "named_threaten": 12,
+           "expected": 13}
 BODY_KINDS = (
     "foreign_ministry",
     "defence_ministry",

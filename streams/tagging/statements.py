@@ -1130,6 +1130,7 @@ def _attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], 
             sterms = [t for t in sterms if t.phrase.value != "reassurance" or not _BUT_AFTER.search(
                 text, t.end, t.end + BUT_REACH)]
         sterms = _not_intended(text, article.language, layers.mods, sterms)
+        sterms = _foreseen(text, article.language, layers.mods, scues, sterms, sq)
         if speaker is not None:  # "the West's response", "Russia's red lines" in a Ukrainian's words
             owned = foreign_owned(text, article.language, sterms, [mentions[i] for i in smentions], speaker.country,
                                   [c for c in scues if not _inside(c.start, sq)])
@@ -3629,6 +3630,36 @@ def _not_intended(text: str, lang: str, mods: list[Hit], terms: list[Hit]) -> li
         if not denied:
             out.append(t)
     return out
+
+
+FORESEEN_REACH = 150  # characters of one clause an "is expected to" governs
+# verb-final languages put the expectation after what is expected ("報復する見通し", "karşılık vermesi bekleniyor")
+_EXPECTED_AFTER = frozenset({"ja", "ko", "tr"})
+
+
+def _foreseen(text: str, lang: str, mods: list[Hit], cues: list[Hit], terms: list[Hit],
+              sq: list[tuple[int, int]]) -> list[Hit]:
+    """Drops the terms of an act others expect of a state: "Moscow is expected to respond", "Se espera que
+    Caracas advierta", "Ожидается, что Пекин ответит", "karşılık vermesi bekleniyor". The journalist's (or
+    the observers') forecast, not the state's words: no warning was given. An expectation inside what a
+    speaker said ('warned that the move is expected to escalate') is the speaker's own and stays."""
+    expected = [m for m in mods if m.phrase.value == "expected" and not _inside(m.start, sq)]
+    if not expected or not terms:
+        return terms
+    spoken = [c.start for c in cues if not _inside(c.start, sq)]
+    after = lang in _EXPECTED_AFTER
+
+    def governed(t: Hit, m: Hit) -> bool:
+        if after:
+            if not (0 <= m.start - t.end <= FORESEEN_REACH) or any(c > m.end for c in spoken):
+                return False
+            return _PUNCT.search(text, t.end, m.start) is None
+        if not (0 <= t.start - m.end <= FORESEEN_REACH) or any(c < m.start for c in spoken):
+            return False
+        gap = text[m.end:t.start].lstrip(" ,")  # "Москва, как ожидается, ответит"
+        return _PUNCT.search(gap) is None
+
+    return [t for t in terms if not any(governed(t, m) for m in expected)]
 
 
 def _continues_quote(text: str, s0: int, s1: int, qspans: list[tuple[int, int]]) -> bool:
