@@ -2534,6 +2534,32 @@ def _pronoun_source(text: str, anchor: Hit, layers: _Layers) -> bool:
         or _SOURCE_POSSESSIVE.search(text, anchor.start, anchor.end) is not None)
 
 
+# "any", "every", "a new", "further" before an act ("any Chinese incursion", "toute incursion chinoise")
+_ANY_ACT = re.compile(
+    r"(?<!\w)(?:any|every|each|a|an|another|further|new|toute?s?|tout|chaque|une?|nouvelles?|nouveaux?|"
+    r"cualquier|toda|todo|nuevas?|nuevos?|otras?|otros?|qualsiasi|ogni|nuove?|nuovi|qualquer|novas?|novos?|"
+    r"jede[rsnm]?|eine[rnms]?|ein|weitere[rnms]?|neue[rnms]?|любо[еейм]|люб[аы][яй]|нов\w*|дальнейш\w*|"
+    r"будь-як\w*|кожн\w*|кожен|każd\w*|jakikolwiek|jakakolwiek|jakiekolwiek|kolejn\w*|now\w*|orice|fiecare|"
+    r"nou[ăa]?|noi|každ\w*|jakýkoli\w*|jakákoli\w*|další\w*|всяк\w*|всеки|varje|ett|en|nya?|nytt|enhver|"
+    r"ethvert|hver|nye|minden|bármely|újabb|her|herhangi\s+bir|yeni|setiap|tiap|mọi|bất kỳ|bất cứ)\s+$",
+    re.IGNORECASE)
+
+
+def _act_attribute(text: str, m: Mention, terms: list[Hit], roles: list[Hit]) -> bool:
+    """A state's adjective on an act of force after "any"/"every" ("any Chinese incursion", "toute
+    incursion chinoise", "jede russische Provokation"): whose act it is, not who speaks."""
+    if m.type != "country":
+        return False
+    for t in terms:
+        if t.phrase.value != "threat_of_force" or any(r.start <= t.start < r.end for r in roles):
+            continue
+        if t.start - m.end == 1 and text[m.end] == " ":  # adjective first
+            return _ANY_ACT.search(text, max(0, m.start - 24), m.start) is not None
+        if m.start - t.end == 1 and text[t.end] == " ":  # noun first
+            return _ANY_ACT.search(text, max(0, t.start - 24), t.start) is not None
+    return False
+
+
 def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, free: list[Mention],
              sq: list[tuple[int, int]], layers: _Layers, kb: KnowledgeBase
              ) -> tuple[Speaker | None, list[tuple[int, int]]]:
@@ -2569,7 +2595,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                      and _phrase_end(text, m.end, spans) == rel.start()), None)
         if ante is not None and rel is not None:
             return speaker_of(ante, kb), [*sq, (rel.end(), anchor.end)]
-    before = [m for m in free if m.end <= anchor.start and not (lang == "zh" and _zh_framed(text, s0, m))]
+    before = [m for m in free if m.end <= anchor.start and not (lang == "zh" and _zh_framed(text, s0, m))
+              and not _act_attribute(text, m, layers.terms, layers.roles)]
     if lang == "zh" and _ZH_AND.search(text, s0, anchor.start):
         # "美国防长在新加坡发表演讲，称…，并警告说": "and" after a comma: the subject of the sentence's first clause
         first = next((m for m in before if m.start - s0 <= 2), None)
@@ -4013,7 +4040,21 @@ _VICTIM = {
     "pl": r"(?:atak\w*|agresj\w*|zagrożeni\w*|groźb\w*|prowokacj\w*|inwazj\w*)\s+(?:na|przeciwko|wobec|dla)",
     "ar": r"(?:هجوم|هجمات|اعتداء|اعتداءات|عدوان|تهديد|تهديدات|ضربة|ضربات)(?:\s+[\u0600-\u06ff]+){0,2}?"
           r"\s*(?:على|ضد|لـ?)",
+    "ro": r"(?:atac\w*|agresiun\w*|amenințar\w*|amenintar\w*|provocar\w*|invazi\w*)\s+"
+          r"(?:asupra|împotriva|impotriva|contra|la adresa)",
+    "cs": r"(?:útok\w*|agres\w*|hrozb\w*|provokac\w*|invaz\w*)\s+(?:na|proti|vůči)",
+    "bg": r"(?:нападени\w*|атак\w*|агреси\w*|заплах\w*|провокаци\w*|инвази\w*)\s+(?:срещу|на|към)",
+    "sv": r"(?:angrepp\w*|anfall\w*|attack\w*|aggression\w*|hot|hotet)\s+(?:mot|på)",
+    "no": r"(?:angrep\w*|anfall\w*|attack\w*|aggresjon\w*|trussel\w*)\s+(?:mot|på)",
 }
+# "any attack on a NATO country", "toute attaque contre un pays de l'Otan": the alliance is attacked
+# through one of its members (only for an alliance, whose members the words leave unnamed)
+_MEMBER_OF = re.compile(
+    r"(?:(?:a|an|any|one|un|une|un\s+seul|uno|una|um|uma|ein\w*|jede\w*|o|orice|un\w*)\s+)?"
+    r"(?:(?:member|allied)\s+)?(?:country|countries|member|members|ally|allies|state|states|pays|membre|alli[ée]s?|"
+    r"[ÉE]tats?|país|países|miembro|aliado|estado|paese|membro|alleato|stato|Land|Länder|Mitglied\w*|"
+    r"Verbündete\w*|Staat\w*|țar\w*|tar\w*|stat\w*|aliat\w*)\s+(?:of|de|du|del|della|dell['’]|da|do|"
+    r"des|der|din|al|a)?\s*(?:the\s+|l['’]|la\s+|le\s+)?$", re.IGNORECASE)
 _VICTIM_RE = {k: re.compile(rf"(?<!\w)(?:{v})\s*$", re.IGNORECASE) for k, v in _VICTIM.items()}
 VICTIM_REACH = 50  # characters before a state where the hostile act that befalls it is named
 
@@ -4026,6 +4067,8 @@ def _victim(text: str, lang: str, m: Mention, a: int) -> bool:
     lead = text[max(a, m.start - VICTIM_REACH):m.start]
     if lang == "ar" and lead.endswith("ل"):  # "لروسيا": the preposition written onto the name
         lead += " "
+    if m.type == "organization" and (member := _MEMBER_OF.search(lead)) is not None:
+        lead = lead[:member.start()]
     return pattern.search(lead) is not None
 
 
@@ -4196,10 +4239,19 @@ def _stateless_official(st: Statement, article: CleanArticle, mentions: list[Men
     country = _self_reference(article.text, st.language, st.start, st.end, mentions, qspans, quoted_only=False,
                               threat=bool(classes & _ANSWERS))
     if country is None:
-        country = kb.confrontations.agency_state(article.text, st.start, st.end) or \
-            kb.confrontations.infer(_named_states([st], st.start, st.end, mentions), st.language)
+        country = kb.confrontations.agency_state(article.text, st.start, st.end)
+    if country is None and not _defended_only(article.text, st, mentions):
+        country = kb.confrontations.infer(_named_states([st], st.start, st.end, mentions), st.language)
     if country is not None:
         st.speaker = _adopt(sp, country, kb)
+
+
+def _defended_only(text: str, st: Statement, mentions: list[Mention]) -> bool:
+    """Every state or alliance the words name is the one they say is attacked ("any attack on a NATO
+    country would be a grave escalation"): the words defend it, so its rival is not who speaks."""
+    named = [m for m in mentions if st.start <= m.start < st.end and m.country is not None
+             and (m.type in ("country", "organization", "body") or m.role == "capital")]
+    return bool(named) and all(_victim(text, st.language, m, st.start) for m in named)
 
 
 # What owns a title that follows it ("the spokesman for the rebels", "le porte-parole du groupe"):
