@@ -412,7 +412,7 @@ SUBJECT_REACH = 60  # characters: "Russian Foreign Minister Sergey Lavrov" is on
 # ("threats by US President Biden", "Drohungen von Biden", "de la part de", "dari", "của").
 _PREPOSITION = re.compile(r"\b(?:of|by|from|against|with|to|in|at|von|gegen|mit|durch|im|auf|de|du|des|par|contre|"
                           r"avec|dans|del|por|"
-                          r"contra|con|di|da|dal|della|contro|dari|oleh|terhadap|của|từ|với|против|от|со?|к)\b",
+                          r"contra|con|di|da|dal|della|contro|dari|oleh|terhadap|của|từ|với|cho|против|от|со?|к)\b",
                           re.IGNORECASE)
 
 
@@ -2545,6 +2545,10 @@ _ANY_ACT = re.compile(
     re.IGNORECASE)
 
 
+_EN_EVENT = re.compile(r"\s+(?:briefings?|conferences?|availability|events?|scrums?|call|interviews?|outlets?)(?!\w)",
+                       re.IGNORECASE)
+
+
 def _act_attribute(text: str, m: Mention, terms: list[Hit], roles: list[Hit]) -> bool:
     """A state's adjective on an act of force after "any"/"every" ("any Chinese incursion", "toute
     incursion chinoise", "jede russische Provokation"): whose act it is, not who speaks."""
@@ -2660,6 +2664,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
           and not any(m.start <= h.start and h.end <= m.end and m.type in ("body", "person") and m.country
                       for m in free)
           and text[h.end:h.end + 1] not in _MEETING  # "记者会上" is a press conference, not a journalist
+          # "at the weekly media briefing", "a press conference": an event, not the media speaking
+          and not (lang == "en" and _EN_EVENT.match(text, h.end) is not None)
           # "Vor Journalisten sagte er", "Inför journalister sade han": the journalists are whom it was said to
           and not _AUDIENCE_BEFORE.search(text, max(s0, h.start - 14), h.start)
           and not (lang in _DATIVE_END and text[h.start:h.end].endswith(_DATIVE_END[lang]))
@@ -2715,6 +2721,12 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                                                              and after_pronoun.match(text, verb_end) is not None))
                            and not apposition and (not gap or _PRONOUN_BEFORE.fullmatch(gap) is not None
                                                    or _AUX_GAP.fullmatch(gap) is not None))
+    if tag and not quote_before and after and after[0].start - verb_end <= 4 and any(
+            h.phrase.value == "clause" and not text[after[0].end:h.start].strip(" ,")
+            for h in layers.mods if after[0].end <= h.start <= after[0].end + 3):
+        # "X, the Arizona Democrat, warned Moscow that …": a name the cue addresses, with the clause of what
+        # was said after it, is the object of a verb whose subject stands before; no inverted tag
+        tag = False
     # Verb first ("حذر وزير الخارجية", "Об этом заявил Песков", "Kata Menlu"): nothing stands
     # before the cue in its clause, so its subject is what follows (up to the reported clause).
     opening = not antecedent and ((not [m for m in before if m.start >= clause] and text[clause:anchor.start].strip(
@@ -4019,19 +4031,19 @@ _ANSWERS = frozenset({"retaliation", "response", "consequences", "grave_conseque
 # own. Per language: the hostile act and the word that joins it to its object, right before the state.
 _VICTIM = {
     "en": r"(?:attack|attacks|attacked|aggression|threat|threats|strike|strikes|invasion|provocations?|"
-          r"hostile acts?|incursions?)\s+(?:on|against|to|at)(?:\s+the)?|"
+          r"hostile acts?|incursions?)\s+(?:on|against|to|at)(?:\s+(?:the|a|an|any))?|"
           r"(?:attack|attacks|invade|invades|strike|strikes)",
     "de": r"(?:Angriff\w*|Aggression|Bedrohung\w*|Drohung\w*|Provokation\w*|Schlag|Schläge)\s+(?:auf|gegen)"
-          r"(?:\s+(?:den|die|das|dem))?",
+          r"(?:\s+(?:den|die|das|dem|einen|einem|eine|ein|jeden|jedes|jede))?",
     "fr": r"(?:attaques?|agressions?|menaces?|frappes?|provocations?|invasion)\s+(?:contre|sur|envers)"
-          r"(?:\s+(?:l['’]|la|le|les))?|"
+          r"(?:\s+(?:l['’]|la|le|les|une?))?|"
           r"(?:attaquer|attaque|attaquait|frapper|envahir|toucher)\s+(?:le\s+sol|le\s+territoire|l['’]|la|le|les)?",
     "es": r"(?:ataques?|agresi(?:ón|ones)|amenazas?|provocaci(?:ón|ones)|invasión)\s+(?:contra|a|sobre)"
-          r"(?:\s+(?:la|el|los))?",
+          r"(?:\s+(?:la|el|los|una?))?",
     "pt": r"(?:ataques?|agress(?:ão|ões)|ameaças?|provocaç(?:ão|ões)|invasão)\s+(?:contra|a|ao|à|sobre)"
-          r"(?:\s+(?:a|o|os))?",
+          r"(?:\s+(?:a|o|os|uma?))?",
     "it": r"(?:attacchi|attacco|aggressioni|aggressione|minacce|minaccia|provocazioni?|invasione)\s+"
-          r"(?:contro|a|al|alla|sull[a']?)(?:\s+(?:la|il|l['’]))?",
+          r"(?:contro|a|al|alla|sull[a']?)(?:\s+(?:la|il|l['’]|una?|uno|un['’]))?",
     "id": r"(?:serangan|ancaman|agresi|provokasi|invasi)\s+(?:\w+\s+){0,2}?(?:terhadap|ke|atas|kepada)|"
           r"(?:menyerang|mengancam)",
     "vi": r"(?:tấn công|đe dọa|xâm lược|khiêu khích|xâm phạm)(?:\s+(?:vào|đối với|nhằm vào))?",
