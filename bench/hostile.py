@@ -19,6 +19,7 @@ import argparse
 import itertools
 import os
 import sys
+import textwrap
 import time
 import unicodedata
 from collections.abc import Callable
@@ -83,6 +84,9 @@ SHAPES: dict[str, Callable[[int], dict[str, Any]]] = {
     "initials_names": lambda n: {"body": fill("J. R. R. Tolkien warned. ", n)},
     "abbrev_dots": lambda n: {"body": fill("U.S. Gen. Mr. Dr. Lt. Col. warned. ", n)},
     "surrogates": lambda n: {"body": fill("warn\ud800ed esca\udfffla\ud83dtion. ", n)},
+    "wrapped_lines": lambda n: {"body": textwrap.fill(fill(WARN, n), 72)},
+    "body_tags": lambda n: {"body": fill('<p>Lavrov <b>warned</b> of <a href="/a">escalation</a>.</p>', n)},
+    "body_lt": lambda n: {"body": fill("a < b <3 <a x=y <b c ", n)},
     "html_quotes": lambda n: {"html": "<p>" + fill('Lavrov warned "Russia <b>will</b> respond. ', n) + "</p>"},
     "html_paragraphs": lambda n: {"html": fill("<p>Lavrov warned of escalation.</p>", n)},
     "long_title": lambda n: {"title": fill("Lavrov warns: ", n), "body": WARN},

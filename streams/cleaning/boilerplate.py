@@ -20,6 +20,7 @@ related_link       ``Baca juga: ...``, ``Xem thêm: ...``, ``Lire aussi : ...`` 
 source_line        ``Sumber: https://...``, ``Nguồn: ...``, ``Quelle: ...``    trailing
 byline             ``Editor: Budi``, ``Penulis: ...``                          trailing
 tags               ``Tags: ...``, ``Topik: ...``                               trailing
+share_line         ``Share this article``, ``Follow us on Telegram``           trailing
 =================  ==========================================================  =========
 
 "trailing" kinds are removed only in the run of boilerplate lines that ends the text.
@@ -117,10 +118,30 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "es": ("etiquetas", "temas"),
         "ru": ("теги", "темы"),
     },
+    # a share button's text: the whole line, or with the networks after a colon
+    "share": {
+        "id": ("bagikan", "bagikan artikel ini", "bagikan berita ini"),
+        "en": ("share", "share this", "share this article", "share this story", "share article", "share story"),
+        "vi": ("chia sẻ", "chia sẻ bài viết"),
+        "de": ("teilen", "artikel teilen", "diesen artikel teilen", "beitrag teilen"),
+        "fr": ("partager", "partager cet article", "partagez cet article"),
+        "es": ("compartir", "compartir este artículo", "comparte este artículo"),
+        "ru": ("поделиться",),
+    },
+    # an invitation to follow the site, then the networks: "Follow us on Telegram"
+    "follow": {
+        "id": ("ikuti kami", "ikuti kami di"),
+        "en": ("follow us", "follow us on", "join us on", "join our", "subscribe to our"),
+        "vi": ("theo dõi chúng tôi", "theo dõi chúng tôi trên"),
+        "de": ("folgen sie uns", "folgen sie uns auf", "folge uns auf"),
+        "fr": ("suivez-nous", "suivez-nous sur", "rejoignez-nous sur"),
+        "es": ("síguenos", "síguenos en", "siguenos en"),
+        "ru": ("подписывайтесь на нас", "подписывайтесь на наш", "читайте нас в"),
+    },
 }
 
 ANYWHERE = ("ad_placeholder", "comment_counter", "photo_caption", "photo_credit", "related_link")
-TRAILING = ("source_line", "byline", "tags")
+TRAILING = ("source_line", "byline", "tags", "share_line")
 
 REASONS = {
     "ad_placeholder": "ad placeholder line",
@@ -131,6 +152,7 @@ REASONS = {
     "source_line": "trailing source line",
     "byline": "trailing byline",
     "tags": "trailing tag list",
+    "share_line": "trailing share or follow-us line",
 }
 
 
@@ -159,6 +181,7 @@ _LINE = re.compile(
             rf"(?P<source_line>{_alt('source')}{_COLON}(?P<source>.{{1,600}}))",
             rf"(?P<byline>{_alt('byline')}{_COLON}.{{1,120}})",
             rf"(?P<tags>{_alt('tags')}{_COLON}.{{0,400}})",
+            rf"(?P<share_line>{_alt('share')}(?:{_COLON}.{{0,200}})?|{_alt('follow')}(?: .{{1,120}})?)",
         ]
     ),
     re.IGNORECASE,

@@ -21,7 +21,7 @@ What it does, in order:
    dashes are reduced to - – — (hyphen, en dash, em dash); Latin ligatures are expanded
    and full-width ASCII forms become ASCII (ftfy's ``fix_latin_ligatures`` and
    ``fix_character_width``);
-5. Unicode NFC;
+5. Unicode NFC (before step 4 too: decomposed Arabic would lose its hamza there);
 6. lines are split on every line boundary Python knows (``str.splitlines``), and within a
    line every whitespace run (tabs, NBSP, thin and ideographic spaces ...) becomes one
    space; lines are trimmed and empty lines dropped, so paragraphs come out separated by
@@ -218,11 +218,17 @@ def normalize_lines(text: str, *, decode_entities: bool = True) -> list[str]:
         text = fix_surrogates(text)
     if "\x1b" in text:
         text = _ANSI.sub("", text)
-    text = _ODD.sub(_replace_odd, text)
-    if astral:
-        text = _ODD_ASTRAL.sub("", text)
     if not text.isascii():
+        # NFC before the _ODD pass as well: in decomposed text the Arabic hamza and madda are marks
+        # of their own (U+0653..U+0655), which it removes ("أ" would become "ا")
         text = unicodedata.normalize("NFC", text)
+    odd = _ODD.sub(_replace_odd, text)
+    if astral:
+        odd = _ODD_ASTRAL.sub("", odd)
+    if odd is not text and not odd.isascii():  # (re returns its input when nothing matched)
+        # a removed character may have stood between a letter and its combining mark
+        odd = unicodedata.normalize("NFC", odd)
+    text = odd
     out = []
     for line in text.splitlines():
         if line:

@@ -1,7 +1,8 @@
 """The cleaning stage: ``RawArticle`` -> ``CleanArticle``.
 
-Order: type checks and size limits; HTML extraction (when there is no plain body);
-normalisation; boilerplate removal; language id; paragraphs and sentences; SimHash; id.
+Order: type checks and size limits; HTML extraction (when there is no plain body), or for a
+plain body the removal of stray HTML tags and the undoing of hard wrapping; normalisation;
+boilerplate removal; language id; paragraphs and sentences; SimHash; id.
 Every offset points into the final ``CleanArticle.text``.
 """
 
@@ -16,11 +17,12 @@ import orjson
 
 from streams.cleaning.boilerplate import caption_credit, strip_boilerplate
 from streams.cleaning.fingerprint import simhash
-from streams.cleaning.html import html_to_text
+from streams.cleaning.html import html_to_text, strip_fragments
 from streams.cleaning.ids import article_id, canonical_url
 from streams.cleaning.language import detect_language
 from streams.cleaning.normalize import normalize_inline, normalize_lines, safe_str
 from streams.cleaning.segment import segment
+from streams.cleaning.unwrap import unwrap
 from streams.errors import InvalidRecord
 from streams.models import CleanArticle, RawArticle, Removal, Source
 from streams.timestamps import published as plausible_published
@@ -145,6 +147,10 @@ def _clean(
     if len(source_text) > max_chars:
         raise InvalidRecord("too_large", f"text has {len(source_text)} characters (limit {max_chars})")
 
+    if not from_html:
+        # a plain body may still carry a feed's HTML tags, and be hard-wrapped: neither should
+        # decide where its paragraphs end
+        source_text = unwrap(strip_fragments(source_text))
     lines = normalize_lines(source_text, decode_entities=not from_html)
     bp = strip_boilerplate(lines)
     text = "\n".join(bp.lines)

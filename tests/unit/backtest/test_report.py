@@ -29,7 +29,7 @@ ARTICLES = [
     {"id": "cli-fr-1", "language": "en", "published_at": "2025-01-15T08:00:00Z",
      "title": "Paris <script>alert('t')</script> & \"Moscow\"",
      "body": "France's foreign ministry warned on Wednesday that Russia's deployment of troops near Finland would "
-             "be a dangerous <b>escalation</b>."},
+             "be a dangerous <blink>escalation</blink>."},  # (cleaning strips <b>, not an unknown tag)
     {"id": "cli-de-1", "language": "de", "published_at": "2025-01-14T10:00:00Z", "title": "Fußball",
      "body": "Der FC Beispiel gewann am Samstag mit 2:1 gegen den SV Muster. Der Trainer zeigte sich zufrieden."},
 ]
@@ -172,9 +172,9 @@ def test_backtest_report_with_labels(tmp_path: Path, capsys: pytest.CaptureFixtu
     alarms = doc.split("False alarms (1)")[1].split("All alerts")[0]
     assert "labelled near_miss" in alarms and "a drill, not a &lt;warning&gt;" in alarms
     assert "Foreign Ministry of France" in alarms and "cue warn" in alarms  # the evidence and the statement
-    assert "dangerous &lt;b&gt;escalation&lt;/b&gt;" in alarms
+    assert "dangerous &lt;blink&gt;escalation&lt;/blink&gt;" in alarms
     assert "Paris &lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt; &amp; &quot;Moscow&quot;" in alarms
-    assert "<b>escalation</b>" not in doc
+    assert "<blink>escalation</blink>" not in doc
 
 
 @pytest.mark.usefixtures("shared_kb")
