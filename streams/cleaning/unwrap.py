@@ -15,9 +15,9 @@ footer, say nothing), and the lines before them mostly do not end a sentence (ge
 paragraphs do). Only the breaks that pass are undone: a short line still ends its paragraph.
 
 A two-line text is ambiguous: when its first line is the widest, that break always passes. It is
-joined when the line does not end a sentence and is as long as a wrap leaves it (:data:`MIN_SINGLE`);
-so a long headline without a full stop over a shorter sentence is joined too (81 of the development
-feed's 5,284 titles put over their article's first sentence). A list item's line is joined in a
+joined when the line does not end a sentence, is as long as a wrap leaves it (:data:`MIN_SINGLE`)
+and the next line goes on in lower case: a headline without a full stop over its article's first
+sentence (a capital) stays apart. A list item's line is joined in a
 wrapped text but is no evidence of one.
 
 Never undone: a break before a blank line, an indented line, a list item or bullet; a break
@@ -87,6 +87,7 @@ def soft_breaks(lines: list[str]) -> list[bool]:
     reach = 0  # the longest line + next word of the soft-looking breaks
     short = 0  # breaks after a short line, in the current block (up to a blank line)
     block_passed = 0
+    lower = False  # a soft-looking break before a lower-case word (no headline over its article)
     for i in range(n - 1):
         line, nxt = lines[i], lines[i + 1]
         if not nxt:
@@ -102,6 +103,7 @@ def soft_breaks(lines: list[str]) -> list[bool]:
             if _LIST_START.match(line) is not None:
                 continue  # a list item's line is joined in a wrapped text, but is no evidence of one
             reach = max(reach, len(line) + 1 + word)
+            lower = lower or nxt[:1].islower()
             passed += 1
             block_passed += 1
             breaks += 1
@@ -116,7 +118,7 @@ def soft_breaks(lines: list[str]) -> list[bool]:
     breaks += short if block_passed else 0
     if passed == 0 or passed < MOST * breaks or ended > MAX_ENDED * passed:
         return [False] * n
-    if passed == 1 and reach <= MIN_SINGLE:
+    if passed == 1 and (reach <= MIN_SINGLE or not lower):
         return [False] * n
     if any(_COLUMNS.search(line) is not None for line in lines):
         return [False] * n

@@ -174,3 +174,9 @@ def test_unwrap_changes_only_line_breaks(words: list[str], width: int) -> None:
 def test_soft_breaks_marks_only_the_wrapped_lines() -> None:
     lines = wrapped(PARAGRAPHS[:2], 72).split("\n")
     assert soft_breaks(lines) == [True, True, False, False, True, True, False]
+
+
+def test_a_long_headline_over_its_first_sentence_stays_apart() -> None:
+    body = ("Sarnovian foreign ministry warns Valdoria against new border deployments\n"
+            "The ministry said on Monday that the troops must be withdrawn.")
+    assert unwrap(body) == body
