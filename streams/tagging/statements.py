@@ -502,13 +502,15 @@ def _spoken(text: str, lang: str, s0: int, cues: list[Hit]) -> list[Hit]:
             c.phrase.value == "say" and _EN_PASSIVE_AUX.search(text, max(s0, c.start - 8), c.start)
             and _PARTICIPLE.fullmatch(text, c.start, c.end) is not None and _AGENT.match(text, c.end) is None)]
     if lang == "de" and len(cues) > 1:
-        # "Jeder Angriff … werde als kriegerischer Akt betrachtet, hieß es": a stance verb in the passive is
-        # what was said, not the speech
-        cues = [c for c in cues if not (_DE_STANCE_PARTICIPLE.fullmatch(text, c.start, c.end) and
+        # "Jeder Angriff … werde als kriegerischer Akt betrachtet, hieß es", "Peking werde … als feindseligen Akt
+        # betrachten, sagte X": a stance verb in reported speech is what was said, not the speech
+        cues = [c for c in cues if not (_DE_STANCE_VERB.fullmatch(text, c.start, c.end) and
                                         _DE_PASSIVE_AS.search(text, max(s0, c.start - 80), c.start))] or cues
     if len(cues) > 1:
         cues = [c for c in cues if not (c.phrase.value == "warn" and _WITHOUT.search(
             text, max(0, c.start - 24), c.start))] or cues
+        # "would be a declaration of war, warned X": the act named, not a statement made
+        cues = [c for c in cues if not (c.phrase.value == "say" and _OF_WAR.match(text, c.end))] or cues
     expected = _EXPECTED.get(lang)
     if expected is not None:
         # "is expected to warn", "devrait avertir", "ومن المنتظر أن يحذر": a warning foreseen, not given
@@ -517,8 +519,11 @@ def _spoken(text: str, lang: str, s0: int, cues: list[Hit]) -> list[Hit]:
     return cues
 
 
+_OF_WAR = re.compile(r"\s+(?:of war|de guerre|de guerra|di guerra|da guerra|войны|війни|wojny|války|на война|de război)"
+                     r"(?!\w)", re.IGNORECASE)
 _ASKED = re.compile(r"[?？؟]\s*$")  # a sentence that ends on a question mark
-_DE_STANCE_PARTICIPLE = re.compile(r"(?:betrachtet|gewertet|angesehen|gesehen)", re.IGNORECASE)
+_DE_STANCE_VERB = re.compile(r"(?:betrachtet|gewertet|angesehen|gesehen|betrachten|werten|ansehen|sehen|einstufen|"
+                             r"eingestuft)", re.IGNORECASE)
 _DE_PASSIVE_AS = re.compile(r"(?<!\w)(?:werde|werden|wird|würde|würden)\s[^,;:.!?]*\bals\b[^,;:.!?]*$", re.IGNORECASE)
 EXPECTED_REACH = 40  # characters from the expectation to the verb it governs ("is expected on Tuesday to warn")
 _FORESEEABLE = frozenset({"warn", "say", "threaten"})
@@ -910,7 +915,11 @@ def _attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], 
                                                     # "at a conference in London": where, not who
                                                     and not (article.language in _AT_PLACE and _AT_PLACE[
                                                         article.language].search(text, max(0, mentions[i].start - 8),
-                                                                                 mentions[i].start))))
+                                                                                 mentions[i].start)
+                                                             # "…, hieß es in Moskau": the capital that spoke
+                                                             and not _DE_SAID_AT.search(
+                                                                 text, max(0, mentions[i].start - 16),
+                                                                 mentions[i].start))))
                 and (dateline is None or mentions[i].start >= dateline.end())
                 # ("the London-based charity", "Iran-backed militias": a place or patron qualifying a noun)
                 and not _QUALIFYING_SUFFIX.match(text, mentions[i].end)
@@ -2271,6 +2280,8 @@ _AR_VERB_FIRST = re.compile(r"[\u0621-\u064a]+\s+")
 
 _IT_TAG = re.compile(r"(?<!\w)it\s+$")
 _IMPERSONAL = re.compile(r"(?<!\w)(?:heißt|hieß) es(?!\w)", re.IGNORECASE)
+_DE_FROM_PLACE = re.compile(r"\s+(?:in|aus)\s+(?:dem\s+|der\s+|den\s+)?")
+_DE_SAID_AT = re.compile(r"(?<!\w)(?:heißt|hieß) es\s+(?:in|aus)\s+$", re.IGNORECASE)
 _OWNS_INSTITUTION = re.compile(r"['’]s\s+(?:[A-Z][\w-]*\s+){0,3}(?:[A-Z][\w-]*|government|cabinet|army|military|"
                                r"ministry|presidency|council|committee)\b")
 
@@ -2721,6 +2732,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
                                                              and after_pronoun.match(text, verb_end) is not None))
                            and not apposition and (not gap or _PRONOUN_BEFORE.fullmatch(gap) is not None
                                                    or _AUX_GAP.fullmatch(gap) is not None))
+    if not tag and lang == "de" and comma >= 0 and not text[comma + 1:anchor.start].strip() and \
+            _IMPERSONAL.fullmatch(text, anchor.start, anchor.end) is not None:
+        tag = True  # "Peking werde … als feindseligen Akt betrachten, hieß es aus dem Ministerium": what came before
     if tag and not quote_before and after and after[0].start - verb_end <= 4 and any(
             h.phrase.value == "clause" and not text[after[0].end:h.start].strip(" ,")
             for h in layers.mods if after[0].end <= h.start <= after[0].end + 3):
@@ -2786,6 +2800,9 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
             near = []
         breaks = [*layers.cues, *(h for h in layers.mods if h.phrase.value in ("clause", "conditional"))]
         chosen = _pick(near, text, breaks) or (None if tag else _pick(before, text))
+        if chosen is None and near and lang == "de" and _IMPERSONAL.fullmatch(text, anchor.start, anchor.end) and \
+                _DE_FROM_PLACE.fullmatch(text, anchor.end, near[0].start) is not None:
+            chosen = near[0]  # "…, hieß es in Moskau", "hieß es aus Washington": the place that spoke
     elif comma > s0 and not tail and lang not in VERB_FINAL and any(
             _ARTICLE.fullmatch(text, comma + 1, h.start) is not None and not text[h.end:anchor.start].strip()
             for h in layers.roles if comma < h.start < anchor.start):
