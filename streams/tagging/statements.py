@@ -501,6 +501,11 @@ def _spoken(text: str, lang: str, s0: int, cues: list[Hit]) -> list[Hit]:
         cues = [c for c in cues if not (
             c.phrase.value == "say" and _EN_PASSIVE_AUX.search(text, max(s0, c.start - 8), c.start)
             and _PARTICIPLE.fullmatch(text, c.start, c.end) is not None and _AGENT.match(text, c.end) is None)]
+        # "…, adding that nobody could say they had not been warned": who was warned, beside a speaker's verb
+        cues = [c for c in cues if not (
+            c.phrase.value == "warn" and _EN_PASSIVE_AUX.search(text, max(s0, c.start - 8), c.start)
+            and _PARTICIPLE.fullmatch(text, c.start, c.end) is not None and _AGENT.match(text, c.end) is None)] \
+            or cues
     if lang == "de" and len(cues) > 1:
         # "Jeder Angriff … werde als kriegerischer Akt betrachtet, hieß es", "Peking werde … als feindseligen Akt
         # betrachten, sagte X": a stance verb in reported speech is what was said, not the speech
@@ -2963,6 +2968,10 @@ _NOT_NAMES = {"the", "a", "an", "this", "that", "these", "those", "his", "her", 
               "понедельник", "вторник", "среду", "среда", "четверг", "пятницу", "пятница", "субботу", "воскресенье"}
 
 
+# Hungarian local cases on a capitalised word: "Debrecenben" (in), "Moszkvából" (from), "Kijevhez" (to)
+_HU_PLACE_CASE = re.compile(r"\w{3,}(?:ban|ben|ból|ből|ról|ről|tól|től|nál|nél|hoz|hez|höz|ba|be)$")
+
+
 def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: list[Mention],
                layers: _Layers) -> tuple[int, int] | None:
     """A capitalised name right next to the cue (before it, or after it when the subject follows)
@@ -3000,6 +3009,8 @@ def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: l
         return None  # "Náčelník alžírského generálního štábu Saíd Šanegríha": the name of the office just named
     if _CASE_SUFFIX.search(text, a, b):
         return None  # "Anadolu Ajansı'na konuştu": a Turkish case suffix marks whom it was said to, not who
+    if anchor.phrase.lang == "hu" and _HU_PLACE_CASE.search(text, a, b):
+        return None  # "kedden Debrecenben kijelentette": a place in its case ("in Debrecen"), not who spoke
     words = text[a:b].split()
     while words and words[0].lower() in _NOT_NAMES:  # "The Ministry", "But Mr Howard"
         a = text.index(words[1], a + len(words[0])) if len(words) > 1 else b
