@@ -868,6 +868,7 @@ def _attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], 
             if not scues:
                 continue
         outside = [c for c in scues if not _inside(c.start, sq)]
+        smentions_all = sentence_mentions.get(si, [])
         # "Taiwan will pay a heavy price …, X warned": whoever undergoes a threat is not its speaker
         outside = [c for c in outside if not _suffers(text, article.language, c)] or outside
         anchor = (outside or scues)[0]
@@ -899,6 +900,13 @@ def _attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], 
             # ("…, according to state television" cites where the words were reported: _media_source)
             # "Russia will respond to …, an analyst said.": a tag that ends the sentence with its own
             # subject, a title or a non-government noun, says whose words it all was
+            anchor = outside[-1]
+            outside = [anchor, *outside[:-1]]
+        if len(outside) > 1 and anchor is not outside[-1] and article.language not in _TOPIC and \
+                _inverted_tag(text, article.language, anchor, outside[-1], s1, [mentions[i] for i in smentions_all]):
+            # "To prowokacja Kijowa, na którą odpowiemy – powiedziała Zacharowa", "Любое нападение на
+            # Белоруссию будет расценено как …, заявила Захарова": a closing tag with its speaker named after
+            # the verb makes all before it what was said
             anchor = outside[-1]
             outside = [anchor, *outside[:-1]]
         if article.language in _TOPIC and len(outside) > 1 and _TOPIC_PRONOUN.match(text, s0) and \
@@ -1295,7 +1303,9 @@ def _reported_threats(text: str, lang: str, anchor: Hit, outside: Sequence[Hit],
                 # reagieren" is Lithuania's answer)
                 subject = next((m for m in reversed(free) if m.end <= c.start and c.start - m.end <= TAG_SUBJECT_REACH
                                 and not _CLAUSE_END.search(text, m.end, c.start)
-                                and not _after_preposition(text, m)), None) if tag >= 0 else None
+                                # (nor the one attacked: "Любое нападение на Белоруссию будет расценено как …")
+                                and not _after_preposition(text, m) and not _victim(text, lang, m, 0)), None) \
+                    if tag >= 0 else None
                 if subject is not None and subject.country and speaker.country and \
                         subject.country != speaker.country and subject.type in ("country", "person", "body", "city"):
                     out[c] = (subject.start, tag)
@@ -2616,7 +2626,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
         if ante is not None and rel is not None:
             return speaker_of(ante, kb), [*sq, (rel.end(), anchor.end)]
     before = [m for m in free if m.end <= anchor.start and not (lang == "zh" and _zh_framed(text, s0, m))
-              and not _act_attribute(text, m, layers.terms, layers.roles)]
+              and not _act_attribute(text, m, layers.terms, layers.roles)
+              and not (m.type in ("country", "city", "organization") and _victim(text, lang, m, s0))]  # X suffers it
     if lang == "zh" and _ZH_AND.search(text, s0, anchor.start):
         # "美国防长在新加坡发表演讲，称…，并警告说": "and" after a comma: the subject of the sentence's first clause
         first = next((m for m in before if m.start - s0 <= 2), None)
@@ -2970,6 +2981,25 @@ _NOT_NAMES = {"the", "a", "an", "this", "that", "these", "those", "his", "her", 
 
 # Hungarian local cases on a capitalised word: "Debrecenben" (in), "Moszkvából" (from), "Kijevhez" (to)
 _HU_PLACE_CASE = re.compile(r"\w{3,}(?:ban|ben|ból|ből|ról|ről|tól|től|nál|nél|hoz|hez|höz|ba|be)$")
+
+
+TITLE_GAP = 40  # characters of a title between a tag's verb and the name after it
+
+
+def _inverted_tag(text: str, lang: str, first: Hit, cue: Hit, s1: int, mentions: list[Mention]) -> bool:
+    """A say or warn verb after the sentence's last comma (or tag dash) with a known person or body of
+    a state named right after it, ending the sentence ("…, заявила Мария Захарова.", "… – powiedziała
+    rzeczniczka"), where no name of that state stands before the ``first`` verb as its own subject
+    ("Alžírsko … odpoví na něj, uvedlo alžírské ministerstvo" is Algeria's answer either way)."""
+    if cue.phrase.value not in ("say", "warn") or s1 - cue.start > TAG_REACH:
+        return False
+    lead = text[max(0, cue.start - 3):cue.start]
+    if not (lead.endswith(", ") or (lang in _DASH_TAGS and lead.rstrip().endswith(("–", "—")))):
+        return False
+    # (a title may stand between: "– powiedział minister obrony Władysław Kosiniak-Kamysz")
+    named = next((m for m in mentions if m.type in ("person", "body") and m.country is not None
+                  and 0 <= m.start - cue.end <= TITLE_GAP and not _PUNCT.search(text, cue.end, m.start)), None)
+    return named is not None and not any(m.country == named.country and m.end <= first.start for m in mentions)
 
 
 def _bare_name(text: str, s0: int, s1: int, anchor: Hit, inverted: bool, free: list[Mention],
@@ -3620,7 +3650,12 @@ def _reports_on(text: str, lang: str, prev: Statement, s0: int, s1: int) -> bool
 # "but", not a reassurance that cancels it.
 _BUT = re.compile(r"(?<!\w)(?:but|aber|doch|jedoch|mais|pero|mas|porém|però|ma|но|однако|але|проте|однак|ale|lecz|"
                   r"jednak|ama|ancak|fakat|tetapi|tapi|namun|nhưng|song)(?!\w)|لكن|ولكن|غير أن|但是?|然而|しかし|だが|"
-                  r"하지만|그러나", re.IGNORECASE)
+                  r"하지만|그러나|"
+                  # "not a threat, it is a warning": the correction that turns it
+                  r"[,;:]\s*(?:it\s+is|it['’]s|this\s+is|c['’]est|es|é|è|это|це|to\s+jest|to\s+je|es\s+ist|"
+                  r"das\s+ist)\s+(?:a|un|una|um|uma|ein|eine|jen|tylko)?\s*(?:warning|avertissement|advertencia|"
+                  r"aviso|avviso|avvertimento|предупреждение|попередження|ostrzeżenie|varování|Warnung)(?!\w)",
+                  re.IGNORECASE)
 
 
 def _disclaimed(text: str, terms: list[Hit]) -> list[Hit]:
