@@ -1410,6 +1410,22 @@ _YEARS_AGO = {
           r"pięćdziesiąt|kilka)\s+lat(?:a)?\s+temu",
     "cs": r"před\s+(?:\d{1,3}|dvěma|třemi|čtyřmi|pěti|deseti|dvaceti|třiceti|čtyřiceti|padesáti|několika)\s+lety",
     "bg": r"преди\s+(?:\d{1,3}|две|три|четири|пет|десет|двадесет|тридесет|четиридесет|петдесет|няколко)\s+години",
+    "ro": r"acum\s+(?:aproape\s+|peste\s+)?(?:\d{1,3}|doi|două|trei|patru|cinci|zece|douăzeci|treizeci|patruzeci|"
+          r"cincizeci|câțiva|câteva)\s+(?:de\s+)?ani",
+    "sv": r"(?:för\s+)?(?:nästan\s+|drygt\s+|över\s+)?(?:\d{1,3}|två|tre|fyra|fem|tio|tjugo|trettio|fyrtio|femtio|"
+          r"sextio|några)\s+år\s+(?:sedan|tidigare)",
+    "no": r"(?:for\s+)?(?:nesten\s+|drøyt\s+|over\s+)?(?:\d{1,3}|to|tre|fire|fem|ti|tjue|tretti|førti|femti|seksti|"
+          r"noen)\s+år\s+(?:siden|tidligere)",
+    "hu": r"(?:\d{1,3}|két|három|négy|öt|tíz|húsz|harminc|negyven|ötven|hatvan|néhány)\s+(?:évvel\s+ezelőtt|éve)",
+    "tr": r"(?:\d{1,3}|iki|üç|dört|beş|on|yirmi|otuz|kırk|elli|altmış|birkaç)\s+yıl\s+önce",
+    "ar": r"(?:قبل|منذ)\s+(?:نحو\s+|حوالي\s+)?(?:(?:\d{1,3}|عشرين|ثلاثين|أربعين|خمسين|ستين|بضع|عشر|خمس|ثلاث|أربع)\s+"
+          r"(?:عاما|عامًا|سنة|سنوات|أعوام)|عامين|سنتين)",
+    "he": r"לפני\s+(?:כ-?)?(?:(?:\d{1,3}|עשרים|שלושים|ארבעים|חמישים|שישים|עשר|חמש|ארבע|שלוש|כמה)\s+(?:שנה|שנים)|"
+          r"שנתיים)",
+    "hi": r"(?:\d{1,3}|दो|तीन|चार|पांच|पाँच|दस|बीस|तीस|चालीस|पचास|साठ|कुछ)\s+(?:साल|वर्ष)\s+(?:पहले|पूर्व)",
+    "zh": r"(?:\d{1,3}|[两二三四五六七八九十几]+)\s*年前",
+    "ja": r"(?:\d{1,3}|[二三四五六七八九十数]+)\s*年前",
+    "ko": r"(?:\d{1,3}|[이삼사오육칠팔구십]+)\s*년\s*전",
 }
 _YEARS_AGO_RE = {k: re.compile(rf"[\s\"“”«»„']*{v}(?!\w)", re.IGNORECASE) for k, v in _YEARS_AGO.items()}
 _ONE_YEAR = re.compile(r"\b(?:1|one|un|uno|una|um|ein|einem|1)\s", re.IGNORECASE)
@@ -1417,8 +1433,9 @@ _ONE_YEAR = re.compile(r"\b(?:1|one|un|uno|una|um|ein|einem|1)\s", re.IGNORECASE
 
 def _historical(text: str, lang: str, s0: int, stamp: str | None, s1: int = -1) -> bool:
     """The sentence opens on a year well before the article's own ("In 1962, Moscow warned …"),
-    or on "N years ago" ("Il y a quarante ans, Moscou avait menacé …"): it tells history. An undated
-    text counts years before 2000 only (not the clock's year: a replay must alert as the live run did)."""
+    or on "N years ago" ("Il y a quarante ans, Moscou avait menacé …"): it tells history. In an undated
+    text any opening year does (news of the day names the day, not the year: "In 2016, Ankara warned"
+    is a retrospective); the clock's year is never used, so a replay alerts as the live run did."""
     ago = _YEARS_AGO_RE.get(lang)
     if ago is not None:
         m = ago.match(text, s0)
@@ -1440,7 +1457,7 @@ def _historical(text: str, lang: str, s0: int, stamp: str | None, s1: int = -1) 
         return True  # "As early as 2008, Moscow warned", "Ещё в 2014 году Пекин предупреждал": told as past
     if now is None and _PLUPERFECT.search(text, m.end(), m.end() + PLUPERFECT_REACH):
         return True  # "En 2020, Ankara avait averti Athènes …": told as past
-    return year <= now - HISTORY_YEARS if now is not None else year < 2000
+    return year <= now - HISTORY_YEARS if now is not None else True
 
 
 # "Then", opening a sentence after one that tells history: "Ten years ago Russia annexed Crimea. Then

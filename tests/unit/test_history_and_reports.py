@@ -20,8 +20,9 @@ def _alerts(pipeline: Pipeline, body: str, lang: str = "en", published: str | No
     return {(a.rule.id, a.speaker.country or "?") for a in result.alerts}
 
 
+# (undated, an opening year is a retrospective: news of the day names the day, not the year)
 @pytest.mark.parametrize(("published", "alerts"), [("2021-12-01T10:00:00Z", True), ("2026-05-01T10:00:00Z", False),
-                                                    (None, True)])
+                                                    (None, False)])
 def test_a_year_well_before_the_article_is_history(pipeline_factory: Callable[[], Pipeline], published: str | None,
                                                    alerts: bool) -> None:
     got = _alerts(pipeline_factory(), "In 2021, Putin warned the West not to cross Russia's red lines.",
