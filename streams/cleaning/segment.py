@@ -1,7 +1,7 @@
 """Paragraphs and sentences as ``models.Span`` offsets into the clean text.
 
 Paragraphs are the text's lines. Sentences never cross a paragraph. Inside a paragraph a
-sentence may end after ``.``, ``!``, ``?``, ``…`` (or runs like ``?!`` and ``...``)
+sentence may end after ``.``, ``!``, ``?`` (Arabic ``؟`` too), ``…`` (or runs like ``?!`` and ``...``)
 followed by a space; closing quotes and brackets right after the mark belong to the
 sentence that ends (``... melawan Ukraina."``). Whether a candidate is a real end:
 
@@ -173,7 +173,7 @@ _CLOSERS = "\"'”’»“›)]}"
 # possessive quantifiers never give back (nothing after a run of marks is a mark).
 # "।" (danda) is the full stop of Hindi and other Devanagari writing.
 _DOT = re.compile(r"\.(?<![.!?…।]\.)[.!?…।]*+[\"'”’»“›)\]}]*+ ")
-_OTHER = re.compile(r"[!?…।](?<![.!?…।][!?…।])[.!?…।]*+[\"'”’»“›)\]}]*+ ")
+_OTHER = re.compile(r"[!?…।؟](?<![.!?…।؟][!?…।؟])[.!?…।؟]*+[\"'”’»“›)\]}]*+ ")
 _WORD = re.compile(r"[^\W\d_]+")
 _QUOTE = re.compile('["«»“”„]')
 _QUOTE_MARKS = '"«»“”„'  # (the same marks as _QUOTE)
@@ -246,7 +246,7 @@ def _other_candidates(text: str) -> list[tuple[int, int]]:
     marks stands (every match opens with one; a match resumes the search at its end)."""
     found: list[tuple[int, int]] = []
     last = 0
-    for at in _positions(text, "!?…।"):
+    for at in _positions(text, "!?…।؟"):
         if at >= last and (m := _OTHER.match(text, at)) is not None:
             found.append((at, m.end() - 1))
             last = m.end()
