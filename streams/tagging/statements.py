@@ -341,8 +341,9 @@ def _incises(text: str, qspans: list[tuple[int, int]], cues: Sequence[Hit]) -> l
 # Direct speech set with dashes, no quote marks ("– Każdy atak spotka się z odpowiedzią. Jesteśmy
 # gotowi – powiedział minister.", "— Мы ответим. Это не угроза, — заявил он."): a dash opening a
 # paragraph or following a full stop, up to the dash before the tag's verb in the same paragraph
-_DASH_OPEN = re.compile(r"(?:^|(?<=\n)|(?<=[.!?…]\s))[ \t]*[–—][ \t]+(?=\S)")
-_DASH_CLOSE = re.compile(r",?[ \t]+[–—][ \t]+")
+# (a hyphen with spaces stands for the dash in much web text: "- Każdy atak … - powiedział minister")
+_DASH_OPEN = re.compile(r"(?:^|(?<=\n)|(?<=[.!?…]\s))[ \t]*[–—-][ \t]+(?=\S)")
+_DASH_CLOSE = re.compile(r",?[ \t]+[–—-][ \t]+")
 # Swedish and Norwegian open the speech with a dash and close it with the comma before the tag
 # ("– Vi kommer att svara, sade hon till TT.")
 _COMMA_CLOSE = re.compile(r",[ \t]+")
@@ -2663,7 +2664,8 @@ def _speaker(text: str, lang: str, s0: int, s1: int, anchor: Hit, best: Hit, fre
     comma = max(text.rfind(",", clause, anchor.start), text.rfind("،", clause, anchor.start),
                 text.rfind("、", clause, anchor.start))
     if lang in _DASH_TAGS:  # "Kto igra z ogniem, ten się sparzy – ostrzegło ministerstwo": the dash is the comma
-        dash = max(text.rfind(" – ", clause, anchor.start), text.rfind(" — ", clause, anchor.start))
+        dash = max(text.rfind(" – ", clause, anchor.start), text.rfind(" — ", clause, anchor.start),
+                   text.rfind(" - ", clause, anchor.start))
         if dash >= 0:  # (no dash: the comma found, or none)
             comma = max(comma, dash + 1)
     tail = [m for m in before if m.start > comma] if comma >= 0 else []
