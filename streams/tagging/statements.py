@@ -916,6 +916,10 @@ def _attribute(article: CleanArticle, mentions: list[Mention], hits: list[Hit], 
             # before it are in what was said
             anchor = outside[-1]
             outside = [anchor, *outside[:-1]]
+        # ('"We threaten no one. But … is a red line," the minister said': a threat denied inside the quote is
+        # no speech act of its own while another verb remains)
+        scues = [c for c in scues if not (c.phrase.value in ("threaten", "warn") and _inside(c.start, sq)
+                                          and _negated(text, layers.mods, c, []))] or scues
         best = min(scues, key=lambda c: (prio.get(c.phrase.value, 99), c.start))
         smentions = [i for i in sentence_mentions.get(si, ()) if mentions[i].start < s1]
         dateline = _DATELINE.match(text, s0, s1) or _DATELINE_CJK.match(text, s0, s1) or \
@@ -1356,7 +1360,7 @@ _YEAR_RE = {k: re.compile(rf"[\s\"“”«»„']*(?:{v})(?:\s+|(?<=['’]))(?:\
 _YEAR_RE.update({k: re.compile(r"[\s\"“”「『]*(\d{4})\s*[年년]") for k in ("ja", "zh", "ko")})
 _YEAR_RE["tr"] = re.compile(r"[\s\"“”]*(\d{4})(?:['’](?:de|da|te|ta)| yılında)")
 # "Hồi tháng 10/1962", "Nhìn lại lịch sử, tháng 10/1962": a month or day written with the year
-_YEAR_RE["vi"] = re.compile(r"[\s\"“”]*(?:nhìn lại lịch sử,?\s*)?(?:(?:hồi|vào|từ|trong)\s+)?"
+_YEAR_RE["vi"] = re.compile(r"[\s\"“”]*(?:nhìn lại lịch sử,?\s*)?(?:(?:hồi|vào|từ|trong)\s+)?(?:thời điểm\s+)?"
                             r"(?:năm|tháng\s+\d{1,2}/|ngày\s+\d{1,2}/\d{1,2}/|tháng\s+\d{1,2}\s+năm)\s*(\d{4})(?!\d)",
                             re.IGNORECASE)
 _YEAR_RE["he"] = re.compile(r"[\s\"“”]*(?:כבר |עוד )?(?:בשנת\s+|ב-?)(\d{4})(?!\d)")
@@ -1379,7 +1383,7 @@ _PLUPERFECT = re.compile(r"(?<!which )(?<!who )(?<!that )(?<!qui )(?<!que )(?<!c
                          r"(?:\bhad\s+(?:\w+\s+)?\w+(?:ed|en|id|ought)\b|\b(?:avait|avaient|había|habían|havia|haviam|"
                          r"tinha|tinham|aveva|avevano|hatte|hatten|hade|hadde)\s)|"
                          r"(?:m[ıiuü]şt[ıiuü]|d[ıiuü]yd[ıiuü])(?!\w)|"
-                         r"كان قد|كانت قد|وكانت .{1,20} قد|وكان .{1,20} قد|曾|ていた|바 있다|"
+                         r"كان قد|كانت قد|وكانت .{1,20} قد|وكان .{1,20} قد|曾|ていた|바 있다|\btừng\b|"
                          r"(?:दी|दिया|कहा|की) (?:थी|था|थे)|"
                          r"már \d{4}", re.IGNORECASE)
 PLUPERFECT_REACH = 160  # characters after the opening year where its verb stands
@@ -1467,7 +1471,18 @@ _THEN_OPENER = re.compile(
     r"[\s\"“”«»„']*(?:then|at the time|back then|damals|à l['’]époque|alors|entonces|en aquel momento|por entonces|"
     r"na época|então|naquela altura|à época|allora|all['’]epoca|тогда|тоді|тогава|wtedy|wówczas|tehdy|tenkrát|"
     r"akkor|atunci|pe atunci|da|då|o zaman|o dönem|saat itu|ketika itu|kala itu|khi đó|lúc đó|当时|當時|当時|"
-    r"당시|آنذاك|حينها|אז)(?!\w)", re.IGNORECASE)
+    r"당시|آنذاك|حينها|אז|"
+    # (or a while after it: "A few weeks later, the ministry warned …", "Kurz darauf drohte …")
+    r"(?:a\s+)?(?:few|several|two|three)\s+(?:days|weeks|months|years)\s+later|shortly\s+(?:after|afterwards)|"
+    r"soon\s+after(?:wards)?|the\s+following\s+(?:day|week|month|year)|a\s+(?:day|week|month|year)\s+later|"
+    r"kurz\s+darauf|bald\s+darauf|wenige\s+(?:Tage|Wochen|Monate)\s+später|(?:einen\s+Tag|eine\s+Woche|einen\s+Monat|"
+    r"ein\s+Jahr)\s+später|im\s+Jahr\s+darauf|peu\s+après|quelques\s+(?:jours|semaines|mois)\s+plus\s+tard|"
+    r"l['’]année\s+suivante|poco\s+después|(?:días|semanas|meses)\s+después|al\s+año\s+siguiente|pouco\s+depois|"
+    r"(?:dias|semanas|meses)\s+depois|poco\s+dopo|(?:giorni|settimane|mesi)\s+dopo|l['’]anno\s+seguente|"
+    r"вскоре|через\s+несколько\s+(?:дней|недель|месяцев)|незабаром|згодом|wkrótce\s+potem|kilka\s+(?:dni|tygodni|"
+    r"miesięcy)\s+później|krátce\s+poté|o\s+několik\s+(?:dní|týdnů|měsíců)\s+později|скоро\s+след\s+това|"
+    r"curând\s+după|la\s+scurt\s+timp|không\s+lâu\s+sau|ít\s+lâu\s+sau|vài\s+(?:ngày|tuần|tháng)\s+sau|"
+    r"tak\s+lama\s+kemudian|beberapa\s+(?:hari|minggu|bulan)\s+kemudian)(?!\w)", re.IGNORECASE)
 # A title held "then", before the verb: "then-Prime Minister", "the then defence minister", "der
 # damalige Außenminister", "l'alors ministre", "тодішній президент", "당시 모디 총리", "时任外长": the
 # office as it was, history retold (a "then" after "if" in a condition is none of these forms)
