@@ -564,7 +564,11 @@ _V2_OPENER = re.compile(
     r"[\s\"“”«»„]*(?:(?:bei|beim|nach|vor|in|im|am|an|auf|aus|während|seit|mit|nachdem|zuvor|zudem|außerdem|dabei|"
     r"gleichzeitig|bereits|jetzt|nun|heute|gestern|deshalb|daher|danach|zugleich|unterdessen|inzwischen|zum|zur|über|"
     r"unter|gegenüber|angesichts|trotz|wegen|für|ebenfalls|auch|dann|später|erst|laut|under|efter|etter|før|innan|"
-    r"i|på|vid|ved|samtidig|tidigare|tidligere|senere|sedan|siden)\b|[^,]*,\s*$)", re.IGNORECASE)
+    r"i|på|vid|ved|samtidig|tidigare|tidligere|senere|sedan|siden|"
+    # a weekday or a time of day alone: "Mandag advarte Kreml …", "Igår varnade Moskva …", "Montag drohte …"
+    r"måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|"
+    r"igår|idag|i dag|i går|i kväll|i kveld|i natt|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+    r"morgen|abends)\b|[^,]*,\s*$)", re.IGNORECASE)
 
 
 def _pick(cands: list[Mention], text: str = "", breaks: Sequence[Hit] = ()) -> Mention | None:
