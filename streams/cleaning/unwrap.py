@@ -16,8 +16,8 @@ paragraphs do). Only the breaks that pass are undone: a short line still ends it
 
 A two-line text is ambiguous: when its first line is the widest, that break always passes. It is
 joined when the line does not end a sentence, is as long as a wrap leaves it (:data:`MIN_SINGLE`)
-and the next line goes on in lower case: a headline without a full stop over its article's first
-sentence (a capital) stays apart. A list item's line is joined in a
+and the next line goes on in lower case (or in a script without case): a headline without a full
+stop over its article's first sentence (a capital) stays apart. A list item's line is joined in a
 wrapped text but is no evidence of one.
 
 Never undone: a break before a blank line, an indented line, a list item or bullet; a break
@@ -50,6 +50,7 @@ _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u30ff\u3
                        "\uf900-\ufaff\uff00-\uffef]")
 _ENDS = frozenset(".!?…:;。！？।॥")  # (the danda ends a Hindi sentence)
 _CLOSING = "\"'”’»)]}"
+_OPENING = "\"'“‘„«([{"
 
 
 def _ends_sentence(line: str, nxt: str) -> bool:
@@ -103,7 +104,9 @@ def soft_breaks(lines: list[str]) -> list[bool]:
             if _LIST_START.match(line) is not None:
                 continue  # a list item's line is joined in a wrapped text, but is no evidence of one
             reach = max(reach, len(line) + 1 + word)
-            lower = lower or nxt[:1].islower()
+            # (past opening quotes; a script without case cannot show a headline's end: a continuation)
+            first = nxt.lstrip(_OPENING)[:1]
+            lower = lower or first.islower() or (first.isalpha() and not first.isupper())
             passed += 1
             block_passed += 1
             breaks += 1
