@@ -499,14 +499,13 @@ def _spoken(text: str, lang: str, s0: int, cues: list[Hit]) -> list[Hit]:
     """The cues of a sentence that are speech: not an English speech verb in the passive ("will be
     answered"), nor a warning not given ("shot down without prior warning") where another cue remains."""
     if lang == "en" and any(c.phrase.value == "say" for c in cues):
-        cues = [c for c in cues if not (
-            c.phrase.value == "say" and _EN_PASSIVE_AUX.search(text, max(s0, c.start - 8), c.start)
-            and _PARTICIPLE.fullmatch(text, c.start, c.end) is not None and _AGENT.match(text, c.end) is None)]
+        def passive(c: Hit) -> bool:
+            return _EN_PASSIVE_AUX.search(text, max(s0, c.start - 8), c.start) is not None and \
+                _PARTICIPLE.fullmatch(text, c.start, c.end) is not None and _AGENT.match(text, c.end) is None
+
+        cues = [c for c in cues if not (c.phrase.value == "say" and passive(c))]
         # "…, adding that nobody could say they had not been warned": who was warned, beside a speaker's verb
-        cues = [c for c in cues if not (
-            c.phrase.value == "warn" and _EN_PASSIVE_AUX.search(text, max(s0, c.start - 8), c.start)
-            and _PARTICIPLE.fullmatch(text, c.start, c.end) is not None and _AGENT.match(text, c.end) is None)] \
-            or cues
+        cues = [c for c in cues if not (c.phrase.value == "warn" and passive(c))] or cues
     if lang == "de" and len(cues) > 1:
         # "Jeder Angriff … werde als kriegerischer Akt betrachtet, hieß es", "Peking werde … als feindseligen Akt
         # betrachten, sagte X": a stance verb in reported speech is what was said, not the speech
@@ -2333,7 +2332,7 @@ _AR_VERB_FIRST = re.compile(r"[\u0621-\u064a]+\s+")
 _IT_TAG = re.compile(r"(?<!\w)it\s+$")
 _IMPERSONAL = re.compile(r"(?<!\w)(?:heißt|hieß) es(?!\w)", re.IGNORECASE)
 _DE_FROM_PLACE = re.compile(r"\s+(?:in|aus)\s+(?:dem\s+|der\s+|den\s+)?")
-_DE_SAID_AT = re.compile(r"(?<!\w)(?:heißt|hieß) es\s+(?:in|aus)\s+$", re.IGNORECASE)
+_DE_SAID_AT = re.compile(rf"{_IMPERSONAL.pattern}{_DE_FROM_PLACE.pattern}$", re.IGNORECASE)
 _OWNS_INSTITUTION = re.compile(r"['’]s\s+(?:[A-Z][\w-]*\s+){0,3}(?:[A-Z][\w-]*|government|cabinet|army|military|"
                                r"ministry|presidency|council|committee)\b")
 
